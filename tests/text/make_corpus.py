@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nhs_number
 
-from tests.text.corpus_statements import HELD_OUT, TUNING
+from tests.text.corpus_statements import HELD_OUT, HELD_OUT_HARD, TUNING, TUNING_HARD
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -431,8 +431,18 @@ def build(split: str, seed: int, statements: list[str], templates: list[str], fi
 
 def main() -> None:
     FIXTURES.mkdir(exist_ok=True)
-    tuning = build("tuning", 20240401, TUNING, TUNING_TEMPLATES, TUNING_FIRST, TUNING_LAST, 220)
-    held_out = build("heldout", 20240402, HELD_OUT, HELD_OUT_TEMPLATES, HELD_OUT_FIRST, HELD_OUT_LAST, 150)
+    tuning = build(
+        "tuning", 20240401, TUNING + TUNING_HARD, TUNING_TEMPLATES, TUNING_FIRST, TUNING_LAST, n_pii=220
+    )
+    held_out = build(
+        "heldout",
+        20240402,
+        HELD_OUT + HELD_OUT_HARD,
+        HELD_OUT_TEMPLATES,
+        HELD_OUT_FIRST,
+        HELD_OUT_LAST,
+        n_pii=150,
+    )
     for name, records in (("pii_tuning.jsonl", tuning), ("pii_heldout.jsonl", held_out)):
         with (FIXTURES / name).open("w", encoding="utf-8") as fh:
             for record in records:

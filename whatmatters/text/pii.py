@@ -201,479 +201,82 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
 
 
 # Titles and roles that introduce a name: "Dr Patel", "Nurse Sarah".
-_TITLES = {
-    "dr",
-    "doctor",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "prof",
-    "professor",
-    "nurse",
-    "sister",
-    "matron",
-    "sir",
-    "dame",
-    "rev",
-    "reverend",
-    "father",
-    "auntie",
-    "aunty",
-    "uncle",
-    "nan",
-    "nana",
-    "grandad",
-}
+_TITLES = frozenset(
+    (
+        "dr doctor mr mrs ms miss mx prof professor nurse sister matron sir dame rev reverend father "
+        "auntie aunty uncle nan nana grandad"
+    ).split()
+)
 # Words after "my ..." that introduce a person's name: "my care coordinator Michelle", "my son, Tom".
-_ROLE_WORDS = {
-    "coordinator",
-    "co-ordinator",
-    "worker",
-    "keyworker",
-    "nurse",
-    "psychiatrist",
-    "doctor",
-    "therapist",
-    "psychologist",
-    "consultant",
-    "cpn",
-    "ot",
-    "gp",
-    "counsellor",
-    "mentor",
-    "advocate",
-    "son",
-    "daughter",
-    "husband",
-    "wife",
-    "partner",
-    "mum",
-    "mam",
-    "mom",
-    "mother",
-    "dad",
-    "father",
-    "brother",
-    "sister",
-    "friend",
-    "carer",
-    "boyfriend",
-    "girlfriend",
-    "grandson",
-    "granddaughter",
-    "nephew",
-    "niece",
-    "cousin",
-    "manager",
-    "supervisor",
-    "colleague",
-    "boss",
-    "buddy",
-    "peer",
-    "named",
-    "called",
-    "aunt",
-    "uncle",
-}
+_ROLE_WORDS = frozenset(
+    (
+        "coordinator co-ordinator worker keyworker nurse psychiatrist doctor therapist psychologist "
+        "consultant cpn ot gp counsellor mentor advocate son daughter husband wife partner mum mam "
+        "mom mother dad father brother sister friend carer boyfriend girlfriend grandson "
+        "granddaughter nephew niece cousin manager supervisor colleague boss buddy peer named called "
+        "aunt uncle"
+    ).split()
+)
 # Capitalised words that are never a person's name here, even after a title or in the name list:
 # service and place words, days, months, festivals, languages, acronyms people use in these services.
-_NOT_NAMES = {
-    "nhs",
-    "gp",
-    "gps",
-    "a&e",
-    "ae",
-    "cmht",
-    "camhs",
-    "iapt",
-    "cpn",
-    "ot",
-    "pals",
-    "ward",
-    "wards",
-    "unit",
-    "team",
-    "teams",
-    "service",
-    "services",
-    "trust",
-    "early",
-    "intervention",
-    "crisis",
-    "home",
-    "treatment",
-    "recovery",
-    "college",
-    "samaritans",
-    "mind",
-    "rethink",
-    "talking",
-    "therapies",
-    "therapy",
-    "hospital",
-    "centre",
-    "center",
-    "house",
-    "clinic",
-    "community",
-    "mental",
-    "health",
-    "psychosis",
-    "older",
-    "adults",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "christmas",
-    "easter",
-    "eid",
-    "ramadan",
-    "diwali",
-    "hanukkah",
-    "english",
-    "british",
-    "welsh",
-    "scottish",
-    "irish",
-    "polish",
-    "urdu",
-    "punjabi",
-    "bengali",
-    "somali",
-    "arabic",
-    "god",
-    "allah",
-    "jesus",
-    "covid",
-    "zoom",
-    "facebook",
-    "whatsapp",
-    "google",
-    "the",
-    "a",
-    "an",
-    "i",
-    "im",
-    "i'm",
-    "my",
-    "and",
-    "but",
-    "so",
-    "we",
-    "you",
-    "he",
-    "she",
-    "they",
-    "it",
-    "this",
-    "that",
-    "when",
-    "what",
-    "who",
-    "please",
-    "thank",
-    "thanks",
-    "sorry",
-    "hi",
-    "hello",
-    "dear",
-    "yes",
-    "no",
-    "not",
-    "ok",
-    "okay",
-    "also",
-    "just",
-    "dbt",
-    "cbt",
-    "emdr",
-    "ptsd",
-    "adhd",
-    "ocd",
-    "bpd",
-    "eupd",
-    "eip",
-    "crht",
-    "hmp",
-    "dwp",
-    "pip",
-    "uc",
-    "sertraline",
-    "clozapine",
-    "olanzapine",
-    "lithium",
-    "depot",
-    "street",
-    "road",
-    "lane",
-    "avenue",
-    "court",
-    "lodge",
-    "suite",
-    "park",
-    "way",
-    "close",
-    "drive",
-    "place",
-    "square",
-    "surgery",
-    "practice",
-    "pharmacy",
-    "library",
-    "council",
-    "police",
-    "church",
-    "mosque",
-    "temple",
-    "gurdwara",
-    "synagogue",
-    "school",
-    "university",
-    "jobcentre",
-    "citizens",
-    "advice",
-    "age",
-    "uk",
-    "carers",
-    "memory",
-    "ed",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "nurse",
-    "doctor",
-    "sister",
-    "coordinator",
-    "worker",
-    "support",
-    "peer",
-    "duty",
-    "reception",
-}
+_NOT_NAMES = frozenset(
+    (
+        "nhs gp gps a&e ae cmht camhs iapt cpn ot pals ward wards unit team teams service services "
+        "trust early intervention crisis home treatment recovery college samaritans mind rethink "
+        "talking therapies therapy hospital centre center house clinic community mental health "
+        "psychosis older adults monday tuesday wednesday thursday friday saturday sunday january "
+        "february march april may june july august september october november december christmas "
+        "easter eid ramadan diwali hanukkah english british welsh scottish irish polish urdu punjabi "
+        "bengali somali arabic god allah jesus covid zoom facebook whatsapp google the a an i im i'm "
+        "my and but so we you he she they it this that when what who please thank thanks sorry hi "
+        "hello dear yes no not ok okay also just dbt cbt emdr ptsd adhd ocd bpd eupd eip crht hmp dwp "
+        "pip uc sertraline clozapine olanzapine lithium depot street road lane avenue court lodge "
+        "suite park way close drive place square surgery practice pharmacy library council police "
+        "church mosque temple gurdwara synagogue school university jobcentre citizens advice age uk "
+        "carers memory ed dr mr mrs ms nurse doctor sister coordinator worker support peer duty "
+        "reception"
+    ).split()
+)
 # Words after a name that show it names a place or a service ("Florence Ward", "Rose House").
-_PLACE_AFTER = {
-    "ward",
-    "unit",
-    "house",
-    "centre",
-    "center",
-    "team",
-    "hospital",
-    "road",
-    "street",
-    "lane",
-    "court",
-    "lodge",
-    "clinic",
-    "suite",
-    "building",
-    "park",
-    "way",
-    "close",
-    "avenue",
-    "drive",
-    "surgery",
-    "practice",
-    "service",
-    "services",
-    "college",
-    "school",
-    "trust",
-    "project",
-    "café",
-    "cafe",
-    "hub",
-    "group",
-}
+_PLACE_AFTER = frozenset(
+    (
+        "infirmary ward unit house centre center team hospital road street lane court lodge clinic suite "
+        "building park way close avenue drive surgery practice service services college school trust "
+        "project café cafe hub group"
+    ).split()
+)
+# Places that are also in the name list: not a name after "in", "from", "near"... ("the bus from Bradford").
+_PLACES_TOO = frozenset(
+    (
+        "ashton barry beverley bradford brent burton chelsea chester clifton dudley kendal kent "
+        "lewis lincoln milton preston shelley shirley stanley florence georgia india kenya jordan "
+        "trinidad china israel asia paris sydney victoria adelaide austin dallas houston orlando "
+        "nevada carolina virginia savannah denver madison cheyenne sierra dakota jamaica"
+    ).split()
+)
+_LOCATIVE = frozenset("in from near at to around outside of via towards into".split())
 # Ordinary words that are also given names and need a title or a cue phrase to count ("Hope", "May").
-_STRICT_AMBIGUOUS = {
-    "hope",
-    "faith",
-    "joy",
-    "love",
-    "trust",
-    "patience",
-    "peace",
-    "mercy",
-    "charity",
-    "liberty",
-    "destiny",
-    "harmony",
-    "chance",
-    "genesis",
-    "trinity",
-    "karma",
-    "sunshine",
-    "summer",
-    "winter",
-    "spring",
-    "autumn",
-    "season",
-    "star",
-    "sun",
-    "moon",
-    "may",
-    "june",
-    "april",
-    "august",
-    "many",
-    "long",
-    "man",
-    "see",
-    "son",
-    "else",
-    "brain",
-    "manual",
-    "numbers",
-    "major",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "lady",
-    "miss",
-    "young",
-    "golden",
-    "noble",
-    "royal",
-    "earnest",
-    "precious",
-    "blessing",
-    "era",
-    "echo",
-    "page",
-    "art",
-    "guy",
-    "dean",
-    "grant",
-    "hunter",
-    "chase",
-    "rich",
-    "frank",
-    "earl",
-}
+_STRICT_AMBIGUOUS = frozenset(
+    (
+        "hope faith joy love trust patience peace mercy charity liberty destiny harmony chance "
+        "genesis trinity karma sunshine summer winter spring autumn season star sun moon may june "
+        "april august many long man see son else brain manual numbers major king queen prince "
+        "princess lady miss young golden noble royal earnest precious blessing era echo page art guy "
+        "dean grant hunter chase rich frank earl"
+    ).split()
+)
 # Verbs and words that, straight after a sentence-initial word, show it is a person ("Will was lovely").
-_PERSON_NEXT = {
-    "was",
-    "is",
-    "has",
-    "had",
-    "helped",
-    "helps",
-    "listened",
-    "listens",
-    "said",
-    "says",
-    "made",
-    "makes",
-    "always",
-    "never",
-    "came",
-    "comes",
-    "took",
-    "takes",
-    "explained",
-    "explains",
-    "rang",
-    "rings",
-    "called",
-    "calls",
-    "gave",
-    "gives",
-    "really",
-    "sat",
-    "stayed",
-    "went",
-    "got",
-    "understood",
-    "understands",
-    "knew",
-    "knows",
-    "remembered",
-    "remembers",
-    "noticed",
-    "treated",
-    "treats",
-    "spoke",
-    "speaks",
-    "talked",
-    "talks",
-    "and",
-    "from",
-    "on",
-    "in",
-    "at",
-    "our",
-    "my",
-    "told",
-    "tells",
-    "goes",
-    "did",
-    "does",
-    "would",
-    "will",
-    "could",
-    "can",
-    "should",
-    "showed",
-    "shows",
-    "sorted",
-    "checked",
-    "checks",
-    "visited",
-    "visits",
-    "walked",
-    "drove",
-    "picked",
-    "cooked",
-    "answered",
-    "arranged",
-    "kept",
-    "keeps",
-    "found",
-    "finds",
-    "who",
-    "needs",
-    "needed",
-    "wants",
-    "wanted",
-    "loves",
-    "loved",
-    "likes",
-    "liked",
-    "felt",
-    "feels",
-    "worries",
-    "worried",
-    "cares",
-    "cared",
-    "isn't",
-    "wasn't",
-    "doesn't",
-    "didn't",
-    "can't",
-    "won't",
-    "hasn't",
-}
+_PERSON_NEXT = frozenset(
+    (
+        "was is has had helped helps listened listens said says made makes always never came comes "
+        "took takes explained explains rang rings called calls gave gives really sat stayed went got "
+        "understood understands knew knows remembered remembers noticed treated treats spoke speaks "
+        "talked talks and from on in at our my told tells goes did does would will could can should "
+        "showed shows sorted checked checks visited visits walked drove picked cooked answered "
+        "arranged kept keeps found finds who needs needed wants wanted loves loved likes liked felt "
+        "feels worries worried cares cared isn't wasn't doesn't didn't can't won't hasn't"
+    ).split()
+)
 
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 _CUE_RE = re.compile(
@@ -742,12 +345,16 @@ def _names(text: str) -> list[Finding]:
             # count only after "my name is" or when they are in the name list ("my key worker jo").
             is_name = (
                 _is_capitalised(word)
-                or (word.islower() and lower in plain)
+                or (word.islower() and (lower in plain or _lower_ambiguous_ok(lower, ambiguous)))
                 or _strong_cue_before(text, token.start)
             )
         elif _is_capitalised(word) and (lower in plain or lower in ambiguous):
             if nxt is not None and nxt.text.lower() in _PLACE_AFTER and _is_capitalised(nxt.text):
-                is_name = False
+                is_name = False  # "Florence Ward", "Rose House"
+            elif prev is not None and prev.text.lower() in ("st", "saint"):
+                is_name = False  # "St James's"
+            elif lower in _PLACES_TOO and prev is not None and prev.text.lower() in _LOCATIVE:
+                is_name = False  # "the bus from Bradford", "my family in Jamaica"
             elif lower in plain:
                 is_name = True
             elif lower in _STRICT_AMBIGUOUS:
@@ -775,6 +382,11 @@ def _names(text: str) -> list[Finding]:
         spans.append((start, end))
         i = j
     return [Finding("name", s, e, text[s:e]) for s, e in spans]
+
+
+def _lower_ambiguous_ok(lower: str, ambiguous: frozenset[str]) -> bool:
+    """After a cue, "my key worker tom" is a name but "my son will" is not."""
+    return lower in ambiguous and lower not in _STRICT_AMBIGUOUS and lower not in _PERSON_NEXT
 
 
 def _cue_before(text: str, start: int) -> bool:
