@@ -44,13 +44,14 @@ class Finding:
 
 def find_personal_data(text: str) -> list[Finding]:
     """Return the personal data found in ``text``, ordered by position, with no overlapping spans."""
+    names = _names(text)
     candidates = [
         *_nhs_numbers(text),
         *_emails(text),
         *_phones(text),
         *_postcodes(text),
-        *_dates_of_birth(text),
-        *_names(text),
+        *_dates_of_birth(text, names),
+        *names,
     ]
     return _without_overlaps(candidates)
 
@@ -166,20 +167,26 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DOB_CONTEXT_RE = re.compile(
-    r"\b(?:born|birth|birthday|b'day|bday|dob|d\.o\.b\.?)\b|\bdate of birth\b", re.IGNORECASE
+    r"\b(?:born|birth|birthday|b'day|bday|dob)\b|\bd\.o\.b\b\.?|\bdate of birth\b", re.IGNORECASE
 )
 _SENTENCE_BREAK_RE = re.compile(r"[.!?;\n](?:\s|$)")
+# "Sam Jones (12/03/1985)" or "Sam Jones, 12/03/1985": a full date with a year straight after a name.
+_AFTER_NAME_RE = re.compile(r"\s*[,(]\s*$|\s+(?:dob|d\.o\.b\.?)?\s*$", re.IGNORECASE)
 
 
-def _dates_of_birth(text: str) -> list[Finding]:
+def _dates_of_birth(text: str, names: list[Finding]) -> list[Finding]:
     found = []
     for m in _DATE_RE.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
         after = text[m.end() : m.end() + 25]
-        # Only the part of the window in the same sentence counts.
-        before = _SENTENCE_BREAK_RE.split(before)[-1]
-        after = _SENTENCE_BREAK_RE.split(after)[0]
-        if _DOB_CONTEXT_RE.search(before) or _DOB_CONTEXT_RE.search(after):
+        # A context word counts only in the same sentence as the date.
+        context = list(_DOB_CONTEXT_RE.finditer(before))
+        near_before = bool(context) and not _SENTENCE_BREAK_RE.search(before[context[-1].end() :])
+        near_after = bool(_DOB_CONTEXT_RE.search(_SENTENCE_BREAK_RE.split(after)[0]))
+        after_name = re.search(r"(?:19|20)\d\d|'\d\d|/\d\d$", m.group()) is not None and any(
+            0 <= m.start() - n.end <= 3 and _AFTER_NAME_RE.fullmatch(text[n.end : m.start()]) for n in names
+        )
+        if near_before or near_after or after_name:
             found.append(Finding("date_of_birth", m.start(), m.end(), m.group()))
     return found
 
