@@ -1,0 +1,186 @@
+"""`flow` command line: `flow waits` and `flow generate`. Pure: no Django.
+
+`main(argv, stdout)` returns the exit code, so the Django management command and tests can call it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import IO, NoReturn
+
+from whatmatters.flow import clocks
+from whatmatters.flow.validate import validate_extract
+
+WAITS_RULES = ("eip", "cmh4", "first-contact", "hidden-wait")
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that writes to our stdout and raises instead of exiting, so main() can return a code."""
+
+    def __init__(self, *args: object, out: IO[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._out = out
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        if message:
+            self._out.write(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            self._out.write(message)
+        raise SystemExit(status)
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _parser(out: IO[str]) -> _Parser:
+    parser = _Parser(prog="flow", description="Waiting-list and flow tools.", out=out)
+    subs = parser.add_subparsers(dest="command", metavar="{waits,generate,import}", parser_class=_Parser)
+
+    waits = subs.add_parser(
+        "waits", help="Work out each referral's wait from referrals and contacts.", out=out
+    )
+    waits.add_argument("--referrals", required=True, type=Path, help="referrals.csv")
+    waits.add_argument("--contacts", required=True, type=Path, help="contacts.csv")
+    waits.add_argument("--clock-pauses", type=Path, help="clock_pauses.csv, for --paused")
+    waits.add_argument("--rule", required=True, choices=WAITS_RULES, help="which clock rule to use")
+    waits.add_argument(
+        "--census",
+        type=_iso_date,
+        help="count waits as they stood on this date (default: the latest date in the files)",
+    )
+    waits.add_argument(
+        "--extract-date", type=_iso_date, help="the date the extract was taken (default: today)"
+    )
+    waits.add_argument(
+        "--paused", action="store_true", help="subtract clock pauses (a labelled, adjusted wait)"
+    )
+    waits.add_argument("--output", required=True, type=Path, help="where to write waits.csv")
+    waits.add_argument("--rejects", type=Path, help="where to write rejects.csv (default: next to --output)")
+    waits.add_argument(
+        "--threshold", type=float, default=0.01, help="largest share of bad rows allowed (0.01)"
+    )
+
+    gen = subs.add_parser("generate", help="Write realistic synthetic extracts for demos and tests.", out=out)
+    gen.add_argument("--out", required=True, type=Path, help="folder to write the CSV files into")
+    gen.add_argument("--teams", nargs="+", help="team profiles (default: all three phase-1 teams)")
+    gen.add_argument("--years", type=float, default=3, help="years of data (default 3)")
+    gen.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    gen.add_argument("--faults", type=float, default=0.0, help="share of extra bad rows to add, e.g. 0.01")
+    gen.add_argument("--start", type=_iso_date, help="first day (default: 1 April, years before today)")
+
+    subs.add_parser(
+        "import", help="Import an extract into the database (arrives with the data models).", out=out
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
+    out = stdout or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(out)
+    if argv[:1] == ["import"]:
+        out.write(
+            "flow import is not available yet: it arrives with the waiting-list data models. "
+            "Use 'flow waits' to check an extract now.\n"
+        )
+        return 2
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as error:
+        out.write(f"flow: {error}\n")
+        return 2
+    except SystemExit as done:  # --help
+        return int(done.code or 0)
+    if args.command == "waits":
+        return _waits(args, out)
+    if args.command == "generate":
+        return _generate(args, out)
+    parser.print_help()
+    return 2
+
+
+def _waits(args: argparse.Namespace, out: IO[str]) -> int:
+    files = {"referrals": args.referrals, "contacts": args.contacts}
+    if args.clock_pauses:
+        files["clock_pauses"] = args.clock_pauses
+    elif args.paused:
+        out.write("flow: --paused needs --clock-pauses clock_pauses.csv\n")
+        return 2
+    for name, path in files.items():
+        if not path.is_file():
+            out.write(f"flow: {path} does not exist (given for {name}).\n")
+            return 2
+    result = validate_extract(
+        files, extract_date=args.extract_date, threshold=args.threshold, required_files=tuple(files)
+    )
+    rejects_path = args.rejects or args.output.with_name("rejects.csv")
+    n_rejects = result.write_rejects_csv(rejects_path)
+    for report in result.files.values():
+        out.write(
+            f"{report.file}: {report.rows_read:,} rows read, {report.rows_rejected:,} rejected, "
+            f"{report.rows_with_warnings:,} with warnings.\n"
+        )
+    if n_rejects:
+        out.write(f"{n_rejects:,} problems are listed in {rejects_path}.\n")
+    if not result.can_save:
+        for problem in result.problems:
+            out.write(f"flow: {problem}\n")
+        out.write("No waits were written.\n")
+        return 1
+    census = args.census or _latest_date(result)
+    if census is None:
+        out.write("flow: there are no referrals to work out waits for.\n")
+        return 1
+    rule = clocks.compute_waits(result.con, args.rule, census, paused=args.paused)
+    written = clocks.write_waits_csv(result.con, str(args.output))
+    out.write(
+        f"{clocks.rule_label(rule, args.paused)} at {census.isoformat()}: wrote {written:,} rows to "
+        f"{args.output}.\n"
+    )
+    return 0
+
+
+def _latest_date(result: object) -> date | None:
+    con = result.con  # type: ignore[attr-defined]
+    row = con.execute(
+        "SELECT greatest((SELECT max(referral_date) FROM referrals), "
+        "(SELECT max(contact_date) FROM contacts))"
+    ).fetchone()
+    return row[0]
+
+
+def _generate(args: argparse.Namespace, out: IO[str]) -> int:
+    from whatmatters.flow import synthetic
+
+    try:
+        summary = synthetic.generate(
+            args.out, teams=args.teams, years=args.years, seed=args.seed, faults=args.faults, start=args.start
+        )
+    except ValueError as error:
+        out.write(f"flow: {error}\n")
+        return 2
+    for line in summary.lines():
+        out.write(line + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,758 @@
+"""Validate extracts against the import contract with DuckDB (flow.md §2.3).
+
+`validate_extract` reads the CSV files into one DuckDB connection, records every failed rule as a
+reject row (file, row, column, rule code, message, value), drops rows with errors, and returns an
+`ImportResult` holding typed tables `referrals`, `contacts`, `ward_stays` and `clock_pauses`.
+
+Row numbers are spreadsheet rows: the header is row 1 and the first data row is row 2. Nothing here
+guesses: a date that is not YYYY-MM-DD is an error, never a re-interpretation.
+"""
+
+# SQL in this module is assembled only from the contract's own column names, fixed codes and Python dates;
+# values read from files never become SQL text (file paths are bound parameters).
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import nhs_number
+
+from whatmatters.flow import contract
+from whatmatters.flow.contract import Column, FileSpec, Kind, Rule
+
+DEFAULT_THRESHOLD = 0.01
+ERROR = "error"
+WARNING = "warning"
+HEADER_ROW = 1
+# The longest raw value copied into rejects.csv; enough to recognise it, not enough to leak a note.
+MAX_VALUE_SHOWN = 60
+_HEADER_BYTES = 1 << 20
+
+REJECT_COLUMNS = ("file", "row", "column", "rule_code", "severity", "message", "value")
+_REJECT_SELECT = 'file, row, "column", rule_code, severity, message, value'
+_REJECT_ORDER = 'file, row, "column", rule_code'
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One failed rule on one row (or on the whole file, when row is 1, the header)."""
+
+    file: str
+    row: int
+    column: str
+    rule_code: str
+    severity: str
+    message: str
+    value: str = ""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    file: str
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_with_warnings: int = 0
+    refused: bool = False
+    refusal: str = ""
+    first_date: date | None = None
+    last_date: date | None = None
+
+    @property
+    def rows_kept(self) -> int:
+        return self.rows_read - self.rows_rejected
+
+    @property
+    def reject_rate(self) -> float:
+        return self.rows_rejected / self.rows_read if self.rows_read else 0.0
+
+
+@dataclass
+class ImportResult:
+    """Validated tables in `con`, plus what was rejected and whether it is safe to save."""
+
+    con: duckdb.DuckDBPyConnection
+    files: dict[str, FileReport]
+    extract_date: date
+    threshold: float = DEFAULT_THRESHOLD
+    missing_files: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """Plain-English reasons why nothing may be saved (empty when saving is safe)."""
+        reasons = []
+        for name in self.missing_files:
+            reasons.append(f"{name} was not supplied.")
+        for report in self.files.values():
+            if report.refused:
+                reasons.append(f"{report.file} was refused: {report.refusal}")
+            elif report.reject_rate > self.threshold:
+                reasons.append(
+                    f"{report.file}: {report.rows_rejected:,} of {report.rows_read:,} rows "
+                    f"({report.reject_rate:.1%}) have errors, more than the {self.threshold:.1%} allowed. "
+                    "Nothing has been saved. Fix the rows listed in rejects.csv and import again."
+                )
+        return reasons
+
+    @property
+    def can_save(self) -> bool:
+        return not self.problems
+
+    def rejects(self, limit: int | None = None) -> list[Reject]:
+        sql = f"SELECT {_REJECT_SELECT} FROM rejects ORDER BY {_REJECT_ORDER}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [Reject(*r) for r in self.con.execute(sql).fetchall()]
+
+    def counts_by_rule(self) -> dict[tuple[str, str], int]:
+        """Number of reject rows by (file, rule code), for the import history."""
+        rows = self.con.execute("SELECT file, rule_code, count(*) FROM rejects GROUP BY ALL").fetchall()
+        return {(f, r): n for f, r, n in rows}
+
+    def write_rejects_csv(self, path: str | Path) -> int:
+        """Write rejects.csv and return the number of rows written."""
+        self.con.execute(
+            f"COPY (SELECT {_REJECT_SELECT} FROM rejects ORDER BY {_REJECT_ORDER}) "
+            "TO ? (HEADER, DELIMITER ',')",
+            [str(path)],
+        )
+        return self.con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+
+    def rows(self, table: str, batch_size: int = 10_000) -> Iterator[list[dict[str, object]]]:
+        """Kept rows of one table in batches of plain dicts, for a database layer to upsert."""
+        if table not in contract.FILES_BY_NAME:
+            raise ValueError(f"There is no table called {table!r}.")
+        cursor = self.con.cursor()
+        cursor.execute(f"SELECT * EXCLUDE (row) FROM {table} ORDER BY row")
+        names = [d[0] for d in cursor.description]
+        while batch := cursor.fetchmany(batch_size):
+            yield [dict(zip(names, values, strict=True)) for values in batch]
+
+    @property
+    def date_range(self) -> tuple[date | None, date | None]:
+        firsts = [r.first_date for r in self.files.values() if r.first_date]
+        lasts = [r.last_date for r in self.files.values() if r.last_date]
+        return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+
+# --------------------------------------------------------------------------------------------------
+# Header
+
+
+@dataclass
+class _Header:
+    names: list[str]  # as written, lower-cased and trimmed
+    problems: list[Reject]
+
+
+def _read_header(path: Path, spec: FileSpec) -> _Header:
+    """Read and check the header row ourselves: DuckDB would silently rename duplicate columns."""
+    file = spec.filename
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEADER_BYTES)
+    except OSError as error:
+        return _Header(
+            [], [_file_reject(file, Rule.FILE_UNREADABLE, f"{file} could not be opened ({error}).")]
+        )
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]  # a UTF-8 byte-order mark, as Excel writes: harmless
+    if not head.strip():
+        return _Header(
+            [], [_file_reject(file, Rule.FILE_UNREADABLE, f"{file} is empty: it has no header row.")]
+        )
+    first_line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    if b"\x00" in first_line:
+        return _Header(
+            [],
+            [
+                _file_reject(
+                    file,
+                    Rule.FILE_UNREADABLE,
+                    f"{file} has NUL characters in its header row. "
+                    "Save it again as CSV (UTF-8) from the source system.",
+                )
+            ],
+        )
+    try:
+        text = first_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Header(
+            [],
+            [_file_reject(file, Rule.FILE_UNREADABLE, f"{file} is not UTF-8 text. Save it as CSV (UTF-8).")],
+        )
+    names = [n.strip().lower() for n in next(csv.reader(io.StringIO(text)))]
+    problems: list[Reject] = []
+    aliases = {alias: c.name for c in spec.columns for alias in c.aliases}
+    canonical = [aliases.get(n, n) for n in names]
+    for name, count in Counter(canonical).items():
+        if count > 1 and name:
+            problems.append(
+                _file_reject(
+                    file,
+                    Rule.DUPLICATE_HEADER,
+                    f"{file}: the column {name!r} appears {count} times in the header row. "
+                    "Each column must appear once.",
+                    column=name,
+                )
+            )
+    for name in spec.required:
+        if name not in canonical:
+            problems.append(
+                _file_reject(
+                    file, Rule.MISSING_COLUMN, f"{file} has no {name!r} column. It is required.", column=name
+                )
+            )
+    known = {c.name for c in spec.columns}
+    for name in canonical:
+        if name not in known:
+            shown = name or "(blank)"
+            problems.append(
+                Reject(
+                    file,
+                    HEADER_ROW,
+                    shown,
+                    Rule.UNKNOWN_COLUMN,
+                    WARNING,
+                    f"{file}: the column {shown!r} is not part of the import and was ignored.",
+                )
+            )
+    return _Header(canonical, problems)
+
+
+def _file_reject(file: str, rule: Rule, message: str, column: str = "") -> Reject:
+    return Reject(file, HEADER_ROW, column, rule, ERROR, message)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading rows
+
+
+def _load_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, header: _Header) -> None:
+    """Load every field as text into raw_<name>(row, <columns>), and malformed rows into rejects."""
+    positional = {f"c{i}": "VARCHAR" for i in range(len(header.names))}
+    known = {c.name for c in spec.columns}
+    selected = ", ".join(
+        f"nullif(trim(c{i}), '') AS {name}" for i, name in enumerate(header.names) if name in known
+    )
+    absent = ", ".join(f"NULL::VARCHAR AS {c.name}" for c in spec.columns if c.name not in header.names)
+    columns_sql = ", ".join(x for x in (selected, absent) if x)
+    rej_table, rej_scan = f"csv_rejects_{spec.name}", f"csv_scans_{spec.name}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE raw_read AS
+        SELECT ordinality AS seq, {columns_sql}
+        FROM read_csv(?, header=true, auto_detect=false, delim=',', quote='"', escape='"',
+                      columns={positional!r}, store_rejects=true, strict_mode=true,
+                      rejects_table='{rej_table}', rejects_scan='{rej_scan}') WITH ORDINALITY""",
+        [str(path)],
+    )
+    # Rows DuckDB could not split into the header's columns (a truncated line, an extra comma, bad UTF-8).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE bad_lines AS
+        SELECT DISTINCT line, error_type, csv_line FROM {rej_table}"""
+    )
+    con.execute(
+        """INSERT INTO rejects
+        SELECT ?, line, '', 'MALFORMED_ROW', 'error',
+            ? || ' row ' || line || ': ' || CASE
+                WHEN error_type = 'MISSING COLUMNS'
+                    THEN 'has fewer values than the header row (is the line cut short?)'
+                WHEN error_type = 'TOO MANY COLUMNS'
+                    THEN 'has more values than the header row (an unquoted comma?)'
+                WHEN error_type = 'INVALID ENCODING' THEN 'is not valid UTF-8 text'
+                WHEN error_type = 'UNQUOTED VALUE' THEN 'has a quote mark in the wrong place'
+                ELSE 'could not be read (' || lower(error_type) || ')' END || '. The row was skipped.',
+            left(replace(trim(csv_line), chr(0), '\\0'), ?)
+        FROM bad_lines""",
+        [spec.filename, spec.filename, MAX_VALUE_SHOWN],
+    )
+    # Map each kept record's sequence number to its row in the file: skipped lines shift it.
+    # Kept record k sits on row k + 1 + (number of skipped rows whose position is before it).
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE skipped AS
+        SELECT line - 1 - row_number() OVER (ORDER BY line) AS kept_before
+        FROM (SELECT DISTINCT line FROM bad_lines)"""
+    )
+    if con.execute("SELECT count(*) FROM skipped").fetchone()[0] == 0:
+        row_sql = "seq + 1"
+    else:
+        row_sql = "seq + 1 + (SELECT count(*) FROM skipped s WHERE s.kept_before < r.seq)"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE raw_{spec.name} AS "
+        f"SELECT ({row_sql})::BIGINT AS row, r.* EXCLUDE (seq) FROM raw_read r"
+    )
+    con.execute(
+        f"DROP TABLE raw_read; DROP TABLE bad_lines; DROP TABLE skipped; DROP TABLE {rej_table}; "
+        f"DROP TABLE {rej_scan}"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Row rules
+
+
+def _iso(col: str) -> str:
+    """SQL: the text is a real ISO date (exactly YYYY-MM-DD)."""
+    return (
+        f"(length({col}) = 10 AND substr({col}, 5, 1) = '-' AND substr({col}, 8, 1) = '-' "
+        f"AND regexp_full_match({col}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') AND try_cast({col} AS DATE) IS NOT NULL)"
+    )
+
+
+def _date_message(file: str, col: str) -> str:
+    """SQL: a plain-English message for a date that failed _iso, naming the likely cause."""
+    where = f"'{file} row ' || row || ', {col}: '"
+    return f"""{where} || CASE
+        WHEN regexp_full_match({col}, '\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}') THEN
+            '''' || {col} || ''' is not in YYYY-MM-DD form. Dates like this can mean two different days '
+            || '(3 April or 4 March), so we do not guess. Export dates as YYYY-MM-DD.'
+        WHEN regexp_full_match({col}, '\\d{{5}}(\\.\\d+)?') THEN
+            '''' || {col} || ''' looks like an Excel date serial number, not a date. '
+            || 'Format the column as YYYY-MM-DD before saving the CSV.'
+        WHEN regexp_full_match({col}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN
+            '''' || {col} || ''' is not a real date on the calendar.'
+        WHEN regexp_full_match({col}, '\\d{{4}}-\\d{{2}}-\\d{{2}}[T ].*') THEN
+            '''' || {col} || ''' has a time as well as a date. Give the date only, as YYYY-MM-DD.'
+        ELSE '''' || left({col}, 40) || ''' is not a date. Write dates as YYYY-MM-DD.' END"""
+
+
+def _add(
+    con: duckdb.DuckDBPyConnection,
+    file: str,
+    column: str,
+    rule: Rule,
+    severity: str,
+    message_sql: str,
+    value_sql: str,
+    from_where: str,
+    row_sql: str = "row",
+) -> None:
+    con.execute(
+        f"""INSERT INTO rejects
+        SELECT '{file}', {row_sql}, '{column}', '{rule}', '{severity}', {message_sql},
+               left(replace(coalesce(CAST({value_sql} AS VARCHAR), ''), chr(0), '\\0'), {MAX_VALUE_SHOWN})
+        {from_where}"""
+    )
+
+
+def _check_column(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column, extract_date: date) -> None:
+    file, raw, name = spec.filename, f"raw_{spec.name}", col.name
+    at = f"'{file} row ' || row || ', {name}: '"
+    if col.required:
+        _add(
+            con,
+            file,
+            name,
+            Rule.MISSING_REQUIRED,
+            ERROR,
+            f"{at} || 'is empty. Every row needs a {name}.'",
+            "''",
+            f"FROM {raw} WHERE {name} IS NULL",
+        )
+    _add(
+        con,
+        file,
+        name,
+        Rule.BAD_CHARACTER,
+        ERROR,
+        f"{at} || 'contains a hidden control character (such as NUL). Remove it and export again.'",
+        name,
+        f"FROM {raw} WHERE regexp_matches({name}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]')",
+    )
+    if col.kind is Kind.ID:
+        _add(
+            con,
+            file,
+            name,
+            Rule.TOO_LONG,
+            ERROR,
+            f"{at} || 'is ' || length({name}) || ' characters long; IDs may be at most "
+            f"{contract.MAX_ID_LENGTH}.'",
+            name,
+            f"FROM {raw} WHERE length({name}) > {contract.MAX_ID_LENGTH}",
+        )
+    elif col.kind is Kind.DATE:
+        _add(
+            con,
+            file,
+            name,
+            Rule.BAD_DATE,
+            ERROR,
+            _date_message(file, name),
+            name,
+            f"FROM {raw} WHERE {name} IS NOT NULL AND NOT {_iso(name)}",
+        )
+        _add(
+            con,
+            file,
+            name,
+            Rule.FUTURE_DATE,
+            ERROR,
+            f"{at} || {name} || ' is after the extract date, {extract_date.isoformat()}.'",
+            name,
+            f"FROM {raw} WHERE {_iso(name)} AND CAST({name} AS DATE) > DATE '{extract_date.isoformat()}'",
+        )
+        if col.required:
+            earliest = contract.EARLIEST_DATE.isoformat()
+            _add(
+                con,
+                file,
+                name,
+                Rule.DATE_TOO_EARLY,
+                ERROR,
+                f"{at} || {name} || ' is before {earliest}, the earliest date we accept. "
+                "Is it a typing error?'",
+                name,
+                f"FROM {raw} WHERE {_iso(name)} AND CAST({name} AS DATE) < DATE '{earliest}'",
+            )
+        if col.not_before:
+            other = col.not_before
+            _add(
+                con,
+                file,
+                name,
+                Rule.ORDER_VIOLATION,
+                ERROR,
+                f"{at} || {name} || ' is before {other} (' || {other} || '). It cannot come first.'",
+                name,
+                f"FROM {raw} WHERE {_iso(name)} AND {_iso(other)} "
+                f"AND CAST({name} AS DATE) < CAST({other} AS DATE)",
+            )
+    elif col.kind is Kind.CODE and col.codes is not None:
+        codes = ", ".join(f"'{c}'" for c in sorted(col.codes))
+        shown = ", ".join(sorted(col.codes)) if len(col.codes) <= 12 else "the MHSDS code list"
+        severity = ERROR if col.unknown_code_is_error else WARNING
+        consequence = "" if col.unknown_code_is_error else " The row was kept."
+        _add(
+            con,
+            file,
+            name,
+            Rule.UNKNOWN_CODE,
+            severity,
+            f"{at} || '''' || left({name}, 40) || ''' is not a known code (expected {shown}).{consequence}'",
+            name,
+            f"FROM {raw} WHERE {name} IS NOT NULL AND {name} NOT IN ({codes})",
+        )
+    if col.person_identifier:
+        _check_person_identifier(con, spec, name)
+
+
+def _nhs_number_sql(col: str) -> str:
+    """SQL: the value (spaces and dashes removed) is 10 digits with a valid modulus-11 check digit.
+
+    A fast filter only: the nhs-number package confirms each candidate.
+    """
+    d = f"regexp_replace({col}, '[ -]', '', 'g')"
+    total = " + ".join(f"{11 - i} * CAST(substr({d}, {i}, 1) AS INTEGER)" for i in range(1, 10))
+    # Check digit = 11 - (weighted sum mod 11); 11 means 0 and 10 means the number can never be valid.
+    check = f"(11 - (({total}) % 11)) % 11"
+    return (
+        f"(CASE WHEN regexp_full_match({d}, '\\d{{10}}') "
+        f"THEN {check} = CAST(substr({d}, 10, 1) AS INTEGER) ELSE false END)"
+    )
+
+
+# Two or more capitalised words ("Jane Smith"), or "SMITH, Jane": a name, not a pseudonym.
+_NAME_PATTERN = r"([A-Z][a-z]+([ '-][A-Z][a-z]+)+)|([A-Z][A-Za-z'-]+, *[A-Z][a-z]+)"
+_NAME_SQL = _NAME_PATTERN.replace("'", "''")
+
+
+def _check_person_identifier(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str) -> None:
+    file, raw = spec.filename, f"raw_{spec.name}"
+    # DuckDB finds modulus-11 candidates quickly; the nhs-number package then has the final word, because
+    # it also knows, for example, that a Scottish CHI number must start with a real date of birth.
+    candidates = con.execute(
+        f"SELECT DISTINCT regexp_replace({name}, '[ -]', '', 'g') FROM {raw} "
+        f"WHERE {name} IS NOT NULL AND {_nhs_number_sql(name)}"
+    ).fetchall()
+    confirmed = [digits for (digits,) in candidates if nhs_number.is_valid(digits)]
+    con.execute("CREATE OR REPLACE TEMP TABLE nhs_numbers_found (digits VARCHAR)")
+    if confirmed:
+        con.executemany("INSERT INTO nhs_numbers_found VALUES (?)", [(d,) for d in confirmed])
+    # The value itself is never copied into rejects.csv: that would spread the identifier further.
+    _add(
+        con,
+        file,
+        name,
+        Rule.IDENTIFIER_DETECTED,
+        ERROR,
+        f"'{file} row ' || row || ', {name}: this is a valid NHS number. We only accept pseudonymised "
+        "IDs, so the whole file was refused. Replace NHS numbers with the pseudonyms from your extract.'",
+        "''",
+        f"FROM {raw} WHERE {name} IS NOT NULL AND regexp_replace({name}, '[ -]', '', 'g') IN "
+        "(SELECT digits FROM nhs_numbers_found)",
+    )
+    _add(
+        con,
+        file,
+        name,
+        Rule.IDENTIFIER_DETECTED,
+        ERROR,
+        f"'{file} row ' || row || ', {name}: this looks like a person''s name. We only accept pseudonymised "
+        "IDs, so the whole file was refused.'",
+        "''",
+        f"FROM {raw} WHERE {name} IS NOT NULL AND regexp_full_match({name}, '{_NAME_SQL}')",
+    )
+    con.execute("DROP TABLE nhs_numbers_found")
+
+
+def _check_duplicates(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """The first row with a key is kept; later rows with the same key are rejected."""
+    file, raw = spec.filename, f"raw_{spec.name}"
+    key = ", ".join(spec.key)
+    shown = " + ".join(spec.key)
+    key_values = ", ".join(f"r.{k}" for k in spec.key)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT {key}, min(row) AS first_row FROM {raw} WHERE {spec.key[0]} IS NOT NULL
+        GROUP BY ALL HAVING count(*) > 1"""
+    )
+    # IS NOT DISTINCT FROM: an optional key column left blank on both rows still makes a duplicate.
+    same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in spec.key)
+    _add(
+        con,
+        file,
+        spec.key[0],
+        Rule.DUP_ID,
+        ERROR,
+        f"'{file} row ' || r.row || ', {shown}: ' || concat_ws(' + ', {key_values}) "
+        "|| ' already appears on row ' || d.first_row || '. The first row was kept.'",
+        f"r.{spec.key[0]}",
+        f"FROM {raw} r JOIN dup_keys d ON {same} WHERE r.row > d.first_row",
+    )
+    con.execute("DROP TABLE dup_keys")
+
+
+def _check_references(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """Rows that point at a referral must point at one we kept."""
+    if spec.name == "referrals" or "referral_id" not in {c.name for c in spec.columns}:
+        return
+    file, raw = spec.filename, f"raw_{spec.name}"
+    # A ward stay may come from a different system than the referrals; an unknown link is only a warning.
+    severity = WARNING if spec.name == "ward_stays" else ERROR
+    kept = " The row was kept." if severity == WARNING else ""
+    # Say whether the referral is absent or was itself rejected, because the fixes differ.
+    _add(
+        con,
+        file,
+        "referral_id",
+        Rule.ORPHAN_REF,
+        severity,
+        f"'{file} row ' || r.row || ', referral_id: ' || r.referral_id || CASE WHEN s.referral_id IS NULL "
+        f"THEN ' is not in referrals.csv.' ELSE ' was rejected in referrals.csv (see its row there).' END "
+        f"|| '{kept}'",
+        "r.referral_id",
+        f"""FROM {raw} r LEFT JOIN seen_referral_ids s USING (referral_id)
+        WHERE r.referral_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM referrals k WHERE k.referral_id = r.referral_id)""",
+    )
+    if spec.name == "contacts":
+        # Contacts dated before the referral: a day early is a recording quirk we keep (flagged);
+        # more than a day early cannot belong to this referral.
+        join = (
+            f"FROM {raw} c JOIN referrals k USING (referral_id) WHERE {_iso('c.contact_date')} "
+            "AND CAST(c.contact_date AS DATE) < k.referral_date"
+        )
+        _add(
+            con,
+            file,
+            "contact_date",
+            Rule.CONTACT_BEFORE_REFERRAL,
+            WARNING,
+            f"'{file} row ' || c.row || ', contact_date: ' || c.contact_date || ' is the day before the "
+            "referral date. The row was kept, but the contact does not stop the clock.'",
+            "c.contact_date",
+            join + " AND k.referral_date - CAST(c.contact_date AS DATE) = 1",
+            "c.row",
+        )
+        _add(
+            con,
+            file,
+            "contact_date",
+            Rule.ORDER_VIOLATION,
+            ERROR,
+            f"'{file} row ' || c.row || ', contact_date: ' || c.contact_date || ' is more than 1 day before "
+            "the referral date (' || k.referral_date || '), so it cannot belong to this referral.'",
+            "c.contact_date",
+            join + " AND k.referral_date - CAST(c.contact_date AS DATE) > 1",
+            "c.row",
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Typed tables
+
+
+def _sql_type(col: Column) -> str:
+    return "DATE" if col.kind is Kind.DATE else "VARCHAR"
+
+
+def _create_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    cols = ", ".join(f"{c.name} {_sql_type(c)}" for c in spec.columns)
+    con.execute(f"CREATE OR REPLACE TABLE {spec.name} (row BIGINT, {cols})")
+
+
+def _create_typed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """Keep rows with no errors and give each column its type."""
+    cols = ", ".join(
+        f"CAST({c.name} AS DATE) AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {spec.name} AS
+        SELECT row, {cols} FROM raw_{spec.name} r
+        WHERE NOT EXISTS (SELECT 1 FROM rejects j
+                          WHERE j.file = '{spec.filename}' AND j.severity = 'error' AND j.row = r.row)
+        ORDER BY row"""
+    )
+
+
+def _report(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport:
+    file = spec.filename
+    kept = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+    malformed, rejected, warned = con.execute(
+        f"""SELECT count(DISTINCT row) FILTER (WHERE rule_code = 'MALFORMED_ROW'),
+                   count(DISTINCT row) FILTER (WHERE severity = 'error' AND row > {HEADER_ROW}),
+                   count(DISTINCT row) FILTER (WHERE severity = 'warning' AND row > {HEADER_ROW})
+            FROM rejects WHERE file = ?""",
+        [file],
+    ).fetchone()
+    report = FileReport(
+        file=file, rows_read=kept + malformed, rows_rejected=rejected, rows_with_warnings=warned
+    )
+    dates = [c.name for c in spec.columns if c.kind is Kind.DATE]
+    first, last = con.execute(
+        f"SELECT min(least({', '.join(dates)})), max(greatest({', '.join(dates)})) FROM {spec.name}"
+    ).fetchone()
+    report.first_date, report.last_date = first, last
+    return report
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def _resolve(paths: Mapping[str, str | Path] | str | Path) -> dict[str, Path]:
+    """Accept a directory (files named as in the contract) or a mapping of table name to path."""
+    if isinstance(paths, (str, Path)):
+        folder = Path(paths)
+        return {
+            spec.name: folder / spec.filename for spec in contract.FILES if (folder / spec.filename).exists()
+        }
+    resolved = {}
+    for name, path in paths.items():
+        if name not in contract.FILES_BY_NAME:
+            raise ValueError(
+                f"{name!r} is not one of the import files ({', '.join(contract.FILES_BY_NAME)})."
+            )
+        resolved[name] = Path(path)
+    return resolved
+
+
+def validate_extract(
+    paths: Mapping[str, str | Path] | str | Path,
+    *,
+    extract_date: date | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    required_files: tuple[str, ...] = (),
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> ImportResult:
+    """Validate an extract. Missing optional files give empty tables; nothing is written to disk."""
+    files = _resolve(paths)
+    extract_date = extract_date or date.today()
+    con = con or duckdb.connect()
+    con.execute(
+        'CREATE OR REPLACE TABLE rejects (file VARCHAR, row BIGINT, "column" VARCHAR, rule_code VARCHAR, '
+        "severity VARCHAR, message VARCHAR, value VARCHAR)"
+    )
+    result = ImportResult(
+        con=con,
+        files={},
+        extract_date=extract_date,
+        threshold=threshold,
+        missing_files=[f"{n}.csv" for n in required_files if n not in files],
+    )
+    # Every referral_id in referrals.csv, kept or not, so an orphan's message can say which it is.
+    con.execute("CREATE OR REPLACE TEMP TABLE seen_referral_ids (referral_id VARCHAR)")
+    # Referrals first: the other files are checked against the referrals that were kept.
+    for spec in contract.FILES:
+        _create_empty(con, spec)
+        if spec.name in files:
+            result.files[spec.filename] = _validate_file(con, spec, files[spec.name], extract_date)
+    return result
+
+
+def _validate_file(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path, extract_date: date
+) -> FileReport:
+    header = _read_header(path, spec)
+    _insert(con, header.problems)
+    if any(p.severity == ERROR for p in header.problems):
+        return FileReport(
+            file=spec.filename,
+            refused=True,
+            refusal=" ".join(p.message for p in header.problems if p.severity == ERROR),
+        )
+    try:
+        _load_raw(con, path, spec, header)
+    except duckdb.Error as error:
+        message = f"{spec.filename} could not be read as CSV: {_first_line(str(error))}"
+        _insert(con, [_file_reject(spec.filename, Rule.FILE_UNREADABLE, message)])
+        return FileReport(file=spec.filename, refused=True, refusal=message)
+    for col in spec.columns:
+        _check_column(con, spec, col, extract_date)
+    _check_duplicates(con, spec)
+    _check_references(con, spec)
+    report = _refusal(con, spec)
+    if report is None:
+        _create_typed(con, spec)
+        report = _report(con, spec)
+    if spec.name == "referrals":
+        con.execute(
+            "INSERT INTO seen_referral_ids SELECT DISTINCT referral_id FROM raw_referrals "
+            "WHERE referral_id IS NOT NULL"
+        )
+    con.execute(f"DROP TABLE raw_{spec.name}")
+    return report
+
+
+def _refusal(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport | None:
+    """A file carrying person identifiers is refused whole: no row of it is kept."""
+    found = con.execute(
+        "SELECT count(*) FROM rejects WHERE file = ? AND rule_code = 'IDENTIFIER_DETECTED'", [spec.filename]
+    ).fetchone()[0]
+    if not found:
+        return None
+    rows = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+    noun = "row has" if found == 1 else "rows have"
+    return FileReport(
+        file=spec.filename,
+        rows_read=rows,
+        rows_rejected=rows,
+        refused=True,
+        refusal=(
+            f"{found:,} {noun} a person identifier (an NHS number or a name) in person_id. "
+            "We only accept pseudonymised data, so no row of this file was kept."
+        ),
+    )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, rejects: list[Reject]) -> None:
+    if rejects:
+        con.executemany(
+            "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r.file, r.row, r.column, str(r.rule_code), r.severity, r.message, r.value) for r in rejects],
+        )
+
+
+def _first_line(text: str) -> str:
+    return re.split(r"\n", text.strip(), maxsplit=1)[0]
