@@ -71,11 +71,15 @@ def missing_periods(days: np.ndarray, period: Period) -> np.ndarray:
         return np.zeros(0, dtype="datetime64[D]")
     if period in ("day", "week"):
         step = 1 if period == "day" else 7
-        grid = np.arange(days[0], days[-1] + 1, step, dtype="datetime64[D]")
+        grid = np.arange(days[0], days[-1] + np.timedelta64(1, "D"), np.timedelta64(step, "D"))
     else:
         step = {"month": 1, "quarter": 3, "year": 12}[period]
         offset = days[0] - days[0].astype("datetime64[M]")
-        months = np.arange(days[0].astype("datetime64[M]"), days[-1].astype("datetime64[M]") + 1, step)
+        months = np.arange(
+            days[0].astype("datetime64[M]"),
+            days[-1].astype("datetime64[M]") + np.timedelta64(1, "M"),
+            np.timedelta64(step, "M"),
+        )
         grid = months.astype("datetime64[D]") + offset
         # A day-of-month beyond a short month's end is not a real grid point; keep real ones only.
         grid = grid[grid.astype("datetime64[M]") == months]

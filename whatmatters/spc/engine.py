@@ -286,7 +286,10 @@ def _flat_from_prepared(items: list[PreparedSeries]) -> FlatBatch:
             if items
             else np.zeros(0)
         )
-    cat = lambda xs, dtype: np.concatenate(xs) if xs else np.zeros(0, dtype=dtype)
+
+    def cat(xs: list[np.ndarray], dtype: object) -> np.ndarray:
+        return np.concatenate(xs) if xs else np.zeros(0, dtype=dtype)
+
     return FlatBatch(
         days=cat([p.days for p in items], "datetime64[D]"),
         num=cat([p.num for p in items], np.float64),

@@ -140,9 +140,8 @@ def _easy_when(since: str) -> str:
 def _range_sentence(result: SeriesResult, latest: int, unit: str, committee: list[str]) -> None:
     lo, hi = result.lower[latest], result.upper[latest]
     if np.isfinite(lo) and np.isfinite(hi) and result.chart != "run":
-        committee.append(
-            f"The range we expect most results to fall in is {format_number(lo, unit)} to {format_number(hi, unit)}."
-        )
+        low, high = format_number(lo, unit), format_number(hi, unit)
+        committee.append(f"The range we expect most results to fall in is {low} to {high}.")
 
 
 def _recalculation_sentences(
