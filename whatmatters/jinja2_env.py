@@ -1,0 +1,54 @@
+"""The Jinja2 environment for pages: NHS.UK component macros plus a few Django helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django_htmx.jinja import htmx_script
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """3 March 2025, as CONTENT.md asks. Times are shown in UK local time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def _allows(user: Any, name: str, team: Any = None) -> bool:
+    from whatmatters.teams.permissions import allows
+
+    return allows(user, name, team)
+
+
+def environment(**options: Any) -> Environment:
+    options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
+    # The NHS.UK macros read many optional parameters that may be missing.
+    options["undefined"] = ChainableUndefined
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on.
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_messages": get_messages,
+            "htmx_script": htmx_script,
+            "allows": _allows,
+        }
+    )
+    env.filters["uk_date"] = uk_date
+    return env

@@ -1,0 +1,261 @@
+"""Settings, read from environment variables (see the README's configuration table).
+
+`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, console email, debug pages),
+`test` (fast hashing, tasks run at once) or `production` (secure cookies, HSTS, secrets required).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from whatmatters.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+ENV = env_str("WHATMATTERS_ENV", "development")
+if ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(f"WHATMATTERS_ENV must be development, test or production, not {ENV!r}.")
+PRODUCTION = ENV == "production"
+TESTING = ENV == "test"
+
+DEBUG = env_bool("WHATMATTERS_DEBUG", ENV == "development")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("WHATMATTERS_DEBUG must not be on in production: it shows internals to anyone.")
+
+SECRET_KEY = env_str("WHATMATTERS_SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "Set WHATMATTERS_SECRET_KEY (at least 50 random characters) in production. "
+            'Make one with: python -c "import secrets; print(secrets.token_urlsafe(64))"'
+        )
+    # A fixed key is fine outside production: it protects nothing real.
+    SECRET_KEY = "development-only-key-not-for-production-" + "x" * 20
+
+ALLOWED_HOSTS = env_list("WHATMATTERS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set WHATMATTERS_ALLOWED_HOSTS to the host names the service answers on.")
+CSRF_TRUSTED_ORIGINS = env_list("WHATMATTERS_CSRF_TRUSTED_ORIGINS", [])
+
+# Where the SQLite database and uploaded files live when nothing else is configured.
+DATA_DIR = Path(env_str("WHATMATTERS_DATA_DIR", str(BASE_DIR / "var")))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    "axes",
+    "ninja",
+    "whatmatters",
+    "whatmatters.teams",
+    "whatmatters.audit",
+    "whatmatters.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "whatmatters.api.middleware.ApiTokenMiddleware",
+    "whatmatters.teams.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "whatmatters.audit.middleware.AuditActorMiddleware",
+    "whatmatters.teams.middleware.PermissionMiddleware",
+    # Axes must come last so it sees failed sign-ins from every view.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "whatmatters.urls"
+WSGI_APPLICATION = "whatmatters.wsgi.application"
+
+TEMPLATES = [
+    {
+        # Pages: Jinja2 with the NHS.UK design-system macros.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "whatmatters.jinja2_env.environment"},
+    },
+    {
+        # Django templates only for the admin site.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+            ],
+        },
+    },
+]
+
+# Database: SQLite by default (nothing else to install); PostgreSQL when DATABASE_URL is set.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("WHATMATTERS_SQLITE_PATH", str(DATA_DIR / "whatmatters.sqlite3")),
+            "OPTIONS": {
+                # The web process and the task worker both write: WAL lets readers carry on during a
+                # write, and IMMEDIATE takes the write lock at the start of a transaction, so a
+                # read-then-write transaction waits instead of failing with "database is locked".
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 5,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Accounts and passwords.
+AUTH_USER_MODEL = "teams.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 is slow on purpose; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "sign_in"
+LOGIN_REDIRECT_URL = "programme"
+LOGOUT_REDIRECT_URL = "signed_out"
+# Invitation and password-reset links stay valid this long.
+PASSWORD_RESET_TIMEOUT = env_int("WHATMATTERS_INVITE_DAYS", 7) * 24 * 3600
+
+# Sessions: an idle timeout (refreshed on every request) and an absolute one (see SessionTimeoutMiddleware).
+SESSION_COOKIE_AGE = env_int("WHATMATTERS_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_TIMEOUT = env_int("WHATMATTERS_SESSION_ABSOLUTE_HOURS", 10) * 3600
+SESSION_COOKIE_NAME = "whatmatters_session"
+
+# Lock an account for a while after repeated failed sign-ins.
+AXES_FAILURE_LIMIT = env_int("WHATMATTERS_SIGN_IN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("WHATMATTERS_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes suggests locking by IP address too. We do not: NHS networks put thousands of staff behind a few
+# addresses, so one person's typos would lock out a whole trust.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "whatmatters.teams.views.locked_out"
+AXES_VERBOSE = False  # Axes would otherwise log the email address people typed.
+
+# Security headers. Production turns on HTTPS-only cookies, redirects and HSTS.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("WHATMATTERS_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("WHATMATTERS_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+if env_bool("WHATMATTERS_BEHIND_PROXY", PRODUCTION):
+    # The proxy in front (nginx, a load balancer) terminates HTTPS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: only our own scripts, styles, fonts and images; no inline script.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+# Static files: the NHS.UK stylesheet and assets are built into build/static by `npm run build`.
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("WHATMATTERS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Background work: django.tasks with a database queue (`whatmatters db_worker`); at once in tests.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+
+# Email: printed to the console outside production; SMTP in production.
+DEFAULT_FROM_EMAIL = env_str("WHATMATTERS_FROM_EMAIL", "What Matters <no-reply@localhost>")
+if PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("WHATMATTERS_EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("WHATMATTERS_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("WHATMATTERS_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env_str("WHATMATTERS_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("WHATMATTERS_EMAIL_TLS", True)
+elif TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+# Logs go to standard output. We never log request bodies, free text or email addresses.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("WHATMATTERS_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+CSRF_FAILURE_VIEW = "whatmatters.views.csrf_failure"

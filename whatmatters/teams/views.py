@@ -1,0 +1,297 @@
+"""Pages for the programme, teams, people, and a person's own account.
+
+Access to every view is checked first by PermissionMiddleware against the permission table;
+views only look objects up through team-scoped helpers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from whatmatters.audit.log import Action, record
+from whatmatters.teams import actions
+from whatmatters.teams.access import roles_of
+from whatmatters.teams.forms import (
+    BuddyPairForm,
+    CohortForm,
+    InviteForm,
+    MembershipForm,
+    PersonForm,
+    SignInForm,
+    TeamForm,
+)
+from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, Team, User
+from whatmatters.teams.permissions import allows
+from whatmatters.teams.presenters import programme_for
+from whatmatters.teams.roles import ROLE_DESCRIPTIONS, Role
+
+# --- Signing in and out -------------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "teams/sign_in.jinja"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        logout(request)
+        return redirect("signed_out")
+    if not request.user.is_authenticated:
+        return redirect("signed_out")
+    return render(request, "teams/sign_out.jinja")
+
+
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "teams/signed_out.jinja")
+
+
+def locked_out(request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object) -> HttpResponse:
+    """Shown by django-axes after too many failed sign-ins."""
+    from django.conf import settings
+
+    record(Action.LOCKED_OUT, object_repr=str((credentials or {}).get("username", ""))[:150],
+           summary="too many failed sign-ins")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "teams/locked_out.jinja", {"minutes": minutes}, status=429)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "teams/password_change.jinja"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        record(Action.PASSWORD_CHANGE, obj=self.request.user)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "teams/password_reset.jinja"
+    email_template_name = "teams/email/password_reset.txt"
+    subject_template_name = "teams/email/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_sent")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "teams/password_reset_confirm.jinja"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        record(Action.PASSWORD_CHANGE, obj=form.user, summary="new password set from an emailed link")
+        return response
+
+
+class InviteAcceptView(PasswordResetConfirmView):
+    """The link in an invitation: the person chooses a password and is signed in."""
+
+    template_name = "teams/invite_accept.jinja"
+    success_url = reverse_lazy("programme")
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+
+def password_page(template: str):  # type: ignore[no-untyped-def]
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, template)
+
+    return view
+
+
+# --- A person's own account ---------------------------------------------------------------------
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.filter(user=request.user).select_related("team")
+    return render(
+        request,
+        "teams/account.jinja",
+        {"memberships": memberships, "role_descriptions": ROLE_DESCRIPTIONS, "active": "account"},
+    )
+
+
+# --- The programme ------------------------------------------------------------------------------
+
+
+def programme(request: HttpRequest) -> HttpResponse:
+    visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
+    return render(request, "teams/programme.jinja", {"programme": programme_for(visible), "active": "programme"})
+
+
+def team_detail(request: HttpRequest, team: str) -> HttpResponse:
+    the_team: Team = request.team
+    memberships = list(the_team.memberships.select_related("user").order_by("role", "user__full_name"))
+    return render(
+        request,
+        "teams/team_detail.jinja",
+        {
+            "team": the_team,
+            "memberships": memberships,
+            "buddies": the_team.buddies(),
+            "can_manage": allows(request.user, "membership_add", the_team),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = Organisation.objects.current()
+        new_team = form.save()
+        messages.success(request, f"{new_team.name} has been added")
+        return redirect(new_team)
+    return render(request, "teams/form_page.jinja", {"form": form, "title": "Add a team", "button": "Add team"})
+
+
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, team: str) -> HttpResponse:
+    form = TeamForm(request.POST or None, instance=request.team)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, "Your changes have been saved")
+        return redirect(saved) if saved.is_active else redirect("programme")
+    return render(
+        request, "teams/form_page.jinja", {"form": form, "title": f"Change {request.team.name}", "button": "Save"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_add(request: HttpRequest, team: str) -> HttpResponse:
+    form = MembershipForm(request.POST or None, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        Membership.objects.create(user=form.cleaned_data["user"], team=request.team, role=form.cleaned_data["role"])
+        messages.success(request, f"{form.cleaned_data['user']} has been added to {request.team.name}")
+        return redirect(request.team)
+    return render(
+        request,
+        "teams/form_page.jinja",
+        {"form": form, "title": f"Give someone a role in {request.team.name}", "button": "Add to team",
+         "back": request.team.get_absolute_url()},
+    )
+
+
+@require_POST
+def membership_remove(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    membership = get_object_or_404(request.team.memberships, pk=pk)
+    membership.delete()
+    messages.success(request, f"{membership.user} no longer has a role in {request.team.name}")
+    return redirect(request.team)
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    organisation = Organisation.objects.current()
+    form = CohortForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = organisation
+        cohort = form.save()
+        messages.success(request, f"{cohort.name} has been added")
+        return redirect("programme")
+    return render(request, "teams/form_page.jinja", {"form": form, "title": "Add a phase", "button": "Add phase"})
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(Cohort, pk=pk)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes have been saved")
+        return redirect("programme")
+    return render(request, "teams/form_page.jinja", {"form": form, "title": f"Change {cohort.name}", "button": "Save"})
+
+
+@require_http_methods(["GET", "POST"])
+def buddy_pair_create(request: HttpRequest) -> HttpResponse:
+    form = BuddyPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pair = form.save()
+        messages.success(request, f"{pair} are now buddies")
+        return redirect("programme")
+    return render(
+        request, "teams/form_page.jinja", {"form": form, "title": "Pair two teams as buddies", "button": "Pair teams"}
+    )
+
+
+@require_POST
+def buddy_pair_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(BuddyPair, pk=pk)
+    pair.delete()
+    messages.success(request, f"{pair} are no longer buddies")
+    return redirect("programme")
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+def people(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    users = User.objects.prefetch_related("memberships__team").order_by("full_name")
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return render(request, "teams/people.jinja", {"people": users, "query": query, "active": "people"})
+
+
+@require_http_methods(["GET", "POST"])
+def person_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = actions.invite_person(
+            full_name=data["full_name"],
+            email=data["email"],
+            team=data["team"],
+            role=data["role"],
+            base_url=request.build_absolute_uri("/"),
+            invited_by=request.user,
+        )
+        messages.success(request, f"We have emailed an invitation to {user.email}")
+        return redirect("people")
+    return render(
+        request,
+        "teams/form_page.jinja",
+        {"form": form, "title": "Invite someone", "button": "Send invitation", "active": "people",
+         "intro": "They will get an email with a link to choose a password. The link works for "
+         "7 days."},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        actions.send_invitation(person, base_url=request.build_absolute_uri("/"), invited_by=request.user)
+        messages.success(request, f"We have emailed a new invitation to {person.email}")
+        return redirect("person_detail", pk=person.pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        if person == request.user and not form.cleaned_data["is_active"]:
+            form.add_error("is_active", "You cannot close your own account")
+        elif person == request.user and Role.ADMIN in roles_of(person).organisation_roles and \
+                Role.ADMIN not in form.cleaned_data["organisation_roles"]:
+            form.add_error("organisation_roles", "You cannot remove your own admin role")
+        else:
+            with transaction.atomic():
+                actions.update_person(form)
+            messages.success(request, "Your changes have been saved")
+            return redirect("people")
+    memberships = person.memberships.select_related("team").filter(team__isnull=False)
+    return render(
+        request,
+        "teams/person_detail.jinja",
+        {"person": person, "form": form, "memberships": memberships, "active": "people",
+         "invited": not person.has_usable_password()},
+    )
