@@ -15,32 +15,72 @@ from django.db import transaction
 from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, Team, User
 from whatmatters.teams.roles import Role
 
-DEMO_PASSWORD = "WhatMatters-demo-2026"
+DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - published on purpose; demo refuses production.
 
 ORGANISATION = ("Riverside Mental Health NHS Foundation Trust", "riverside")
 
 COHORTS = [
     # number, name, start, end, description
-    (1, "Phase 1", date(2023, 8, 1), date(2024, 1, 31),
-     "Three teams that have worked on quality for a year test the framework first."),
-    (2, "Phase 2", date(2024, 3, 1), date(2024, 8, 31),
-     "Three more teams join, each supported by a phase 1 buddy team."),
+    (
+        1,
+        "Phase 1",
+        date(2023, 8, 1),
+        date(2024, 1, 31),
+        "Three teams that have worked on quality for a year test the framework first.",
+    ),
+    (
+        2,
+        "Phase 2",
+        date(2024, 3, 1),
+        date(2024, 8, 31),
+        "Three more teams join, each supported by a phase 1 buddy team.",
+    ),
 ]
 
 TEAMS = [
     # slug, name, service type, phase, description
-    ("cert", "Community Enhancing Recovery Team (CERT)", Team.ServiceType.COMMUNITY, 1,
-     "Supports adults with complex needs to build a life they value, in the community."),
-    ("older-adults-ward", "Older Adults' Psychiatric Ward (Beech Ward)", Team.ServiceType.INPATIENT, 1,
-     "An 18-bed ward for older adults with serious mental illness or dementia with distress."),
-    ("eip", "Early Intervention in Psychosis (EIP) Service", Team.ServiceType.EARLY_INTERVENTION, 1,
-     "Helps people aged 14 to 65 with a first episode of psychosis, and their families."),
-    ("cmht-north", "Community Mental Health Team North", Team.ServiceType.COMMUNITY, 2,
-     "Assessment and treatment for adults in the north of the county."),
-    ("willow-ward", "Adult Acute Ward (Willow Ward)", Team.ServiceType.INPATIENT, 2,
-     "A 20-bed acute ward for adults of working age."),
-    ("crisis-team", "Crisis Resolution and Home Treatment Team", Team.ServiceType.CRISIS, 2,
-     "Intensive support at home as an alternative to a hospital stay."),
+    (
+        "cert",
+        "Community Enhancing Recovery Team (CERT)",
+        Team.ServiceType.COMMUNITY,
+        1,
+        "Supports adults with complex needs to build a life they value, in the community.",
+    ),
+    (
+        "older-adults-ward",
+        "Older Adults' Psychiatric Ward (Beech Ward)",
+        Team.ServiceType.INPATIENT,
+        1,
+        "An 18-bed ward for older adults with serious mental illness or dementia with distress.",
+    ),
+    (
+        "eip",
+        "Early Intervention in Psychosis (EIP) Service",
+        Team.ServiceType.EARLY_INTERVENTION,
+        1,
+        "Helps people aged 14 to 65 with a first episode of psychosis, and their families.",
+    ),
+    (
+        "cmht-north",
+        "Community Mental Health Team North",
+        Team.ServiceType.COMMUNITY,
+        2,
+        "Assessment and treatment for adults in the north of the county.",
+    ),
+    (
+        "willow-ward",
+        "Adult Acute Ward (Willow Ward)",
+        Team.ServiceType.INPATIENT,
+        2,
+        "A 20-bed acute ward for adults of working age.",
+    ),
+    (
+        "crisis-team",
+        "Crisis Resolution and Home Treatment Team",
+        Team.ServiceType.CRISIS,
+        2,
+        "Intensive support at home as an alternative to a hospital stay.",
+    ),
 ]
 
 BUDDIES = [("cert", "cmht-north"), ("older-adults-ward", "willow-ward"), ("eip", "crisis-team")]

@@ -25,7 +25,9 @@ TESTING = ENV == "test"
 
 DEBUG = env_bool("WHATMATTERS_DEBUG", ENV == "development")
 if PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("WHATMATTERS_DEBUG must not be on in production: it shows internals to anyone.")
+    raise ImproperlyConfigured(
+        "WHATMATTERS_DEBUG must not be on in production: it shows internals to anyone."
+    )
 
 SECRET_KEY = env_str("WHATMATTERS_SECRET_KEY")
 if not SECRET_KEY:
@@ -37,7 +39,9 @@ if not SECRET_KEY:
     # A fixed key is fine outside production: it protects nothing real.
     SECRET_KEY = "development-only-key-not-for-production-" + "x" * 20
 
-ALLOWED_HOSTS = env_list("WHATMATTERS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list(
+    "WHATMATTERS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set WHATMATTERS_ALLOWED_HOSTS to the host names the service answers on.")
 CSRF_TRUSTED_ORIGINS = env_list("WHATMATTERS_CSRF_TRUSTED_ORIGINS", [])
@@ -124,7 +128,7 @@ else:
                 # read-then-write transaction waits instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 5,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
     }

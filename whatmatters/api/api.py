@@ -61,15 +61,23 @@ def cohort_list(request: HttpRequest) -> Any:
     return Cohort.objects.order_by("number")
 
 
-@api.get("/teams", response={200: list[TeamSummaryOut], **ERRORS}, url_name="team_list",
-         summary="Teams in the programme")
+@api.get(
+    "/teams",
+    response={200: list[TeamSummaryOut], **ERRORS},
+    url_name="team_list",
+    summary="Teams in the programme",
+)
 def team_list(request: HttpRequest) -> list[dict[str, Any]]:
     teams = Team.objects.filter(is_active=True).select_related("cohort").order_by("name")
     return [_team_summary(team) for team in teams]
 
 
-@api.get("/teams/{team}", response={200: TeamOut, **ERRORS}, url_name="team_detail",
-         summary="One team, with its people and buddies (members of the team only)")
+@api.get(
+    "/teams/{team}",
+    response={200: TeamOut, **ERRORS},
+    url_name="team_detail",
+    summary="One team, with its people and buddies (members of the team only)",
+)
 def team_detail(request: HttpRequest, team: str) -> dict[str, Any]:
     the_team: Team = request.team  # found and checked by PermissionMiddleware
     members = the_team.memberships.select_related("user").order_by("user__full_name")
@@ -81,13 +89,21 @@ def team_detail(request: HttpRequest, team: str) -> dict[str, Any]:
     }
 
 
-@api.get("/buddy-pairs", response={200: list[BuddyPairOut], **ERRORS}, url_name="buddy_pair_list",
-         summary="Buddy pairs")
+@api.get(
+    "/buddy-pairs",
+    response={200: list[BuddyPairOut], **ERRORS},
+    url_name="buddy_pair_list",
+    summary="Buddy pairs",
+)
 def buddy_pair_list(request: HttpRequest) -> list[dict[str, Any]]:
     pairs = BuddyPair.objects.select_related("first_team", "second_team")
     return [
-        {"id": p.pk, "experienced_team": p.first_team.slug, "newer_team": p.second_team.slug,
-         "started_on": p.started_on}
+        {
+            "id": p.pk,
+            "experienced_team": p.first_team.slug,
+            "newer_team": p.second_team.slug,
+            "started_on": p.started_on,
+        }
         for p in pairs
     ]
 

@@ -25,8 +25,9 @@ class ApiTokenMiddleware:
             scheme, _, value = header.partition(" ")
             token = ApiToken.find(value.strip()) if scheme.lower() == "bearer" else None
             if token is None:
-                return JsonResponse({"detail": "This API token is not valid, has expired or was revoked."},
-                                    status=401)
+                return JsonResponse(
+                    {"detail": "This API token is not valid, has expired or was revoked."}, status=401
+                )
             request.user = token.user
             request.api_token = token
             request._dont_enforce_csrf_checks = True

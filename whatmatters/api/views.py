@@ -30,7 +30,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     response = render(
-        request, "api/tokens.jinja", {"form": form, "tokens": tokens, "new_token": new_token, "now": timezone.now()}
+        request,
+        "api/tokens.jinja",
+        {"form": form, "tokens": tokens, "new_token": new_token, "now": timezone.now()},
     )
     # The new token is on this page only once: never keep it in a cache.
     response["Cache-Control"] = "no-store"

@@ -77,8 +77,11 @@ def record(
 def actor_for_request(request: HttpRequest) -> Actor:
     user = getattr(request, "user", None)
     label = "anonymous person"
-    return Actor(user=user if user is not None and user.is_authenticated else None, label=label,
-                 ip_address=_client_ip(request))
+    return Actor(
+        user=user if user is not None and user.is_authenticated else None,
+        label=label,
+        ip_address=_client_ip(request),
+    )
 
 
 def record_refusal(request: HttpRequest, reason: str, team: Any = None) -> None:

@@ -14,7 +14,9 @@ class RoleMap:
     team_roles: dict[int, str] = field(default_factory=dict)  # team id -> role
 
     def has_any(self, roles: frozenset[str]) -> bool:
-        return bool(self.organisation_roles & roles) or any(role in roles for role in self.team_roles.values())
+        return bool(self.organisation_roles & roles) or any(
+            role in roles for role in self.team_roles.values()
+        )
 
     def in_team(self, team_id: int | None, roles: frozenset[str]) -> bool:
         """True if the person holds one of `roles` in this team, or across the organisation."""

@@ -68,7 +68,9 @@ class CohortForm(forms.ModelForm):
 
     def clean_number(self) -> int:
         number = self.cleaned_data["number"]
-        clash = Cohort.objects.filter(organisation=self.organisation, number=number).exclude(pk=self.instance.pk)
+        clash = Cohort.objects.filter(organisation=self.organisation, number=number).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError(f"There is already a phase {number}")
         return number
@@ -79,7 +81,10 @@ class BuddyPairForm(forms.ModelForm):
         model = BuddyPair
         fields = ["first_team", "second_team", "started_on", "notes"]
         widgets = {"started_on": DATE}
-        labels = {"first_team": "Experienced team (usually phase 1)", "second_team": "Newer team (usually phase 2)"}
+        labels = {
+            "first_team": "Experienced team (usually phase 1)",
+            "second_team": "Newer team (usually phase 2)",
+        }
         error_messages = {
             "first_team": {"required": "Choose the experienced team"},
             "second_team": {"required": "Choose the newer team"},
@@ -109,7 +114,10 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(max_length=150, error_messages={"required": "Enter the person's full name"})
     email = forms.EmailField(
         label="Email address",
-        error_messages={"required": "Enter an email address", "invalid": "Enter an email address like name@nhs.net"},
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address like name@nhs.net",
+        },
     )
     team = forms.ModelChoiceField(
         queryset=Team.objects.filter(is_active=True),
@@ -131,7 +139,9 @@ class InviteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("team") and data.get("role") and data["role"] not in ORGANISATION_ROLES:
-            self.add_error("team", "Choose a team: only admin and faculty roles can cover the whole organisation")
+            self.add_error(
+                "team", "Choose a team: only admin and faculty roles can cover the whole organisation"
+            )
         return data
 
 

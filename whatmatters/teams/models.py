@@ -26,7 +26,9 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, full_name: str = "", password: str | None = None, **extra: Any) -> User:
+    def create_superuser(
+        self, email: str, full_name: str = "", password: str | None = None, **extra: Any
+    ) -> User:
         """`whatmatters createsuperuser` makes an organisation-wide admin."""
         user = self.create_user(email, full_name, password, is_staff=True, is_superuser=True, **extra)
         Membership.objects.get_or_create(user=user, team=None, role=Role.ADMIN)
@@ -178,7 +180,9 @@ class BuddyPair(AuditedModel):
     class Meta:
         ordering = ["first_team__name", "second_team__name"]
         constraints = [
-            models.UniqueConstraint(fields=["first_team", "second_team"], name="one_buddy_pair_per_two_teams"),
+            models.UniqueConstraint(
+                fields=["first_team", "second_team"], name="one_buddy_pair_per_two_teams"
+            ),
             models.CheckConstraint(
                 condition=~Q(first_team=models.F("second_team")), name="a_team_cannot_buddy_itself"
             ),

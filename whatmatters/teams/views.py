@@ -56,12 +56,17 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/signed_out.jinja")
 
 
-def locked_out(request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object
+) -> HttpResponse:
     """Shown by django-axes after too many failed sign-ins."""
     from django.conf import settings
 
-    record(Action.LOCKED_OUT, object_repr=str((credentials or {}).get("username", ""))[:150],
-           summary="too many failed sign-ins")
+    record(
+        Action.LOCKED_OUT,
+        object_repr=str((credentials or {}).get("username", ""))[:150],
+        summary="too many failed sign-ins",
+    )
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "teams/locked_out.jinja", {"minutes": minutes}, status=429)
 
@@ -126,7 +131,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def programme(request: HttpRequest) -> HttpResponse:
     visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
-    return render(request, "teams/programme.jinja", {"programme": programme_for(visible), "active": "programme"})
+    return render(
+        request, "teams/programme.jinja", {"programme": programme_for(visible), "active": "programme"}
+    )
 
 
 def team_detail(request: HttpRequest, team: str) -> HttpResponse:
@@ -153,7 +160,9 @@ def team_create(request: HttpRequest) -> HttpResponse:
         new_team = form.save()
         messages.success(request, f"{new_team.name} has been added")
         return redirect(new_team)
-    return render(request, "teams/form_page.jinja", {"form": form, "title": "Add a team", "button": "Add team"})
+    return render(
+        request, "teams/form_page.jinja", {"form": form, "title": "Add a team", "button": "Add team"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,7 +173,9 @@ def team_edit(request: HttpRequest, team: str) -> HttpResponse:
         messages.success(request, "Your changes have been saved")
         return redirect(saved) if saved.is_active else redirect("programme")
     return render(
-        request, "teams/form_page.jinja", {"form": form, "title": f"Change {request.team.name}", "button": "Save"}
+        request,
+        "teams/form_page.jinja",
+        {"form": form, "title": f"Change {request.team.name}", "button": "Save"},
     )
 
 
@@ -172,14 +183,20 @@ def team_edit(request: HttpRequest, team: str) -> HttpResponse:
 def membership_add(request: HttpRequest, team: str) -> HttpResponse:
     form = MembershipForm(request.POST or None, team=request.team)
     if request.method == "POST" and form.is_valid():
-        Membership.objects.create(user=form.cleaned_data["user"], team=request.team, role=form.cleaned_data["role"])
+        Membership.objects.create(
+            user=form.cleaned_data["user"], team=request.team, role=form.cleaned_data["role"]
+        )
         messages.success(request, f"{form.cleaned_data['user']} has been added to {request.team.name}")
         return redirect(request.team)
     return render(
         request,
         "teams/form_page.jinja",
-        {"form": form, "title": f"Give someone a role in {request.team.name}", "button": "Add to team",
-         "back": request.team.get_absolute_url()},
+        {
+            "form": form,
+            "title": f"Give someone a role in {request.team.name}",
+            "button": "Add to team",
+            "back": request.team.get_absolute_url(),
+        },
     )
 
 
@@ -200,7 +217,9 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
         cohort = form.save()
         messages.success(request, f"{cohort.name} has been added")
         return redirect("programme")
-    return render(request, "teams/form_page.jinja", {"form": form, "title": "Add a phase", "button": "Add phase"})
+    return render(
+        request, "teams/form_page.jinja", {"form": form, "title": "Add a phase", "button": "Add phase"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -211,7 +230,9 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, "Your changes have been saved")
         return redirect("programme")
-    return render(request, "teams/form_page.jinja", {"form": form, "title": f"Change {cohort.name}", "button": "Save"})
+    return render(
+        request, "teams/form_page.jinja", {"form": form, "title": f"Change {cohort.name}", "button": "Save"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -222,7 +243,9 @@ def buddy_pair_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{pair} are now buddies")
         return redirect("programme")
     return render(
-        request, "teams/form_page.jinja", {"form": form, "title": "Pair two teams as buddies", "button": "Pair teams"}
+        request,
+        "teams/form_page.jinja",
+        {"form": form, "title": "Pair two teams as buddies", "button": "Pair teams"},
     )
 
 
@@ -263,9 +286,13 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "teams/form_page.jinja",
-        {"form": form, "title": "Invite someone", "button": "Send invitation", "active": "people",
-         "intro": "They will get an email with a link to choose a password. The link works for "
-         "7 days."},
+        {
+            "form": form,
+            "title": "Invite someone",
+            "button": "Send invitation",
+            "active": "people",
+            "intro": "They will get an email with a link to choose a password. The link works for 7 days.",
+        },
     )
 
 
@@ -280,8 +307,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if person == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", "You cannot close your own account")
-        elif person == request.user and Role.ADMIN in roles_of(person).organisation_roles and \
-                Role.ADMIN not in form.cleaned_data["organisation_roles"]:
+        elif (
+            person == request.user
+            and Role.ADMIN in roles_of(person).organisation_roles
+            and Role.ADMIN not in form.cleaned_data["organisation_roles"]
+        ):
             form.add_error("organisation_roles", "You cannot remove your own admin role")
         else:
             with transaction.atomic():
@@ -292,6 +322,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "teams/person_detail.jinja",
-        {"person": person, "form": form, "memberships": memberships, "active": "people",
-         "invited": not person.has_usable_password()},
+        {
+            "person": person,
+            "form": form,
+            "memberships": memberships,
+            "active": "people",
+            "invited": not person.has_usable_password(),
+        },
     )

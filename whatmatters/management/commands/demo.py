@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--allow-production", action="store_true", help="Load demo accounts even in production (not advised)."
+            "--allow-production",
+            action="store_true",
+            help="Load demo accounts even in production (not advised).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

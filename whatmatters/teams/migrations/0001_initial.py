@@ -9,131 +9,305 @@ import whatmatters.teams.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(unique=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='Email address')),
-                ('full_name', models.CharField(max_length=150, verbose_name='Full name')),
-                ('is_active', models.BooleanField(default=True, help_text='Turn off to stop this person signing in.')),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="Email address")),
+                ("full_name", models.CharField(max_length=150, verbose_name="Full name")),
+                (
+                    "is_active",
+                    models.BooleanField(default=True, help_text="Turn off to stop this person signing in."),
+                ),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name', 'email'],
+                "ordering": ["full_name", "email"],
             },
             managers=[
-                ('objects', whatmatters.teams.models.UserManager()),
+                ("objects", whatmatters.teams.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Cohort',
+            name="Cohort",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example, Phase 1.', max_length=100)),
-                ('number', models.PositiveSmallIntegerField(help_text='Phases are shown in this order.', verbose_name='Phase number')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('description', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cohorts', to='teams.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(help_text="For example, Phase 1.", max_length=100)),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="Phases are shown in this order.", verbose_name="Phase number"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cohorts",
+                        to="teams.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(help_text='Used in web addresses and imports, e.g. cert.', unique=True)),
-                ('service_type', models.CharField(choices=[('community', 'Community team'), ('inpatient', 'Inpatient ward'), ('early_intervention', 'Early Intervention in Psychosis (EIP)'), ('crisis', 'Crisis team'), ('other', 'Other service')], default='other', max_length=30)),
-                ('description', models.TextField(blank=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('cohort', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='teams', to='teams.cohort')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='teams.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "slug",
+                    models.SlugField(help_text="Used in web addresses and imports, e.g. cert.", unique=True),
+                ),
+                (
+                    "service_type",
+                    models.CharField(
+                        choices=[
+                            ("community", "Community team"),
+                            ("inpatient", "Inpatient ward"),
+                            ("early_intervention", "Early Intervention in Psychosis (EIP)"),
+                            ("crisis", "Crisis team"),
+                            ("other", "Other service"),
+                        ],
+                        default="other",
+                        max_length=30,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="teams",
+                        to="teams.cohort",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="teams.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Admin'), ('faculty', 'Quality improvement faculty'), ('team_lead', 'Team lead'), ('staff', 'Staff'), ('expert_by_experience', 'Expert by experience'), ('viewer', 'Viewer')], max_length=30)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, help_text='Leave empty for an organisation-wide admin or faculty role.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Admin"),
+                            ("faculty", "Quality improvement faculty"),
+                            ("team_lead", "Team lead"),
+                            ("staff", "Staff"),
+                            ("expert_by_experience", "Expert by experience"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for an organisation-wide admin or faculty role.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team__name', 'user__full_name'],
+                "ordering": ["team__name", "user__full_name"],
             },
         ),
         migrations.CreateModel(
-            name='BuddyPair',
+            name="BuddyPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('first_team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buddy_pairs_as_first', to='teams.team', verbose_name='Experienced team')),
-                ('second_team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buddy_pairs_as_second', to='teams.team', verbose_name='Newer team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "first_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="buddy_pairs_as_first",
+                        to="teams.team",
+                        verbose_name="Experienced team",
+                    ),
+                ),
+                (
+                    "second_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="buddy_pairs_as_second",
+                        to="teams.team",
+                        verbose_name="Newer team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['first_team__name', 'second_team__name'],
+                "ordering": ["first_team__name", "second_team__name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.UniqueConstraint(fields=('organisation', 'number'), name='one_cohort_per_phase_number'),
+            model_name="cohort",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "number"), name="one_cohort_per_phase_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='cohort_ends_after_it_starts'),
+            model_name="cohort",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="cohort_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('team__isnull', False)), fields=('user', 'team'), name='one_role_per_person_per_team'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("team__isnull", False)),
+                fields=("user", "team"),
+                name="one_role_per_person_per_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('team__isnull', True)), fields=('user', 'role'), name='one_organisation_role_each'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("team__isnull", True)),
+                fields=("user", "role"),
+                name="one_organisation_role_each",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('team__isnull', False), ('role__in', ['admin', 'faculty']), _connector='OR'), name='only_admin_and_faculty_are_organisation_wide'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("team__isnull", False), ("role__in", ["admin", "faculty"]), _connector="OR"
+                ),
+                name="only_admin_and_faculty_are_organisation_wide",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buddypair',
-            constraint=models.UniqueConstraint(fields=('first_team', 'second_team'), name='one_buddy_pair_per_two_teams'),
+            model_name="buddypair",
+            constraint=models.UniqueConstraint(
+                fields=("first_team", "second_team"), name="one_buddy_pair_per_two_teams"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='buddypair',
-            constraint=models.CheckConstraint(condition=models.Q(('first_team', models.F('second_team')), _negated=True), name='a_team_cannot_buddy_itself'),
+            model_name="buddypair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_team", models.F("second_team")), _negated=True),
+                name="a_team_cannot_buddy_itself",
+            ),
         ),
     ]
