@@ -1,0 +1,280 @@
+"""Weekly and monthly measures per team, ready to be saved as measure values (flow.md §2.4).
+
+Weeks start on Monday; months are calendar months. Only periods that ended on or before the census date
+are reported, so a half-finished week never looks like a fall. Every period from a team's first
+referral to the census appears, with zeros, because SPC charts need the quiet weeks too.
+
+Waiting-list counts use the waits table made by `clocks.compute_waits`: someone is on the list on day d
+when clock_start <= d < clock_stop. Ward measures use the `ward_stays` table, with the ward as the team.
+"""
+
+# SQL in this module is assembled only from fixed names, codes and Python dates and numbers.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from whatmatters.flow import contract
+
+PERIODS = ("week", "month")
+
+
+@dataclass(frozen=True)
+class MeasureDefinition:
+    code: str
+    name: str
+    unit: str
+    description: str
+
+
+MEASURES: dict[str, MeasureDefinition] = {
+    m.code: m
+    for m in (
+        MeasureDefinition("referrals", "Referrals", "referrals", "Referrals received in the period."),
+        MeasureDefinition(
+            "waiting_list", "People waiting", "people", "People waiting on the last day of the period."
+        ),
+        MeasureDefinition(
+            "waiting_over_standard",
+            "People waiting longer than the standard",
+            "people",
+            "People on the list on the last day of the period who had waited longer than the standard.",
+        ),
+        MeasureDefinition(
+            "median_completed_wait",
+            "Typical (median) completed wait",
+            "days",
+            "Half of the waits that ended in the period were shorter than this.",
+        ),
+        MeasureDefinition(
+            "completed_within_standard",
+            "Waits that ended within the standard",
+            "%",
+            "Of the waits that ended in the period, the share that ended within the standard.",
+        ),
+        MeasureDefinition(
+            "waiting_within_standard",
+            "People still waiting who are within the standard",
+            "%",
+            "Of the people waiting on the last day of the period, the share who had not yet waited "
+            "longer than the standard.",
+        ),
+        MeasureDefinition(
+            "dna_rate",
+            "Missed appointments",
+            "%",
+            "Appointments people did not attend, out of appointments that were due to happen "
+            "(attended, late or missed; cancellations are not counted).",
+        ),
+        MeasureDefinition("admissions", "Admissions", "admissions", "Admissions to the ward in the period."),
+        MeasureDefinition(
+            "discharges", "People leaving hospital", "discharges", "Discharges from the ward in the period."
+        ),
+        MeasureDefinition(
+            "occupancy", "Bed occupancy", "%", "Occupied bed-nights out of the bed-nights available."
+        ),
+        MeasureDefinition(
+            "length_of_stay",
+            "Typical (median) length of stay",
+            "days",
+            "Half of the people who left hospital in the period had stayed fewer nights than this.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class MeasureValue:
+    """One period of one measure for one team. Numerator and denominator are kept for ratios."""
+
+    team_id: str
+    measure: str
+    period: str  # "week" or "month"
+    period_start: date
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+def _period_sql(period: str, column: str) -> str:
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}.")
+    return f"CAST(date_trunc('{period}', {column}) AS DATE)"
+
+
+def _period_end(period: str, start: str) -> str:
+    return f"CAST({start} + INTERVAL 1 {period} - INTERVAL 1 day AS DATE)"
+
+
+def _calendar(con: duckdb.DuckDBPyConnection, period: str, census: date, teams_sql: str) -> None:
+    """cal(team_id, period_start, period_end): every complete period from each team's first date."""
+    c = f"DATE '{census.isoformat()}'"
+    end, first = _period_end(period, "CAST(p AS DATE)"), _period_sql(period, "t.first_day")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE cal AS
+        SELECT team_id, CAST(p AS DATE) AS period_start, {end} AS period_end
+        FROM ({teams_sql}) t, generate_series({first}, {c}, INTERVAL 1 {period}) g(p)
+        WHERE {end} <= {c}"""
+    )
+
+
+def _sweep(con: duckdb.DuckDBPyConnection, name: str, intervals_sql: str) -> None:
+    """Count open intervals [start_day, end_day) on each calendar period's last day, by sweeping +1/-1."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {name} AS
+        WITH ev AS (
+            SELECT team_id, start_day AS day, 1 AS delta FROM ({intervals_sql})
+            UNION ALL
+            SELECT team_id, end_day, -1 FROM ({intervals_sql}) WHERE end_day IS NOT NULL),
+        daily AS (SELECT team_id, day, sum(delta) AS delta FROM ev GROUP BY ALL),
+        cum AS (SELECT team_id, day, sum(delta) OVER (PARTITION BY team_id ORDER BY day) AS open_count
+                FROM daily)
+        SELECT cal.team_id, cal.period_start, coalesce(cum.open_count, 0) AS n
+        FROM cal ASOF LEFT JOIN cum ON cal.team_id = cum.team_id AND cal.period_end >= cum.day"""
+    )
+
+
+def waiting_list_measures(
+    con: duckdb.DuckDBPyConnection,
+    census: date,
+    period: str,
+    standard_days: int,
+    *,
+    waits: str = "waits",
+) -> list[MeasureValue]:
+    """Referrals, list size, over-standard count, completed waits and DNA rate per team and period."""
+    first_days = f"""SELECT team_id, min(d) AS first_day FROM (
+            SELECT team_id, referral_date AS d FROM referrals
+            UNION ALL SELECT team_id, clock_start FROM {waits})
+        GROUP BY team_id"""
+    _calendar(con, period, census, first_days)
+    _sweep(con, "wl", f"SELECT team_id, clock_start AS start_day, clock_stop AS end_day FROM {waits}")
+    # Someone is over the standard on day d when clock_start + standard < d < clock_stop: the same sweep
+    # on intervals that start standard + 1 days later.
+    _sweep(
+        con,
+        "over",
+        f"""SELECT team_id, clock_start + {standard_days + 1} AS start_day, clock_stop AS end_day FROM {waits}
+            WHERE clock_stop IS NULL OR clock_stop > clock_start + {standard_days + 1}""",
+    )
+    p_ref = _period_sql(period, "referral_date")
+    p_stop = _period_sql(period, "clock_stop")
+    p_contact = _period_sql(period, "c.contact_date")
+    due = ", ".join(f"'{x}'" for x in sorted(contract.DNA_DENOMINATOR))
+    rows = con.execute(
+        f"""WITH refs AS (SELECT team_id, {p_ref} AS period_start, count(*) AS n FROM referrals GROUP BY ALL),
+        done AS (SELECT team_id, {p_stop} AS period_start, count(*) AS n,
+                        count(*) FILTER (WHERE within_standard) AS within, median(wait_days) AS median_wait
+                 FROM {waits} WHERE status = 'stopped' GROUP BY ALL),
+        dna AS (SELECT r.team_id, {p_contact} AS period_start,
+                       count(*) FILTER (WHERE c.attend_status = '{contract.DID_NOT_ATTEND}') AS missed,
+                       count(*) FILTER (WHERE c.attend_status IN ({due})) AS due
+                FROM contacts c JOIN referrals r USING (referral_id) GROUP BY ALL)
+        SELECT cal.team_id, cal.period_start, coalesce(refs.n, 0), wl.n, over.n,
+               coalesce(done.n, 0), coalesce(done.within, 0), done.median_wait,
+               coalesce(dna.missed, 0), coalesce(dna.due, 0)
+        FROM cal
+        LEFT JOIN refs USING (team_id, period_start)
+        LEFT JOIN wl USING (team_id, period_start)
+        LEFT JOIN over USING (team_id, period_start)
+        LEFT JOIN done USING (team_id, period_start)
+        LEFT JOIN dna USING (team_id, period_start)
+        ORDER BY cal.team_id, cal.period_start"""
+    ).fetchall()
+    out: list[MeasureValue] = []
+    for team, start, refs, listed, over, done, within, median_wait, missed, due in rows:
+        waiting_within = listed - over
+
+        def add(code: str, value: float | None, num: float | None = None, den: float | None = None) -> None:
+            out.append(MeasureValue(team, code, period, start, value, num, den))  # noqa: B023
+
+        add("referrals", refs)
+        add("waiting_list", listed)
+        add("waiting_over_standard", over)
+        add("median_completed_wait", float(median_wait) if median_wait is not None else None)
+        add("completed_within_standard", _pct(within, done), within, done)
+        add("waiting_within_standard", _pct(waiting_within, listed), waiting_within, listed)
+        add("dna_rate", _pct(missed, due), missed, due)
+    return out
+
+
+def _pct(numerator: float, denominator: float) -> float | None:
+    """A percentage, or None when there is nothing to divide by (never a misleading 0%)."""
+    return 100.0 * numerator / denominator if denominator else None
+
+
+def ward_measures(
+    con: duckdb.DuckDBPyConnection,
+    census: date,
+    period: str,
+    *,
+    beds: Mapping[str, int] | None = None,
+    inclusive_los: bool = False,
+) -> list[MeasureValue]:
+    """Admissions, discharges, occupancy and median length of stay per ward and period.
+
+    Occupancy needs the number of beds; without it the value is left blank and the numerator holds the
+    occupied bed-nights. Length of stay counts bed-nights unless `inclusive_los` adds the day of discharge.
+    """
+    c = f"DATE '{census.isoformat()}'"
+    stays = f"""SELECT ward_id AS team_id, coalesce(ward_start_date, admission_date) AS start_day,
+                   least(coalesce(ward_end_date, discharge_date), {c} + 1) AS end_day
+               FROM ward_stays WHERE coalesce(ward_start_date, admission_date) <= {c}"""
+    _calendar(con, period, census, f"SELECT team_id, min(start_day) AS first_day FROM ({stays}) GROUP BY ALL")
+    extra = " + 1" if inclusive_los else ""
+    con.execute("CREATE OR REPLACE TEMP TABLE ward_beds (team_id VARCHAR, beds INTEGER)")
+    if beds:
+        con.executemany("INSERT INTO ward_beds VALUES (?, ?)", list(beds.items()))
+    p_adm, p_dis = _period_sql(period, "admission_date"), _period_sql(period, "discharge_date")
+    rows = con.execute(
+        f"""WITH spells AS (
+            SELECT spell_id, min(admission_date) AS admission_date,
+                   CASE WHEN max(discharge_date) <= {c} THEN max(discharge_date) END AS discharge_date,
+                   arg_min(ward_id, coalesce(ward_start_date, admission_date)) AS first_ward,
+                   arg_max(ward_id, coalesce(ward_start_date, admission_date)) AS last_ward
+            FROM ward_stays GROUP BY spell_id),
+        adm AS (SELECT first_ward AS team_id, {p_adm} AS period_start, count(*) AS n
+                FROM spells WHERE admission_date <= {c} GROUP BY ALL),
+        dis AS (SELECT last_ward AS team_id, {p_dis} AS period_start, count(*) AS n,
+                       median(discharge_date - admission_date{extra}) AS los
+                FROM spells WHERE discharge_date IS NOT NULL GROUP BY ALL),
+        -- occupied bed-nights: each night from start_day up to the night before end_day, inside the period
+        occ AS (SELECT cal.team_id, cal.period_start,
+                       sum(greatest(0, least(coalesce(s.end_day, {c} + 1), cal.period_end + 1)
+                                       - greatest(s.start_day, cal.period_start))) AS bed_nights
+                FROM cal JOIN ({stays}) s
+                  ON s.team_id = cal.team_id AND s.start_day <= cal.period_end
+                 AND coalesce(s.end_day, {c} + 1) > cal.period_start
+                GROUP BY ALL)
+        SELECT cal.team_id, cal.period_start, cal.period_end - cal.period_start + 1 AS days,
+               coalesce(adm.n, 0), coalesce(dis.n, 0), dis.los, coalesce(occ.bed_nights, 0), b.beds
+        FROM cal
+        LEFT JOIN adm USING (team_id, period_start) LEFT JOIN dis USING (team_id, period_start)
+        LEFT JOIN occ USING (team_id, period_start) LEFT JOIN ward_beds b USING (team_id)
+        ORDER BY cal.team_id, cal.period_start"""
+    ).fetchall()
+    out: list[MeasureValue] = []
+    for team, start, days, admissions, discharges, los, bed_nights, n_beds in rows:
+        available = n_beds * days if n_beds else None
+        out.append(MeasureValue(team, "admissions", period, start, admissions))
+        out.append(MeasureValue(team, "discharges", period, start, discharges))
+        out.append(
+            MeasureValue(
+                team,
+                "occupancy",
+                period,
+                start,
+                _pct(bed_nights, available) if available else None,
+                bed_nights,
+                available,
+            )
+        )
+        out.append(
+            MeasureValue(team, "length_of_stay", period, start, float(los) if los is not None else None)
+        )
+    return out
