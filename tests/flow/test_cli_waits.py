@@ -4,9 +4,10 @@ import csv
 import io
 from pathlib import Path
 
-from tests.flow.conftest import contact, referral, write_csv
 from whatmatters.flow import contract
 from whatmatters.flow.cli import main
+
+from .cases import contact, referral, write_csv
 
 
 def run(argv: list[str]) -> tuple[int, str]:

@@ -3,8 +3,9 @@ attended contact and first assessment, care plan or intervention."""
 
 from datetime import date
 
-from tests.flow.conftest import Extract, contact, referral
 from whatmatters.flow.clocks import Wait, compute_waits, fetch_waits
+
+from .cases import Extract, contact, referral
 
 CENSUS = date(2024, 6, 30)
 

@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from tests.flow.conftest import Extract, contact, referral
 from whatmatters.flow.clocks import compute_waits
 from whatmatters.flow.measures import MeasureValue, waiting_list_measures, ward_measures
+
+from .cases import Extract, contact, referral
 
 CENSUS = date(2024, 1, 28)  # a Sunday: the weeks of 1, 8, 15 and 22 January are complete
 

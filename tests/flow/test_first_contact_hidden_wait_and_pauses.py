@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from tests.flow.conftest import Extract, contact, referral
 from whatmatters.flow.clocks import compute_waits, fetch_waits, get_rule, rule_label
+
+from .cases import Extract, contact, referral
 
 CENSUS = date(2024, 6, 30)
 

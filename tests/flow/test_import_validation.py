@@ -7,8 +7,9 @@ import nhs_number
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.flow.conftest import EXTRACT_DATE, Extract, contact, referral
 from whatmatters.flow.validate import Reject, validate_extract
+
+from .cases import EXTRACT_DATE, Extract, contact, referral
 
 HEADER = b"referral_id,person_id,team_id,referral_date\n"
 
