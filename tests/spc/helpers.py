@@ -46,8 +46,17 @@ def differences(expected: Any, actual: Any, path: str = "") -> list[str]:
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
             out += differences(e, a, f"{path}[{i}]")
         return out
-    if expected is None or actual is None or isinstance(expected, (bool, str)) or isinstance(actual, (bool, str)):
-        return [] if expected == actual and type(expected) is type(actual) else [f"{path}: {expected!r} != {actual!r}"]
+    if (
+        expected is None
+        or actual is None
+        or isinstance(expected, (bool, str))
+        or isinstance(actual, (bool, str))
+    ):
+        return (
+            []
+            if expected == actual and type(expected) is type(actual)
+            else [f"{path}: {expected!r} != {actual!r}"]
+        )
     if abs(float(actual) - float(expected)) <= 1e-9 * max(1.0, abs(float(expected))):
         return []
     return [f"{path}: {expected!r} != {actual!r}"]

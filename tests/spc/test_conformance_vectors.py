@@ -13,11 +13,7 @@ from whatmatters.spc.conformance import run_document, run_files
 from .helpers import VECTORS, differences, load_vector
 
 RUN_FILES = sorted(p.name for p in VECTORS.glob("*.json") if not p.name.startswith("ptd_u"))
-CASES = [
-    (name, i)
-    for name in RUN_FILES
-    for i in range(len(load_vector(name).get("runs", [None])))
-]
+CASES = [(name, i) for name in RUN_FILES for i in range(len(load_vector(name).get("runs", [None])))]
 
 
 def expected_of(doc: dict, i: int) -> dict:

@@ -30,7 +30,7 @@ def marked_by_detections(detections: list[int]) -> np.ndarray:
     out = np.zeros(len(detections), dtype=int)
     for i, d in enumerate(detections):
         if d:
-            out[max(0, i - 6): i + 1] = np.sign(d)
+            out[max(0, i - 6) : i + 1] = np.sign(d)
     return out
 
 
@@ -114,6 +114,11 @@ def test_assurance_compares_the_target_with_the_last_limits_strictly_in_ptd_mode
 def test_assurance_after_recalculation_uses_only_the_last_groups_limits() -> None:
     (case,) = [c for c in ASSURANCE if "rows_in_order" in c]
     last = [groups[-1] for groups in case["rows_in_order"]]
-    codes = assurance_codes(np.full(3, 4.0), np.array([r["lpl"] for r in last], dtype=float),
-                            np.array([r["upl"] for r in last], dtype=float), np.full(3, -1), inclusive=False)
+    codes = assurance_codes(
+        np.full(3, 4.0),
+        np.array([r["lpl"] for r in last], dtype=float),
+        np.array([r["upl"] for r in last], dtype=float),
+        np.full(3, -1),
+        inclusive=False,
+    )
     assert [ASSURANCE_NAMES[c] for c in codes] == case["expected"]

@@ -48,15 +48,24 @@ def test_a_constant_series_gets_zero_width_limits_and_a_warning(rules: str) -> N
 
 def test_a_recalculation_date_not_in_the_data_is_an_error_that_says_so() -> None:
     # Upstream ignores it silently (ptd_t01 run 2). The default rule set refuses, naming the date.
-    s = Series(daily(20), list(range(20)), options=SeriesOptions(
-        recalculations=(Recalculation(np.datetime64("2019-12-31").astype(object), "new form"),)), name="Waits")
+    s = Series(
+        daily(20),
+        list(range(20)),
+        options=SeriesOptions(
+            recalculations=(Recalculation(np.datetime64("2019-12-31").astype(object), "new form"),)
+        ),
+        name="Waits",
+    )
     with pytest.raises(SpcInputError, match="Waits.*31 December 2019 is not one of the series' dates"):
         analyse(s)
 
 
 def test_ptd_mode_ignores_an_unknown_recalculation_date_as_upstream_does_but_warns() -> None:
-    s = Series(daily(20), list(range(20)), options=SeriesOptions(
-        recalculations=(Recalculation(np.datetime64("2019-12-31").astype(object)),)))
+    s = Series(
+        daily(20),
+        list(range(20)),
+        options=SeriesOptions(recalculations=(Recalculation(np.datetime64("2019-12-31").astype(object)),)),
+    )
     r = analyse(s, "ptd-0.2.2")
     assert r.group.max() == 0
     assert "recalculation_ignored" in [w.code for w in r.warnings]
@@ -92,11 +101,18 @@ def test_mdc_shows_improvement_when_a_point_meets_an_improvement_and_a_concern_r
     assert (ptd.labels[8], ptd.point_types[8]) == ("Below LCL", "special_cause_concern")
     assert (mdc.labels[8], mdc.point_types[8]) == ("7 Point Trend (Increasing)", "special_cause_improvement")
     lower_is_better = analyse(Series(daily(len(values)), values, options=SeriesOptions(direction="decrease")))
-    assert (lower_is_better.labels[8], lower_is_better.point_types[8]) == ("Below LCL", "special_cause_improvement")
+    assert (lower_is_better.labels[8], lower_is_better.point_types[8]) == (
+        "Below LCL",
+        "special_cause_improvement",
+    )
 
 
-@pytest.mark.parametrize(("rules", "expected"), [("ptd-0.2.2", "inconsistent"), ("mdc-2023", "consistent_fail")])
-def test_a_target_exactly_on_the_upper_limit_counts_as_beyond_it_only_in_mdc(rules: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("rules", "expected"), [("ptd-0.2.2", "inconsistent"), ("mdc-2023", "consistent_fail")]
+)
+def test_a_target_exactly_on_the_upper_limit_counts_as_beyond_it_only_in_mdc(
+    rules: str, expected: str
+) -> None:
     # NHSRplotthedots compares strictly; the MDC Power BI specification uses >= (PowerBI-SPC #116).
     values = [5, 7, 6, 8, 7, 6, 5, 7, 6, 8, 7, 6, 7]
     upper = analyse(Series(daily(13), values), rules).upper[-1]

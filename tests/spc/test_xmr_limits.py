@@ -32,7 +32,10 @@ def test_screening_drops_moving_ranges_above_3_267_times_their_mean_but_the_mean
     assert (r.lower[0], r.upper[0]) == (pytest.approx(5.58), pytest.approx(16.22))
     assert r.labels[6] == "Above UCL" and r.labels[13] == "Below LCL"
     unscreened = xmr(values, screen_outliers=False)
-    assert (unscreened.lower[0], unscreened.upper[0]) == (pytest.approx(-9.54, abs=1e-2), pytest.approx(31.34, abs=1e-2))
+    assert (unscreened.lower[0], unscreened.upper[0]) == (
+        pytest.approx(-9.54, abs=1e-2),
+        pytest.approx(31.34, abs=1e-2),
+    )
 
 
 def test_the_excel_rule_set_does_not_screen() -> None:
