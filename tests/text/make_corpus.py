@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nhs_number
 
-from tests.text.corpus_statements import HELD_OUT, HELD_OUT_HARD, TUNING, TUNING_HARD
+from .corpus_statements import HELD_OUT, HELD_OUT_HARD, TUNING, TUNING_HARD
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -13,8 +13,9 @@ import time
 
 import pytest
 
-from tests.text.pii_scoring import load, score, table
 from whatmatters.text.pii import find_personal_data
+
+from .pii_scoring import load, score, table
 
 RECALL_TARGETS = {
     "nhs_number": 1.0,
