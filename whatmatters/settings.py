@@ -68,7 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves the built static files in production; runserver and the test server serve them otherwise.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,6 +172,9 @@ SESSION_COOKIE_NAME = "whatmatters_session"
 AXES_FAILURE_LIMIT = env_int("WHATMATTERS_SIGN_IN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("WHATMATTERS_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes would otherwise read the credential named after USERNAME_FIELD ("email"), which the sign-in form never
+# sends, find no username and count no failures at all.
+AXES_USERNAME_FORM_FIELD = "username"
 # Axes suggests locking by IP address too. We do not: NHS networks put thousands of staff behind a few
 # addresses, so one person's typos would lock out a whole trust.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -237,16 +241,22 @@ TASKS = {
 # Email: printed to the console outside production; SMTP in production.
 DEFAULT_FROM_EMAIL = env_str("WHATMATTERS_FROM_EMAIL", "What Matters <no-reply@localhost>")
 if PRODUCTION:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env_str("WHATMATTERS_EMAIL_HOST", "localhost")
-    EMAIL_PORT = env_int("WHATMATTERS_EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("WHATMATTERS_EMAIL_USER")
-    EMAIL_HOST_PASSWORD = env_str("WHATMATTERS_EMAIL_PASSWORD")
-    EMAIL_USE_TLS = env_bool("WHATMATTERS_EMAIL_TLS", True)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("WHATMATTERS_EMAIL_HOST", "localhost"),
+                "port": env_int("WHATMATTERS_EMAIL_PORT", 587),
+                "username": env_str("WHATMATTERS_EMAIL_USER") or None,
+                "password": env_str("WHATMATTERS_EMAIL_PASSWORD") or None,
+                "use_tls": env_bool("WHATMATTERS_EMAIL_TLS", True),
+            },
+        }
+    }
 elif TESTING:
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -41,7 +41,7 @@ class User(AuditedModel, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("Email address", unique=True)
     full_name = models.CharField("Full name", max_length=150)
     is_active = models.BooleanField(default=True, help_text="Turn off to stop this person signing in.")
-    # Only organisation-wide admins may open the Django admin site; kept in step by Membership.save().
+    # Only organisation-wide admins may open the Django admin site; kept in step by sync_staff_flag().
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -274,8 +274,12 @@ class Membership(AuditedModel):
 
 
 def sync_staff_flag(user: User) -> None:
-    """Organisation-wide admins, and only they, may use the Django admin site."""
+    """Organisation-wide admins, and only they, may use the Django admin site, with full rights there.
+
+    Elsewhere these flags grant nothing: pages and the API check the permission table, not Django's
+    model permissions.
+    """
     is_admin = Membership.objects.filter(user=user, team=None, role=Role.ADMIN).exists()
-    if user.is_staff != is_admin:
-        user.is_staff = is_admin
-        user.save(update_fields=["is_staff"])
+    if user.is_staff != is_admin or user.is_superuser != is_admin:
+        user.is_staff = user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])

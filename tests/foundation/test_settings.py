@@ -1,0 +1,90 @@
+"""Settings come from environment variables; production settings pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_whatmatters
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "WHATMATTERS_ENV": "production",
+        "WHATMATTERS_SECRET_KEY": secrets.token_urlsafe(64),
+        "WHATMATTERS_ALLOWED_HOSTS": "whatmatters.example.nhs.uk",
+        "WHATMATTERS_DATA_DIR": str(tmp_path),
+    }
+
+
+def test_production_settings_pass_the_deployment_checks_with_no_warnings(tmp_path: Path) -> None:
+    result = run_whatmatters("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    del env["WHATMATTERS_SECRET_KEY"]
+    result = run_whatmatters("check", env=env)
+    assert result.returncode != 0
+    assert "Set WHATMATTERS_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug_mode(tmp_path: Path) -> None:
+    result = run_whatmatters("check", env={**production_env(tmp_path), "WHATMATTERS_DEBUG": "true"})
+    assert result.returncode != 0
+    assert "WHATMATTERS_DEBUG must not be on in production" in result.stderr
+
+
+def test_a_setting_that_is_not_true_or_false_is_named_in_the_error(tmp_path: Path) -> None:
+    result = run_whatmatters("check", env={"WHATMATTERS_DATA_DIR": str(tmp_path), "WHATMATTERS_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "WHATMATTERS_DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_production_settings_hold_the_values_the_deploy_check_does_not_cover(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+        " s.PASSWORD_HASHERS[0].rsplit('.',1)[1], [str(v) for v in s.SECURE_CSP['script-src']], s.X_FRAME_OPTIONS,"
+        " s.MAILERS['default']['BACKEND'].rsplit('.',2)[1])"
+    )
+    result = run_whatmatters("shell", "-v", "0", "-c", code, env=production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "False ['whatmatters.example.nhs.uk'] True True 31536000 Argon2PasswordHasher [\"'self'\"] DENY smtp"
+    )
+
+
+def test_sqlite_is_the_default_with_wal_and_immediate_transactions(tmp_path: Path) -> None:
+    code = (
+        "from django.db import connection as c;"
+        "c.ensure_connection();"
+        "cur=c.cursor(); cur.execute('PRAGMA journal_mode'); print(cur.fetchone()[0], c.vendor,"
+        " c.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = run_whatmatters("shell", "-v", "0", "-c", code, env={"WHATMATTERS_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "sqlite", "IMMEDIATE"]
+    assert (tmp_path / "whatmatters.sqlite3").exists()
+
+
+def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
+    code = "from django.conf import settings as s; d=s.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'])"
+    result = run_whatmatters(
+        "shell", "-v", "0", "-c", code, env={"WHATMATTERS_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@db.local:5432/wm"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "wm", "db.local"]
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_ci_asked_for() -> None:
+    """CI runs the suite twice: on SQLite, then with DATABASE_URL pointing at PostgreSQL."""
+    from django.db import connection
+
+    wanted = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == wanted
