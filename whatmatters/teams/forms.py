@@ -15,7 +15,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
         "inactive": "This account has been closed. Ask an admin if you need it again.",
     }
 
@@ -26,6 +26,11 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; normalising here also keys the lock-out to one account,
+        # so changing the case of the address does not buy more guesses.
+        return (self.cleaned_data.get("username") or "").strip().lower()
 
 
 class TeamForm(forms.ModelForm):

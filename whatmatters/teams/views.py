@@ -57,9 +57,13 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 
 def locked_out(
-    request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+    *args: object,
+    **kwargs: object,
 ) -> HttpResponse:
-    """Shown by django-axes after too many failed sign-ins."""
+    """Shown by django-axes after too many failed sign-ins (axes 8 passes the original response too)."""
     from django.conf import settings
 
     record(
