@@ -9,6 +9,7 @@ import numpy as np
 
 from .model import SpcInputError
 
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 Period = str  # "day" | "week" | "month" | "quarter" | "year" | "irregular"
 
 
@@ -31,6 +32,11 @@ def to_day(value: object, where: str) -> np.datetime64:
 def to_days(values: Sequence[object] | np.ndarray, where: str) -> np.ndarray:
     if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
         return values.astype("datetime64[D]")
+    # Fast path for a clean list of dates (the usual case); anything odd gets the per-item check below,
+    # which names the bad item. Datetimes are excluded because numpy would refuse to truncate them.
+    if all(type(v) is dt.date for v in values):
+        ordinals = np.fromiter((v.toordinal() for v in values), np.int64, len(values))  # type: ignore[union-attr]
+        return (ordinals - EPOCH_ORDINAL).astype("datetime64[D]")
     return np.array(
         [to_day(v, f"{where}, date {i + 1}") for i, v in enumerate(values)], dtype="datetime64[D]"
     )

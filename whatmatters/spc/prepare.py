@@ -36,7 +36,7 @@ def _label(series: Series, index: int) -> str:
 
 
 def _floats(values: object, where: str, what: str) -> np.ndarray:
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
         return values.astype(np.float64, copy=False)
     out = []
     for i, v in enumerate(values):  # type: ignore[arg-type]

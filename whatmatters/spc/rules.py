@@ -135,15 +135,10 @@ def _by_precedence(
     candidates: list[tuple[np.ndarray, int, int]], direction: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Label and sign of the highest-precedence rule that fired (only improvement-way rules if asked)."""
-    shape = candidates[0][0].shape
-    label = np.zeros(shape, dtype=np.int8)
-    sign = np.zeros(shape, dtype=np.int8)
-    for flags, up, down in reversed(candidates):  # lowest precedence first; higher ones overwrite
-        fired = flags != 0
-        if direction is not None:
-            fired &= flags * direction > 0
-        label = np.where(fired, np.where(flags > 0, up, down), label).astype(np.int8)
-        sign = np.where(fired, flags, sign).astype(np.int8)
+    fired = [flags != 0 if direction is None else flags * direction > 0 for flags, _, _ in candidates]
+    labels = [np.where(flags > 0, up, down) for flags, up, down in candidates]
+    label = np.select(fired, labels, COMMON).astype(np.int8)
+    sign = np.select(fired, [flags for flags, _, _ in candidates], 0).astype(np.int8)
     return label, sign
 
 

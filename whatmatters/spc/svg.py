@@ -127,13 +127,15 @@ def render_svg(
     scale = _Scale(result)
     pid = escape(id_prefix, quote=True)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" '
         f'role="img" aria-labelledby="{pid}-title {pid}-desc" font-family="Arial, Helvetica, sans-serif" '
         f'font-size="12">',
         f'<title id="{pid}-title">{escape(heading)}: {escape(result.chart_name)}</title>',
         f'<desc id="{pid}-desc">{escape(desc)}</desc>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="{COLOURS["text"]}">{escape(heading)}</text>',
+        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="{COLOURS["text"]}">'
+        f"{escape(heading)}</text>",
     ]
     parts += _axes(result, scale)
     parts += _lines(result, scale)
@@ -163,7 +165,8 @@ def _axes(result: SeriesResult, scale: _Scale) -> list[str]:
     for day, label in _date_ticks(result):
         x = _f(scale.x(day))
         out.append(
-            f'<line x1="{x}" x2="{x}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H + 5}" stroke="{COLOURS["text"]}"/>'
+            f'<line x1="{x}" x2="{x}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H + 5}" '
+            f'stroke="{COLOURS["text"]}"/>'
         )
         out.append(
             f'<text x="{x}" y="{TOP + PLOT_H + 18}" text-anchor="middle" fill="{COLOURS["text"]}">'
@@ -287,7 +290,8 @@ def _marker(point_type: str, x: float, y: float, colour: str) -> str:
         )
     if point_type.startswith("special_cause_neutral"):
         return (
-            f'<path d="M{_f(x)},{_f(y - 6)} L{_f(x + 6)},{_f(y)} L{_f(x)},{_f(y + 6)} L{_f(x - 6)},{_f(y)} Z" '
+            f'<path d="M{_f(x)},{_f(y - 6)} L{_f(x + 6)},{_f(y)} '
+            f'L{_f(x)},{_f(y + 6)} L{_f(x - 6)},{_f(y)} Z" '
             f'fill="{colour}" stroke="#ffffff"/>'
         )
     return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{colour}"/>'
