@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,8 @@ def qic_case(doc: dict[str, Any], rules: RuleSet) -> dict[str, Any]:
         ),
     )
     try:
-        res = analyse_many([series], rules)[0]
+        # qicharts2 accepts any baseline length (`freeze`), unlike the MDC tools.
+        res = analyse_many([series], replace(rules, min_baseline_points=2))[0]
     except SpcInputError as exc:
         return {"error": str(exc), "points": []}
     by_group = {g.number: g for g in res.groups}

@@ -343,7 +343,7 @@ def analyse_array(
 
     rule_set = get_rule_set(rules)
     opts = options or SeriesOptions()
-    check_options(opts, "Every series")
+    check_options(opts, "Every series", rule_set.min_baseline_points)
     if opts.recalculations or opts.excluded or isinstance(opts.target, tuple):
         raise SpcInputError(
             "analyse_array takes no recalculations, exclusions or changing targets; "
@@ -367,7 +367,7 @@ def analyse_array(
             raise SpcInputError(f"There are {s} series but {len(directions)} directions.")
         cache = {d: SeriesOptions(**{**opts.__dict__, "direction": d}) for d in set(directions)}
         for o in cache.values():
-            check_options(o, "Every series")
+            check_options(o, "Every series", rule_set.min_baseline_points)
         per_series = [cache[d] for d in directions]
     target = np.full(s, np.nan) if opts.target is None else np.full(s, float(opts.target))  # type: ignore[arg-type]
     if targets is not None:

@@ -13,8 +13,6 @@ from .dates import format_date, to_day, to_days
 from .model import CHART_TYPES, DIRECTIONS, RATIO_CHARTS, Series, SeriesOptions, SpcInputError
 from .rulesets import RuleSet
 
-MIN_BASELINE = 12  # NHSRplotthedots and the MDC tools refuse a frozen baseline shorter than 12 points
-
 
 @dataclass
 class PreparedSeries:
@@ -50,7 +48,7 @@ def _floats(values: object, where: str, what: str) -> np.ndarray:
     return np.array(out, dtype=np.float64)
 
 
-def check_options(options: SeriesOptions, where: str) -> None:
+def check_options(options: SeriesOptions, where: str, min_baseline: int = 12) -> None:
     if options.chart not in CHART_TYPES:
         raise SpcInputError(f"{where}: chart type {options.chart!r} is not one of {', '.join(CHART_TYPES)}.")
     if options.direction not in DIRECTIONS:
@@ -58,10 +56,10 @@ def check_options(options: SeriesOptions, where: str) -> None:
             f"{where}: improvement direction {options.direction!r} must be increase, decrease or neutral."
         )
     if options.baseline_points is not None and (
-        int(options.baseline_points) != options.baseline_points or options.baseline_points < MIN_BASELINE
+        int(options.baseline_points) != options.baseline_points or options.baseline_points < min_baseline
     ):
         raise SpcInputError(
-            f"{where}: a frozen baseline needs a whole number of at least {MIN_BASELINE} points, "
+            f"{where}: a frozen baseline needs a whole number of at least {min_baseline} points, "
             f"not {options.baseline_points}."
         )
     for name in ("shift_length", "trend_length"):
@@ -84,7 +82,7 @@ def _match_dates(days: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 def prepare(series: Series, index: int, rules: RuleSet) -> PreparedSeries:
     where = _label(series, index)
     opts = series.options
-    check_options(opts, where)
+    check_options(opts, where, rules.min_baseline_points)
     days = to_days(series.dates, where)
     num = _floats(series.values, where, "value")
     if num.size != days.size:

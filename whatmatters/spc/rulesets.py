@@ -40,6 +40,8 @@ class RuleSet:
     xmr_constant: float = 2.66
     # Groups with fewer points than this have trial limits.
     trial_limit_points: int = 13
+    # NHSRplotthedots and the MDC tools refuse a frozen baseline shorter than 12 points.
+    min_baseline_points: int = 12
     about: str = ""
 
 
