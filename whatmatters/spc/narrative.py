@@ -134,7 +134,8 @@ def _change_sentences(
 
 
 def _easy_when(since: str) -> str:
-    return since if since.startswith("the week") else f"in {since}" if since[0].isalpha() else f"on {since}"
+    # "in March 2025", "in the week starting 3 March 2025", "on 3 March 2025".
+    return f"on {since}" if since[0].isdigit() else f"in {since}"
 
 
 def _range_sentence(result: SeriesResult, latest: int, unit: str, committee: list[str]) -> None:
