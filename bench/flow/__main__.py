@@ -1,0 +1,144 @@
+"""Flow benchmark: synthetic extracts of 1M and 10M referrals with their contacts, validated, turned into
+waits and weekly measures for every team, compared in the same run with a bare DuckDB read_csv + group-by
+of the same files.
+
+    .venv/bin/python -m bench.flow [--sizes 1000000 10000000] [--workdir DIR] [--memory-limit 1GB]
+
+Each measurement runs in its own process so its peak memory (ru_maxrss) is its own. Files are generated
+once per size (not timed) with copies of the community team profile, first appointments and care plans
+only (no follow-up contacts), and removed afterwards unless --keep is given. Quick run: --sizes 100000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REFERRALS_PER_TEAM = 7_800  # the community profile over 3 years (about 50 a week)
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would carry over the
+    parent's peak (the generator's), so it is only the fallback."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare(folder: str, memory_limit: str) -> dict:
+    """The floor: read both CSVs with DuckDB and count referrals and contacts per team and week."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    t = time.perf_counter()
+    con.execute(f"CREATE TABLE r AS SELECT * FROM read_csv('{folder}/referrals.csv', header=true)")
+    con.execute(f"CREATE TABLE c AS SELECT * FROM read_csv('{folder}/contacts.csv', header=true)")
+    weekly = con.execute(
+        """SELECT count(*) FROM (
+             SELECT team_id, date_trunc('week', referral_date) AS w, count(*) FROM r GROUP BY ALL
+             UNION ALL
+             SELECT r.team_id, date_trunc('week', c.contact_date), count(*) FROM c JOIN r USING (referral_id)
+             GROUP BY ALL)"""
+    ).fetchone()[0]
+    return {"seconds": time.perf_counter() - t, "peak_mb": _peak_mb(), "groups": weekly}
+
+
+def pipeline(folder: str, memory_limit: str) -> dict:
+    """The product: validate, compute cmh4 waits, weekly measures for every team."""
+    import duckdb
+
+    from whatmatters.flow.clocks import compute_waits
+    from whatmatters.flow.measures import waiting_list_measures
+    from whatmatters.flow.validate import validate_extract
+
+    manifest = json.loads((Path(folder) / "extract.json").read_text())
+    census = date.fromisoformat(manifest["extract_date"])
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    timings = {}
+    t = time.perf_counter()
+    result = validate_extract(folder, extract_date=census, con=con)
+    timings["validate"] = time.perf_counter() - t
+    t1 = time.perf_counter()
+    rule = compute_waits(con, "cmh4", census)
+    timings["waits"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    values = waiting_list_measures(con, census, "week", rule.standard_days)
+    timings["measures"] = time.perf_counter() - t2
+    return {"seconds": time.perf_counter() - t, "peak_mb": _peak_mb(), "steps": timings,
+            "rejects": sum(r.rows_rejected for r in result.files.values()),
+            "measure_values": len(values), "can_save": result.can_save}
+
+
+def _child(kind: str, folder: str, memory_limit: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.flow", "--child", kind, folder,
+                          "--memory-limit", memory_limit], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.flow", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit in both runs")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, folder = args.child
+        print(json.dumps((bare if kind == "bare" else pipeline)(folder, args.memory_limit)))
+        return 0
+
+    from whatmatters.flow import synthetic
+
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="bench-flow-"))
+    rows = []
+    for size in args.sizes:
+        folder = root / f"n{size}"
+        t = time.perf_counter()
+        summary = synthetic.generate(folder, teams=["community-recovery"], seed=7, years=3,
+                                     copies=max(1, math.ceil(size / REFERRALS_PER_TEAM)), followups=False)
+        made = time.perf_counter() - t
+        mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
+        floor = _child("bare", str(folder), args.memory_limit)
+        ours = _child("pipeline", str(folder), args.memory_limit)
+        row = {"referrals": summary.rows["referrals"], "contacts": summary.rows["contacts"], "csv_mb": mb,
+               "generate_s": made, "bare_s": floor["seconds"], "bare_peak_mb": floor["peak_mb"],
+               "pipeline_s": ours["seconds"], "pipeline_peak_mb": ours["peak_mb"], "steps": ours["steps"],
+               "ratio": ours["seconds"] / floor["seconds"], "measure_values": ours["measure_values"]}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        if not args.keep:
+            shutil.rmtree(folder)
+    print()
+    print("| referrals | contacts | CSV MB | bare read+group-by s | pipeline s | ratio | pipeline peak MB |"
+          " validate / waits / measures s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        s = r["steps"]
+        print(f"| {r['referrals']:,} | {r['contacts']:,} | {r['csv_mb']:.0f} | {r['bare_s']:.2f} | "
+              f"{r['pipeline_s']:.2f} | {r['ratio']:.1f}x | {r['pipeline_peak_mb']:.0f} | "
+              f"{s['validate']:.2f} / {s['waits']:.2f} / {s['measures']:.2f} |")
+    if len(rows) > 1:
+        a, b = rows[0], rows[-1]
+        growth = (b["pipeline_s"] / a["pipeline_s"]) / (b["referrals"] / a["referrals"])
+        print(f"\nTime per referral at the largest size / at the smallest: {growth:.2f} (1.0 = linear).")
+    if not args.workdir and not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
