@@ -52,6 +52,7 @@ def record(
     changes: dict[str, Any] | None = None,
     actor: Actor | None = None,
     object_repr: str | None = None,
+    team_label: str | None = None,
 ) -> AuditEvent:
     actor = actor or current_actor()
     user = actor.user if actor.user is not None and getattr(actor.user, "is_authenticated", False) else None
@@ -60,7 +61,7 @@ def record(
         actor_label=_actor_label(actor)[:200],
         action=action,
         team=team,
-        team_label=str(team)[:200] if team is not None else "",
+        team_label=(team_label if team_label is not None else str(team) if team is not None else "")[:200],
         summary=summary[:300],
         changes=_plain(changes or {}),
         ip_address=actor.ip_address,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from whatmatters.audit.log import Action, actor_for_request, record
@@ -40,12 +41,24 @@ def on_save(sender: type, instance: AuditedModel, created: bool, raw: bool = Fal
     instance._audit_loaded = dict(now)
 
 
-def on_delete(sender: type, instance: AuditedModel, **kwargs: Any) -> None:
+def _deleted_along_with(team: Any, instance: AuditedModel, origin: Any) -> bool:
+    """Is this team being deleted by the same delete() that removed `instance`?"""
+    if team.pk is None or team is instance:
+        return True
+    if isinstance(origin, QuerySet):
+        return origin.model is type(team) and origin.filter(pk=team.pk).exists()
+    return isinstance(origin, type(team)) and origin.pk == team.pk
+
+
+def on_delete(sender: type, instance: AuditedModel, origin: Any = None, **kwargs: Any) -> None:
     if not isinstance(instance, AuditedModel):
         return
     team = _team_of(instance)
-    if team is not None and team.pk is None:
-        team = None  # the team itself was just deleted
+    if team is not None and _deleted_along_with(team, instance, origin):
+        # A link to a team that is being deleted would break the foreign key when the delete commits;
+        # keep its name only.
+        record(Action.DELETE, obj=instance, team_label=str(team), object_repr=str(instance)[:200])
+        return
     record(Action.DELETE, obj=instance, team=team, object_repr=str(instance)[:200])
 
 

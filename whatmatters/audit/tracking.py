@@ -54,6 +54,20 @@ class AuditedModel(models.Model):
         instance._audit_loaded = dict(zip(field_names, values, strict=True))
         return instance
 
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        # The values just read are what the database holds now: compare the next save with them.
+        loaded = dict(getattr(self, "_audit_loaded", None) or {})
+        deferred = self.get_deferred_fields()
+        for field in self._meta.concrete_fields:
+            if field.attname in deferred:
+                continue
+            if fields is None or field.name in fields or field.attname in fields:
+                loaded[field.attname] = getattr(self, field.attname)
+        self._audit_loaded = loaded
+
     def audit_team(self) -> Any | None:
         """The team this record belongs to, so the log can be read team by team."""
         return None
