@@ -30,8 +30,12 @@ def programme(db: Any) -> Programme:
     from whatmatters.teams.models import BuddyPair, Cohort, Organisation, Team
 
     organisation = Organisation.objects.create(name="Test Trust", slug="test-trust")
-    phase1 = Cohort.objects.create(organisation=organisation, name="Phase 1", number=1, start_date=date(2023, 8, 1))
-    phase2 = Cohort.objects.create(organisation=organisation, name="Phase 2", number=2, start_date=date(2024, 3, 1))
+    phase1 = Cohort.objects.create(
+        organisation=organisation, name="Phase 1", number=1, start_date=date(2023, 8, 1)
+    )
+    phase2 = Cohort.objects.create(
+        organisation=organisation, name="Phase 2", number=2, start_date=date(2024, 3, 1)
+    )
     team_a = Team.objects.create(organisation=organisation, name="Team A", slug="team-a", cohort=phase1)
     team_b = Team.objects.create(organisation=organisation, name="Team B", slug="team-b", cohort=phase2)
     pair = BuddyPair.objects.create(first_team=team_a, second_team=team_b)
@@ -48,7 +52,9 @@ def make_user(db: Any) -> Callable[..., Any]:
     def make(role: str | None = None, team: Any = None, email: str | None = None, **extra: Any) -> Any:
         n = next(counter)
         user = User.objects.create_user(
-            email or f"{role or 'nobody'}{n}@example.com", f"{(role or 'Nobody').title()} Person {n}", PASSWORD
+            email or f"{role or 'nobody'}{n}@example.com",
+            f"{(role or 'Nobody').title()} Person {n}",
+            PASSWORD,
         )
         for key, value in extra.items():
             setattr(user, key, value)

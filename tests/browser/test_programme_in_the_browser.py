@@ -34,7 +34,9 @@ def assert_accessible(page: Page) -> None:
     assert violations == [], describe(violations)
 
 
-def test_a_person_signs_in_and_reads_the_programme(live_server: Any, demo_programme: None, page: Page) -> None:
+def test_a_person_signs_in_and_reads_the_programme(
+    live_server: Any, demo_programme: None, page: Page
+) -> None:
     sign_in(page, live_server.url)
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     expect(page.get_by_role("heading", name="Phase 1")).to_be_visible()
@@ -44,7 +46,9 @@ def test_a_person_signs_in_and_reads_the_programme(live_server: Any, demo_progra
     assert_accessible(page)
 
 
-def test_the_sign_in_page_and_its_errors_are_accessible(live_server: Any, demo_programme: None, page: Page) -> None:
+def test_the_sign_in_page_and_its_errors_are_accessible(
+    live_server: Any, demo_programme: None, page: Page
+) -> None:
     page.goto(f"{live_server.url}/sign-in/")
     assert_accessible(page)
     page.get_by_role("button", name="Sign in").click()
@@ -53,7 +57,9 @@ def test_the_sign_in_page_and_its_errors_are_accessible(live_server: Any, demo_p
     assert_accessible(page)
 
 
-def test_the_programme_works_without_javascript(live_server: Any, demo_programme: None, browser: Browser) -> None:
+def test_the_programme_works_without_javascript(
+    live_server: Any, demo_programme: None, browser: Browser
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_in(page, live_server.url, email="lead@example.com")
@@ -63,7 +69,9 @@ def test_the_programme_works_without_javascript(live_server: Any, demo_programme
     context.close()
 
 
-def test_the_programme_reads_well_on_a_phone(live_server: Any, demo_programme: None, browser: Browser) -> None:
+def test_the_programme_reads_well_on_a_phone(
+    live_server: Any, demo_programme: None, browser: Browser
+) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     sign_in(page, live_server.url)
@@ -74,7 +82,9 @@ def test_the_programme_reads_well_on_a_phone(live_server: Any, demo_programme: N
     context.close()
 
 
-def test_a_faculty_member_adds_a_team_with_the_keyboard(live_server: Any, demo_programme: None, page: Page) -> None:
+def test_a_faculty_member_adds_a_team_with_the_keyboard(
+    live_server: Any, demo_programme: None, page: Page
+) -> None:
     sign_in(page, live_server.url)
     page.get_by_role("link", name="Add a team").click()
     page.get_by_label("Team name").fill("Perinatal Mental Health Team")

@@ -15,7 +15,8 @@ from whatmatters.teams.roles import Role
 
 def counts() -> dict[str, int]:
     return {
-        model.__name__: model.objects.count() for model in (Cohort, Team, BuddyPair, User, Membership, AuditEvent)
+        model.__name__: model.objects.count()
+        for model in (Cohort, Team, BuddyPair, User, Membership, AuditEvent)
     }
 
 

@@ -55,11 +55,22 @@ def test_an_expired_form_gets_a_plain_english_page() -> None:
 
 def _pages(people: dict, client_for: Any) -> list[str]:
     client = client_for(people[Role.ADMIN])
-    urls = ["/", "/sign-in/", "/programme/", "/teams/team-a/", "/people/", "/audit/", "/account/", "/account/api-tokens/"]
+    urls = [
+        "/",
+        "/sign-in/",
+        "/programme/",
+        "/teams/team-a/",
+        "/people/",
+        "/audit/",
+        "/account/",
+        "/account/api-tokens/",
+    ]
     return [client.get(url) for url in urls]
 
 
-def test_every_page_sends_a_strict_content_security_policy(programme: Any, people: dict, client_for: Any) -> None:
+def test_every_page_sends_a_strict_content_security_policy(
+    programme: Any, people: dict, client_for: Any
+) -> None:
     for response in _pages(people, client_for):
         csp = response["Content-Security-Policy"]
         assert "script-src 'self'" in csp

@@ -31,7 +31,9 @@ def _params(pattern: Any) -> tuple[str, ...]:
     return tuple(regex.groupindex) if regex is not None else ()
 
 
-def _walk(patterns: list[Any], namespace: str | None = None, inherited: tuple[str, ...] = ()) -> Iterator[Route]:
+def _walk(
+    patterns: list[Any], namespace: str | None = None, inherited: tuple[str, ...] = ()
+) -> Iterator[Route]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or namespace
@@ -59,9 +61,7 @@ def test_the_permission_table_has_no_rows_for_routes_that_do_not_exist() -> None
     names = {route.view_name for route in all_routes()}
     namespaces = {name.split(":")[0] for name in names if ":" in name}
     stale = [
-        key
-        for key in PERMISSIONS
-        if not (key in names or (key.endswith(":*") and key[:-2] in namespaces))
+        key for key in PERMISSIONS if not (key in names or (key.endswith(":*") and key[:-2] in namespaces))
     ]
     assert stale == []
 
@@ -168,7 +168,9 @@ def test_every_role_gets_exactly_what_the_table_allows_on_every_route(
 ) -> None:
     world["inactive"].is_active = False
     world["inactive"].save()
-    clients = {name: client_for(None if name == "anonymous" else user) for name, user in world["subjects"].items()}
+    clients = {
+        name: client_for(None if name == "anonymous" else user) for name, user in world["subjects"].items()
+    }
     clients["anonymous"] = client_for(None)
     routes = all_routes()
     checked = 0
@@ -237,7 +239,9 @@ def test_key_routes_are_open_to_exactly_these_roles(
     route: str, allowed: set[str], world: dict[str, Any], client_for: Any
 ) -> None:
     """Hand-written expectations, so a wrong row in the table cannot hide behind the matrix above."""
-    url = url_for(Route(route, ("team",) if route in ("team_edit", "membership_add", "team_detail") else ()), world)
+    url = url_for(
+        Route(route, ("team",) if route in ("team_edit", "membership_add", "team_detail") else ()), world
+    )
     for role in Role:
         got, response = outcome(client_for(world["subjects"][role]), url)
         assert (got == "allowed") == (role in allowed), f"{role} on {route}: {response.status_code}"

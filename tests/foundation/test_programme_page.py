@@ -11,9 +11,11 @@ from whatmatters.teams.models import BuddyPair, Team
 from whatmatters.teams.roles import Role
 
 
-def test_it_shows_each_phase_with_its_start_date_and_teams(programme: Any, people: dict, client_for: Any) -> None:
+def test_it_shows_each_phase_with_its_start_date_and_teams(
+    programme: Any, people: dict, client_for: Any
+) -> None:
     page = client_for(people[Role.VIEWER]).get(reverse("programme")).content.decode()
-    assert "<h2 id=\"cohort-1\">Phase 1</h2>" in page
+    assert '<h2 id="cohort-1">Phase 1</h2>' in page
     assert "Starts 1 August 2023" in page
     assert page.index("Phase 1") < page.index("Team A") < page.index("Phase 2") < page.index("Team B")
 
@@ -34,7 +36,9 @@ def test_it_links_only_to_teams_the_person_may_open(programme: Any, people: dict
     assert 'href="/teams/team-b/"' in faculty_page
 
 
-def test_management_links_are_shown_only_to_admin_and_faculty(programme: Any, people: dict, client_for: Any) -> None:
+def test_management_links_are_shown_only_to_admin_and_faculty(
+    programme: Any, people: dict, client_for: Any
+) -> None:
     assert "Add a team" in client_for(people[Role.FACULTY]).get(reverse("programme")).content.decode()
     assert "Add a team" not in client_for(people[Role.TEAM_LEAD]).get(reverse("programme")).content.decode()
 
@@ -46,7 +50,9 @@ def test_closed_teams_are_left_off(programme: Any, people: dict, client_for: Any
     assert "Team B" not in page
 
 
-def test_teams_not_yet_in_a_phase_have_their_own_heading(programme: Any, people: dict, client_for: Any) -> None:
+def test_teams_not_yet_in_a_phase_have_their_own_heading(
+    programme: Any, people: dict, client_for: Any
+) -> None:
     Team.objects.create(organisation=programme.organisation, name="Team C", slug="team-c")
     page = client_for(people[Role.FACULTY]).get(reverse("programme")).content.decode()
     assert "Teams not yet in a phase" in page
@@ -72,7 +78,11 @@ def test_the_page_makes_the_same_number_of_queries_however_big_the_programme(
 
 
 def test_the_team_page_shows_its_buddies_and_people(programme: Any, people: dict, client_for: Any) -> None:
-    page = client_for(people[Role.VIEWER]).get(reverse("team_detail", kwargs={"team": "team-a"})).content.decode()
+    page = (
+        client_for(people[Role.VIEWER])
+        .get(reverse("team_detail", kwargs={"team": "team-a"}))
+        .content.decode()
+    )
     assert "<h1>Team A</h1>" in page
     assert "Team B" in page  # its buddy
     assert people[Role.STAFF].full_name in page

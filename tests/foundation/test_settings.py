@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers import run_whatmatters
 
+
 def production_env(tmp_path: Path) -> dict[str, str]:
     return {
         "WHATMATTERS_ENV": "production",
@@ -40,7 +41,9 @@ def test_production_refuses_debug_mode(tmp_path: Path) -> None:
 
 
 def test_a_setting_that_is_not_true_or_false_is_named_in_the_error(tmp_path: Path) -> None:
-    result = run_whatmatters("check", env={"WHATMATTERS_DATA_DIR": str(tmp_path), "WHATMATTERS_DEBUG": "maybe"})
+    result = run_whatmatters(
+        "check", env={"WHATMATTERS_DATA_DIR": str(tmp_path), "WHATMATTERS_DEBUG": "maybe"}
+    )
     assert result.returncode != 0
     assert "WHATMATTERS_DEBUG must be true or false, not 'maybe'" in result.stderr
 
@@ -48,8 +51,9 @@ def test_a_setting_that_is_not_true_or_false_is_named_in_the_error(tmp_path: Pat
 def test_production_settings_hold_the_values_the_deploy_check_does_not_cover(tmp_path: Path) -> None:
     code = (
         "from django.conf import settings as s;"
-        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
-        " s.PASSWORD_HASHERS[0].rsplit('.',1)[1], [str(v) for v in s.SECURE_CSP['script-src']], s.X_FRAME_OPTIONS,"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, s.PASSWORD_HASHERS[0].rsplit('.',1)[1],"
+        " [str(v) for v in s.SECURE_CSP['script-src']], s.X_FRAME_OPTIONS,"
         " s.MAILERS['default']['BACKEND'].rsplit('.',2)[1])"
     )
     result = run_whatmatters("shell", "-v", "0", "-c", code, env=production_env(tmp_path))
@@ -73,9 +77,17 @@ def test_sqlite_is_the_default_with_wal_and_immediate_transactions(tmp_path: Pat
 
 
 def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
-    code = "from django.conf import settings as s; d=s.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'])"
+    code = (
+        "from django.conf import settings as s; d=s.DATABASES['default'];"
+        " print(d['ENGINE'], d['NAME'], d['HOST'])"
+    )
     result = run_whatmatters(
-        "shell", "-v", "0", "-c", code, env={"WHATMATTERS_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@db.local:5432/wm"}
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        env={"WHATMATTERS_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@db.local:5432/wm"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "wm", "db.local"]
