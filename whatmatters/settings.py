@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "whatmatters.teams",
     "whatmatters.audit",
     "whatmatters.api",
+    "whatmatters.framework",
+    "whatmatters.engagement",
 ]
 
 MIDDLEWARE = [

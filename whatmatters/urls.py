@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("", include("whatmatters.teams.urls")),
+    path("", include("whatmatters.framework.urls")),
+    path("", include("whatmatters.engagement.urls")),
     path("audit/", include("whatmatters.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

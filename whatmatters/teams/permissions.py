@@ -96,6 +96,8 @@ PERMISSIONS: dict[str, Access] = {
     "person_detail": MANAGES_PROGRAMME,
     # The audit log.
     "audit_log": ADMIN_ONLY,
+    # Co-production (engagement app): sessions, public forms, statements, moderation, themes, votes.
+    # Measurement plan and data (framework app): domains, aims, drivers, measures, values, imports.
     # JSON API (namespace api-v1).
     "api-v1:api-root": SIGNED_IN,
     "api-v1:openapi-json": SIGNED_IN,
