@@ -131,10 +131,28 @@ def world(programme: Any, people: dict[str, Any], make_user: Any) -> dict[str, A
         "content_type_id": str(ContentType.objects.get_for_model(type(programme.team_a)).pk),
         "id": "1",
     }
-    return {"subjects": subjects, "pks": pks, "values": values, "inactive": inactive}
+    samples: dict[str, dict[str, Any]] = {}
+    for module in app_sample_modules():
+        samples.update(module.samples(programme, people))
+    return {"subjects": subjects, "pks": pks, "values": values, "inactive": inactive, "samples": samples}
+
+
+def app_sample_modules() -> list[Any]:
+    """Each app's tests may hold a `route_samples.py` with `samples(programme, people) -> {view_name: kwargs}`:
+    URL arguments for its routes, naming objects it creates in team A."""
+    import importlib
+    from pathlib import Path
+
+    tests_dir = Path(__file__).resolve().parents[1]
+    return [
+        importlib.import_module(f"tests.{path.parent.name}.route_samples")
+        for path in sorted(tests_dir.glob("*/route_samples.py"))
+    ]
 
 
 def url_for(route: Route, world: dict[str, Any]) -> str:
+    if route.view_name in world["samples"]:
+        return reverse(route.view_name, kwargs=world["samples"][route.view_name])
     kwargs = {}
     for param in route.params:
         if param == "pk":
