@@ -131,8 +131,9 @@ class InviteForm(forms.Form):
     )
     role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose a role"})
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_grant_admin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.can_grant_admin = can_grant_admin
         self.fields["team"].empty_label = "The whole organisation"
 
     def clean_email(self) -> str:
@@ -147,6 +148,8 @@ class InviteForm(forms.Form):
             self.add_error(
                 "team", "Choose a team: only admin and faculty roles can cover the whole organisation"
             )
+        if data.get("role") == Role.ADMIN and not data.get("team") and not self.can_grant_admin:
+            self.add_error("role", "Only an admin can invite another admin")
         return data
 
 
@@ -164,8 +167,17 @@ class PersonForm(forms.ModelForm):
         labels = {"is_active": "This person can sign in"}
         error_messages = {"full_name": {"required": "Enter the person's full name"}}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_grant_admin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Organisation-wide admins open the audit log and the admin site: only an admin may grant that.
+        self.can_grant_admin = can_grant_admin
         self.initial["organisation_roles"] = list(
             Membership.objects.filter(user=self.instance, team=None).values_list("role", flat=True)
         )
+
+    def clean_organisation_roles(self) -> list[str]:
+        roles = self.cleaned_data["organisation_roles"]
+        had_admin = Role.ADMIN in self.initial["organisation_roles"]
+        if not self.can_grant_admin and (Role.ADMIN in roles) != had_admin:
+            raise forms.ValidationError("Only an admin can give or take away the admin role")
+        return roles

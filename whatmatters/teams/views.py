@@ -272,9 +272,13 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/people.jinja", {"people": users, "query": query, "active": "people"})
 
 
+def _is_organisation_admin(user: User) -> bool:
+    return Role.ADMIN in roles_of(user).organisation_roles
+
+
 @require_http_methods(["GET", "POST"])
 def person_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, can_grant_admin=_is_organisation_admin(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = actions.invite_person(
@@ -307,7 +311,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.send_invitation(person, base_url=request.build_absolute_uri("/"), invited_by=request.user)
         messages.success(request, f"We have emailed a new invitation to {person.email}")
         return redirect("person_detail", pk=person.pk)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(
+        request.POST or None, instance=person, can_grant_admin=_is_organisation_admin(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         if person == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", "You cannot close your own account")
