@@ -700,3 +700,12 @@ def test_the_invite_form_lists_every_missing_answer(people: dict[str, Any], clie
         ("#id_role", "Choose a role"),
     ]
     assert typed_value(page, "email") == "not-an-address"
+
+
+def test_asking_for_a_password_reset_is_audited_only_for_real_accounts(people: dict, client: Client) -> None:
+    staff = people[Role.STAFF]
+    client.post("/password-reset/", {"email": staff.email})
+    client.post("/password-reset/", {"email": "nobody-here@example.com"})
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_RESET)
+    assert [(e.object_id, e.object_repr) for e in events] == [(str(staff.pk), str(staff))]
+    assert not AuditEvent.objects.filter(object_repr__contains="nobody-here").exists()

@@ -694,3 +694,36 @@ def test_an_invited_person_can_be_sent_the_invitation_again(
     assert response["Location"] == f"/people/{invited.pk}/"
     assert [m.to for m in mail.outbox] == [["invited@example.com"]]
     assert "/invite/" in mail.outbox[0].body
+
+
+def test_faculty_cannot_close_an_admins_account(people: dict[str, Any], client_for: Any) -> None:
+    admin = people[Role.ADMIN]
+    response = client_for(people[Role.FACULTY]).post(
+        f"/people/{admin.pk}/",
+        {"full_name": admin.full_name, "organisation_roles": [Role.ADMIN]},  # is_active left unticked
+    )
+    assert response.status_code == 200
+    assert "Only an admin can close an admin&#39;s account" in response.content.decode()
+    admin.refresh_from_db()
+    assert admin.is_active
+
+
+def test_the_role_list_makes_you_choose_a_role(
+    programme: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    client = client_for(people[Role.FACULTY])
+    page = client.get("/teams/team-a/members/add/").content.decode()
+    options = re.findall(r'<option value="([^"]*)"', page[page.index('name="role"') :])
+    assert options[0] == ""
+    response = client.post("/teams/team-a/members/add/", {"user": people["no_role"].pk})
+    assert "Choose a role" in response.content.decode()
+    assert not Membership.objects.filter(user=people["no_role"]).exists()
+
+
+def test_an_empty_submission_shows_the_errors_instead_of_a_blank_form(
+    people: dict[str, Any], client_for: Any
+) -> None:
+    response = client_for(people[Role.FACULTY]).post("/teams/new/", {})
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter the team&#39;s name" in page

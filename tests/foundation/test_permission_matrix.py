@@ -138,8 +138,9 @@ def world(programme: Any, people: dict[str, Any], make_user: Any) -> dict[str, A
 
 
 def app_sample_modules() -> list[Any]:
-    """Each app's tests may hold a `route_samples.py` with `samples(programme, people) -> {view_name: kwargs}`:
-    URL arguments for its routes, naming objects it creates in team A."""
+    """Each app's tests may hold a `route_samples.py` with
+    `samples(programme, people) -> {view_name: kwargs}`: URL arguments for its routes, naming objects it
+    creates in team A."""
     import importlib
     from pathlib import Path
 

@@ -23,7 +23,7 @@ class TokenForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         _, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])

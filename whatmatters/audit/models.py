@@ -34,7 +34,6 @@ class AuditEvent(models.Model):
         INVITE = "invite", "Invited"
         PASSWORD_CHANGE = "password_change", "Changed password"
         PASSWORD_RESET = "password_reset", "Asked for a password reset"
-        TOKEN_USED = "token_used", "Used an API token"
 
     # Stored in UTC (USE_TZ); shown in UK local time.
     at = models.DateTimeField(default=timezone.now, db_index=True)

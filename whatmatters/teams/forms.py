@@ -10,6 +10,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from whatmatters.teams.models import BuddyPair, Cohort, Membership, Team, User
 from whatmatters.teams.roles import ORGANISATION_ROLES, Role
 
+# An empty first choice, so nobody gets a role (least of all admin) without choosing it.
+ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -106,7 +109,7 @@ class MembershipForm(forms.Form):
     user = forms.ModelChoiceField(
         queryset=User.objects.none(), label="Person", error_messages={"required": "Choose a person"}
     )
-    role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose a role"})
+    role = forms.ChoiceField(choices=ROLE_CHOICES, error_messages={"required": "Choose a role"})
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +132,7 @@ class InviteForm(forms.Form):
         required=False,
         help_text="Leave empty for an organisation-wide admin or faculty role.",
     )
-    role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose a role"})
+    role = forms.ChoiceField(choices=ROLE_CHOICES, error_messages={"required": "Choose a role"})
 
     def __init__(self, *args: Any, can_grant_admin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,8 @@ views only look objects up through team-scoped helpers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -32,6 +34,12 @@ from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation
 from whatmatters.teams.permissions import allows
 from whatmatters.teams.presenters import programme_for
 from whatmatters.teams.roles import ROLE_DESCRIPTIONS, Role
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (even if empty, so an empty form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
 
 # --- Signing in and out -------------------------------------------------------------------------
 
@@ -90,6 +98,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "teams/email/password_reset.txt"
     subject_template_name = "teams/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_sent")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # Logged only for real accounts, and without what was typed, so the log cannot be used to
+        # learn which addresses have accounts.
+        for user in form.get_users(form.cleaned_data["email"]):
+            record(Action.PASSWORD_RESET, obj=user, summary="a password-reset link was emailed")
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -158,7 +173,7 @@ def team_detail(request: HttpRequest, team: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
-    form = TeamForm(request.POST or None)
+    form = TeamForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         form.instance.organisation = Organisation.objects.current()
         new_team = form.save()
@@ -171,7 +186,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, team: str) -> HttpResponse:
-    form = TeamForm(request.POST or None, instance=request.team)
+    form = TeamForm(_posted(request), instance=request.team)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         messages.success(request, "Your changes have been saved")
@@ -185,7 +200,7 @@ def team_edit(request: HttpRequest, team: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def membership_add(request: HttpRequest, team: str) -> HttpResponse:
-    form = MembershipForm(request.POST or None, team=request.team)
+    form = MembershipForm(_posted(request), team=request.team)
     if request.method == "POST" and form.is_valid():
         Membership.objects.create(
             user=form.cleaned_data["user"], team=request.team, role=form.cleaned_data["role"]
@@ -215,7 +230,7 @@ def membership_remove(request: HttpRequest, team: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cohort_create(request: HttpRequest) -> HttpResponse:
     organisation = Organisation.objects.current()
-    form = CohortForm(request.POST or None, organisation=organisation)
+    form = CohortForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         form.instance.organisation = organisation
         cohort = form.save()
@@ -229,7 +244,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort, pk=pk)
-    form = CohortForm(request.POST or None, instance=cohort)
+    form = CohortForm(_posted(request), instance=cohort)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your changes have been saved")
@@ -241,7 +256,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def buddy_pair_create(request: HttpRequest) -> HttpResponse:
-    form = BuddyPairForm(request.POST or None)
+    form = BuddyPairForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         pair = form.save()
         messages.success(request, f"{pair} are now buddies")
@@ -278,7 +293,7 @@ def _is_organisation_admin(user: User) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def person_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None, can_grant_admin=_is_organisation_admin(request.user))
+    form = InviteForm(_posted(request), can_grant_admin=_is_organisation_admin(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = actions.invite_person(
@@ -311,12 +326,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.send_invitation(person, base_url=request.build_absolute_uri("/"), invited_by=request.user)
         messages.success(request, f"We have emailed a new invitation to {person.email}")
         return redirect("person_detail", pk=person.pk)
-    form = PersonForm(
-        request.POST or None, instance=person, can_grant_admin=_is_organisation_admin(request.user)
-    )
+    form = PersonForm(_posted(request), instance=person, can_grant_admin=_is_organisation_admin(request.user))
     if request.method == "POST" and form.is_valid():
         if person == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", "You cannot close your own account")
+        elif (
+            Role.ADMIN in roles_of(person).organisation_roles
+            and not _is_organisation_admin(request.user)
+            and (not form.cleaned_data["is_active"])
+        ):
+            form.add_error("is_active", "Only an admin can close an admin's account")
         elif (
             person == request.user
             and Role.ADMIN in roles_of(person).organisation_roles
