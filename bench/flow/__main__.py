@@ -88,6 +88,30 @@ def _child(kind: str, folder: str, memory_limit: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _generate_in_parts(synthetic, folder: Path, teams: int, per_part: int = 128):
+    """Generate `teams` copies of the community profile in parts of `per_part` teams and join the CSVs,
+    so the generator's memory stays small at 10M referrals."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    summary = None
+    for part, first in enumerate(range(0, teams, per_part)):
+        piece = folder / f"part{part}"
+        summary = synthetic.generate(piece, teams=["community-recovery"], seed=7 + part, years=3,
+                                     copies=min(per_part, teams - first), first_copy=first, followups=False)
+        for name, count in summary.rows.items():
+            rows[name] = rows.get(name, 0) + count
+            with (piece / f"{name}.csv").open("rb") as src, (folder / f"{name}.csv").open("ab") as dst:
+                header = src.readline()
+                if part == 0:
+                    dst.write(header)
+                shutil.copyfileobj(src, dst, 1 << 24)
+        if part == 0:
+            shutil.copy(piece / "extract.json", folder / "extract.json")
+        shutil.rmtree(piece)
+    summary.rows = rows
+    return summary
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.flow", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -108,8 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         folder = root / f"n{size}"
         t = time.perf_counter()
-        summary = synthetic.generate(folder, teams=["community-recovery"], seed=7, years=3,
-                                     copies=max(1, math.ceil(size / REFERRALS_PER_TEAM)), followups=False)
+        summary = _generate_in_parts(synthetic, folder, max(1, math.ceil(size / REFERRALS_PER_TEAM)))
         made = time.perf_counter() - t
         mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
         floor = _child("bare", str(folder), args.memory_limit)

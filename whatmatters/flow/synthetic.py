@@ -649,11 +649,13 @@ def generate(
     faults: float = 0.0,
     start: date | None = None,
     copies: int = 1,
+    first_copy: int = 0,
     followups: bool = True,
 ) -> GenerateSummary:
     """Write referrals.csv, contacts.csv, ward_stays.csv and extract.json into `out`.
 
-    `copies` repeats each team profile with its own IDs and random draws (for benchmarks).
+    `copies` repeats each team profile with its own IDs and random draws (for benchmarks); `first_copy`
+    numbers them from an offset, so large extracts can be made in parts without clashing IDs.
     `followups=False` leaves out follow-up contacts, which keeps very large benchmark files smaller.
     """
     keys = list(teams or PROFILES)
@@ -672,8 +674,8 @@ def generate(
     tables = _Tables()
     for key in keys:
         profile = PROFILES[key]
-        for copy in range(copies):
-            team_id = profile.team_id if copies == 1 else f"{profile.team_id}-{copy:04d}"
+        for copy in range(first_copy, first_copy + copies):
+            team_id = profile.team_id if copies == 1 and first_copy == 0 else f"{profile.team_id}-{copy:05d}"
             prefix = f"{team_id}-"
             if profile.kind == "ward":
                 _simulate_ward(profile, team_id, start, n_days, rng, tables, prefix)
