@@ -326,19 +326,21 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.send_invitation(person, base_url=request.build_absolute_uri("/"), invited_by=request.user)
         messages.success(request, f"We have emailed a new invitation to {person.email}")
         return redirect("person_detail", pk=person.pk)
+    # Read before validation: a valid ModelForm copies the new answers (e.g. is_active) onto `person`.
+    person_is_admin = Role.ADMIN in roles_of(person).organisation_roles
     form = PersonForm(_posted(request), instance=person, can_grant_admin=_is_organisation_admin(request.user))
     if request.method == "POST" and form.is_valid():
         if person == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", "You cannot close your own account")
         elif (
-            Role.ADMIN in roles_of(person).organisation_roles
+            person_is_admin
             and not _is_organisation_admin(request.user)
             and (not form.cleaned_data["is_active"])
         ):
             form.add_error("is_active", "Only an admin can close an admin's account")
         elif (
             person == request.user
-            and Role.ADMIN in roles_of(person).organisation_roles
+            and person_is_admin
             and Role.ADMIN not in form.cleaned_data["organisation_roles"]
         ):
             form.add_error("organisation_roles", "You cannot remove your own admin role")
