@@ -61,6 +61,12 @@ ADMIN_OR_FACULTY = frozenset({Role.ADMIN, Role.FACULTY})
 MANAGES_PROGRAMME = Access(Scope.ORGANISATION, ADMIN_OR_FACULTY)
 MANAGES_TEAM = Access(Scope.TEAM, ADMIN_OR_FACULTY)
 ADMIN_ONLY = Access(Scope.ORGANISATION, frozenset({Role.ADMIN}))
+# Co-production: who runs sessions and themes cards, who moderates free text, who writes domains.
+FACILITATORS = frozenset(
+    {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE}
+)
+MODERATORS = frozenset({Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE})
+DOMAIN_WRITERS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.EXPERT_BY_EXPERIENCE})
 
 PERMISSIONS: dict[str, Access] = {
     # Public pages and account recovery.
@@ -97,6 +103,44 @@ PERMISSIONS: dict[str, Access] = {
     # The audit log.
     "audit_log": ADMIN_ONLY,
     # Co-production (engagement app): sessions, public forms, statements, moderation, themes, votes.
+    # Team routes also exist programme-wide ("programme_" + name) for admins and faculty.
+    # "moderate" is both the moderation queue route and the named action checked with allows().
+    **{
+        f"{prefix}{name}": (access if not prefix else MANAGES_PROGRAMME)
+        for prefix in ("", "programme_")
+        for name, access in {
+            "engagement": TEAM_MEMBER,
+            "session_create": Access(Scope.TEAM, FACILITATORS),
+            "session_detail": TEAM_MEMBER,
+            "session_edit": Access(Scope.TEAM, FACILITATORS),
+            "session_qr": TEAM_MEMBER,
+            "statement_quick_entry": Access(Scope.TEAM, FACILITATORS),
+            "statement_import": Access(Scope.TEAM, FACILITATORS),
+            "session_results": TEAM_MEMBER,
+            "room_votes": Access(Scope.TEAM, FACILITATORS),
+            "moderate": Access(Scope.TEAM, MODERATORS),
+            "moderate_statement": Access(Scope.TEAM, MODERATORS),
+            "theme_board": TEAM_MEMBER,
+            "card_move": Access(Scope.TEAM, FACILITATORS),
+            "theme_create": Access(Scope.TEAM, FACILITATORS),
+            "theme_merge": Access(Scope.TEAM, FACILITATORS),
+            "theme_suggest": Access(Scope.TEAM, FACILITATORS),
+            "theme_detail": TEAM_MEMBER,
+            "theme_edit": Access(Scope.TEAM, FACILITATORS),
+            "theme_split": Access(Scope.TEAM, FACILITATORS),
+            "domain_list": TEAM_MEMBER,
+            "domain_promote": Access(Scope.TEAM, DOMAIN_WRITERS),
+            "domain_trace": TEAM_MEMBER,
+        }.items()
+    },
+    "domain_update_add": Access(Scope.TEAM, DOMAIN_WRITERS),
+    "moderation": Access(Scope.PROGRAMME, MODERATORS),
+    "engagement_public_form": PUBLIC,
+    "engagement_public_easy_read": PUBLIC,
+    "engagement_public_thanks": PUBLIC,
+    "engagement_public_vote": PUBLIC,
+    "engagement_public_voted": PUBLIC,
+    "you_said_we_did": PUBLIC,
     # Measurement plan and data (framework app): domains, aims, drivers, measures, values, imports.
     # JSON API (namespace api-v1).
     "api-v1:api-root": SIGNED_IN,

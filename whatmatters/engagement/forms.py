@@ -1,0 +1,236 @@
+"""Forms for sessions, the public "What matters to you?" form, quick entry, imports, theming and votes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH
+from whatmatters.engagement.models import EngagementSession, Relationship, Stage, Theme
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = EngagementSession
+        fields = ["title", "held_on", "place", "facilitators", "audience", "is_open", "dots_per_person"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "title": {"required": "Enter a title for the session"},
+            "held_on": {"required": "Enter the date of the session", "invalid": "Enter a real date"},
+        }
+
+    def clean_dots_per_person(self) -> int:
+        dots = self.cleaned_data["dots_per_person"]
+        if not 1 <= dots <= 10:
+            raise forms.ValidationError("Choose between 1 and 10 dots")
+        return dots
+
+
+class PublicStatementForm(forms.Form):
+    """The public form. `website` is a honeypot: hidden from people, filled in by spam robots."""
+
+    text = forms.CharField(
+        label="What matters to you?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_STATEMENT_LENGTH,
+        error_messages={
+            "required": "Enter what matters to you",
+            "max_length": f"Keep it under {MAX_STATEMENT_LENGTH} characters, or send it in 2 parts",
+        },
+    )
+    relationship = forms.ChoiceField(
+        label="How are you connected to the service?",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you are connected to the service"},
+    )
+    stage = forms.ChoiceField(
+        label="Where are you with the service?",
+        choices=Stage.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_to_share = forms.BooleanField(
+        label="You can share my words with other people (without my name)",
+        required=False,
+        help_text="If you do not tick this, only the team will read your words.",
+    )
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def clean_stage(self) -> str:
+        return self.cleaned_data.get("stage") or Stage.OTHER
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class QuickEntryForm(forms.Form):
+    lines = forms.CharField(
+        label="Statements, one on each line",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Type each sticky note or card on its own line. Press Tab to move on.",
+        error_messages={"required": "Enter at least 1 statement"},
+    )
+    relationship = forms.ChoiceField(label="Who said these?", choices=Relationship.choices)
+    stage = forms.ChoiceField(
+        label="Where are they with the service?", choices=Stage.choices, initial=Stage.OTHER
+    )
+    consent = forms.BooleanField(
+        label="They agreed their words can be shared (without names)", required=False
+    )
+
+    def clean_lines(self) -> list[str]:
+        from whatmatters.engagement.actions import split_lines
+
+        lines = split_lines(self.cleaned_data["lines"])
+        if not lines:
+            raise forms.ValidationError("Enter at least 1 statement")
+        too_long = [n for n, line in enumerate(lines, start=1) if len(line) > MAX_STATEMENT_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"Line {too_long[0]} is longer than {MAX_STATEMENT_LENGTH} characters: split it up"
+            )
+        return lines
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: statement, relationship, stage, consent. The first row names the columns.",
+        error_messages={"required": "Choose a CSV file"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        return upload
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("redact", "Redact and approve"), ("reject", "Reject")]
+    )
+    text = forms.CharField(required=False, max_length=MAX_STATEMENT_LENGTH, widget=forms.Textarea)
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name"]
+        labels = {"name": "Name of the theme"}
+        error_messages = {"name": {"required": "Enter a name for the theme, as a short sentence"}}
+
+
+class MoveForm(forms.Form):
+    """Move or copy a card, and park or unpark it: the board's plain-HTML controls."""
+
+    statement = forms.IntegerField()
+    to_theme = forms.IntegerField(required=False)
+    from_theme = forms.IntegerField(required=False)
+    action = forms.ChoiceField(
+        choices=[
+            ("move", "Move"),
+            ("copy", "Also add"),
+            ("remove", "Take out"),
+            ("park", "Park"),
+            ("unpark", "Unpark"),
+        ]
+    )
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField()
+    others = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], error_messages={"required": "Choose themes to merge"}
+    )
+
+    def __init__(self, *args: Any, themes: list[Theme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["others"].choices = [(t.pk, t.name) for t in themes]
+
+
+class SplitForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the new theme",
+        max_length=200,
+        error_messages={"required": "Enter a name for the new theme"},
+    )
+    statements = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Cards that move to the new theme",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least 1 card to move"},
+    )
+
+    def __init__(self, *args: Any, cards: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["statements"].choices = [(s.pk, s.public_text()) for s in cards]
+
+
+class AcceptSuggestionForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter a name for the theme"})
+    statements = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], error_messages={"required": "Choose at least 1 card"}
+    )
+
+    def __init__(self, *args: Any, allowed: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["statements"].choices = [(pk, pk) for pk in allowed]
+
+
+class PromoteForm(forms.Form):
+    i_statement = forms.CharField(
+        label="The domain, as an “I” statement in people's own words",
+        max_length=200,
+        help_text="For example: I know what is happening while I wait.",
+        error_messages={"required": "Enter the domain as an “I” statement"},
+    )
+    description = forms.CharField(
+        label="Plain description", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    themes = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Themes it comes from",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least 1 theme"},
+    )
+
+    def __init__(self, *args: Any, themes: list[Theme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = [(t.pk, t.name) for t in themes]
+
+
+class DomainUpdateForm(forms.Form):
+    text = forms.CharField(
+        label="What we are doing about it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Plain English: this is shown on the public “You said, we did” page.",
+        error_messages={"required": "Enter what the team is doing"},
+    )
+
+
+def dots_form(
+    themes: list[Theme], groups: list[tuple[str, str]], max_dots: int | None = None
+) -> type[forms.Form]:
+    """A form with one number box per theme (and per group, for dots counted in the room)."""
+    fields: dict[str, forms.Field] = {}
+    for theme in themes:
+        for key, label in groups:
+            fields[f"dots_{theme.pk}_{key}" if key else f"dots_{theme.pk}"] = forms.IntegerField(
+                label=f"{theme.name}{': ' + label if label else ''}",
+                min_value=0,
+                max_value=max_dots if max_dots is not None else 10_000,
+                required=False,
+                error_messages={
+                    "min_value": "Enter 0 or more dots",
+                    "max_value": f"Enter {max_dots} dots or fewer" if max_dots else "Enter a smaller number",
+                    "invalid": "Enter a whole number of dots",
+                },
+            )
+    return type("DotsForm", (forms.Form,), fields)

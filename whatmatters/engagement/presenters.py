@@ -1,0 +1,175 @@
+"""What pages show: vote results split by who voted, the theming board, traceability, gaps.
+
+Counts shown outside the team go through `whatmatters.disclosure.suppress`; statement words come only from
+`Statement.objects.approved()`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Sum
+
+from whatmatters.disclosure import suppress
+from whatmatters.engagement.models import (
+    PEOPLE_WHO_USE_THE_SERVICE,
+    PEOPLE_WHO_WORK_IN_IT,
+    RELATIONSHIP_SHORT,
+    Placement,
+    Relationship,
+    Statement,
+    Theme,
+    Vote,
+)
+
+
+def group_of(relationship: str) -> str:
+    if relationship in PEOPLE_WHO_USE_THE_SERVICE:
+        return "people"
+    if relationship in PEOPLE_WHO_WORK_IN_IT:
+        return "staff"
+    return "other"
+
+
+@dataclass
+class ThemeResult:
+    theme: Theme
+    people: int = 0  # service users and carers
+    staff: int = 0  # staff and managers
+    other: int = 0
+    rank_people: int = 0
+    rank_staff: int = 0
+    rank_combined: int = 0
+
+    @property
+    def combined(self) -> int:
+        return self.people + self.staff + self.other
+
+    def shown(self, outside_team: bool) -> dict[str, Any]:
+        """The counts as they may be shown: raw inside the team, disclosure-controlled outside it."""
+        values = {"people": self.people, "staff": self.staff, "other": self.other, "combined": self.combined}
+        if outside_team:
+            return {key: suppress(value) for key, value in values.items()}
+        return values
+
+
+def _rank(results: list[ThemeResult], key: str, attr: str) -> None:
+    ordered = sorted(results, key=lambda r: -getattr(r, key))
+    previous, rank = None, 0
+    for position, result in enumerate(ordered, start=1):
+        value = getattr(result, key)
+        if value != previous:
+            rank, previous = position, value
+        setattr(result, attr, rank if value else 0)
+
+
+def vote_results(themes: list[Theme], votes: Any) -> list[ThemeResult]:
+    """Dots per theme, split: service users and carers, staff and managers, others; combined adds them up."""
+    by_theme = {theme.pk: ThemeResult(theme) for theme in themes}
+    rows = votes.filter(theme__in=list(by_theme)).values("theme", "relationship").annotate(total=Sum("dots"))
+    for row in rows:
+        result = by_theme[row["theme"]]
+        group = group_of(row["relationship"])
+        setattr(result, group, getattr(result, group) + row["total"])
+    results = list(by_theme.values())
+    _rank(results, "people", "rank_people")
+    _rank(results, "staff", "rank_staff")
+    _rank(results, "combined", "rank_combined")
+    results.sort(key=lambda r: (-r.people, -r.combined, r.theme.name))
+    return results
+
+
+def voters(votes: Any) -> dict[str, int]:
+    """How many people voted online (one ballot each), by group."""
+    counts: Counter[str] = Counter()
+    for relationship, ballots in (
+        votes.filter(channel=Vote.Channel.ONLINE)
+        .values_list("relationship")
+        .annotate(n=Count("ballot", distinct=True))
+    ):
+        counts[group_of(relationship)] += ballots
+    return dict(counts)
+
+
+# --- The board -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Board:
+    themes: list[Theme]
+    cards_by_theme: dict[int, list[Statement]]
+    unsorted: list[Statement]
+    parked: list[Statement]
+    themes_of: dict[int, list[Theme]] = field(default_factory=dict)
+
+
+def board_for(team: Any, session_id: int | None = None) -> Board:
+    """Approved statements as cards, in their themes; a card may sit in several. Two or three queries."""
+    statements = Statement.objects.approved().for_team(team).select_related("session")
+    if session_id:
+        statements = statements.filter(session_id=session_id)
+    statements = list(statements)
+    by_id = {s.pk: s for s in statements}
+    themes = list(Theme.objects.for_team(team).order_by("name", "pk"))
+    theme_by_id = {t.pk: t for t in themes}
+    cards: dict[int, list[Statement]] = defaultdict(list)
+    themes_of: dict[int, list[Theme]] = defaultdict(list)
+    for theme_id, statement_id in Placement.objects.filter(theme__in=themes, statement__in=by_id).values_list(
+        "theme_id", "statement_id"
+    ):
+        cards[theme_id].append(by_id[statement_id])
+        themes_of[statement_id].append(theme_by_id[theme_id])
+    parked = [s for s in statements if s.is_parked]
+    unsorted = [s for s in statements if not s.is_parked and s.pk not in themes_of]
+    return Board(themes, dict(cards), unsorted, parked, dict(themes_of))
+
+
+# --- Domains, traceability and gaps --------------------------------------------------------------
+
+
+def gap_threshold() -> int:
+    return int(getattr(settings, "ENGAGEMENT_GAP_DOTS", 10))
+
+
+def gaps(team: Any) -> list[ThemeResult]:
+    """Themes with many votes but no domain yet."""
+    themes = list(Theme.objects.for_team(team).filter(domains__isnull=True))
+    results = vote_results(themes, Vote.objects.all())
+    return [r for r in results if r.combined >= gap_threshold()]
+
+
+@dataclass
+class Trace:
+    domain: Any
+    themes: list[Theme]
+    statements: list[Statement]
+    by_relationship: list[tuple[str, int]]
+    votes: list[ThemeResult]
+    measures: list[Any] | None  # None: the measures part of the product is not there yet
+
+
+def trace(domain: Any, team: Any) -> Trace:
+    """Everything behind a domain, from this team's themes only (team None: the programme's view)."""
+    linked = domain.themes.all() if team is None else domain.themes.filter(team=team)
+    themes = list(
+        linked.prefetch_related(
+            Prefetch("statements", queryset=Statement.objects.approved().select_related("session"))
+        )
+    )
+    seen: dict[int, Statement] = {}
+    for theme in themes:
+        for statement in theme.statements.all():
+            seen.setdefault(statement.pk, statement)
+    statements = sorted(seen.values(), key=lambda s: (s.created_at, s.pk))
+    counts = Counter(s.relationship for s in statements)
+    by_relationship = [(RELATIONSHIP_SHORT[Relationship(r)], counts.get(r, 0)) for r in Relationship.values]
+    measures = None
+    related = getattr(domain, "measures", None)
+    if related is not None and hasattr(related, "all"):
+        measures = list(related.all())
+    return Trace(
+        domain, themes, statements, by_relationship, vote_results(themes, Vote.objects.all()), measures
+    )

@@ -1,0 +1,720 @@
+"""Pages for co-production: sessions, the public form, quick entry, imports, moderation, the theming board,
+suggested themes, votes, domains, traceability and "You said, we did".
+
+PermissionMiddleware has checked the permission table before any view runs and set `request.team` (None on
+the programme-wide routes). Views find every object through that scope, so another team's object is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.disclosure import suppress
+from whatmatters.engagement import actions, presenters
+from whatmatters.engagement.forms import (
+    AcceptSuggestionForm,
+    DomainUpdateForm,
+    ImportForm,
+    MergeForm,
+    ModerationForm,
+    MoveForm,
+    PromoteForm,
+    PublicStatementForm,
+    QuickEntryForm,
+    SessionForm,
+    SplitForm,
+    ThemeForm,
+    dots_form,
+)
+from whatmatters.engagement.models import (
+    RELATIONSHIP_SHORT,
+    DomainUpdate,
+    EngagementSession,
+    Relationship,
+    Statement,
+    Theme,
+)
+from whatmatters.teams.access import roles_of
+from whatmatters.teams.models import Team
+from whatmatters.teams.permissions import allows
+
+# --- Scope helpers -------------------------------------------------------------------------------
+
+
+class Scope:
+    """The team (or the programme) a page is about, with its URL names and permission checks."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.team: Team | None = request.team
+        self.prefix = "" if self.team is not None else "programme_"
+        self.name = self.team.name if self.team is not None else "The whole programme"
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        if self.team is not None:
+            return reverse(name, kwargs={"team": self.team.slug, **kwargs})
+        return reverse(f"{self.prefix}{name}", kwargs=kwargs or None)
+
+    def can(self, name: str) -> bool:
+        return allows(self.request.user, f"{self.prefix}{name}", self.team)
+
+
+def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    scope = Scope(request)
+    return render(
+        request,
+        template,
+        {"scope": scope, "team": scope.team, "active": "engagement", **context},
+        status=status,
+    )
+
+
+def _session(request: HttpRequest, pk: int) -> EngagementSession:
+    return get_object_or_404(EngagementSession.objects.for_team(request.team), pk=pk)
+
+
+def _theme(request: HttpRequest, pk: int | None) -> Theme:
+    return get_object_or_404(Theme.objects.for_team(request.team), pk=pk)
+
+
+def _themes(request: HttpRequest) -> list[Theme]:
+    return list(Theme.objects.for_team(request.team).order_by("name", "pk"))
+
+
+# --- Sessions ------------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    sessions = EngagementSession.objects.for_team(scope.team).annotate(
+        approved=Count("statements", filter=Q(statements__status=Statement.Status.APPROVED)),
+        waiting=Count(
+            "statements", filter=Q(statements__status__in=[Statement.Status.HELD, Statement.Status.PENDING])
+        ),
+    )
+    waiting = Statement.objects.for_team(scope.team).awaiting_moderation().count()
+    return page(
+        request,
+        "engagement/home.jinja",
+        {"sessions": sessions, "waiting": waiting, "themes": Theme.objects.for_team(scope.team).count()},
+    )
+
+
+def session_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.team = scope.team
+        session.save()
+        messages.success(request, "Session added. Share its link or QR code.")
+        return redirect(scope.url("session_detail", pk=session.pk))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": "Add an engagement session",
+            "button": "Add session",
+            "back": scope.url("engagement"),
+        },
+    )
+
+
+def session_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    session = _session(request, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Session saved.")
+        return redirect(scope.url("session_detail", pk=session.pk))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": "Change the session",
+            "button": "Save",
+            "back": scope.url("session_detail", pk=pk),
+        },
+    )
+
+
+def session_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    session = _session(request, pk)
+    counts = dict(session.statements.values_list("status").annotate(n=Count("pk")))
+    link = request.build_absolute_uri(session.public_path())
+    return page(
+        request,
+        "engagement/session_detail.jinja",
+        {"session": session, "counts": counts, "link": link, "Status": Statement.Status},
+    )
+
+
+def qr_svg(link: str) -> str:
+    """An SVG QR code for print: dark modules on white, with a quiet zone, scaled for a poster."""
+    qr = segno.make(link, error="m", micro=False)
+    return qr.svg_inline(scale=8, dark="#000000", light="#ffffff", title=f"QR code for {link}")
+
+
+def session_qr(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    session = _session(request, pk)
+    svg = qr_svg(request.build_absolute_uri(session.public_path()))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="what-matters-{session.code}.svg"'
+    return response
+
+
+# --- Facilitators: quick entry and CSV import ----------------------------------------------------
+
+
+def quick_entry(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    session = _session(request, pk)
+    initial = {"relationship": request.GET.get("relationship", ""), "stage": "other"}
+    form = QuickEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        added = actions.add_batch(
+            session,
+            form.cleaned_data["lines"],
+            relationship=form.cleaned_data["relationship"],
+            stage=form.cleaned_data["stage"],
+            consent=form.cleaned_data["consent"],
+        )
+        held = sum(1 for s in added if s.status == Statement.Status.HELD)
+        text = f"{len(added)} statements added."
+        if held:
+            text += f" {held} held for a moderator: they may contain personal details."
+        messages.success(request, text)
+        url = scope.url("statement_quick_entry", pk=pk) + f"?relationship={form.cleaned_data['relationship']}"
+        return redirect(url)
+    return page(request, "engagement/quick_entry.jinja", {"form": form, "session": session})
+
+
+def statement_import(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    session = _session(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[actions.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = actions.import_csv(session, form.cleaned_data["file"].read())
+        except actions.ImportRefused as refused:
+            row_errors = refused.errors
+        else:
+            held = sum(1 for s in added if s.status == Statement.Status.HELD)
+            messages.success(request, f"{len(added)} statements imported. {held} held for a moderator.")
+            return redirect(scope.url("session_detail", pk=pk))
+    status = 400 if request.method == "POST" and (row_errors or form.errors) else 200
+    return page(
+        request,
+        "engagement/import.jinja",
+        {"form": form, "session": session, "row_errors": row_errors},
+        status=status,
+    )
+
+
+# --- Moderation ----------------------------------------------------------------------------------
+
+
+def moderation_overview(request: HttpRequest) -> HttpResponse:
+    """Statements waiting for a moderator, team by team, for every team this person moderates."""
+    held = roles_of(request.user)
+    teams = Team.objects.visible_to(request.user).filter(is_active=True)
+    rows = []
+    for the_team in teams:
+        if allows(request.user, "moderate", the_team):
+            waiting = Statement.objects.for_team(the_team).awaiting_moderation().count()
+            rows.append((the_team, waiting, reverse("moderate", kwargs={"team": the_team.slug})))
+    programme_row = None
+    if held.organisation_roles:
+        programme_row = Statement.objects.for_team(None).awaiting_moderation().count()
+    return render(
+        request,
+        "engagement/moderation_overview.jinja",
+        {"rows": rows, "programme_waiting": programme_row, "active": "moderation"},
+    )
+
+
+def moderation_queue(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    waiting = list(
+        Statement.objects.for_team(scope.team)
+        .awaiting_moderation()
+        .select_related("session")
+        .order_by("created_at")
+    )
+    items = [
+        {
+            "statement": s,
+            "parts": actions.highlight(s.text, s.findings),
+            "suggested": actions.suggested_redaction(s),
+            "kinds": [actions.KIND_WORDS.get(k, k) for k in s.finding_kinds],
+        }
+        for s in waiting
+    ]
+    redacted = Statement.objects.for_team(scope.team).exclude(original_text="").order_by("-moderated_at")[:50]
+    return page(
+        request,
+        "engagement/moderation.jinja",
+        {"items": items, "redacted": redacted, "days": actions.original_text_days(), "active": "moderation"},
+    )
+
+
+@require_POST
+def moderate_statement(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    statement = get_object_or_404(Statement.objects.for_team(scope.team), pk=pk)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve, redact or reject.")
+        return redirect(scope.url("moderate"))
+    decision = form.cleaned_data["decision"]
+    if decision == "approve":
+        actions.approve(statement, request.user)
+        messages.success(request, f"Statement {statement.pk} approved.")
+    elif decision == "reject":
+        actions.reject(statement, request.user)
+        messages.success(request, f"Statement {statement.pk} rejected.")
+    else:
+        actions.redact_and_approve(statement, request.user, form.cleaned_data["text"] or None)
+        messages.success(request, f"Statement {statement.pk} redacted and approved.")
+    return redirect(scope.url("moderate"))
+
+
+# --- The theming board ---------------------------------------------------------------------------
+
+
+def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    session_id = request.GET.get("session")
+    session_id = int(session_id) if session_id and session_id.isdigit() else None
+    the_board = presenters.board_for(scope.team, session_id)
+    sessions = EngagementSession.objects.for_team(scope.team)
+    return page(
+        request,
+        "engagement/board.jinja",
+        {
+            "board": the_board,
+            "sessions": sessions,
+            "session_id": session_id,
+            "can_edit": scope.can("card_move"),
+            "theme_form": ThemeForm(),
+        },
+    )
+
+
+@require_POST
+def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    form = MoveForm(request.POST)
+    back = scope.url("theme_board")
+    if request.POST.get("session", "").isdigit():
+        back += f"?session={request.POST['session']}"
+    if not form.is_valid():
+        messages.error(request, "Choose a theme for the card.")
+        return redirect(back)
+    data = form.cleaned_data
+    statement = get_object_or_404(Statement.objects.approved().for_team(scope.team), pk=data["statement"])
+    to_theme = _theme(request, data["to_theme"]) if data["to_theme"] else None
+    from_theme = _theme(request, data["from_theme"]) if data["from_theme"] else None
+    action = data["action"]
+    if action in ("move", "copy"):
+        if to_theme is None:
+            messages.error(request, "Choose a theme for the card.")
+            return redirect(back)
+        actions.move(statement, to_theme, from_theme if action == "move" else None)
+        text = f"Card moved to “{to_theme.name}”."
+    elif action == "remove":
+        if from_theme is None:
+            raise Http404
+        actions.move(statement, None, from_theme)
+        text = f"Card taken out of “{from_theme.name}”."
+    else:
+        actions.park(statement, action == "park")
+        text = "Card set aside to discuss." if action == "park" else "Card back on the board."
+    if request.htmx:
+        return HttpResponse(status=204)
+    messages.success(request, text)
+    return redirect(back + f"#card-{statement.pk}")
+
+
+def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        theme = actions.create_theme(scope.team, form.cleaned_data["name"])
+        messages.success(request, f"Theme “{theme.name}” added.")
+        return redirect(scope.url("theme_board") + f"#theme-{theme.pk}")
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {"form": form, "title": "Add a theme", "button": "Add theme", "back": scope.url("theme_board")},
+    )
+
+
+def theme_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    theme = _theme(request, pk)
+    cards = list(theme.statements.approved().order_by("created_at"))
+    others = [t for t in _themes(request) if t.pk != theme.pk]
+    return page(
+        request,
+        "engagement/theme_detail.jinja",
+        {
+            "theme": theme,
+            "cards": cards,
+            "others": others,
+            "split_form": SplitForm(cards=cards),
+            "domains": list(theme.domains.all()),
+        },
+    )
+
+
+def theme_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    theme = _theme(request, pk)
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Theme renamed.")
+        return redirect(scope.url("theme_detail", pk=pk))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": "Rename the theme",
+            "button": "Save",
+            "back": scope.url("theme_detail", pk=pk),
+        },
+    )
+
+
+def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    theme = _theme(request, pk)
+    cards = list(theme.statements.approved().order_by("created_at"))
+    form = SplitForm(request.POST or None, cards=cards)
+    if request.method == "POST" and form.is_valid():
+        chosen = [s for s in cards if s.pk in set(form.cleaned_data["statements"])]
+        new = actions.split_theme(theme, chosen, form.cleaned_data["name"])
+        messages.success(request, f"{len(chosen)} cards moved to the new theme “{new.name}”.")
+        return redirect(scope.url("theme_detail", pk=new.pk))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": f"Split “{theme.name}”",
+            "button": "Split theme",
+            "back": scope.url("theme_detail", pk=pk),
+        },
+    )
+
+
+def theme_merge(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    themes = _themes(request)
+    form = MergeForm(request.POST or None, themes=themes)
+    if request.method == "POST" and form.is_valid():
+        target = _theme(request, form.cleaned_data["target"])
+        others = [_theme(request, pk) for pk in form.cleaned_data["others"] if pk != target.pk]
+        actions.merge_themes(target, others)
+        messages.success(request, f"{len(others)} themes merged into “{target.name}”.")
+        return redirect(scope.url("theme_detail", pk=target.pk))
+    return page(
+        request,
+        "engagement/merge.jinja",
+        {"form": form, "themes": themes},
+        status=400 if form.errors else 200,
+    )
+
+
+def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    """ "Suggest themes": a proposal from whatmatters.text.themes that people accept, change or ignore."""
+    from whatmatters.text.themes import suggest_themes
+
+    scope = Scope(request)
+    the_board = presenters.board_for(scope.team)
+    cards = the_board.unsorted
+    if request.method == "POST":
+        form = AcceptSuggestionForm(request.POST, allowed=[s.pk for s in cards])
+        if form.is_valid():
+            chosen = [s for s in cards if s.pk in set(form.cleaned_data["statements"])]
+            theme = actions.create_theme(scope.team, form.cleaned_data["name"], chosen)
+            messages.success(request, f"Theme “{theme.name}” added with {len(chosen)} cards.")
+            return redirect(scope.url("theme_suggest"))
+        messages.error(request, "Give the theme a name and choose at least 1 card.")
+    suggestions = []
+    if len(cards) >= 2:
+        for number, suggestion in enumerate(suggest_themes([s.public_text() for s in cards]), start=1):
+            suggestions.append(
+                {
+                    "number": number,
+                    "label": suggestion.label,
+                    "name": suggestion.label.capitalize(),
+                    "cards": [cards[i] for i in suggestion.statements],
+                }
+            )
+    return page(request, "engagement/suggest.jinja", {"suggestions": suggestions, "unsorted": len(cards)})
+
+
+# --- Votes ---------------------------------------------------------------------------------------
+
+
+def session_results(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    session = _session(request, pk)
+    themes = _themes(request)
+    results = presenters.vote_results(themes, session.votes.all())
+    return page(
+        request,
+        "engagement/results.jinja",
+        {"session": session, "results": results, "voters": presenters.voters(session.votes.all())},
+    )
+
+
+ROOM_GROUPS = [(value, RELATIONSHIP_SHORT[Relationship(value)]) for value in Relationship.values]
+
+
+def room_votes(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    """Dots counted off the wall after a session, entered by relationship."""
+    scope = Scope(request)
+    session = _session(request, pk)
+    themes = _themes(request)
+    form = dots_form(themes, ROOM_GROUPS)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dots = {}
+        for theme in themes:
+            for key, _label in ROOM_GROUPS:
+                value = form.cleaned_data.get(f"dots_{theme.pk}_{key}") or 0
+                if value:
+                    dots[(theme.pk, key)] = value
+        made = actions.record_room_votes(session, dots, {t.pk: t for t in themes})
+        messages.success(request, f"{sum(v.dots for v in made)} dots recorded.")
+        return redirect(scope.url("session_results", pk=pk))
+    rows = [(theme, [form[f"dots_{theme.pk}_{key}"] for key, _ in ROOM_GROUPS]) for theme in themes]
+    return page(
+        request,
+        "engagement/room_votes.jinja",
+        {"session": session, "form": form, "rows": rows, "groups": ROOM_GROUPS},
+    )
+
+
+# --- Domains -------------------------------------------------------------------------------------
+
+
+def _domains(request: HttpRequest) -> Any:
+    from whatmatters.framework.models import Domain
+
+    if request.team is None:
+        return Domain.objects.filter(team__isnull=True)
+    return Domain.objects.for_team(request.team)
+
+
+def domain_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    domains = list(_domains(request).prefetch_related("themes"))
+    for domain in domains:
+        domain.own_themes = [
+            t for t in domain.themes.all() if t.team_id == (scope.team.pk if scope.team else None)
+        ]
+    return page(
+        request,
+        "engagement/domains.jinja",
+        {"domains": domains, "gaps": presenters.gaps(scope.team), "threshold": presenters.gap_threshold()},
+    )
+
+
+def domain_promote(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    themes = _themes(request)
+    initial = {"themes": [int(pk) for pk in request.GET.getlist("theme") if pk.isdigit()]}
+    form = PromoteForm(request.POST or None, themes=themes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen = [t for t in themes if t.pk in set(form.cleaned_data["themes"])]
+        domain = actions.promote(
+            chosen, scope.team, form.cleaned_data["i_statement"], form.cleaned_data["description"]
+        )
+        messages.success(request, "Quality domain added.")
+        return redirect(scope.url("domain_trace", pk=domain.pk))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": "Make themes into a quality domain",
+            "intro": "Use people's own words: an “I” statement, as a person using the service would say it.",
+            "button": "Add domain",
+            "back": scope.url("domain_list"),
+        },
+    )
+
+
+def domain_trace(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    domain = get_object_or_404(_domains(request), pk=pk)
+    the_trace = presenters.trace(domain, scope.team)
+    updates = DomainUpdate.objects.filter(domain=domain, team=scope.team) if scope.team else []
+    return page(
+        request,
+        "engagement/domain_trace.jinja",
+        {
+            "trace": the_trace,
+            "domain": domain,
+            "updates": updates,
+            "can_update": scope.team is not None and allows(request.user, "domain_update_add", scope.team),
+        },
+    )
+
+
+def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    domain = get_object_or_404(_domains(request), pk=pk)
+    form = DomainUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        DomainUpdate.objects.create(domain=domain, team=request.team, text=form.cleaned_data["text"])
+        messages.success(request, "Added to the “You said, we did” page.")
+        return redirect("domain_trace", team=team, pk=pk)
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": f"What are you doing about “{domain.i_statement}”?",
+            "button": "Add",
+            "back": reverse("domain_trace", kwargs={"team": team, "pk": pk}),
+        },
+    )
+
+
+# --- Public pages (no account) -------------------------------------------------------------------
+
+PUBLIC_ACTOR = Actor(user=None, label="anonymous person (public link)")  # no address: it is never stored
+
+
+def _open_session(code: str) -> EngagementSession:
+    session = EngagementSession.objects.select_related("team").filter(code=code).first()
+    if session is None or (session.team is not None and not session.team.is_active):
+        raise Http404
+    return session
+
+
+def _address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
+    session = _open_session(code)
+    form = PublicStatementForm(request.POST or None)
+    context = {"session": session, "form": form, "easy_read": easy_read, "minimal": False, "public": True}
+    if not session.is_open:
+        return render(request, "engagement/public_closed.jinja", context)
+    if request.method == "POST":
+        if actions.over_limit(_address(request), "statement"):
+            return render(request, "engagement/public_slow_down.jinja", context, status=429)
+        if form.is_valid():
+            with acting_as(PUBLIC_ACTOR):
+                actions.note_submission(_address(request), "statement")
+                if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
+                    actions.arrive(
+                        session,
+                        form.cleaned_data["text"],
+                        relationship=form.cleaned_data["relationship"],
+                        stage=form.cleaned_data["stage"],
+                        consent_to_share=form.cleaned_data["consent_to_share"],
+                    )
+            return redirect("engagement_public_thanks", code=code)
+    return render(request, "engagement/public_form.jinja", context, status=400 if form.errors else 200)
+
+
+def public_thanks(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    return render(request, "engagement/public_thanks.jinja", {"session": session, "public": True})
+
+
+def public_vote(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    themes = list(Theme.objects.for_team(session.team).order_by("name", "pk"))
+    form_class = dots_form(themes, [("", "")], max_dots=session.dots_per_person)
+    form = form_class(request.POST or None)
+    relationship = request.POST.get("relationship", "")
+    errors: list[str] = []
+    if request.method == "POST" and session.is_open:
+        if actions.over_limit(_address(request), "vote"):
+            return render(
+                request, "engagement/public_slow_down.jinja", {"session": session, "public": True}, status=429
+            )
+        if relationship not in Relationship.values:
+            errors.append("Choose how you are connected to the service")
+        if form.is_valid():
+            dots = {t.pk: form.cleaned_data.get(f"dots_{t.pk}") or 0 for t in themes}
+            total = sum(dots.values())
+            if total == 0:
+                errors.append("Put at least 1 dot on a theme")
+            elif total > session.dots_per_person:
+                errors.append(f"You have {session.dots_per_person} dots. You used {total}: take some off")
+            if not errors:
+                with acting_as(PUBLIC_ACTOR):
+                    actions.note_submission(_address(request), "vote")
+                    if not request.POST.get("website"):
+                        actions.record_ballot(session, relationship, dots, {t.pk: t for t in themes})
+                return redirect("engagement_public_voted", code=code)
+    rows = [(theme, form[f"dots_{theme.pk}"]) for theme in themes]
+    status = 400 if (errors or form.errors) else 200
+    return render(
+        request,
+        "engagement/public_vote.jinja",
+        {
+            "session": session,
+            "form": form,
+            "rows": rows,
+            "errors": errors,
+            "relationship": relationship,
+            "relationships": Relationship.choices,
+            "public": True,
+        },
+        status=status,
+    )
+
+
+def public_voted(request: HttpRequest, code: str) -> HttpResponse:
+    session = _open_session(code)
+    themes = list(Theme.objects.for_team(session.team).order_by("name", "pk"))
+    results = presenters.vote_results(themes, session.votes.all())
+    # Shown to anyone: counts go through disclosure control.
+    shown = [(r.theme, r.shown(outside_team=True)) for r in results]
+    return render(
+        request, "engagement/public_voted.jinja", {"session": session, "shown": shown, "public": True}
+    )
+
+
+def you_said_we_did(request: HttpRequest, team_slug: str) -> HttpResponse:
+    """Public: a team's domains, what people said (approved, shareable words) and what it is doing."""
+    from whatmatters.framework.models import Domain
+
+    the_team = get_object_or_404(Team, slug=team_slug, is_active=True)
+    domains = list(
+        Domain.objects.filter(Q(team=the_team) | Q(team__isnull=True, updates__team=the_team)).distinct()
+    )
+    sections = []
+    for domain in domains:
+        themes = [t for t in domain.themes.all() if t.team_id == the_team.pk]
+        statements = Statement.objects.shareable().filter(themes__in=themes).distinct()
+        quotes = [s.public_text() for s in statements.order_by("pk")[:3]]
+        count = Statement.objects.approved().filter(themes__in=themes).distinct().count()
+        updates = list(DomainUpdate.objects.filter(domain=domain, team=the_team))
+        sections.append({"domain": domain, "quotes": quotes, "count": suppress(count), "updates": updates})
+    return render(
+        request,
+        "engagement/you_said_we_did.jinja",
+        {"the_team": the_team, "sections": sections, "public": True},
+    )
