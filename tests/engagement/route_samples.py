@@ -12,8 +12,13 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
     from whatmatters.framework.models import Domain
 
     result: dict[str, dict[str, Any]] = {}
-    for team, prefix, kwargs in ((programme.team_a, "", {"team": programme.team_a.slug}), (None, "programme_", {})):
-        session = EngagementSession.objects.create(team=team, title="Sample session", held_on=date(2025, 6, 3))
+    for team, prefix, kwargs in (
+        (programme.team_a, "", {"team": programme.team_a.slug}),
+        (None, "programme_", {}),
+    ):
+        session = EngagementSession.objects.create(
+            team=team, title="Sample session", held_on=date(2025, 6, 3)
+        )
         statement = actions.arrive(session, "Being listened to", relationship="service_user")
         theme = actions.create_theme(team, "Being listened to", [statement])
         domain = Domain.objects.create(team=team, i_statement="I am listened to")

@@ -11,7 +11,19 @@ from whatmatters.disclosure import suppress, suppress_all
 
 @pytest.mark.parametrize(
     ("count", "shown"),
-    [(0, 0), (1, "*"), (5, "*"), (7, "*"), (8, 10), (9, 10), (10, 10), (12, 10), (13, 15), (22, 20), (23, 25)],
+    [
+        (0, 0),
+        (1, "*"),
+        (5, "*"),
+        (7, "*"),
+        (8, 10),
+        (9, 10),
+        (10, 10),
+        (12, 10),
+        (13, 15),
+        (22, 20),
+        (23, 25),
+    ],
 )
 def test_it_applies_the_hes_rule(count: int, shown: int | str) -> None:
     assert suppress(count) == shown

@@ -65,7 +65,9 @@ def test_team_leads_staff_and_viewers_cannot_moderate(say: Any, people: dict, cl
     assert statement.status == Statement.Status.HELD
 
 
-def test_another_teams_moderator_gets_not_found(say: Any, programme: Any, make_user: Any, client_for: Any) -> None:
+def test_another_teams_moderator_gets_not_found(
+    say: Any, programme: Any, make_user: Any, client_for: Any
+) -> None:
     statement = say(FLAGGED)
     expert_b = make_user(Role.EXPERT_BY_EXPERIENCE, programme.team_b)
     response = client_for(expert_b).post(url("moderate_statement", pk=statement.pk), {"decision": "approve"})
@@ -136,15 +138,15 @@ def test_originals_are_purged_after_the_configured_days_by_a_command(
     assert old.original_text == "" and old.original_purged_at is not None
     assert NHS_NUMBER in recent.original_text
     assert old.public_text().startswith("My NHS number is [NHS number removed]")
-    assert AuditEvent.objects.filter(summary__startswith="original words purged", object_id=str(old.pk)).exists()
+    assert AuditEvent.objects.filter(
+        summary__startswith="original words purged", object_id=str(old.pk)
+    ).exists()
 
 
 def test_statement_words_never_reach_the_audit_log(say: Any, people: dict, client_for: Any) -> None:
     statement = say(FLAGGED)
     client_for(people[Role.FACULTY]).post(url("moderate_statement", pk=statement.pk), {"decision": "redact"})
-    everything = " ".join(
-        f"{e.summary} {e.object_repr} {e.changes}" for e in AuditEvent.objects.all()
-    )
+    everything = " ".join(f"{e.summary} {e.object_repr} {e.changes}" for e in AuditEvent.objects.all())
     assert NHS_NUMBER not in everything
     assert "nobody calls me back" not in everything
     assert AuditEvent.objects.filter(summary="moderation: redacted and approved").count() == 1

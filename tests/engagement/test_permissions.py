@@ -50,7 +50,9 @@ def test_every_role_gets_exactly_what_the_table_allows_on_every_engagement_route
 ) -> None:
     world["inactive"].is_active = False
     world["inactive"].save()
-    clients = {name: client_for(None if name == "anonymous" else user) for name, user in world["subjects"].items()}
+    clients = {
+        name: client_for(None if name == "anonymous" else user) for name, user in world["subjects"].items()
+    }
     clients["anonymous"] = client_for(None)
     wrong = []
     routes = engagement_routes()

@@ -61,6 +61,9 @@ ADMIN_OR_FACULTY = frozenset({Role.ADMIN, Role.FACULTY})
 MANAGES_PROGRAMME = Access(Scope.ORGANISATION, ADMIN_OR_FACULTY)
 MANAGES_TEAM = Access(Scope.TEAM, ADMIN_OR_FACULTY)
 ADMIN_ONLY = Access(Scope.ORGANISATION, frozenset({Role.ADMIN}))
+# The measurement plan: team leads own it; staff also enter data (framework app).
+PLAN_EDITORS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD})
+DATA_ENTRY = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF})
 # Co-production: who runs sessions and themes cards, who moderates free text, who writes domains.
 FACILITATORS = frozenset(
     {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE}
@@ -142,6 +145,39 @@ PERMISSIONS: dict[str, Access] = {
     "engagement_public_voted": PUBLIC,
     "you_said_we_did": PUBLIC,
     # Measurement plan and data (framework app): domains, aims, drivers, measures, values, imports.
+    "plan": TEAM_MEMBER,
+    "domain_create": Access(Scope.TEAM, PLAN_EDITORS | {Role.EXPERT_BY_EXPERIENCE}),
+    "domain_edit": Access(Scope.TEAM, PLAN_EDITORS | {Role.EXPERT_BY_EXPERIENCE}),
+    "aim_create": Access(Scope.TEAM, PLAN_EDITORS),
+    "aim_detail": TEAM_MEMBER,
+    "aim_edit": Access(Scope.TEAM, PLAN_EDITORS),
+    "driver_add": Access(Scope.TEAM, PLAN_EDITORS),
+    "change_idea_add": Access(Scope.TEAM, PLAN_EDITORS),
+    "driver_delete": Access(Scope.TEAM, PLAN_EDITORS),
+    "change_idea_delete": Access(Scope.TEAM, PLAN_EDITORS),
+    "framework_export": TEAM_MEMBER,
+    "framework_import": Access(Scope.TEAM, PLAN_EDITORS),
+    "measure_list": TEAM_MEMBER,
+    "measure_create": Access(Scope.TEAM, PLAN_EDITORS),
+    "measure_detail": TEAM_MEMBER,
+    "measure_edit": Access(Scope.TEAM, PLAN_EDITORS),
+    "annotation_add": Access(Scope.TEAM, DATA_ENTRY),
+    "annotation_delete": Access(Scope.TEAM, DATA_ENTRY),
+    "value_entry_index": Access(Scope.TEAM, DATA_ENTRY),
+    "value_entry": Access(Scope.TEAM, DATA_ENTRY),
+    "value_import": Access(Scope.TEAM, DATA_ENTRY),
+    "value_import_example": Access(Scope.TEAM, DATA_ENTRY),
+    "value_import_detail": Access(Scope.TEAM, DATA_ENTRY),
+    "library": ANY_MEMBER,
+    "library_measure": ANY_MEMBER,
+    "library_adopt": Access(Scope.TEAM, PLAN_EDITORS),
+    "programme_framework_export": MANAGES_PROGRAMME,
+    "programme_framework_import": MANAGES_PROGRAMME,
+    "api-v1:measure_list": TEAM_MEMBER,
+    "api-v1:measure_detail": TEAM_MEMBER,
+    "api-v1:value_list": TEAM_MEMBER,
+    "api-v1:measure_spc": TEAM_MEMBER,
+    "api-v1:value_post": Access(Scope.TEAM, DATA_ENTRY),
     # JSON API (namespace api-v1).
     "api-v1:api-root": SIGNED_IN,
     "api-v1:openapi-json": SIGNED_IN,
