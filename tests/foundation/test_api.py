@@ -80,21 +80,22 @@ def test_the_openapi_document_describes_every_route(people: dict[str, Any], clie
     assert re.fullmatch(r"3\.\d+\.\d+", document["openapi"])
     assert document["info"]["title"] == "What Matters API"
     assert document["info"]["version"] == "1"
-    assert set(document["paths"]) == {
+    # Apps add their own routers (framework: measures and values); these are the foundation's.
+    assert {
         "/api/v1/me",
         "/api/v1/cohorts",
         "/api/v1/teams",
         "/api/v1/teams/{team}",
         "/api/v1/buddy-pairs",
-    }
+    } <= set(document["paths"])
     for path, operations in document["paths"].items():
-        assert set(operations) == {"get"}, path
-        operation = operations["get"]
-        assert operation["operationId"], path
-        assert operation["summary"], path
-        assert {"200", "401", "403", "404"} <= set(operation["responses"]), path
-        for status, answer in operation["responses"].items():
-            assert answer["description"], (path, status)
+        assert set(operations) <= {"get", "post"}, path
+        for operation in operations.values():
+            assert operation["operationId"], path
+            assert operation["summary"], path
+            assert {"200", "401", "403", "404"} <= set(operation["responses"]), path
+            for status, answer in operation["responses"].items():
+                assert answer["description"], (path, status)
     team_parameters = document["paths"]["/api/v1/teams/{team}"]["get"]["parameters"]
     assert [(p["name"], p["in"], p["required"]) for p in team_parameters] == [("team", "path", True)]
     for ref in all_refs(document):

@@ -115,3 +115,6 @@ def _team_summary(team: Team) -> dict[str, Any]:
         "service_type": team.service_type,
         "cohort": team.cohort.name if team.cohort else None,
     }
+
+# Measures, values and SPC results (framework app).
+api.add_router("", "whatmatters.framework.api.router")

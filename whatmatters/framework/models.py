@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 
 from whatmatters.audit.tracking import AuditedModel
+from whatmatters.spc.model import CHART_NAMES, RATIO_CHARTS
 
 
 class DomainQuerySet(models.QuerySet["Domain"]):
@@ -50,3 +52,369 @@ class Domain(AuditedModel):
 
     def audit_team(self) -> Any:
         return self.team
+
+
+# --- Periods -------------------------------------------------------------------------------------
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly (weeks start on Monday)"
+    MONTHLY = "monthly", "Monthly (calendar months)"
+
+
+def period_start(frequency: str, day: dt.date) -> dt.date:
+    """The first day of the period holding `day`: its Monday, or the 1st of its month."""
+    if frequency == Frequency.WEEKLY:
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def next_period(frequency: str, start: dt.date) -> dt.date:
+    if frequency == Frequency.WEEKLY:
+        return start + dt.timedelta(days=7)
+    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_grid(frequency: str, first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every period start from the period holding `first` to the one holding `last`."""
+    out: list[dt.date] = []
+    current, end = period_start(frequency, first), period_start(frequency, last)
+    while current <= end:
+        out.append(current)
+        current = next_period(frequency, current)
+    return out
+
+
+def period_label(frequency: str, start: dt.date) -> str:
+    if frequency == Frequency.WEEKLY:
+        return f"the week starting {start.day} {start:%B %Y}"
+    return f"{start:%B %Y}"
+
+
+# --- Aims and driver diagrams --------------------------------------------------------------------
+
+
+class Aim(AuditedModel):
+    """What we will improve, for whom, by how much and by when (IHI's model for improvement)."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="aims")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="aims")
+    what = models.CharField("What we will improve", max_length=300)
+    for_whom = models.CharField("For whom", max_length=300)
+    how_much = models.CharField("By how much", max_length=200)
+    by_when = models.DateField("By when")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["by_when", "what"]
+
+    def __str__(self) -> str:
+        return self.what
+
+    def audit_team(self) -> Any:
+        return self.team
+
+    @property
+    def statement(self) -> str:
+        return (
+            f"{self.what} for {self.for_whom} by {self.how_much}, by {self.by_when.day} {self.by_when:%B %Y}"
+        )
+
+
+class Driver(AuditedModel):
+    """A primary driver of an aim, or a secondary driver under a primary one."""
+
+    aim = models.ForeignKey(Aim, on_delete=models.CASCADE, related_name="drivers")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="Primary driver it belongs to",
+    )
+    text = models.CharField("Driver", max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_primary(self) -> bool:
+        return self.parent_id is None
+
+    def audit_team(self) -> Any:
+        return self.aim.team
+
+
+class ChangeIdea(AuditedModel):
+    """Something we could try that should move a driver."""
+
+    driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="change_ideas")
+    text = models.CharField("Change idea", max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def audit_team(self) -> Any:
+        return self.driver.aim.team
+
+
+# --- Measures ------------------------------------------------------------------------------------
+
+
+class MeasureType(models.TextChoices):
+    OUTCOME = "outcome", "Outcome"
+    PROCESS = "process", "Process"
+    BALANCING = "balancing", "Balancing"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    NEUTRAL = "neutral", "Neither: we watch for change"
+
+
+class DataSource(models.TextChoices):
+    MANUAL = "manual", "Typed in by the team"
+    CSV = "csv", "Imported from a spreadsheet (CSV or XLSX)"
+    SURVEY = "survey", "Experience survey"
+    WAITING_LIST = "waiting_list", "Waiting-list extract"
+    EXCELLENCE = "excellence", "Excellence reports"
+
+
+CHART_CHOICES = [(code, name) for code, name in CHART_NAMES.items()]
+
+
+class MeasureDefinition(AuditedModel):
+    """Every field of an IHI measurement plan. Shared by team measures and the national library."""
+
+    code = models.SlugField(
+        "Code", max_length=60, help_text="A short code used in imports, for example eip-2-week-wait."
+    )
+    name = models.CharField("Name", max_length=200)
+    measure_type = models.CharField("Type", max_length=20, choices=MeasureType.choices)
+    description = models.TextField(
+        "What it tells us, in plain English",
+        help_text="Written for people who use the service. Short sentences, everyday words.",
+    )
+    operational_definition = models.TextField("Operational definition")
+    numerator = models.TextField("Numerator: what we count", blank=True)
+    denominator = models.TextField("Denominator: what we divide by", blank=True)
+    inclusions = models.TextField("Who or what is included", blank=True)
+    exclusions = models.TextField("Who or what is left out", blank=True)
+    unit = models.CharField("Unit", max_length=40, blank=True, help_text="For example %, days or people.")
+    chart = models.CharField("Chart type", max_length=4, choices=CHART_CHOICES, default="xmr")
+    direction = models.CharField("Which way is better", max_length=10, choices=Direction.choices)
+    uses_denominator = models.BooleanField(
+        "Values are a numerator over a denominator",
+        default=False,
+        help_text="People enter both numbers; the chart shows the rate.",
+    )
+    multiply = models.FloatField(
+        "Multiply the rate by",
+        default=1.0,
+        help_text="100 for a percentage, 1000 for a rate per 1,000 bed days. 1 otherwise.",
+    )
+    target = models.FloatField("Target", null=True, blank=True)
+    target_date = models.DateField("Target date", null=True, blank=True)
+    frequency = models.CharField("How often", max_length=10, choices=Frequency.choices)
+    data_source = models.CharField("Data source", max_length=20, choices=DataSource.choices)
+    owner = models.CharField("Owner", max_length=150, blank=True, help_text="Who looks after this measure.")
+    collection = models.TextField("How it is collected", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def needs_denominator(self) -> bool:
+        return self.uses_denominator or self.chart in RATIO_CHARTS
+
+    @property
+    def chart_name(self) -> str:
+        return CHART_NAMES.get(self.chart, self.chart)
+
+
+# Fields copied when a library measure is adopted and when a framework is exported.
+DEFINITION_FIELDS = (
+    "code",
+    "name",
+    "measure_type",
+    "description",
+    "operational_definition",
+    "numerator",
+    "denominator",
+    "inclusions",
+    "exclusions",
+    "unit",
+    "chart",
+    "direction",
+    "uses_denominator",
+    "multiply",
+    "target",
+    "target_date",
+    "frequency",
+    "data_source",
+    "owner",
+    "collection",
+)
+
+
+class LibraryMeasure(MeasureDefinition):
+    """A national measure definition (landscape.md section b) that any team can adopt."""
+
+    source_reference = models.TextField("Where the definition comes from", blank=True)
+    topic = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["topic", "name"]
+        constraints = [models.UniqueConstraint(fields=["code"], name="one_library_measure_per_code")]
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def for_team(self, team: Any) -> MeasureQuerySet:
+        return self.filter(team=team)
+
+
+class Measure(MeasureDefinition):
+    """One measure in a team's plan. Links to at least one domain, so a chart traces back to what matters."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="measures")
+    aim = models.ForeignKey(
+        Aim,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name="The aim it measures",
+    )
+    domains = models.ManyToManyField(Domain, related_name="measures", verbose_name="Quality domains")
+    source = models.ForeignKey(
+        LibraryMeasure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name="Adopted from the national library",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [models.UniqueConstraint(fields=["team", "code"], name="one_measure_code_per_team")]
+
+    def audit_team(self) -> Any:
+        return self.team
+
+
+class Value(AuditedModel):
+    """One period of one measure for one team."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period = models.DateField("Period starting")
+    value = models.FloatField(null=True, blank=True)
+    numerator = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    audit_exclude = frozenset({"note", "updated_at"})
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.period.isoformat()}"
+
+    def audit_team(self) -> Any:
+        return self.measure.team
+
+    @property
+    def shown(self) -> float | None:
+        """The number people read: the value, or numerator ÷ denominator × the measure's multiplier."""
+        if self.numerator is not None and self.denominator:
+            return self.numerator / self.denominator * self.measure.multiply
+        return self.value
+
+
+class Annotation(AuditedModel):
+    """A dated event on a team's measure. It may start a new baseline (SPC limits recalculated)."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", "A change we tested"
+        PDSA = "pdsa", "A small test of change (Plan, Do, Study, Act)"
+        STAFFING = "staffing", "A staffing change"
+        OTHER = "other", "Something else"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="annotations")
+    date = models.DateField("Date")
+    kind = models.CharField("What happened", max_length=20, choices=Kind.choices, default=Kind.CHANGE)
+    text = models.CharField("Describe it", max_length=200)
+    new_baseline = models.BooleanField(
+        "Start a new baseline from this date",
+        default=False,
+        help_text="The chart works out new limits from here. Only do this when the way we work changed.",
+    )
+    reason = models.CharField("Why the baseline starts again", max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()}: {self.text}"
+
+    def audit_team(self) -> Any:
+        return self.measure.team
+
+
+class ValueImport(models.Model):
+    """An uploaded file of values, checked and saved by a background task; its page shows progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Checking the file"
+        SAVED = "saved", "Saved"
+        CHECKED = "checked", "Checked (nothing saved: trial run)"
+        REJECTED = "rejected", "Nothing saved: the file has problems"
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="value_imports")
+    uploaded_by = models.ForeignKey("teams.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SAVED, self.Status.CHECKED, self.Status.REJECTED)
+
+    @property
+    def percent(self) -> int:
+        return (
+            int(100 * self.rows_done / self.rows_total) if self.rows_total else (100 if self.finished else 0)
+        )

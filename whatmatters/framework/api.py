@@ -1,0 +1,229 @@
+"""API routes for measures, values and SPC results (registered in whatmatters/api/api.py).
+
+Every route names the team (`/teams/{team}/…`), so PermissionMiddleware checks the same table as the pages
+and sets `request.team`; lookups below go only through that team.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from whatmatters.api.schemas import ErrorOut
+from whatmatters.audit.log import actor_for_request
+from whatmatters.audit.tracking import acting_as
+from whatmatters.framework.importing import REQUIRED, check_rows, save_rows
+from whatmatters.framework.importing import Report as ImportReport
+from whatmatters.framework.models import Measure, Value
+from whatmatters.framework.spc_results import spc_for_team
+from whatmatters.spc.narrative import narrate
+
+router = Router(tags=["measures"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class MeasureOut(Schema):
+    code: str
+    name: str
+    measure_type: str
+    description: str
+    operational_definition: str
+    numerator: str
+    denominator: str
+    inclusions: str
+    exclusions: str
+    unit: str
+    chart: str
+    direction: str
+    uses_denominator: bool
+    multiply: float
+    target: float | None
+    target_date: date | None
+    frequency: str
+    data_source: str
+    owner: str
+    collection: str
+    domains: list[str]
+    library_source: str | None
+
+
+class ValueOut(Schema):
+    period: date
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    note: str
+
+
+class PointOut(Schema):
+    period: date
+    value: float | None
+    centre: float | None
+    lower: float | None
+    upper: float | None
+    target: float | None
+    point_type: str
+
+
+class SpcOut(Schema):
+    measure: str
+    variation: str | None
+    assurance: str | None
+    committee: str
+    easy_read: str
+    warnings: list[str]
+    missing_periods: list[date]
+    points: list[PointOut]
+
+
+class ValueIn(Schema):
+    measure: str
+    period: str
+    value: float | str | None = None
+    numerator: float | str | None = None
+    denominator: float | str | None = None
+    note: str = ""
+
+
+class ProblemOut(Schema):
+    row: int | None
+    column: str
+    reason: str
+
+
+class PostResult(Schema):
+    saved: bool
+    created: int
+    replaced: int
+    unchanged: int
+    problems: list[ProblemOut]
+
+
+def _measure_out(m: Measure) -> dict[str, Any]:
+    return {
+        **{f: getattr(m, f) for f in MeasureOut.model_fields if f not in ("domains", "library_source")},
+        "domains": [d.i_statement for d in m.domains.all()],
+        "library_source": m.source.code if m.source else None,
+    }
+
+
+def _measure(request: HttpRequest, code: str) -> Measure:
+    return get_object_or_404(
+        Measure.objects.select_related("source").prefetch_related("domains"), team=request.team, code=code
+    )
+
+
+@router.get(
+    "/teams/{team}/measures",
+    response={200: list[MeasureOut], **ERRORS},
+    url_name="measure_list",
+    summary="A team's measures, with every field of the measurement plan",
+)
+def measure_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
+    measures = Measure.objects.for_team(request.team).select_related("source").prefetch_related("domains")
+    return [_measure_out(m) for m in measures]
+
+
+@router.get(
+    "/teams/{team}/measures/{code}",
+    response={200: MeasureOut, **ERRORS},
+    url_name="measure_detail",
+    summary="One measure",
+)
+def measure_detail(request: HttpRequest, team: str, code: str) -> dict[str, Any]:
+    return _measure_out(_measure(request, code))
+
+
+@router.get(
+    "/teams/{team}/measures/{code}/values",
+    response={200: list[ValueOut], **ERRORS},
+    url_name="value_list",
+    summary="A measure's values, oldest first",
+)
+def value_list(request: HttpRequest, team: str, code: str) -> Any:
+    measure = _measure(request, code)
+    return Value.objects.filter(measure=measure, measure__team=request.team).order_by("period")
+
+
+@router.get(
+    "/teams/{team}/measures/{code}/spc",
+    response={200: SpcOut, **ERRORS},
+    url_name="measure_spc",
+    summary="SPC results for a measure: icons, sentences, warnings and every point",
+)
+def measure_spc(request: HttpRequest, team: str, code: str) -> dict[str, Any]:
+    measure = _measure(request, code)
+    (item,) = spc_for_team(request.team, [measure])
+    result = item.result
+    out: dict[str, Any] = {
+        "measure": measure.code,
+        "variation": None,
+        "assurance": None,
+        "committee": "",
+        "easy_read": "",
+        "warnings": [],
+        "missing_periods": item.missing_periods,
+        "points": [],
+    }
+    if result is None:
+        return out
+    story = narrate(result)
+    out.update(
+        variation=result.variation.committee if result.variation else None,
+        assurance=result.assurance.committee if result.assurance else None,
+        committee=story.text("committee"),
+        easy_read=story.text("easy_read"),
+        warnings=[w.message for w in result.warnings],
+        points=[
+            {
+                "period": p["date"],
+                "value": _finite(p["value"]),
+                "centre": _finite(p["centre"]),
+                "lower": _finite(p["lower"]),
+                "upper": _finite(p["upper"]),
+                "target": _finite(p["target"]),
+                "point_type": str(p["point_type"]),
+            }
+            for p in result.points()
+        ],
+    )
+    return out
+
+
+@router.post(
+    "/teams/{team}/values",
+    response={200: PostResult, 400: PostResult, **ERRORS},
+    url_name="value_post",
+    summary="Post values for a team's measures (all or nothing; the same values again change nothing)",
+)
+def value_post(request: HttpRequest, team: str, rows: list[ValueIn]) -> Any:
+    header = [*REQUIRED, "value", "numerator", "denominator", "note"]
+    body = [
+        (number, [r.measure, request.team.slug, r.period, r.value, r.numerator, r.denominator, r.note])
+        for number, r in enumerate(rows, start=1)
+    ]
+    clean, problems = check_rows(header, body, allowed_teams={request.team.slug})
+    report = ImportReport(problems=problems, rows=clean)
+    if not problems and clean:
+        with acting_as(actor_for_request(request)):
+            save_rows(clean, report)
+    result = {
+        "saved": report.saved,
+        "created": report.created,
+        "replaced": report.replaced,
+        "unchanged": report.unchanged,
+        "problems": [p.as_dict() for p in problems],
+    }
+    return (400, result) if problems else (200, result)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number and abs(number) != float("inf") else None

@@ -1,0 +1,272 @@
+"""Forms for the measurement plan, manual entry, annotations and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from whatmatters.framework.importing import check_note, check_numbers
+from whatmatters.framework.models import (
+    DEFINITION_FIELDS,
+    Aim,
+    Annotation,
+    ChangeIdea,
+    Domain,
+    Driver,
+    Measure,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DomainForm(forms.ModelForm):
+    class Meta:
+        model = Domain
+        fields = ["i_statement", "description", "position"]
+        error_messages = {"i_statement": {"required": "Enter what people said, as an “I” statement"}}
+
+
+class AimForm(forms.ModelForm):
+    class Meta:
+        model = Aim
+        fields = ["domain", "what", "for_whom", "how_much", "by_when"]
+        widgets = {"by_when": DATE}
+        labels = {"domain": "Quality domain"}
+        help_texts = {
+            "what": "For example: reduce the wait from referral to first help.",
+            "for_whom": "For example: adults referred to the team.",
+            "how_much": "For example: from 10 weeks to 4 weeks.",
+        }
+        error_messages = {
+            "domain": {"required": "Choose the quality domain this aim is for"},
+            "what": {"required": "Enter what you will improve"},
+            "for_whom": {"required": "Enter who it is for"},
+            "how_much": {"required": "Enter by how much"},
+            "by_when": {"required": "Enter the date you aim to get there by", "invalid": "Enter a real date"},
+        }
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = Domain.objects.for_team(team)
+        self.fields["domain"].empty_label = "Choose a domain"
+
+
+class DriverForm(forms.ModelForm):
+    class Meta:
+        model = Driver
+        fields = ["text", "parent"]
+        labels = {"text": "Driver", "parent": "Where it goes"}
+        help_texts = {"text": "Something that has to be true to reach the aim."}
+        error_messages = {"text": {"required": "Enter the driver"}}
+
+    def __init__(self, *args: Any, aim: Aim, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = aim.drivers.filter(parent__isnull=True)
+        self.fields["parent"].empty_label = "A primary driver"
+        self.fields["parent"].label_from_instance = lambda d: f"A secondary driver under: {d.text}"
+
+
+class ChangeIdeaForm(forms.ModelForm):
+    class Meta:
+        model = ChangeIdea
+        fields = ["text", "driver"]
+        labels = {"text": "Change idea", "driver": "The driver it should move"}
+        error_messages = {
+            "text": {"required": "Enter the change idea"},
+            "driver": {"required": "Choose the driver it should move"},
+        }
+
+    def __init__(self, *args: Any, aim: Aim, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["driver"].queryset = aim.drivers.all()
+        self.fields["driver"].empty_label = "Choose a driver"
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["domains", "aim", *DEFINITION_FIELDS]
+        widgets = {
+            "domains": forms.CheckboxSelectMultiple,
+            "target_date": DATE,
+            "measure_type": forms.RadioSelect,
+            "direction": forms.RadioSelect,
+            "frequency": forms.RadioSelect,
+        }
+        error_messages = {
+            "domains": {"required": "Choose at least one quality domain this measure traces back to"},
+            "code": {
+                "required": "Enter a short code, for example waiting-well",
+                "invalid": "Use only lower-case letters, numbers and hyphens",
+            },
+            "name": {"required": "Enter the measure's name"},
+            "measure_type": {"required": "Choose outcome, process or balancing"},
+            "description": {"required": "Describe the measure in plain English"},
+            "operational_definition": {"required": "Enter the operational definition"},
+            "direction": {"required": "Choose which way is better"},
+            "frequency": {"required": "Choose weekly or monthly"},
+            "data_source": {"required": "Choose where the data comes from"},
+            "target": {"invalid": "Enter the target as a number"},
+            "multiply": {"invalid": "Enter a number, for example 100"},
+        }
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.fields["domains"].queryset = Domain.objects.for_team(team)
+        self.fields["domains"].label_from_instance = lambda d: d.i_statement
+        self.fields["aim"].queryset = Aim.objects.filter(team=team)
+        self.fields["aim"].empty_label = "Not linked to an aim"
+        for name in ("measure_type", "direction", "frequency"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        clash = Measure.objects.filter(team=self.team, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another measure in this team already uses this code")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("multiply") is not None and data["multiply"] <= 0:
+            self.add_error("multiply", "Enter a number above 0")
+        return data
+
+
+class AdoptForm(forms.Form):
+    domains = forms.ModelMultipleChoiceField(
+        queryset=Domain.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Quality domains it traces back to",
+        error_messages={"required": "Choose at least one quality domain"},
+    )
+    aim = forms.ModelChoiceField(queryset=Aim.objects.none(), required=False, label="The aim it measures")
+    code = forms.SlugField(
+        label="Code in your plan",
+        max_length=60,
+        error_messages={
+            "required": "Enter a code",
+            "invalid": "Use only lower-case letters, numbers and hyphens",
+        },
+    )
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.team = team
+        self.fields["domains"].queryset = Domain.objects.for_team(team)
+        self.fields["domains"].label_from_instance = lambda d: d.i_statement
+        self.fields["aim"].queryset = Aim.objects.filter(team=team)
+        self.fields["aim"].empty_label = "Not linked to an aim"
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if Measure.objects.filter(team=self.team, code=code).exists():
+            raise forms.ValidationError("Your plan already has a measure with this code. Choose another")
+        return code
+
+
+class AnnotationForm(forms.ModelForm):
+    class Meta:
+        model = Annotation
+        fields = ["date", "kind", "text", "new_baseline", "reason"]
+        widgets = {"date": DATE, "kind": forms.RadioSelect}
+        error_messages = {
+            "date": {"required": "Enter the date it happened", "invalid": "Enter a real date"},
+            "text": {"required": "Describe what happened"},
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_baseline") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the baseline starts again")
+        if data.get("date") and data["date"] > dt.date.today():
+            self.add_error("date", "The date must be today or in the past")
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV (saved as 'CSV UTF-8') or an Excel workbook (.xlsx), up to 5 MB.",
+        error_messages={"required": "Choose a file to upload"},
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Check the file only: do not save anything (a trial run)"
+    )
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(
+        label="Framework file (.json)",
+        help_text="A file exported from What Matters, here or at another organisation.",
+        error_messages={"required": "Choose a framework file"},
+    )
+
+
+class ValueEntryForm(forms.Form):
+    """One form for every manual measure of a team in one period. Field names carry the measure's id."""
+
+    def __init__(self, *args: Any, measures: list[Measure], existing: dict[int, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measures = measures
+        for measure in measures:
+            current = existing.get(measure.pk)
+            prefix = f"m{measure.pk}"
+            if measure.needs_denominator:
+                self.fields[f"{prefix}_numerator"] = forms.CharField(
+                    required=False,
+                    label=f"Numerator: {measure.numerator or 'what we count'}",
+                    initial=_num(current.numerator) if current else "",
+                )
+                self.fields[f"{prefix}_denominator"] = forms.CharField(
+                    required=False,
+                    label=f"Denominator: {measure.denominator or 'what we divide by'}",
+                    initial=_num(current.denominator) if current else "",
+                )
+            else:
+                self.fields[f"{prefix}_value"] = forms.CharField(
+                    required=False,
+                    label=f"Value ({measure.unit})" if measure.unit else "Value",
+                    initial=_num(current.value) if current else "",
+                )
+            self.fields[f"{prefix}_note"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label="Note (optional)",
+                initial=current.note if current else "",
+            )
+
+    def groups(self) -> list[tuple[Measure, list[Any]]]:
+        out = []
+        for measure in self.measures:
+            names = [n for n in self.fields if n.startswith(f"m{measure.pk}_")]
+            out.append((measure, [self[n] for n in names]))
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.entries: dict[int, dict[str, Any]] = {}
+        for measure in self.measures:
+            prefix = f"m{measure.pk}"
+            raw = {k: data.get(f"{prefix}_{k}") for k in ("value", "numerator", "denominator")}
+            note, reason = check_note(data.get(f"{prefix}_note"))
+            if reason:
+                self.add_error(f"{prefix}_note", reason)
+            if all(v in (None, "") for v in raw.values()):
+                continue  # left empty: nothing to save for this measure
+            parsed, problems = check_numbers(measure, raw["value"], raw["numerator"], raw["denominator"])
+            for column, why in problems:
+                name = f"{prefix}_{column}"
+                self.add_error(name if name in self.fields else None, f"{measure.name}: {why}")
+            if not problems and not reason:
+                self.entries[measure.pk] = {**parsed, "note": note}
+        return data
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if value != int(value) else str(int(value))

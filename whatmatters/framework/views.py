@@ -1,0 +1,508 @@
+"""Pages for the measurement plan, measures, values and the national measure library.
+
+PermissionMiddleware has already checked the permission table and set `request.team`; every lookup here
+goes through that team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from whatmatters.framework import actions, presenters
+from whatmatters.framework.forms import (
+    AdoptForm,
+    AimForm,
+    AnnotationForm,
+    ChangeIdeaForm,
+    DomainForm,
+    DriverForm,
+    FrameworkImportForm,
+    MeasureForm,
+    UploadForm,
+    ValueEntryForm,
+)
+from whatmatters.framework.models import (
+    Aim,
+    Annotation,
+    ChangeIdea,
+    DataSource,
+    Domain,
+    Driver,
+    Frequency,
+    LibraryMeasure,
+    Measure,
+    Value,
+    ValueImport,
+    period_label,
+    period_start,
+)
+from whatmatters.framework.spc_results import last_complete_period, spc_for_team
+from whatmatters.framework.tasks import run_value_import
+from whatmatters.spc.narrative import narrate
+from whatmatters.spc.svg import render_svg
+from whatmatters.teams.permissions import allows
+
+
+def _form_page(request: HttpRequest, form: object, title: str, button: str, back: str, **extra: object):
+    return render(
+        request,
+        "framework/form_page.jinja",
+        {"form": form, "title": title, "button": button, "back": back, "team": request.team, **extra},
+    )
+
+
+# --- The plan ------------------------------------------------------------------------------------
+
+
+def plan(request: HttpRequest, team: str) -> HttpResponse:
+    the_team = request.team
+    measures = list(Measure.objects.for_team(the_team).prefetch_related("domains").select_related("source"))
+    aims = list(Aim.objects.filter(team=the_team).select_related("domain"))
+    by_aim: dict[int | None, list[Measure]] = {}
+    for m in measures:
+        by_aim.setdefault(m.aim_id, []).append(m)
+    aim_rows = [
+        {
+            "aim": aim,
+            "measures": by_aim.get(aim.pk, []),
+            "warning": presenters.balancing_warning(aim, by_aim.get(aim.pk, [])),
+        }
+        for aim in aims
+    ]
+    return render(
+        request,
+        "framework/plan.jinja",
+        {
+            "team": the_team,
+            "domains": Domain.objects.for_team(the_team),
+            "aim_rows": aim_rows,
+            "unlinked": by_aim.get(None, []),
+            "can_edit": allows(request.user, "measure_create", the_team),
+            "can_edit_domains": allows(request.user, "domain_create", the_team),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def domain_create(request: HttpRequest, team: str) -> HttpResponse:
+    form = DomainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.team = request.team
+        form.save()
+        messages.success(request, "The domain has been added")
+        return redirect("plan", team=request.team.slug)
+    return _form_page(request, form, "Add a quality domain", "Add domain", reverse("plan", args=[team]))
+
+
+@require_http_methods(["GET", "POST"])
+def domain_edit(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    domain = get_object_or_404(Domain, team=request.team, pk=pk)
+    form = DomainForm(request.POST or None, instance=domain)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes have been saved")
+        return redirect("plan", team=request.team.slug)
+    return _form_page(request, form, "Change a quality domain", "Save", reverse("plan", args=[team]))
+
+
+@require_http_methods(["GET", "POST"])
+def aim_create(request: HttpRequest, team: str) -> HttpResponse:
+    form = AimForm(request.POST or None, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        form.instance.team = request.team
+        aim = form.save()
+        messages.success(request, "The aim has been added. Now add its drivers.")
+        return redirect("aim_detail", team=request.team.slug, pk=aim.pk)
+    return _form_page(request, form, "Add an aim", "Add aim", reverse("plan", args=[team]))
+
+
+@require_http_methods(["GET", "POST"])
+def aim_edit(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    aim = get_object_or_404(Aim, team=request.team, pk=pk)
+    form = AimForm(request.POST or None, instance=aim, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes have been saved")
+        return redirect("aim_detail", team=request.team.slug, pk=aim.pk)
+    return _form_page(request, form, "Change the aim", "Save", reverse("aim_detail", args=[team, pk]))
+
+
+def aim_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    aim = get_object_or_404(Aim.objects.select_related("domain"), team=request.team, pk=pk)
+    tree = presenters.driver_tree(aim)
+    measures = list(aim.measures.all())
+    return render(
+        request,
+        "framework/aim_detail.jinja",
+        {
+            "team": request.team,
+            "aim": aim,
+            "tree": tree,
+            "svg": presenters.driver_svg(aim, tree, id_prefix=f"drivers-{aim.pk}"),
+            "measures": measures,
+            "warning": presenters.balancing_warning(aim, measures),
+            "can_edit": allows(request.user, "aim_edit", request.team),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def driver_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    aim = get_object_or_404(Aim, team=request.team, pk=pk)
+    form = DriverForm(request.POST or None, aim=aim)
+    if request.method == "POST" and form.is_valid():
+        form.instance.aim = aim
+        form.instance.position = aim.drivers.count()
+        form.save()
+        messages.success(request, "The driver has been added")
+        return redirect("aim_detail", team=request.team.slug, pk=aim.pk)
+    back = reverse("aim_detail", args=[team, pk])
+    return _form_page(request, form, f"Add a driver to: {aim.what}", "Add driver", back)
+
+
+@require_http_methods(["GET", "POST"])
+def change_idea_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    aim = get_object_or_404(Aim, team=request.team, pk=pk)
+    form = ChangeIdeaForm(request.POST or None, aim=aim)
+    if request.method == "POST" and form.is_valid():
+        form.instance.position = form.cleaned_data["driver"].change_ideas.count()
+        form.save()
+        messages.success(request, "The change idea has been added")
+        return redirect("aim_detail", team=request.team.slug, pk=aim.pk)
+    back = reverse("aim_detail", args=[team, pk])
+    return _form_page(request, form, f"Add a change idea to: {aim.what}", "Add change idea", back)
+
+
+@require_POST
+def driver_delete(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    driver = get_object_or_404(Driver.objects.select_related("aim"), aim__team=request.team, pk=pk)
+    aim = driver.aim
+    driver.delete()
+    messages.success(request, "The driver has been removed")
+    return redirect("aim_detail", team=request.team.slug, pk=aim.pk)
+
+
+@require_POST
+def change_idea_delete(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    idea = get_object_or_404(
+        ChangeIdea.objects.select_related("driver"), driver__aim__team=request.team, pk=pk
+    )
+    aim_id = idea.driver.aim_id
+    idea.delete()
+    messages.success(request, "The change idea has been removed")
+    return redirect("aim_detail", team=request.team.slug, pk=aim_id)
+
+
+# --- Measures ------------------------------------------------------------------------------------
+
+
+def measure_list(request: HttpRequest, team: str) -> HttpResponse:
+    items = spc_for_team(request.team, Measure.objects.for_team(request.team).prefetch_related("domains"))
+    return render(
+        request,
+        "framework/measure_list.jinja",
+        {
+            "team": request.team,
+            "items": items,
+            "can_edit": allows(request.user, "measure_create", request.team),
+            "can_enter": allows(request.user, "value_entry_index", request.team),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_create(request: HttpRequest, team: str) -> HttpResponse:
+    initial = {"frequency": Frequency.MONTHLY, "data_source": DataSource.MANUAL, "chart": "xmr"}
+    form = MeasureForm(request.POST or None, team=request.team, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.instance.team = request.team
+        form.instance.position = Measure.objects.for_team(request.team).count()
+        measure = form.save()
+        messages.success(request, f"{measure.name} has been added to the plan")
+        return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+    return _form_page(request, form, "Add a measure", "Add measure", reverse("plan", args=[team]))
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure, team=request.team, pk=pk)
+    form = MeasureForm(request.POST or None, instance=measure, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your changes have been saved")
+        return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+    back = reverse("measure_detail", args=[team, pk])
+    return _form_page(request, form, f"Change {measure.name}", "Save", back)
+
+
+def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    measure = get_object_or_404(
+        Measure.objects.select_related("aim", "source").prefetch_related("domains"), team=request.team, pk=pk
+    )
+    (item,) = spc_for_team(request.team, [measure])
+    result = item.result
+    story = narrate(result) if result is not None else None
+    domains = list(measure.domains.all())
+    return render(
+        request,
+        "framework/measure_detail.jinja",
+        {
+            "team": request.team,
+            "measure": measure,
+            "item": item,
+            "result": result,
+            "svg": render_svg(result, id_prefix=f"measure-{measure.pk}") if result is not None else "",
+            "committee": story.text("committee") if story else "",
+            "easy_read": story.text("easy_read") if story else "",
+            "domains": domains,
+            "themes": presenters.themes_behind(domains),
+            "number": presenters.number,
+            "period_label": period_label,
+            "can_edit": allows(request.user, "measure_edit", request.team),
+            "can_enter": allows(request.user, "annotation_add", request.team),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def annotation_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    measure = get_object_or_404(Measure, team=request.team, pk=pk)
+    form = AnnotationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.instance.measure = measure
+        form.save()
+        messages.success(request, "The event has been added to the chart")
+        return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+    back = reverse("measure_detail", args=[team, pk])
+    return _form_page(request, form, f"Add an event to {measure.name}", "Add event", back)
+
+
+@require_POST
+def annotation_delete(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    annotation = get_object_or_404(Annotation, measure__team=request.team, pk=pk)
+    measure_id = annotation.measure_id
+    annotation.delete()
+    messages.success(request, "The event has been removed")
+    return redirect("measure_detail", team=request.team.slug, pk=measure_id)
+
+
+# --- Values --------------------------------------------------------------------------------------
+
+
+def _manual(team: object, frequency: str) -> list[Measure]:
+    return list(Measure.objects.for_team(team).filter(data_source=DataSource.MANUAL, frequency=frequency))
+
+
+def value_entry_index(request: HttpRequest, team: str) -> HttpResponse:
+    sections = []
+    for frequency, label in Frequency.choices:
+        measures = _manual(request.team, frequency)
+        if not measures:
+            continue
+        periods = []
+        current = last_complete_period(frequency)
+        for _ in range(12):
+            periods.append(current)
+            current = period_start(frequency, current - dt.timedelta(days=1))
+        counts = dict(
+            Value.objects.filter(measure__in=measures, period__in=periods)
+            .values_list("period")
+            .annotate(n=Count("pk"))
+        )
+        sections.append(
+            {
+                "frequency": frequency,
+                "label": label,
+                "measures": measures,
+                "rows": [(p, period_label(frequency, p), counts.get(p, 0)) for p in periods],
+            }
+        )
+    return render(
+        request,
+        "framework/value_entry_index.jinja",
+        {"team": request.team, "sections": sections, "active": "programme"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def value_entry(request: HttpRequest, team: str, frequency: str, period: str) -> HttpResponse:
+    if frequency not in Frequency.values:
+        raise Http404
+    try:
+        start = dt.date.fromisoformat(period)
+    except ValueError as error:
+        raise Http404 from error
+    if period_start(frequency, start) != start or start > dt.date.today():
+        raise Http404
+    measures = _manual(request.team, frequency)
+    existing = {v.measure_id: v for v in Value.objects.filter(measure__in=measures, period=start)}
+    form = ValueEntryForm(request.POST or None, measures=measures, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        result = actions.save_period_values(measures, start, form.entries)
+        messages.success(
+            request,
+            f"Saved for {period_label(frequency, start)}: {result.created} new, {result.replaced} changed",
+        )
+        return redirect("value_entry_index", team=request.team.slug)
+    return render(
+        request,
+        "framework/value_entry.jinja",
+        {
+            "team": request.team,
+            "form": form,
+            "label": period_label(frequency, start),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def value_import(request: HttpRequest, team: str) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = ValueImport.objects.create(
+            team=request.team,
+            uploaded_by=request.user,
+            file_name=upload.name[:200],
+            content=upload.read(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        run_value_import.enqueue(record.pk)
+        return redirect("value_import_detail", team=request.team.slug, pk=record.pk)
+    recent = ValueImport.objects.filter(team=request.team).defer("content")[:10]
+    return render(
+        request,
+        "framework/value_import.jinja",
+        {"team": request.team, "form": form, "recent": recent, "active": "programme"},
+    )
+
+
+def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    record = get_object_or_404(ValueImport.objects.defer("content"), team=request.team, pk=pk)
+    return render(
+        request,
+        "framework/value_import_detail.jinja",
+        {"team": request.team, "upload": record, "active": "programme"},
+    )
+
+
+def value_import_example(request: HttpRequest, team: str) -> HttpResponse:
+    """An example file with this team's measures, for the last 2 periods."""
+    lines = ["measure,team,period,value,numerator,denominator,note"]
+    for m in Measure.objects.for_team(request.team):
+        period = last_complete_period(m.frequency)
+        if m.needs_denominator:
+            lines.append(f"{m.code},{request.team.slug},{period.isoformat()},,12,20,")
+        else:
+            lines.append(f"{m.code},{request.team.slug},{period.isoformat()},14,,,")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{request.team.slug}-values-example.csv"'
+    return response
+
+
+# --- The national measure library ----------------------------------------------------------------
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    from whatmatters.teams.models import Team
+
+    measures = LibraryMeasure.objects.prefetch_related(
+        Prefetch("adoptions", queryset=Measure.objects.select_related("team"))
+    )
+    teams = [t for t in Team.objects.visible_to(request.user).filter(is_active=True)]
+    adopt_teams = [t for t in teams if allows(request.user, "library_adopt", t)]
+    return render(
+        request,
+        "framework/library.jinja",
+        {"measures": measures, "adopt_teams": adopt_teams, "active": "library"},
+    )
+
+
+def library_measure(request: HttpRequest, pk: int) -> HttpResponse:
+    from whatmatters.teams.models import Team
+
+    measure = get_object_or_404(LibraryMeasure, pk=pk)
+    teams = [t for t in Team.objects.visible_to(request.user).filter(is_active=True)]
+    return render(
+        request,
+        "framework/library_measure.jinja",
+        {
+            "measure": measure,
+            "adopt_teams": [t for t in teams if allows(request.user, "library_adopt", t)],
+            "active": "library",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def library_adopt(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    source = get_object_or_404(LibraryMeasure, pk=pk)
+    form = AdoptForm(request.POST or None, team=request.team, initial={"code": source.code})
+    if request.method == "POST" and form.is_valid():
+        measure = actions.adopt_library_measure(
+            request.team,
+            source,
+            code=form.cleaned_data["code"],
+            domains=list(form.cleaned_data["domains"]),
+            aim=form.cleaned_data["aim"],
+        )
+        messages.success(request, f"{measure.name} has been added to your plan. You can change it to fit.")
+        return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+    back = reverse("library_measure", args=[pk])
+    return _form_page(
+        request, form, f"Add “{source.name}” to the plan of {request.team.name}", "Add to our plan", back
+    )
+
+
+# --- Framework export and import -----------------------------------------------------------------
+
+
+def _json_download(document: dict, name: str) -> HttpResponse:
+    response = HttpResponse(actions.dumps(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def framework_export(request: HttpRequest, team: str) -> HttpResponse:
+    return _json_download(actions.export_team(request.team), f"{request.team.slug}-framework.json")
+
+
+@require_http_methods(["GET", "POST"])
+def framework_import(request: HttpRequest, team: str) -> HttpResponse:
+    return _framework_import(request, lambda data: actions.import_team(request.team, data), team=request.team)
+
+
+def programme_framework_export(request: HttpRequest) -> HttpResponse:
+    return _json_download(actions.export_programme(), "programme-framework.json")
+
+
+@require_http_methods(["GET", "POST"])
+def programme_framework_import(request: HttpRequest) -> HttpResponse:
+    return _framework_import(request, actions.import_programme, team=None)
+
+
+def _framework_import(request: HttpRequest, run: object, team: object) -> HttpResponse:
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = run(form.cleaned_data["file"].read())  # type: ignore[operator]
+        except actions.FrameworkError as error:
+            form.add_error("file", str(error))
+    return render(
+        request,
+        "framework/framework_import.jinja",
+        {"form": form, "report": report, "team": team, "active": "programme" if team else "library"},
+    )
