@@ -142,6 +142,12 @@ def load_users() -> None:
             Membership.objects.create(user=user, team=team, role=demo.role)
 
 
+def _engagement() -> None:
+    from whatmatters.engagement.demo import load_engagement
+
+    load_engagement()
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("the programme: organisation, phases, teams and buddy pairs", load_programme),
     ("one person for each role", load_users),

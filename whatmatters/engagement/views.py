@@ -346,7 +346,12 @@ def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
     if request.htmx:
         return HttpResponse(status=204)
     messages.success(request, text)
-    return redirect(back + f"#card-{statement.pk}")
+    anchor = (
+        f"card-{statement.pk}-{to_theme.pk}"
+        if action in ("move", "copy") and to_theme
+        else f"card-{statement.pk}"
+    )
+    return redirect(back + f"#{anchor}")
 
 
 def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
