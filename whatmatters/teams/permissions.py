@@ -144,6 +144,11 @@ PERMISSIONS: dict[str, Access] = {
     "engagement_public_vote": PUBLIC,
     "engagement_public_voted": PUBLIC,
     "you_said_we_did": PUBLIC,
+    "api-v1:engagement_session_list": TEAM_MEMBER,
+    "api-v1:engagement_statement_list": TEAM_MEMBER,
+    "api-v1:engagement_theme_list": TEAM_MEMBER,
+    "api-v1:engagement_vote_list": TEAM_MEMBER,
+    "api-v1:engagement_domain_list": TEAM_MEMBER,
     # Measurement plan and data (framework app): domains, aims, drivers, measures, values, imports.
     "plan": TEAM_MEMBER,
     "domain_create": Access(Scope.TEAM, PLAN_EDITORS | {Role.EXPERT_BY_EXPERIENCE}),
