@@ -45,7 +45,7 @@ def test_a_held_statement_is_on_no_page_until_approved(say: Any, people: dict, c
     pages = [url("theme_board"), url("theme_detail", pk=theme.pk), url("theme_suggest"), url("engagement")]
     for page in pages:
         assert NHS_NUMBER not in lead.get(page).content.decode(), page
-    api = lead.get("/api/v1/teams/team-a/statements")
+    api = lead.get("/api/v1/teams/team-a/engagement/statements")
     assert NHS_NUMBER not in api.content.decode()
     # A facilitator cannot put a held card on the board either.
     response = lead.post(url("card_move"), {"statement": held.pk, "to_theme": theme.pk, "action": "move"})
