@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from whatmatters.api.schemas import ErrorOut
 from whatmatters.audit.log import actor_for_request
@@ -218,7 +218,7 @@ def value_post(request: HttpRequest, team: str, rows: list[ValueIn]) -> Any:
         "unchanged": report.unchanged,
         "problems": [p.as_dict() for p in problems],
     }
-    return (400, result) if problems else (200, result)
+    return Status(400, result) if problems else Status(200, result)
 
 
 def _finite(value: Any) -> float | None:

@@ -1,0 +1,121 @@
+"""Export a framework as versioned JSON and import it elsewhere: identical, with a created/skipped report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.framework.factories import make_aim, make_domain, make_measure, make_ratio_measure
+from whatmatters.framework import actions
+from whatmatters.framework.models import ChangeIdea, Domain, Driver, LibraryMeasure, Measure
+from whatmatters.teams.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def framework(programme: Any) -> dict[str, Any]:
+    team = programme.team_a
+    shared = Domain.objects.create(team=None, i_statement="I am treated with respect")
+    own = make_domain(team)
+    aim = make_aim(team, own)
+    primary = Driver.objects.create(aim=aim, text="Clear information", position=0)
+    secondary = Driver.objects.create(aim=aim, parent=primary, text="Letters people understand", position=0)
+    ChangeIdea.objects.create(driver=primary, text="A waiting-list phone line")
+    ChangeIdea.objects.create(driver=secondary, text="Co-write the letter")
+    measure = make_measure(team, own, aim=aim, target=28.0)
+    measure.domains.add(shared)
+    ratio = make_ratio_measure(team, own, source=LibraryMeasure.objects.get(code="eip-2-week-wait"))
+    return {"aim": aim, "measure": measure, "ratio": ratio}
+
+
+def test_export_then_import_into_another_team_gives_an_identical_framework(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    exported = actions.export_team(programme.team_a)
+    assert exported["format"] == "whatmatters-framework" and exported["version"] == 1
+    report = actions.import_team(programme.team_b, actions.dumps(exported).encode())
+    again = actions.export_team(programme.team_b)
+    assert again == exported
+    assert "Domain “I am treated with respect”: already there" in report.skipped  # shared: reused, not copied
+    assert "Measure wait-days" in report.created and "Aim “Reduce the wait for first help”" in report.created
+    copy = Measure.objects.get(team=programme.team_b, code="seen-in-2-weeks")
+    assert copy.source.code == "eip-2-week-wait"
+
+
+def test_importing_the_same_file_twice_skips_everything_the_second_time(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    data = actions.dumps(actions.export_team(programme.team_a)).encode()
+    actions.import_team(programme.team_b, data)
+    counts = (Measure.objects.count(), Driver.objects.count(), ChangeIdea.objects.count())
+    report = actions.import_team(programme.team_b, data)
+    assert report.created == []
+    assert len(report.skipped) == 5  # 2 domains, 1 aim, 2 measures
+    assert (Measure.objects.count(), Driver.objects.count(), ChangeIdea.objects.count()) == counts
+
+
+def test_a_programme_framework_round_trips_shared_domains_and_the_library(programme: Any) -> None:
+    Domain.objects.create(team=None, i_statement="I am treated with respect")
+    exported = actions.export_programme()
+    assert len(exported["library"]) == LibraryMeasure.objects.count()
+    LibraryMeasure.objects.filter(code="collaborate").delete()
+    Domain.objects.filter(team=None).delete()
+    report = actions.import_programme(actions.dumps(exported).encode())
+    assert sorted(report.created) == ["Domain “I am treated with respect”", "Library measure collaborate"]
+    assert actions.export_programme() == exported
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"{not json", "not valid JSON"),
+        (b'{"format": "something-else", "version": 1}', "not a What Matters framework"),
+        (b'{"format": "whatmatters-framework", "version": 99, "scope": "team"}', "version 99"),
+        (b'{"format": "whatmatters-framework", "scope": "team"}', "which version"),
+        (b'{"format": "whatmatters-framework", "version": 1, "scope": "programme"}', "programme framework"),
+        (
+            b'{"format": "whatmatters-framework", "version": 1, "scope": "team", "measures": 3}',
+            "must be a list",
+        ),
+    ],
+)
+def test_a_bad_framework_file_is_refused_with_a_reason(programme: Any, data: bytes, reason: str) -> None:
+    with pytest.raises(actions.FrameworkError, match=reason):
+        actions.import_team(programme.team_b, data)
+
+
+def test_a_bad_measure_in_the_file_means_nothing_is_imported(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    document = actions.export_team(programme.team_a)
+    document["measures"][1]["chart"] = "pie"
+    with pytest.raises(actions.FrameworkError, match="Measure wait-days"):
+        actions.import_team(programme.team_b, actions.dumps(document).encode())
+    assert not Domain.objects.filter(team=programme.team_b).exists()
+    assert not Measure.objects.filter(team=programme.team_b).exists()
+
+
+def test_the_pages_download_and_import_a_framework(
+    framework: dict[str, Any], programme: Any, people: dict[str, Any], client_for: Any, make_user: Any
+) -> None:
+    client = client_for(people[Role.TEAM_LEAD])
+    response = client.get(reverse("framework_export", kwargs={"team": "team-a"}))
+    assert response["Content-Disposition"] == 'attachment; filename="team-a-framework.json"'
+    document = json.loads(response.content)
+    lead_b = client_for(people["team_b_lead"])
+    page = lead_b.post(
+        reverse("framework_import", kwargs={"team": "team-b"}),
+        {"file": SimpleUploadedFile("team-a-framework.json", response.content)},
+    ).content.decode()
+    assert "skipped because they were already here" in page and "Measure wait-days" in page
+    assert actions.export_team(programme.team_b) == document
+    bad = lead_b.post(
+        reverse("framework_import", kwargs={"team": "team-b"}), {"file": SimpleUploadedFile("x.json", b"{")}
+    ).content.decode()
+    assert "There is a problem" in bad and "not valid JSON" in bad
