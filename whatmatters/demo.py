@@ -148,9 +148,16 @@ def _engagement() -> None:
     load_engagement()
 
 
+def _framework() -> None:
+    from whatmatters.framework.demo import load_framework_demo
+
+    load_framework_demo()
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("the programme: organisation, phases, teams and buddy pairs", load_programme),
     ("one person for each role", load_users),
+    ("measurement plans, 30 months of values and chart events for phase 1", lambda: _framework()),
 ]
 
 

@@ -1,0 +1,53 @@
+"""`whatmatters demo` gives each phase-1 team a measurement plan with charts that tell a story."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from whatmatters.audit.models import AuditEvent
+from whatmatters.framework.models import Aim, Annotation, ChangeIdea, Domain, Driver, Measure, Value
+from whatmatters.framework.spc_results import spc_for_team
+from whatmatters.teams.models import Team
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        m.__name__: m.objects.count()
+        for m in (Domain, Aim, Driver, ChangeIdea, Measure, Value, Annotation, AuditEvent)
+    }
+
+
+def test_each_phase_1_team_has_5_to_8_measures_with_24_periods_and_real_signals() -> None:
+    call_command("demo", stdout=StringIO())
+    for slug in ("cert", "older-adults-ward", "eip"):
+        team = Team.objects.get(slug=slug)
+        items = spc_for_team(team)
+        assert 5 <= len(items) <= 8, slug
+        assert all(len(item.values) >= 24 for item in items), slug
+        assert all(item.measure.domains.exists() for item in items), slug
+        signals = [
+            i for i in items if i.result.variation and i.result.variation.committee.startswith("Improving")
+        ]
+        assert signals, f"{slug} has no improving chart"
+        assert any(a.new_baseline for i in items for a in i.annotations), slug
+        assert sum(len(i.annotations) for i in items) >= 3, slug
+        assert any(m.measure_type == "balancing" for m in Measure.objects.filter(team=team)), slug
+        assert Driver.objects.filter(aim__team=team, parent__isnull=False).exists(), slug
+        assert any(len(i.result.groups) == 2 for i in items), f"{slug}: no chart with a new baseline"
+    assert any(
+        i.result.variation.committee.startswith("Concern")
+        for slug in ("cert", "older-adults-ward")
+        for i in spc_for_team(Team.objects.get(slug=slug))
+    )
+
+
+def test_running_the_demo_twice_adds_no_plans_values_or_audit_events() -> None:
+    call_command("demo", stdout=StringIO())
+    first = counts()
+    call_command("demo", stdout=StringIO())
+    assert counts() == first
