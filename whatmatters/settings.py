@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "whatmatters.api",
     "whatmatters.framework",
     "whatmatters.engagement",
+    "whatmatters.dashboards",
+    "whatmatters.learning",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("whatmatters.teams.urls")),
     path("", include("whatmatters.framework.urls")),
     path("", include("whatmatters.engagement.urls")),
+    path("", include("whatmatters.dashboards.urls")),
+    path("", include("whatmatters.learning.urls")),
     path("audit/", include("whatmatters.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

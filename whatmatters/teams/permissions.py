@@ -183,6 +183,24 @@ PERMISSIONS: dict[str, Access] = {
     "api-v1:value_list": TEAM_MEMBER,
     "api-v1:measure_spc": TEAM_MEMBER,
     "api-v1:value_post": Access(Scope.TEAM, DATA_ENTRY),
+    # Dashboards: the team dashboard, the programme matrix (counts through disclosure control) and the
+    # buddy-pair view (the view checks that the two teams are buddies; otherwise 404).
+    "team_dashboard": TEAM_MEMBER,
+    "programme_dashboard": ANY_MEMBER,
+    "buddy_view": TEAM_MEMBER,
+    # Learning: excellence reports (public link too), their moderation, PDSA cycles, the buddy log.
+    "learning": TEAM_MEMBER,
+    "excellence_create": TEAM_MEMBER,
+    "excellence_link": Access(Scope.TEAM, FACILITATORS),
+    "excellence_moderate": Access(Scope.TEAM, MODERATORS),
+    "excellence_moderate_report": Access(Scope.TEAM, MODERATORS),
+    "excellence_public_form": PUBLIC,
+    "excellence_public_thanks": PUBLIC,
+    "pdsa_create": Access(Scope.TEAM, DATA_ENTRY),
+    "pdsa_detail": TEAM_MEMBER,
+    "pdsa_edit": Access(Scope.TEAM, DATA_ENTRY),
+    "buddy_log": TEAM_MEMBER,
+    "buddy_log_add": Access(Scope.TEAM, FACILITATORS),
     # JSON API (namespace api-v1).
     "api-v1:api-root": SIGNED_IN,
     "api-v1:openapi-json": SIGNED_IN,

@@ -1,0 +1,118 @@
+"""The team dashboard: measures by domain, icons with words, needs-attention first, filters, panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.dashboards.conftest import IMPROVING, STEADY, WORSE
+from tests.framework.factories import make_domain, make_measure
+from whatmatters.teams.roles import Role
+
+
+def url(team: Any) -> str:
+    return f"/teams/{team.slug}/dashboard/"
+
+
+def test_it_groups_measures_under_the_domain_in_contributors_words(
+    programme, people, client_for, measures_in
+):
+    domain = make_domain(programme.team_a, "I know what is happening while I wait")
+    measures_in(programme.team_a, [("wait-days", STEADY, {})], domain=domain)
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
+    assert "“I know what is happening while I wait”" in page
+    assert "Wait days" in page
+
+
+def test_each_measure_shows_latest_value_target_both_icons_with_words_a_chart_and_a_sentence(
+    programme, people, client_for, measures_in
+):
+    measures_in(programme.team_a, [("wait-days", IMPROVING, {"target": 12})])
+    page = client_for(people[Role.STAFF]).get(url(programme.team_a)).content.decode()
+    assert "Improving: a change unlikely to be chance" in page
+    assert "Will not meet the target without change" in page  # limits 12.4 to 19.4, target 12
+    assert "<svg" in page and 'role="img"' in page
+    assert "The latest value is 8 days" in page  # the sentence, from the SPC narrative
+    assert 'aria-hidden="true">L</span> Improving' in page  # the icon's letter is decoration; words are text
+
+
+def test_needs_attention_comes_first_and_fills_the_attention_panel(
+    programme, people, client_for, measures_in
+):
+    measures_in(programme.team_a, [("a-steady", STEADY, {}), ("b-worse", WORSE, {})])
+    page = client_for(people[Role.TEAM_LEAD]).get(url(programme.team_a)).content.decode()
+    cards = page.split('id="dashboard-results"')[1]
+    assert cards.index("B worse") < cards.index("A steady")
+    panel = page.split('id="needs-attention"')[1].split("</section>")[0]
+    assert "B worse" in panel and "Concern: a change unlikely to be chance" in panel
+    assert "A steady" not in panel
+
+
+def test_improvement_and_targets_met_go_in_the_going_well_panel(programme, people, client_for, measures_in):
+    measures_in(programme.team_a, [("better", IMPROVING, {})])
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
+    panel = page.split('id="going-well"')[1].split("</section>")[0]
+    assert "Better" in panel and "Improving: a change unlikely to be chance" in panel
+
+
+def test_a_measure_with_no_data_is_a_gap_that_needs_attention(programme, people, client_for, measures_in):
+    measures_in(programme.team_a, [("empty", [], {})])
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
+    panel = page.split('id="needs-attention"')[1].split("</section>")[0]
+    assert "Empty" in panel and "No data yet" in panel
+
+
+def test_filters_by_domain_and_type_with_a_plain_get_form(programme, people, client_for, measures_in):
+    one = make_domain(programme.team_a, "I feel safe")
+    two = make_domain(programme.team_a, "I am listened to")
+    measures_in(programme.team_a, [("safe-outcome", STEADY, {"measure_type": "outcome"})], domain=one)
+    measures_in(programme.team_a, [("heard-process", STEADY, {"measure_type": "process"})], domain=two)
+    client = client_for(people[Role.VIEWER])
+    page = client.get(url(programme.team_a), {"domain": one.pk}).content.decode()
+    assert "Safe outcome" in page and "Heard process" not in page
+    page = client.get(url(programme.team_a), {"type": "process"}).content.decode()
+    assert "Heard process" in page and "Safe outcome" not in page
+    assert '<form method="get"' in page
+    # Nonsense filters are ignored, not errors.
+    assert client.get(url(programme.team_a), {"domain": "x", "type": "nope"}).status_code == 200
+
+
+def test_another_teams_domain_cannot_be_used_as_a_filter(programme, people, client_for, measures_in):
+    theirs = make_domain(programme.team_b, "Their domain")
+    measures_in(programme.team_a, [("ours", STEADY, {})])
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a), {"domain": theirs.pk}).content.decode()
+    assert "Ours" in page and "Their domain" not in page
+
+
+def test_people_outside_the_team_get_404(programme, people, client_for):
+    assert client_for(people["team_b_lead"]).get(url(programme.team_a)).status_code == 404
+
+
+def test_it_loads_with_a_fixed_number_of_queries_however_many_measures(
+    programme, people, client_for, measures_in, django_assert_max_num_queries
+):
+    client = client_for(people[Role.TEAM_LEAD])
+    domain = make_domain(programme.team_a, "I am listened to")
+    measures_in(programme.team_a, [("m-0", STEADY, {})], domain=domain)
+    client.get(url(programme.team_a))  # warm caches (sessions, content types)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url(programme.team_a)).status_code == 200
+    for i in range(1, 12):
+        other = make_domain(programme.team_a, f"Domain {i}")
+        m = make_measure(programme.team_a, other, code=f"m-{i}", name=f"Measure {i}")
+        from tests.dashboards.conftest import recent_start
+        from tests.framework.factories import add_values
+
+        add_values(m, WORSE if i % 2 else IMPROVING, start=recent_start(20))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url(programme.team_a)).content.decode()
+    assert "Measure 11" in page
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.EXPERT_BY_EXPERIENCE])
+def test_every_member_can_read_it(programme, people, client_for, role):
+    assert client_for(people[role]).get(url(programme.team_a)).status_code == 200

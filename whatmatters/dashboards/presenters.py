@@ -1,0 +1,249 @@
+"""Display logic for the dashboards. Every chart, icon and sentence comes from
+`whatmatters.framework.spc_results.spc_for_team` (the one data path) and the SPC engine's own narrative and
+SVG for that result; nothing here computes limits or signals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from whatmatters.disclosure import SMALLEST_SHOWN, SUPPRESSED, shown
+from whatmatters.framework.models import Domain, Measure, period_label
+from whatmatters.framework.presenters import number
+from whatmatters.framework.spc_results import MeasureSpc, spc_for_team
+from whatmatters.spc.icons import Icon
+from whatmatters.spc.narrative import narrate
+from whatmatters.spc.svg import render_svg
+
+NO_DATA = "No data yet"
+NO_TARGET = "No target"
+
+
+@dataclass
+class Card:
+    """One measure as the dashboard shows it."""
+
+    item: MeasureSpc
+    domain: Domain | None
+    latest: str = NO_DATA
+    latest_period: str = ""
+    target: str = NO_TARGET
+    variation: Icon | None = None
+    assurance: Icon | None = None
+    sentence: str = ""
+    easy_read: str = ""
+    svg: str = ""
+    going_well: list[str] = field(default_factory=list)
+    attention: list[str] = field(default_factory=list)
+    suppressed: bool = False
+
+    @property
+    def measure(self) -> Measure:
+        return self.item.measure
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.attention)
+
+
+def _small(count: float | None) -> bool:
+    return count is not None and 0 < count < SMALLEST_SHOWN
+
+
+def card_for(
+    item: MeasureSpc,
+    domain: Domain | None,
+    *,
+    chart: bool = True,
+    outside_team: bool = False,
+    id_prefix: str = "chart",
+) -> Card:
+    """Latest value, target, both icons with words, a sentence, a chart and the reasons it is listed."""
+    measure = item.measure
+    card = Card(item=item, domain=domain)
+    if measure.target is not None:
+        card.target = number(measure.target, measure.unit)
+    result = item.result
+    if result is not None:
+        index = result.latest_index
+        if index is not None:
+            day = result.dates[index].astype("datetime64[D]").astype(dt.date)
+            value = item.values.get(day)
+            card.latest_period = period_label(measure.frequency, day)
+            # Outside the team, a rate built from 1 to 7 people is hidden (disclosure control).
+            if (
+                outside_team
+                and value is not None
+                and measure.needs_denominator
+                and (_small(value.numerator) or _small(value.denominator))
+            ):
+                card.latest, card.suppressed = SUPPRESSED, True
+            else:
+                card.latest = number(float(result.values[index]), measure.unit)
+        card.variation = result.variation
+        card.assurance = result.assurance
+        story = narrate(result)
+        card.sentence = story.text("committee")
+        card.easy_read = story.text("easy_read")
+        if chart and not card.suppressed:
+            card.svg = render_svg(result, id_prefix=f"{id_prefix}-{measure.pk}")
+    tone = card.variation.tone if card.variation else ""
+    assurance = card.assurance.name if card.assurance else ""
+    if tone == "improvement":
+        card.going_well.append(card.variation.committee)  # type: ignore[union-attr]
+    if assurance == "consistent_pass":
+        card.going_well.append(card.assurance.committee)  # type: ignore[union-attr]
+    if tone == "concern":
+        card.attention.append(card.variation.committee)  # type: ignore[union-attr]
+    if assurance in ("consistent_fail", "inconsistent"):
+        card.attention.append(card.assurance.committee)  # type: ignore[union-attr]
+    if not item.values:
+        card.attention.append("No data yet")
+    elif item.missing_periods:
+        n = len(item.missing_periods)
+        card.attention.append(f"{n} {'period has' if n == 1 else 'periods have'} no data")
+    return card
+
+
+@dataclass
+class DomainGroup:
+    domain: Domain | None
+    cards: list[Card]
+
+    @property
+    def title(self) -> str:
+        return f"“{self.domain.i_statement}”" if self.domain else "Measures not linked to a domain"
+
+    @property
+    def attention_count(self) -> int:
+        return sum(1 for c in self.cards if c.needs_attention)
+
+
+@dataclass
+class TeamDashboard:
+    groups: list[DomainGroup]
+    cards: list[Card]
+    going_well: list[Card]
+    needs_attention: list[Card]
+    excellence: list[Any]
+
+
+def team_dashboard(
+    team: Any, measures: list[Measure], domains: list[Domain], excellence: list[Any]
+) -> TeamDashboard:
+    """Measures grouped by domain (contributors' words), needs-attention first within each group and
+    groups with something needing attention first. `measures` must have `domains` prefetched."""
+    order = {d.pk: i for i, d in enumerate(domains)}
+    items = spc_for_team(team, measures)
+    cards = []
+    for item in items:
+        linked = sorted(item.measure.domains.all(), key=lambda d: (order.get(d.pk, 10_000), d.pk))
+        cards.append(card_for(item, linked[0] if linked else None, id_prefix="dashboard"))
+    by_domain: dict[int | None, list[Card]] = defaultdict(list)
+    for card in cards:
+        by_domain[card.domain.pk if card.domain else None].append(card)
+    groups = []
+    for group_cards in by_domain.values():
+        group_cards.sort(key=lambda c: (not c.needs_attention, c.measure.position, c.measure.name))
+        groups.append(DomainGroup(group_cards[0].domain, group_cards))
+    groups.sort(
+        key=lambda g: (g.attention_count == 0, order.get(g.domain.pk, 10_000) if g.domain else 20_000)
+    )
+    return TeamDashboard(
+        groups=groups,
+        cards=cards,
+        going_well=[c for c in cards if c.going_well],
+        needs_attention=[c for c in cards if c.needs_attention],
+        excellence=excellence,
+    )
+
+
+# --- The programme matrix ------------------------------------------------------------------------
+
+
+@dataclass
+class SharedMeasure:
+    code: str
+    name: str
+    unit: str
+
+
+@dataclass
+class TeamRow:
+    team: Any
+    cells: dict[str, Card | None]
+    excellence: str  # a count about people outside the team: through disclosure control
+
+    def cell(self, code: str) -> Card | None:
+        return self.cells.get(code)
+
+
+@dataclass
+class CohortBlock:
+    cohort: Any
+    rows: list[TeamRow]
+
+
+def shared_measures(measures: list[Measure]) -> list[SharedMeasure]:
+    """Measures (by code) that at least 2 teams have: the columns of the programme matrix."""
+    teams_by_code: dict[str, set[int]] = defaultdict(set)
+    first: dict[str, Measure] = {}
+    for m in measures:
+        teams_by_code[m.code].add(m.team_id)
+        first.setdefault(m.code, m)
+    codes = sorted((c for c, t in teams_by_code.items() if len(t) >= 2), key=lambda c: first[c].name)
+    return [SharedMeasure(c, first[c].name, first[c].unit) for c in codes]
+
+
+def programme_matrix(
+    teams: list[Any], measures: list[Measure], excellence_counts: dict[int, int]
+) -> tuple[list[SharedMeasure], list[CohortBlock]]:
+    columns = shared_measures(measures)
+    wanted = {c.code for c in columns}
+    by_team: dict[int, list[Measure]] = defaultdict(list)
+    for m in measures:
+        if m.code in wanted:
+            by_team[m.team_id].append(m)
+    blocks: dict[Any, CohortBlock] = {}
+    for team in teams:
+        cells: dict[str, Card | None] = {}
+        if by_team.get(team.pk):
+            for item in spc_for_team(team, by_team[team.pk]):
+                cells[item.measure.code] = card_for(item, None, chart=False, outside_team=True)
+        row = TeamRow(team, cells, shown(excellence_counts.get(team.pk, 0)))
+        key = team.cohort_id
+        if key not in blocks:
+            blocks[key] = CohortBlock(team.cohort, [])
+        blocks[key].rows.append(row)
+    ordered = sorted(blocks.values(), key=lambda b: (b.cohort is None, b.cohort.number if b.cohort else 0))
+    return columns, ordered
+
+
+# --- The buddy view ------------------------------------------------------------------------------
+
+
+@dataclass
+class BuddyRow:
+    name: str
+    ours: Card
+    theirs: Card
+
+
+def buddy_rows(team: Any, buddy: Any, ours: list[Measure], theirs: list[Measure]) -> list[BuddyRow]:
+    """Both teams' charts for the measures they share (same code), side by side."""
+    their_codes = {m.code for m in theirs}
+    shared_ours = [m for m in ours if m.code in their_codes]
+    shared_codes = {m.code for m in shared_ours}
+    shared_theirs = [m for m in theirs if m.code in shared_codes]
+    mine = {
+        i.measure.code: card_for(i, None, id_prefix=f"ours-{team.pk}")
+        for i in spc_for_team(team, shared_ours)
+    }
+    other = {
+        i.measure.code: card_for(i, None, id_prefix=f"theirs-{buddy.pk}")
+        for i in spc_for_team(buddy, shared_theirs)
+    }
+    return [BuddyRow(m.name, mine[m.code], other[m.code]) for m in shared_ours]
