@@ -95,6 +95,6 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     assert code == 2 and "nope.csv does not exist" in said
 
 
-def test_import_says_plainly_that_it_arrives_with_the_data_models() -> None:
+def test_import_without_django_says_to_run_it_through_whatmatters() -> None:
     code, said = run(["import", "somewhere"])
-    assert code == 2 and "arrives with the waiting-list data models" in said
+    assert code == 2 and "run it as 'whatmatters flow import DIR'" in said

@@ -1,4 +1,4 @@
-"""`flow` command line: `flow waits` and `flow generate`. Pure: no Django.
+"""`flow` command line: `flow waits`, `flow generate` and (given an importer) `flow import`. Pure: no Django.
 
 `main(argv, stdout)` returns the exit code, so the Django management command and tests can call it.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
@@ -86,20 +87,47 @@ def _parser(out: IO[str]) -> _Parser:
     gen.add_argument("--faults", type=float, default=0.0, help="share of extra bad rows to add, e.g. 0.01")
     gen.add_argument("--start", type=_iso_date, help="first day (default: 1 April, years before today)")
 
-    subs.add_parser(
-        "import", help="Import an extract into the database (arrives with the data models).", out=out
+    imp = subs.add_parser(
+        "import", help="Import an extract into the database and refresh each team's measures.", out=out
+    )
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="DIR|FILES",
+        help="a folder holding referrals.csv, contacts.csv, ward_stays.csv (clock_pauses.csv), or the files",
+    )
+    imp.add_argument(
+        "--team-map",
+        default="",
+        help="extract team codes to team short names, e.g. CERT=cert,OAWARD=older-adults-ward:20 (beds)",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check only: save nothing")
+    imp.add_argument(
+        "--extract-date",
+        type=_iso_date,
+        help="the date the extract was taken (default: extract.json, or today)",
+    )
+    imp.add_argument("--threshold", type=float, default=0.01, help="largest share of bad rows allowed (0.01)")
+    imp.add_argument(
+        "--background", action="store_true", help="queue it for the worker (whatmatters db_worker) and return"
     )
     return parser
 
 
-def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    stdout: IO[str] | None = None,
+    importer: Callable[[argparse.Namespace, IO[str]], int] | None = None,
+) -> int:
+    """`importer` runs `flow import`; the Django command passes it (this module never imports Django)."""
     out = stdout or sys.stdout
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser(out)
-    if argv[:1] == ["import"]:
+    if argv[:1] == ["import"] and importer is None:
         out.write(
-            "flow import is not available yet: it arrives with the waiting-list data models. "
-            "Use 'flow waits' to check an extract now.\n"
+            "flow import saves to the database, so run it as 'whatmatters flow import DIR'. "
+            "Use 'flow waits' to check an extract without a database.\n"
         )
         return 2
     try:
@@ -113,6 +141,8 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
         return _waits(args, out)
     if args.command == "generate":
         return _generate(args, out)
+    if args.command == "import" and importer is not None:
+        return importer(args, out)
     parser.print_help()
     return 2
 

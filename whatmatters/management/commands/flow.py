@@ -1,6 +1,6 @@
-"""`whatmatters flow waits|generate ...`: a thin shell over the pure CLI in whatmatters.flow.cli.
+"""`whatmatters flow waits|generate|import ...`: a thin shell over the pure CLI in whatmatters.flow.cli.
 
-`flow import` needs the waiting-list data models; until they exist the pure CLI says so plainly.
+`flow import` needs the database, so this command hands the pure CLI an importer from the waiting-lists app.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from whatmatters.flow.cli import main
 
 
 class Command(BaseCommand):
-    help = "Waiting lists: 'flow waits' works out waits from extracts; 'flow generate' writes synthetic ones."
+    help = (
+        "Waiting lists: 'flow waits' works out waits from extracts; 'flow generate' writes synthetic ones; "
+        "'flow import' saves an extract and refreshes each team's measures."
+    )
 
     def run_from_argv(self, argv: list[str]) -> None:
         # argv is [program, "flow", ...]; the pure CLI parses the rest, so help and errors match.
-        raise SystemExit(main(argv[2:], sys.stdout))
+        from whatmatters.waitinglists.cli import import_command
+
+        raise SystemExit(main(argv[2:], sys.stdout, importer=import_command))
 
     def print_help(self, prog_name: str, subcommand: str) -> None:
         main(["--help"], sys.stdout)

@@ -1,0 +1,21 @@
+"""Objects for the permission matrix: one finished waiting-list import."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+def samples(programme: Any, people: Any) -> dict[str, dict[str, Any]]:
+    from whatmatters.waitinglists.models import ExtractImport
+
+    job = ExtractImport.objects.create(
+        source="referrals.csv",
+        digest="0" * 64,
+        extract_date=date(2024, 3, 31),
+        status=ExtractImport.Status.REJECTED,
+    )
+    return {
+        "waiting_list_import_detail": {"pk": job.pk},
+        "waiting_list_rejects": {"pk": job.pk},
+    }

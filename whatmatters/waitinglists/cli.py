@@ -1,0 +1,103 @@
+"""`whatmatters flow import DIR|FILES`: record the import, then run the import task with progress."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.waitinglists.importing import (
+    FILE_NAMES,
+    TeamMapError,
+    create_import,
+    parse_team_map,
+    run_import,
+)
+from whatmatters.waitinglists.models import ExtractImport
+from whatmatters.waitinglists.tasks import run_extract_import
+
+
+def _collect(paths: list[Path]) -> tuple[dict[str, Path], Path | None]:
+    """Files by table name, and the folder's extract.json if there is one."""
+    files: dict[str, Path] = {}
+    manifest = None
+    for path in paths:
+        if path.is_dir():
+            for name in FILE_NAMES:
+                if (path / f"{name}.csv").is_file():
+                    files[name] = path / f"{name}.csv"
+            if (path / "extract.json").is_file():
+                manifest = path / "extract.json"
+        elif path.is_file() and path.stem in FILE_NAMES:
+            files[path.stem] = path
+        else:
+            raise FileNotFoundError(
+                f"{path} is not a folder or one of {', '.join(f'{n}.csv' for n in FILE_NAMES)}."
+            )
+    return files, manifest
+
+
+def import_command(args: argparse.Namespace, out: IO[str]) -> int:
+    try:
+        files, manifest = _collect(args.paths)
+        team_map = parse_team_map(args.team_map)
+    except (FileNotFoundError, TeamMapError) as error:
+        out.write(f"flow: {error}\n")
+        return 2
+    if not files:
+        out.write("flow: no extract files found (referrals.csv, contacts.csv, ...).\n")
+        return 2
+    extract_date = args.extract_date
+    if manifest is not None:
+        info = json.loads(manifest.read_text())
+        extract_date = extract_date or date.fromisoformat(info["extract_date"])
+        for code, beds in info.get("beds", {}).items():
+            if code in team_map and team_map[code].get("beds") is None:
+                team_map[code]["beds"] = beds
+    job = create_import(
+        {name: path.read_bytes() for name, path in files.items()},
+        source=", ".join(str(p) for p in args.paths),
+        extract_date=extract_date or date.today(),
+        team_map=team_map,
+        dry_run=args.dry_run,
+        threshold=args.threshold,
+    )
+    if args.background:
+        run_extract_import.enqueue(job.pk)
+        out.write(f"Import {job.pk} is queued; 'whatmatters db_worker' runs it. Its page shows progress.\n")
+        return 0
+
+    def progress(percent: int, stage: str) -> None:
+        out.write(f"{percent:3d}% {stage}\n")
+        out.flush()
+
+    with acting_as(Actor(user=None, label="command line: flow import")):
+        job = run_import(job, progress)
+    return report(job, out)
+
+
+def report(job: ExtractImport, out: IO[str]) -> int:
+    for name, c in job.counts.items():
+        if name == "saved":
+            continue
+        out.write(
+            f"{name}: {c['read']:,} rows read, {c['rejected']:,} rejected, {c['warnings']:,} with warnings.\n"
+        )
+    for item in job.rejects_by_rule:
+        out.write(f"  {item['file']} {item['rule']}: {item['rows']:,}\n")
+    if job.first_date:
+        out.write(f"Dates from {job.first_date.isoformat()} to {job.last_date.isoformat()}.\n")
+    for problem in job.problems:
+        out.write(f"flow: {problem}\n")
+    saved = job.counts.get("saved")
+    if saved:
+        out.write(
+            f"Saved: {saved['referrals']:,} new referrals, {saved['contacts']:,} new contacts, "
+            f"{saved['ward_stays']:,} new ward stays; {saved['values_created']:,} measure values added, "
+            f"{saved['values_replaced']:,} replaced.\n"
+        )
+    out.write(f"{job.get_status_display()}.\n")
+    return 0 if job.status in (ExtractImport.Status.SAVED, ExtractImport.Status.CHECKED) else 1

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class ExtractUploadForm(forms.Form):
+    referrals = forms.FileField(label="referrals.csv", error_messages={"required": "Choose referrals.csv"})
+    contacts = forms.FileField(label="contacts.csv", error_messages={"required": "Choose contacts.csv"})
+    ward_stays = forms.FileField(label="ward_stays.csv (if the extract has ward stays)", required=False)
+    clock_pauses = forms.FileField(label="clock_pauses.csv (optional)", required=False)
+    extract_date = forms.DateField(
+        label="The date the extract was taken",
+        help_text="Write it as YYYY-MM-DD, for example 2025-03-31.",
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Write the date as YYYY-MM-DD, for example 2025-03-31"},
+    )
+    team_map = forms.CharField(
+        label="Team codes in the extract (only new ones)",
+        help_text=(
+            "One per line: the code in the extract, =, and the team's short name, like CERT=cert. "
+            "For a ward add the number of beds: OAWARD=older-adults-ward:20."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    dry_run = forms.BooleanField(required=False, label="Check the extract only: do not save anything")
+
+    def clean_extract_date(self) -> dt.date:
+        day = self.cleaned_data["extract_date"]
+        if day > dt.date.today():
+            raise forms.ValidationError("The extract date cannot be in the future")
+        return day
+
+    def clean_team_map(self) -> dict[str, Any]:
+        try:
+            return parse_team_map(self.cleaned_data["team_map"])
+        except TeamMapError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("referrals", "contacts", "ward_stays", "clock_pauses"):
+            upload = data.get(name)
+            if upload is not None and upload.size > MAX_BYTES:
+                self.add_error(
+                    name, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Use the command line."
+                )
+        return data
+
+    def files_by_name(self) -> dict[str, bytes]:
+        return {
+            name: self.cleaned_data[name].read()
+            for name in ("referrals", "contacts", "ward_stays", "clock_pauses")
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class LeversForm(forms.Form):
+    """What-if levers for the Plan ahead page. A plain GET form: it works without JavaScript."""
+
+    referral_growth_pct = forms.FloatField(
+        label="Referral growth a year (%)", initial=0, min_value=-50, max_value=100, required=False
+    )
+    capacity_change_pct = forms.FloatField(
+        label="Change in appointments a week (%)", initial=0, min_value=-80, max_value=200, required=False
+    )
+    dna_rate_change = forms.FloatField(
+        label="Change in missed appointments (percentage points)",
+        help_text="For example -5 for 5 fewer missed appointments in every 100.",
+        initial=0,
+        min_value=-50,
+        max_value=50,
+        required=False,
+    )
+    extra_sessions = forms.FloatField(
+        label="Extra appointments a week for a while", initial=0, min_value=0, max_value=1000, required=False
+    )
+    extra_weeks = forms.IntegerField(
+        label="For how many weeks", initial=0, min_value=0, max_value=104, required=False
+    )
+    target_date = forms.DateField(
+        label="Meet the standard by",
+        help_text="Write it as YYYY-MM-DD.",
+        input_formats=["%Y-%m-%d"],
+        required=False,
+        error_messages={"invalid": "Write the date as YYYY-MM-DD, for example 2026-03-31"},
+    )
+    target_share = forms.FloatField(
+        label="Share of people waiting within the standard (%)",
+        initial=92,
+        min_value=1,
+        max_value=99.9,
+        required=False,
+    )
+
+    def value(self, name: str) -> Any:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        found = data.get(name)
+        return self.fields[name].initial if found is None else found

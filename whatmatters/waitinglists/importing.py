@@ -1,0 +1,425 @@
+"""Import a waiting-list extract: check it with the flow core, save its rows, refresh derived measures.
+
+The same function serves the upload page (through the background task) and `whatmatters flow import`.
+Nothing is saved when the core says the extract cannot be saved (a refused file, a file with a valid NHS
+number, more bad rows than the threshold), when a team code is not matched to one of our teams, or on a
+trial run. Everything else is saved in one transaction, with batched upserts on natural keys, so
+importing the same extract again changes nothing.
+"""
+
+# SQL here is built from fixed table and column names only; values are bound parameters.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from whatmatters.audit.log import record
+from whatmatters.audit.models import AuditEvent
+from whatmatters.flow import contract
+from whatmatters.flow.clocks import get_rule
+from whatmatters.flow.measures import PERIODS, waiting_list_measures, ward_measures
+from whatmatters.flow.validate import ImportResult, validate_extract
+from whatmatters.teams.models import Team
+from whatmatters.waitinglists.derived import WAIT_MEASURES, WARD_MEASURES, save_derived
+from whatmatters.waitinglists.models import (
+    ClockPause,
+    ClockRuleChoice,
+    Contact,
+    ExtractImport,
+    ExtractTeam,
+    ImportFile,
+    Referral,
+    WardStay,
+)
+
+log = logging.getLogger(__name__)
+
+FILE_NAMES = tuple(spec.name for spec in contract.FILES)
+REQUIRED_FILES = ("referrals", "contacts")
+BATCH = 2000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REJECT_HEADER = ("file", "row", "column", "rule_code", "severity", "message", "value")
+
+Progress = Callable[[int, str], None]
+
+
+class TeamMapError(ValueError):
+    """A --team-map or form entry that cannot be read; the message says why."""
+
+
+def parse_team_map(text: str) -> dict[str, dict[str, Any]]:
+    """`CODE=team-slug` or `CODE=team-slug:BEDS`, separated by commas, spaces or new lines."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in text.replace(",", " ").split():
+        code, sep, target = item.partition("=")
+        if not sep or not code or not target:
+            raise TeamMapError(
+                f"'{item[:40]}' is not CODE=team, like CERT=cert or OAWARD=older-adults-ward:20."
+            )
+        slug, _, beds = target.partition(":")
+        if beds and not beds.isdigit():
+            raise TeamMapError(f"'{item[:40]}': the number of beds after ':' must be a whole number.")
+        out[code] = {"team": slug, "beds": int(beds) if beds else None}
+    return out
+
+
+def safe_cell(value: object) -> str:
+    """A spreadsheet must never run a cell as a formula: prefix risky starts with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def rejects_csv(result: ImportResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(REJECT_HEADER)
+    for r in result.rejects():
+        writer.writerow(
+            [safe_cell(x) for x in (r.file, r.row, r.column, r.rule_code, r.severity, r.message, r.value)]
+        )
+    return buffer.getvalue()
+
+
+def digest_files(files: dict[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def create_import(
+    files: dict[str, bytes],
+    *,
+    source: str,
+    extract_date: date,
+    team_map: dict[str, dict[str, Any]] | None = None,
+    dry_run: bool = False,
+    threshold: float = 0.01,
+    user: Any = None,
+) -> ExtractImport:
+    """Record an import and keep its files until the task has run."""
+    unknown = [n for n in files if n not in FILE_NAMES]
+    if unknown:
+        raise ValueError(
+            f"Unknown file {', '.join(unknown)}: use {', '.join(f'{n}.csv' for n in FILE_NAMES)}."
+        )
+    with transaction.atomic():
+        job = ExtractImport.objects.create(
+            uploaded_by=user,
+            source=source[:200],
+            digest=digest_files(files),
+            extract_date=extract_date,
+            team_map=team_map or {},
+            dry_run=dry_run,
+            threshold=threshold,
+        )
+        ImportFile.objects.bulk_create(
+            [ImportFile(extract_import=job, name=name, content=data) for name, data in files.items()]
+        )
+    return job
+
+
+@dataclass
+class _Mapping:
+    codes: dict[str, ExtractTeam] = field(default_factory=dict)
+    changed: list[ExtractTeam] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _default_rule(team: Team) -> str:
+    return {
+        Team.ServiceType.EARLY_INTERVENTION: ClockRuleChoice.EIP,
+        Team.ServiceType.COMMUNITY: ClockRuleChoice.CMH4,
+        Team.ServiceType.INPATIENT: ClockRuleChoice.WARD,
+    }.get(team.service_type, ClockRuleChoice.FIRST_CONTACT)
+
+
+def _resolve_teams(result: ImportResult, job: ExtractImport) -> _Mapping:
+    """Match every team code in the extract to one of our teams; unknown codes are problems."""
+    con = result.con
+    rows = con.execute(
+        """SELECT code, sum(n) FROM (
+               SELECT team_id AS code, count(*) AS n FROM referrals GROUP BY 1
+               UNION ALL SELECT ward_id, count(*) FROM ward_stays GROUP BY 1) GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    saved = {m.code: m for m in ExtractTeam.objects.select_related("team")}
+    teams = {t.slug: t for t in Team.objects.filter(is_active=True)}
+    mapping = _Mapping()
+    unknown: list[str] = []
+    for code, n in rows:
+        given = job.team_map.get(code)
+        if given is not None:
+            team = teams.get(given["team"])
+            if team is None:
+                mapping.problems.append(
+                    f"The team map matches {code} to '{given['team'][:40]}', but there is no active team "
+                    "with that short name."
+                )
+                continue
+            current = saved.get(code)
+            beds = given.get("beds")
+            if current is not None and current.team_id == team.pk:
+                if beds is not None and beds != current.beds:
+                    current.beds = beds
+                    mapping.changed.append(current)
+                mapping.codes[code] = current
+            else:
+                entry = current or ExtractTeam(code=code)
+                entry.team, entry.clock_rule = team, _default_rule(team)
+                entry.beds = beds if beds is not None else entry.beds
+                mapping.codes[code] = entry
+                mapping.changed.append(entry)
+        elif code in saved:
+            mapping.codes[code] = saved[code]
+        else:
+            unknown.append(f"{code} ({int(n):,} rows)")
+    if unknown:
+        mapping.problems.append(
+            "The extract has rows for team codes that are not matched to a team: "
+            + ", ".join(unknown)
+            + ". Nothing has been saved. Match each code to a team's short name, for example CERT=cert, "
+            "and import again."
+        )
+    return mapping
+
+
+def _team_table(result: ImportResult, mapping: _Mapping) -> None:
+    con = result.con
+    con.execute("CREATE OR REPLACE TABLE code_team (code VARCHAR, team_pk BIGINT)")
+    con.executemany("INSERT INTO code_team VALUES (?, ?)", [(c, m.team_id) for c, m in mapping.codes.items()])
+
+
+def _stream(result: ImportResult, sql: str) -> Any:
+    cursor = result.con.cursor()
+    cursor.execute(sql)
+    names = [d[0] for d in cursor.description]
+    while batch := cursor.fetchmany(BATCH):
+        yield [dict(zip(names, values, strict=True)) for values in batch]
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
+    """Upsert each table in batches on its natural key. Returns rows added per table."""
+    before = {
+        "referrals": Referral.objects.count(),
+        "contacts": Contact.objects.count(),
+        "ward_stays": WardStay.objects.count(),
+        "clock_pauses": ClockPause.objects.count(),
+    }
+    plans = [
+        (
+            Referral,
+            """SELECT r.*, m.team_pk FROM referrals r JOIN code_team m ON m.code = r.team_id""",
+            lambda d: Referral(
+                team_id=d["team_pk"],
+                referral_id=d["referral_id"],
+                person_id=d["person_id"],
+                team_code=d["team_id"],
+                team_type=_blank(d["team_type"]),
+                referral_date=d["referral_date"],
+                priority=_blank(d["priority"]),
+                primary_reason=_blank(d["primary_reason"])[:64],
+                rejected_date=d["rejected_date"],
+                closed_date=d["closed_date"],
+                discharge_date=d["discharge_date"],
+                care_coord_date=d["care_coord_date"],
+                treatment_start_date=d["treatment_start_date"],
+            ),
+            ["referral_id"],
+        ),
+        (
+            Contact,
+            """SELECT c.*, m.team_pk FROM contacts c JOIN referrals r USING (referral_id)
+               JOIN code_team m ON m.code = r.team_id""",
+            lambda d: Contact(
+                team_id=d["team_pk"],
+                contact_id=d["contact_id"],
+                referral_id=d["referral_id"],
+                contact_date=d["contact_date"],
+                attend_status=d["attend_status"],
+                consultation_mechanism=_blank(d["consultation_mechanism"]),
+                contact_kind=_blank(d["contact_kind"]),
+                cancelled_date=d["cancelled_date"],
+            ),
+            ["contact_id"],
+        ),
+        (
+            WardStay,
+            """SELECT w.*, m.team_pk FROM ward_stays w JOIN code_team m ON m.code = w.ward_id""",
+            lambda d: WardStay(
+                team_id=d["team_pk"],
+                spell_id=d["spell_id"],
+                ward_id=d["ward_id"],
+                ward_start=d["ward_start_date"] or d["admission_date"],
+                person_id=d["person_id"],
+                admission_date=d["admission_date"],
+                discharge_date=d["discharge_date"],
+                ward_start_date=d["ward_start_date"],
+                ward_end_date=d["ward_end_date"],
+                referral_id=_blank(d["referral_id"]),
+            ),
+            ["spell_id", "ward_id", "ward_start"],
+        ),
+        (
+            ClockPause,
+            """SELECT p.*, m.team_pk FROM clock_pauses p JOIN referrals r USING (referral_id)
+               JOIN code_team m ON m.code = r.team_id""",
+            lambda d: ClockPause(
+                team_id=d["team_pk"],
+                referral_id=d["referral_id"],
+                pause_start=d["pause_start"],
+                pause_end=d["pause_end"],
+            ),
+            ["referral_id", "pause_start"],
+        ),
+    ]
+    total = sum(result.files[f"{n}.csv"].rows_kept for n in before if f"{n}.csv" in result.files) or 1
+    done = 0
+    for model, sql, build, keys in plans:
+        fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", *keys)]
+        for batch in _stream(result, sql):
+            model.objects.bulk_create(
+                [build(d) for d in batch],
+                update_conflicts=True,
+                unique_fields=keys,
+                update_fields=fields,
+                batch_size=BATCH,
+            )
+            done += len(batch)
+            progress(30 + int(40 * done / total), f"Saving rows: {done:,} of {total:,}")
+    return {
+        "referrals": Referral.objects.count() - before["referrals"],
+        "contacts": Contact.objects.count() - before["contacts"],
+        "ward_stays": WardStay.objects.count() - before["ward_stays"],
+        "clock_pauses": ClockPause.objects.count() - before["clock_pauses"],
+    }
+
+
+def _refresh_measures(
+    result: ImportResult, mapping: _Mapping, census: date, progress: Progress
+) -> dict[str, int]:
+    """Derived measures for each mapped team: waits by its clock rule, or ward measures."""
+    con = result.con
+    totals = {"measures_created": 0, "values_created": 0, "values_replaced": 0, "values_removed": 0}
+    by_rule: dict[str, list[ExtractTeam]] = {}
+    for m in mapping.codes.values():
+        by_rule.setdefault(m.clock_rule, []).append(m)
+
+    def add(counts: Any) -> None:
+        for key in totals:
+            totals[key] += getattr(counts, key)
+
+    for rule_name, members in sorted(by_rule.items()):
+        if rule_name == ClockRuleChoice.WARD:
+            beds = {m.code: m.beds for m in members if m.beds}
+            for period in PERIODS:
+                values = ward_measures(con, census, period, beds=beds)
+                for m in members:
+                    mine = [v for v in values if v.team_id == m.code]
+                    add(save_derived(m.team, mine, standard_days=None, codes=WARD_MEASURES))
+            continue
+        rule = get_rule(rule_name)
+        from whatmatters.flow.clocks import compute_waits
+
+        compute_waits(con, rule_name, census)
+        for period in PERIODS:
+            values = waiting_list_measures(con, census, period, rule.standard_days)
+            for m in members:
+                mine = [v for v in values if v.team_id == m.code]
+                add(save_derived(m.team, mine, standard_days=rule.standard_days, codes=WAIT_MEASURES))
+        progress(85, "Working out measures")
+    return totals
+
+
+def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractImport:
+    """Check and (unless a trial run, or there are problems) save an import. Updates `job` as it goes."""
+
+    def report(percent: int, stage: str) -> None:
+        ExtractImport.objects.filter(pk=job.pk).update(percent=percent, stage=stage[:200])
+        if progress is not None:
+            progress(percent, stage)
+
+    ExtractImport.objects.filter(pk=job.pk).update(status=ExtractImport.Status.RUNNING)
+    report(5, "Checking the files")
+    with tempfile.TemporaryDirectory(prefix="wm-extract-") as folder:
+        for f in ImportFile.objects.filter(extract_import=job):
+            (Path(folder) / f"{f.name}.csv").write_bytes(bytes(f.content))
+        result = validate_extract(
+            folder, extract_date=job.extract_date, threshold=job.threshold, required_files=REQUIRED_FILES
+        )
+    try:
+        return _finish(job, result, report)
+    finally:
+        result.con.close()
+
+
+def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> ExtractImport:
+    report(25, "Checked the files")
+    job.counts = {
+        name: {
+            "read": f.rows_read,
+            "rejected": f.rows_rejected,
+            "warnings": f.rows_with_warnings,
+            "kept": f.rows_kept,
+            "refused": f.refused,
+        }
+        for name, f in result.files.items()
+    }
+    job.rejects_by_rule = [
+        {"file": f, "rule": r, "rows": n} for (f, r), n in sorted(result.counts_by_rule().items())
+    ]
+    job.first_date, job.last_date = result.date_range
+    job.rejects_csv = rejects_csv(result)
+    job.problems = list(result.problems)
+    mapping = _Mapping()
+    if not job.problems:
+        mapping = _resolve_teams(result, job)
+        job.problems = mapping.problems
+    if job.problems:
+        job.status = ExtractImport.Status.REJECTED
+    elif job.dry_run:
+        job.status = ExtractImport.Status.CHECKED
+    else:
+        _team_table(result, mapping)
+        with transaction.atomic():
+            for m in mapping.changed:
+                m.save()  # audited
+            added = _save_rows(result, report)
+            report(75, "Working out measures")
+            measures = _refresh_measures(result, mapping, job.extract_date, report)
+            job.counts["saved"] = {**added, **measures}
+            if any(added.values()):
+                record(
+                    AuditEvent.Action.CREATE,
+                    obj=job,
+                    summary=(
+                        f"Waiting-list extract imported: {added['referrals']:,} new referrals, "
+                        f"{added['contacts']:,} new contacts, {added['ward_stays']:,} new ward stays"
+                    ),
+                )
+            job.status = ExtractImport.Status.SAVED
+            job.teams.set({m.team_id for m in mapping.codes.values()})
+    ImportFile.objects.filter(extract_import=job).delete()
+    report(100, job.get_status_display())
+    job.percent = 100
+    job.stage = job.get_status_display()
+    job.finished_at = timezone.now()
+    job.save()
+    log.info("waiting-list import %s finished: %s", job.pk, job.status)
+    return job

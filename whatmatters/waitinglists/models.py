@@ -1,0 +1,179 @@
+"""Pseudonymised waiting-list rows (referrals, contacts, ward stays, clock pauses) and their imports.
+
+Rows carry no names or NHS numbers: a file with a valid NHS number is refused whole before anything is
+saved. Each row belongs to a team, found through `ExtractTeam` (the extract's team or ward code). Natural
+keys make re-importing the same extract change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from whatmatters.audit.tracking import AuditedModel
+
+
+class ClockRuleChoice(models.TextChoices):
+    EIP = "eip", "Early Intervention in Psychosis: 14 days to help"
+    CMH4 = "cmh4", "Community mental health: 4 weeks to help"
+    FIRST_CONTACT = "first-contact", "Wait for a first appointment"
+    WARD = "ward", "Ward: admissions, discharges and occupancy"
+
+
+class ExtractTeam(AuditedModel):
+    """Which of our teams an extract's team code (team_id in referrals, ward_id in ward stays) means."""
+
+    code = models.CharField("Code in the extract", max_length=64, unique=True)
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="extract_codes")
+    clock_rule = models.CharField("How waits are counted", max_length=20, choices=ClockRuleChoice.choices)
+    beds = models.PositiveSmallIntegerField("Beds (wards only)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.team.slug}"
+
+    def audit_team(self) -> Any:
+        return self.team
+
+
+class ExtractImport(models.Model):
+    """One import of an extract (from the upload page or the command line), with its progress and results."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        SAVED = "saved", "Saved"
+        CHECKED = "checked", "Checked (nothing saved: trial run)"
+        REJECTED = "rejected", "Nothing saved: the extract has problems"
+        FAILED = "failed", "Nothing saved: something went wrong"
+
+    uploaded_by = models.ForeignKey("teams.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    source = models.CharField(max_length=200, help_text="The folder or files it came from.")
+    digest = models.CharField(
+        max_length=64, db_index=True, help_text="SHA-256 of the files, to spot repeats."
+    )
+    extract_date = models.DateField()
+    team_map = models.JSONField(default=dict, help_text="Extract codes mapped to team slugs for this import.")
+    dry_run = models.BooleanField(default=False)
+    threshold = models.FloatField(default=0.01)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    percent = models.PositiveSmallIntegerField(default=0)
+    counts = models.JSONField(default=dict, help_text="Per file: rows read, rejected, kept; rows saved.")
+    rejects_by_rule = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    first_date = models.DateField(null=True, blank=True)
+    last_date = models.DateField(null=True, blank=True)
+    rejects_csv = models.TextField(blank=True)
+    teams = models.ManyToManyField("teams.Team", blank=True, related_name="extract_imports")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def reject_rows(self) -> int:
+        return sum(r["rows"] for r in self.rejects_by_rule)
+
+
+class ImportFile(models.Model):
+    """An uploaded file, kept until its import has run."""
+
+    extract_import = models.ForeignKey(ExtractImport, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=40)  # referrals, contacts, ward_stays, clock_pauses
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["extract_import", "name"], name="one_file_per_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name}.csv"
+
+
+class Referral(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    referral_id = models.CharField(max_length=64, unique=True)
+    person_id = models.CharField(max_length=64, help_text="A pseudonym, never an NHS number.")
+    team_code = models.CharField(max_length=64)
+    team_type = models.CharField(max_length=10, blank=True)
+    referral_date = models.DateField()
+    priority = models.CharField(max_length=4, blank=True)
+    primary_reason = models.CharField(max_length=64, blank=True)
+    rejected_date = models.DateField(null=True, blank=True)
+    closed_date = models.DateField(null=True, blank=True)
+    discharge_date = models.DateField(null=True, blank=True)
+    care_coord_date = models.DateField(null=True, blank=True)
+    treatment_start_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "referral_date"])]
+
+    def __str__(self) -> str:
+        return self.referral_id
+
+
+class Contact(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    contact_id = models.CharField(max_length=64, unique=True)
+    referral_id = models.CharField(max_length=64, db_index=True)
+    contact_date = models.DateField()
+    attend_status = models.CharField(max_length=4)
+    consultation_mechanism = models.CharField(max_length=4, blank=True)
+    contact_kind = models.CharField(max_length=20, blank=True)
+    cancelled_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "contact_date"])]
+
+    def __str__(self) -> str:
+        return self.contact_id
+
+
+class WardStay(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    spell_id = models.CharField(max_length=64)
+    ward_id = models.CharField(max_length=64)
+    ward_start = models.DateField(help_text="The ward start date, or the admission date when it is blank.")
+    person_id = models.CharField(max_length=64)
+    admission_date = models.DateField()
+    discharge_date = models.DateField(null=True, blank=True)
+    ward_start_date = models.DateField(null=True, blank=True)
+    ward_end_date = models.DateField(null=True, blank=True)
+    referral_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spell_id", "ward_id", "ward_start"], name="one_ward_stay_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spell_id} {self.ward_id}"
+
+
+class ClockPause(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    referral_id = models.CharField(max_length=64)
+    pause_start = models.DateField()
+    pause_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral_id", "pause_start"], name="one_pause_per_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.pause_start.isoformat()}"

@@ -1,0 +1,85 @@
+"""Waiting-list pages. Thin: importing is in `importing`/`tasks`, chart data in `presenters`."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from whatmatters.teams.models import Team
+from whatmatters.waitinglists import presenters
+from whatmatters.waitinglists.forms import ExtractUploadForm, LeversForm
+from whatmatters.waitinglists.importing import create_import
+from whatmatters.waitinglists.models import ExtractImport, ExtractTeam
+from whatmatters.waitinglists.tasks import run_extract_import
+
+HISTORY_FIELDS = ("rejects_csv",)
+
+
+def extract_upload(request: HttpRequest) -> HttpResponse:
+    form = ExtractUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = form.files_by_name()
+        job = create_import(
+            files,
+            source=", ".join(f"{name}.csv" for name in files),
+            extract_date=form.cleaned_data["extract_date"],
+            team_map=form.cleaned_data["team_map"],
+            dry_run=form.cleaned_data["dry_run"],
+            user=request.user,
+        )
+        run_extract_import.enqueue(job.pk)
+        return redirect("waiting_list_import_detail", pk=job.pk)
+    codes = ExtractTeam.objects.select_related("team")
+    return render(request, "waitinglists/upload.jinja", {"form": form, "codes": codes, "active": "programme"})
+
+
+def import_history(request: HttpRequest) -> HttpResponse:
+    jobs = (
+        ExtractImport.objects.defer(*HISTORY_FIELDS)
+        .select_related("uploaded_by")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.only("name", "slug")))[:50]
+    )
+    return render(request, "waitinglists/history.jinja", {"jobs": jobs, "active": "programme"})
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ExtractImport.objects.defer(*HISTORY_FIELDS), pk=pk)
+    return render(request, "waitinglists/import_detail.jinja", {"job": job, "active": "programme"})
+
+
+def import_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ExtractImport.objects.only("pk", "rejects_csv"), pk=pk)
+    response = HttpResponse(job.rejects_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejects-{job.pk}.csv"'
+    return response
+
+
+def team_flow(request: HttpRequest, team: str) -> HttpResponse:
+    page = presenters.flow_page(request.team, request.GET.get("census", ""))
+    return render(
+        request, "waitinglists/flow.jinja", {"team": request.team, "page": page, "active": "programme"}
+    )
+
+
+def plan_ahead(request: HttpRequest, team: str) -> HttpResponse:
+    form = LeversForm(request.GET or None)
+    plan = presenters.plan_ahead(request.team, form)
+    return render(
+        request,
+        "waitinglists/plan_ahead.jinja",
+        {
+            "team": request.team,
+            "form": form,
+            "plan": plan,
+            "query": request.GET.urlencode(),
+            "active": "programme",
+        },
+    )
+
+
+def plan_ahead_csv(request: HttpRequest, team: str) -> HttpResponse:
+    plan = presenters.plan_ahead(request.team, LeversForm(request.GET or None))
+    response = HttpResponse(presenters.plan_csv(plan), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{request.team.slug}-plan-ahead.csv"'
+    return response
