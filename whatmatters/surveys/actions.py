@@ -1,0 +1,268 @@
+"""Writes that touch several records, each in one transaction: composing surveys, answers arriving from the
+public link (free text through the engagement app's personal-data check), check-in alerts and their status.
+
+No answer text, contact detail or name is ever written to a log or to the audit log's changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from whatmatters.audit.log import Action, record
+from whatmatters.engagement import actions as engagement
+from whatmatters.engagement.models import EngagementSession, Relationship, Statement
+from whatmatters.framework.models import Frequency, period_start
+from whatmatters.surveys import library
+from whatmatters.surveys.models import (
+    CHECKIN_KINDS,
+    TEXT_KINDS,
+    Alert,
+    Answer,
+    Kind,
+    Question,
+    Response,
+    Survey,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Composing surveys from the library -----------------------------------------------------------
+
+
+class CompositionError(ValueError):
+    """A survey that cannot be made as asked; the message says why in plain English."""
+
+
+def _check_blocks(team: Any, blocks: Iterable[str], domains: list[Any]) -> list[str]:
+    blocks = [b for b in blocks if b in library.BLOCKS]
+    if not blocks:
+        raise CompositionError("Choose at least 1 set of questions")
+    if "checkin" in blocks and team is None:
+        raise CompositionError("Check-ins raise alerts for a team's clinicians: add them to a team's survey")
+    if "domains" in blocks and not domains:
+        raise CompositionError("Choose the quality domains to ask about")
+    return blocks
+
+
+@transaction.atomic
+def add_blocks(survey: Survey, blocks: Iterable[str], domains: list[Any] = ()) -> list[Question]:  # type: ignore[assignment]
+    """Copy the chosen library blocks into the survey, after its existing questions."""
+    domains = list(domains)
+    blocks = _check_blocks(survey.team, blocks, domains)
+    have = set(survey.questions.values_list("template", flat=True))
+    have_domains = set(survey.questions.exclude(domain=None).values_list("domain_id", flat=True))
+    position = survey.questions.count()
+    made = []
+    for key in blocks:
+        if key != "domains" and key in have:
+            continue  # a block is added once
+        for spec in library.questions_for(key, [d for d in domains if d.pk not in have_domains]):
+            made.append(Question.objects.create(survey=survey, position=position, **spec))
+            position += 1
+    return made
+
+
+@transaction.atomic
+def create_survey(
+    team: Any,
+    title: str,
+    stage: str,
+    blocks: Iterable[str],
+    domains: list[Any] = (),  # type: ignore[assignment]
+) -> Survey:
+    blocks = _check_blocks(team, blocks, list(domains))
+    survey = Survey.objects.create(team=team, title=title.strip(), stage=stage)
+    add_blocks(survey, blocks, list(domains))
+    return survey
+
+
+@transaction.atomic
+def add_choice_question(survey: Survey, text: str, kind: str, options: list[str], hint: str = "") -> Question:
+    """A team's own question: choose one or choose any, with the options written one per line."""
+    if kind not in (Kind.SINGLE, Kind.MULTIPLE):
+        raise CompositionError("Choose whether people pick 1 answer or any number")
+    values = [[f"o{n}", label, label] for n, label in enumerate(options, start=1)]
+    return Question.objects.create(
+        survey=survey,
+        position=survey.questions.count(),
+        kind=kind,
+        template="own",
+        text=text.strip(),
+        hint=hint.strip(),
+        options=values,
+    )
+
+
+# --- Answers arriving from the public link ----------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    response: Response
+    concerns: list[str] = field(default_factory=list)
+    alert: Alert | None = None
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def needs_help(self) -> bool:
+        return bool(self.concerns)
+
+
+@dataclass(frozen=True)
+class Contact:
+    how: str  # Alert.How value
+    detail: str
+    name: str = ""
+
+
+def survey_session(survey: Survey) -> EngagementSession:
+    """The engagement session free-text answers arrive in (made with the first one): moderation and themes
+    then work on them exactly as on anything else people said."""
+    if survey.session_id is not None:
+        return survey.session  # type: ignore[return-value]
+    session = EngagementSession.objects.create(
+        team=survey.team,
+        title=f"Survey: {survey.title}"[:150],
+        held_on=timezone.localdate(),
+        place="Online survey",
+        audience=EngagementSession.Audience.SERVICE_USERS,
+        is_open=False,  # answers come through the survey's own link
+    )
+    survey.session = session
+    survey.save(update_fields=["session"])
+    return session
+
+
+def period_of(moment: dt.datetime) -> dt.date:
+    """The calendar month (Europe/London) a response belongs to."""
+    return period_start(Frequency.MONTHLY, timezone.localtime(moment).date())
+
+
+def concerns_in(questions: Mapping[int, Question], answers: Mapping[int, Any]) -> list[str]:
+    found = []
+    for pk, value in answers.items():
+        question = questions[pk]
+        words = library.CONCERNS.get((question.kind, value)) if isinstance(value, str) else None
+        if words:
+            found.append(words)
+    return found
+
+
+@transaction.atomic
+def submit(
+    survey: Survey,
+    answers: Mapping[int, Any],
+    *,
+    contact: Contact | None = None,
+    easy_read: bool = False,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """Save one person's answers: {question id: value, list of values or text}. Empty answers are skipped.
+
+    Free text arrives as engagement statements (checked for personal data, held if anything is found). A
+    check-in that left a contact route raises an alert for the team's clinicians, in the same transaction.
+    """
+    now = now or timezone.now()
+    questions = {q.pk: q for q in survey.questions.all()}
+    concerns = concerns_in(questions, answers)
+    is_checkin = any(q.kind in CHECKIN_KINDS for q in questions.values())
+    response = Response.objects.create(
+        survey=survey,
+        team=survey.team,
+        submitted_at=now,
+        period=period_of(now),
+        easy_read=easy_read,
+        is_checkin=is_checkin,
+        concern=bool(concerns),
+    )
+    outcome = Outcome(response, concerns)
+    relationship = Relationship.OTHER
+    for pk, value in answers.items():
+        question = questions[pk]
+        if question.template == "who" and value in Relationship.values:
+            relationship = value
+    for pk, value in answers.items():
+        question = questions[pk]
+        if value in (None, "", []):
+            continue
+        if question.kind in TEXT_KINDS:
+            statement = engagement.arrive(
+                survey_session(survey), str(value), relationship=relationship, stage=survey.stage
+            )
+            outcome.statements.append(statement)
+            Answer.objects.create(response=response, question=question, statement=statement)
+        elif question.kind == Kind.MULTIPLE:
+            Answer.objects.create(response=response, question=question, values=list(value))
+        else:
+            number = int(value) if question.kind in (Kind.COLLABORATE, Kind.DOMAIN_RATING) else None
+            Answer.objects.create(response=response, question=question, value=value, number=number)
+    if survey.team is not None and is_checkin and contact is not None and contact.detail.strip():
+        outcome.alert = Alert.objects.create(
+            team=survey.team,
+            response=response,
+            reasons=concerns or ["Asked us to contact them"],
+            contact_how=contact.how,
+            contact_detail=contact.detail.strip()[:200],
+            contact_name=contact.name.strip()[:100],
+            created_at=now,
+        )
+    return outcome
+
+
+def after_response(team_id: int | None) -> None:
+    """Queue the measure refresh for the team. A queue failure never loses the answers: the nightly
+    `whatmatters surveys refresh` catches up."""
+    if team_id is None:
+        return
+    from whatmatters.surveys.tasks import refresh_survey_measures
+
+    try:
+        refresh_survey_measures.enqueue(team_id)
+    except Exception:  # noqa: BLE001 - the answers are saved; say so without any of their content
+        logger.exception("Could not queue the survey measure refresh for team %s", team_id)
+
+
+# --- Alerts ---------------------------------------------------------------------------------------
+
+
+class AlertError(ValueError):
+    pass
+
+
+@transaction.atomic
+def acknowledge(alert: Alert, user: Any) -> Alert:
+    if alert.status != Alert.Status.NEW:
+        raise AlertError("This alert has already been acknowledged")
+    alert.status = Alert.Status.ACKNOWLEDGED
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = user
+    alert.save()
+    return alert
+
+
+@transaction.atomic
+def responded(alert: Alert, user: Any, note: str = "") -> Alert:
+    """Record that a clinician contacted the person (acknowledging it too, if nobody had)."""
+    if alert.status == Alert.Status.RESPONDED:
+        raise AlertError("This alert already has a response recorded")
+    now = timezone.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at, alert.acknowledged_by = now, user
+    alert.status = Alert.Status.RESPONDED
+    alert.responded_at = now
+    alert.responded_by = user
+    alert.note = note.strip()[:500]
+    alert.save()
+    return alert
+
+
+def record_demo_responses(survey: Survey, count: int) -> None:
+    record(Action.CREATE, obj=survey, team=survey.team, summary=f"demo: {count} responses added")

@@ -1,0 +1,337 @@
+"""Pages for experience surveys: composing, the public link and QR code, results, check-in alerts.
+
+PermissionMiddleware has checked the permission table and set `request.team` (None on programme routes).
+Every object is found through that scope, so another team's survey or alert is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.engagement import actions as engagement
+from whatmatters.framework.models import Domain, Measure
+from whatmatters.surveys import actions, library, measures, presenters
+from whatmatters.surveys.forms import (
+    AlertUpdateForm,
+    BlocksForm,
+    ChoiceQuestionForm,
+    PublicSurveyForm,
+    SurveyCreateForm,
+    SurveyForm,
+    field_name,
+)
+from whatmatters.surveys.models import Alert, Kind, Survey
+from whatmatters.teams.permissions import allows
+
+PUBLIC_ACTOR = Actor(user=None, label="anonymous person (survey link)")  # no address: it is never stored
+
+
+class Scope:
+    """The team (or the programme) a page is about, with its URL names and permission checks."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.team = request.team
+        self.prefix = "" if self.team is not None else "programme_"
+        self.name = self.team.name if self.team is not None else "The whole programme"
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        if self.team is not None:
+            return reverse(name, kwargs={"team": self.team.slug, **kwargs})
+        return reverse(f"{self.prefix}{name}", kwargs=kwargs or None)
+
+    def can(self, name: str) -> bool:
+        return allows(self.request.user, f"{self.prefix}{name}", self.team)
+
+
+def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    scope = Scope(request)
+    return render(
+        request, template, {"scope": scope, "team": scope.team, "active": "surveys", **context}, status=status
+    )
+
+
+def _survey(request: HttpRequest, pk: int) -> Survey:
+    return get_object_or_404(Survey.objects.for_team(request.team), pk=pk)
+
+
+def _domains(request: HttpRequest) -> Any:
+    if request.team is None:
+        return Domain.objects.filter(team__isnull=True)
+    return Domain.objects.for_team(request.team)
+
+
+# --- Surveys ----------------------------------------------------------------------------------------
+
+
+def survey_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    surveys = Survey.objects.for_team(scope.team).annotate(
+        answered=Count("responses", distinct=True), asked=Count("questions", distinct=True)
+    )
+    hide = presenters.outside_team(request.user, scope.team)
+    rows = [(s, presenters.suppress(s.answered) if hide else s.answered) for s in surveys]
+    open_alerts = None
+    if scope.team is not None and allows(request.user, "survey_alerts", scope.team):
+        open_alerts = Alert.objects.for_team(scope.team).open().count()
+    return page(request, "surveys/list.jinja", {"rows": rows, "open_alerts": open_alerts, "hide": hide})
+
+
+def survey_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    form = SurveyCreateForm(request.POST or None)
+    blocks = BlocksForm(request.POST or None, domains=_domains(request))
+    if request.method == "POST" and form.is_valid() and blocks.is_valid():
+        try:
+            survey = actions.create_survey(
+                scope.team,
+                form.cleaned_data["title"],
+                form.cleaned_data["stage"],
+                blocks.cleaned_data["blocks"],
+                list(blocks.cleaned_data["domains"]),
+            )
+        except actions.CompositionError as error:
+            blocks.add_error("blocks", str(error))
+        else:
+            messages.success(request, "Survey made. Share its link or QR code.")
+            return redirect(scope.url("survey_detail", pk=survey.pk))
+    status = 400 if request.method == "POST" else 200
+    return page(
+        request,
+        "surveys/compose.jinja",
+        {
+            "form": form,
+            "blocks": blocks,
+            "title": "Make a survey",
+            "button": "Make the survey",
+            "back": scope.url("survey_list"),
+        },
+        status=status,
+    )
+
+
+def survey_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    survey = _survey(request, pk)
+    form = SurveyForm(request.POST or None, instance=survey)
+    blocks = BlocksForm(request.POST or None, domains=_domains(request))
+    if request.method == "POST" and form.is_valid() and blocks.is_valid():
+        try:
+            if blocks.cleaned_data["blocks"]:
+                actions.add_blocks(
+                    survey, blocks.cleaned_data["blocks"], list(blocks.cleaned_data["domains"])
+                )
+        except actions.CompositionError as error:
+            blocks.add_error("blocks", str(error))
+        else:
+            form.save()
+            messages.success(request, "Survey saved.")
+            return redirect(scope.url("survey_detail", pk=survey.pk))
+    status = 400 if request.method == "POST" else 200
+    return page(
+        request,
+        "surveys/compose.jinja",
+        {
+            "form": form,
+            "blocks": blocks,
+            "title": "Change the survey",
+            "button": "Save",
+            "back": scope.url("survey_detail", pk=pk),
+            "survey": survey,
+        },
+        status=status,
+    )
+
+
+def question_add(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    survey = _survey(request, pk)
+    form = ChoiceQuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.add_choice_question(survey, data["text"], data["kind"], data["options"], data["hint"])
+        messages.success(request, "Question added.")
+        return redirect(scope.url("survey_detail", pk=pk))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": "Add your own question",
+            "button": "Add the question",
+            "back": scope.url("survey_detail", pk=pk),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def survey_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    survey = _survey(request, pk)
+    questions = list(survey.questions.select_related("domain"))
+    link = request.build_absolute_uri(survey.public_path())
+    minutes = library.minutes_to_answer([q.kind for q in questions])
+    return page(
+        request,
+        "surveys/detail.jinja",
+        {"survey": survey, "questions": questions, "link": link, "minutes": minutes},
+    )
+
+
+def survey_qr(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    survey = _survey(request, pk)
+    svg = presenters.qr_svg(request.build_absolute_uri(survey.public_path()))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="survey-{survey.code}.svg"'
+    return response
+
+
+def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    survey = _survey(request, pk)
+    hide = presenters.outside_team(request.user, scope.team)
+    total, results = presenters.results(survey, hide)
+    feeds = []
+    if scope.team is not None:
+        codes = {
+            measures.FFT,
+            measures.COLLABORATE,
+            measures.CHECKINS,
+            measures.ALERTS_RAISED,
+            measures.ALERTS_ANSWERED,
+        }
+        codes |= {f"{measures.RATING_PREFIX}{q.domain_id}" for q in survey.questions.all() if q.domain_id}
+        feeds = list(Measure.objects.for_team(scope.team).filter(code__in=codes))
+    concerns = survey.responses.filter(concern=True).count()
+    return page(
+        request,
+        "surveys/results.jinja",
+        {
+            "survey": survey,
+            "total": total,
+            "results": results,
+            "hide": hide,
+            "feeds": feeds,
+            "concerns": presenters.suppress(concerns) if hide else concerns,
+            "Kind": Kind,
+        },
+    )
+
+
+# --- Alerts (team clinicians only) ------------------------------------------------------------------
+
+
+def alert_list(request: HttpRequest, team: str) -> HttpResponse:
+    alerts = Alert.objects.for_team(request.team).select_related(
+        "response__survey", "acknowledged_by", "responded_by"
+    )
+    open_alerts = [a for a in alerts if a.status != Alert.Status.RESPONDED]
+    done = [a for a in alerts if a.status == Alert.Status.RESPONDED][:50]
+    return page(
+        request,
+        "surveys/alerts.jinja",
+        {
+            "open_alerts": open_alerts,
+            "done": done,
+            "form": AlertUpdateForm(),
+            "days": measures.alert_response_days(),
+        },
+    )
+
+
+@require_POST
+def alert_update(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    alert = get_object_or_404(Alert.objects.for_team(request.team), pk=pk)
+    form = AlertUpdateForm(request.POST)
+    back = reverse("survey_alerts", kwargs={"team": request.team.slug})
+    if not form.is_valid():
+        messages.error(request, "Choose acknowledge or responded.")
+        return redirect(back)
+    try:
+        if form.cleaned_data["decision"] == "acknowledge":
+            actions.acknowledge(alert, request.user)
+            messages.success(request, f"Alert {alert.pk} acknowledged.")
+        else:
+            actions.responded(alert, request.user, form.cleaned_data["note"])
+            messages.success(request, f"Response to alert {alert.pk} recorded.")
+    except actions.AlertError as error:
+        messages.error(request, str(error))
+    actions.after_response(request.team.pk)
+    return redirect(back)
+
+
+# --- Public pages (no account) -----------------------------------------------------------------------
+
+
+def _open_survey(code: str) -> Survey:
+    survey = Survey.objects.select_related("team").filter(code=code).first()
+    if survey is None or (survey.team is not None and not survey.team.is_active):
+        raise Http404
+    return survey
+
+
+def _address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
+    survey = _open_survey(code)
+    questions = list(survey.questions.all())
+    form = PublicSurveyForm(questions, easy_read, request.POST or None)
+    context = {
+        "survey": survey,
+        "session": survey,  # for the shared public-page words (who reads it)
+        "form": form,
+        "easy_read": easy_read,
+        "minutes": library.minutes_to_answer([q.kind for q in questions]),
+        "is_checkin": any(q.kind == Kind.CHECKIN_SOONER for q in questions),
+        "public": True,
+    }
+    if not survey.is_open:
+        return render(request, "surveys/public_closed.jinja", context)
+    kind = "checkin" if context["is_checkin"] else "survey"
+    if request.method == "POST":
+        if engagement.over_limit(_address(request), kind):
+            return render(request, "engagement/public_slow_down.jinja", context, status=429)
+        if form.is_valid():
+            outcome = None
+            with acting_as(PUBLIC_ACTOR):
+                engagement.note_submission(_address(request), kind)
+                if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
+                    outcome = actions.submit(
+                        survey, form.answers(), contact=form.contact(), easy_read=easy_read
+                    )
+            if outcome is not None:
+                actions.after_response(survey.team_id)
+            query = ""
+            if outcome is not None and outcome.needs_help:
+                query = "?help=yes" + ("&contact=yes" if outcome.alert else "")
+            elif outcome is not None and outcome.alert:
+                query = "?contact=yes"
+            name = "survey_public_easy_read_thanks" if easy_read else "survey_public_thanks"
+            return redirect(reverse(name, kwargs={"code": code}) + query)
+    context["fields"] = [(q, form[field_name(q)]) for q in questions]
+    return render(request, "surveys/public_form.jinja", context, status=400 if form.errors else 200)
+
+
+def public_thanks(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
+    survey = _open_survey(code)
+    return render(
+        request,
+        "surveys/public_thanks.jinja",
+        {
+            "survey": survey,
+            "session": survey,
+            "help": request.GET.get("help") == "yes",
+            "contact": request.GET.get("contact") == "yes",
+            "easy_read": easy_read,
+            "public": True,
+        },
+    )
