@@ -1,0 +1,23 @@
+"""Asking for a report: a Report row, then the task that builds it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from whatmatters.reports.models import Report
+from whatmatters.reports.tasks import run_report
+
+
+def request_report(
+    team: Any | None, audience: str, date_from: dt.date, date_to: dt.date, user: Any
+) -> Report:
+    with transaction.atomic():
+        report = Report.objects.create(
+            team=team, audience=audience, date_from=date_from, date_to=date_to, requested_by=user
+        )
+    run_report.enqueue(report.pk)
+    report.refresh_from_db()
+    return report

@@ -1,0 +1,126 @@
+"""CSV export of measure values and SPC results, for a team or the whole programme.
+
+- SPC results come from `spc_for_team` (the one data path).
+- Counts of people go through `whatmatters.disclosure`, as in reports: numerators and denominators always,
+  values of measures that count people; rates from 1 to 7 people are "*", and so are that period's centre
+  line and limits (a p chart's limits would give the denominator away). A measure whose chart a report
+  would leave out because of small numbers has no SPC columns at all.
+- Text cells starting with = + - @, a tab or a carriage return get a leading ' so a spreadsheet never runs
+  them as a formula (reliability.md §2.4). Numeric columns are left alone so negative numbers survive.
+- Value notes are free text that nobody approved, so they are never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, suppress_measured
+from whatmatters.framework.models import Measure
+from whatmatters.framework.spc_results import spc_for_team
+from whatmatters.reports.presenters import HIDDEN_SMALL, chart_would_disclose, counts_people
+from whatmatters.spc.svg import POINT_WORDS
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = [
+    ("team", "text"),
+    ("measure_code", "text"),
+    ("measure_name", "text"),
+    ("unit", "text"),
+    ("period", "text"),
+    ("numerator", "number"),
+    ("denominator", "number"),
+    ("value", "number"),
+    ("centre", "number"),
+    ("lower_limit", "number"),
+    ("upper_limit", "number"),
+    ("target", "number"),
+    ("point", "text"),
+    ("variation", "text"),
+    ("assurance", "text"),
+]
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will show as text: a leading ' before = + - @, tab or carriage return."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _number(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return ""
+    if float(x).is_integer():
+        return str(int(x))
+    return repr(round(float(x), 6))
+
+
+def _count(x: float | None) -> str:
+    return "" if x is None else str(suppress_measured(x))
+
+
+def measure_rows(team: Any) -> Iterable[dict[str, str]]:
+    """One row per period of each of the team's measures, newest last."""
+    measures = list(Measure.objects.for_team(team))
+    for item in spc_for_team(team, measures):
+        measure, result = item.measure, item.result
+        hide_spc = chart_would_disclose(measure, item) == HIDDEN_SMALL
+        people = counts_people(measure)
+        points = result.points() if result is not None else []
+        by_date = {p["date"]: p for p in points}
+        variation = result.variation.committee if result is not None and result.variation else ""
+        assurance = result.assurance.committee if result is not None and result.assurance else ""
+        for period in item.periods:
+            v = item.values.get(period)
+            point = by_date.get(period.isoformat(), {})
+            row = {
+                "team": team.name,
+                "measure_code": measure.code,
+                "measure_name": measure.name,
+                "unit": measure.unit,
+                "period": period.isoformat(),
+                "numerator": "",
+                "denominator": "",
+                "value": "",
+                "centre": "",
+                "lower_limit": "",
+                "upper_limit": "",
+                "target": _number(measure.target),
+                "point": "",
+                "variation": "" if hide_spc else variation,
+                "assurance": "" if hide_spc else assurance,
+            }
+            small = False
+            if v is not None:
+                if measure.needs_denominator:
+                    small = rate_is_suppressed(v.numerator, v.denominator)
+                    row["numerator"] = _count(v.numerator)
+                    row["denominator"] = _count(v.denominator)
+                    row["value"] = SUPPRESSED if small else _number(v.shown)
+                elif people:
+                    row["value"] = _count(v.value)
+                else:
+                    row["value"] = _number(v.value)
+            if point and not hide_spc and not small:
+                row["centre"] = _number(point.get("centre"))
+                row["lower_limit"] = _number(point.get("lower"))
+                row["upper_limit"] = _number(point.get("upper"))
+                kind = point.get("point_type")
+                row["point"] = POINT_WORDS.get(kind, "") if v is not None and kind else ""
+            yield row
+
+
+def write_csv(teams: Iterable[Any]) -> str:
+    """The CSV text for these teams (one team, or every team of the programme)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([name for name, _ in COLUMNS])
+    for team in teams:
+        for row in measure_rows(team):
+            writer.writerow(
+                [neutralise(row[name]) if kind == "text" else row[name] for name, kind in COLUMNS]
+            )
+    return out.getvalue()

@@ -1,0 +1,74 @@
+"""`whatmatters report --team SLUG | --programme --from DATE --to DATE --audience NAME --format pdf|html
+--output FILE`: build a report on the command line (progress on stderr)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.reports import presenters, rendering
+from whatmatters.reports.forms import check_period, parse_iso_date
+from whatmatters.reports.models import Audience
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a report for one team or the whole programme, for a period and an audience, as a tagged PDF "
+        "or an HTML file. Counts of people are disclosure-controlled; only approved words are quoted."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        who = parser.add_mutually_exclusive_group(required=True)
+        who.add_argument("--team", metavar="SLUG", help="The team's short name, as in its web address.")
+        who.add_argument("--programme", action="store_true", help="Every team in the programme.")
+        parser.add_argument("--from", dest="date_from", required=True, metavar="DATE", help="YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", required=True, metavar="DATE", help="YYYY-MM-DD")
+        parser.add_argument(
+            "--audience",
+            required=True,
+            choices=Audience.values,
+            metavar="NAME",
+            help=f"One of: {', '.join(Audience.values)}.",
+        )
+        parser.add_argument("--format", dest="fmt", required=True, choices=("pdf", "html"))
+        parser.add_argument("--output", required=True, metavar="FILE", help="Where to write the report.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from whatmatters.teams.models import Team
+
+        try:
+            date_from = parse_iso_date(options["date_from"])
+            date_to = parse_iso_date(options["date_to"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        if problem := check_period(date_from, date_to):
+            raise CommandError(problem)
+        team = None
+        if options["team"]:
+            team = Team.objects.filter(slug=options["team"], is_active=True).first()
+            if team is None:
+                raise CommandError(f"There is no active team with the short name {options['team']!r}")
+        output = Path(options["output"])
+        if not output.parent.is_dir():
+            raise CommandError(f"Cannot write {output}: the folder {output.parent} does not exist")
+
+        def progress(done: int, total: int, what: str) -> None:
+            self.stderr.write(f"{what} ({done + 1} of {total})")
+
+        with acting_as(Actor(user=None, label="command line: report")):
+            data = presenters.build(team, date_from, date_to, options["audience"], progress)
+            self.stderr.write("Writing the report")
+            document = rendering.render_document(data, inline_css=options["fmt"] == "html")
+            if options["fmt"] == "pdf":
+                self.stderr.write("Making the PDF")
+                content: bytes = rendering.render_pdf(document)
+            else:
+                content = document.encode("utf-8")
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror or error}") from None
+        self.stderr.write(f"Wrote {output} ({len(content):,} bytes)")

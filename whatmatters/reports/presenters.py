@@ -1,0 +1,450 @@
+"""What goes into a report: one data path, disclosure-controlled, approved text only.
+
+- SPC results, charts, icons and sentences come from `framework.spc_results.spc_for_team` and the SPC
+  core's `narrate` and `render_svg`, as on the measure page, so a report never disagrees with a dashboard.
+- Every report is read outside the team, so every count of people in it goes through `whatmatters.disclosure`
+  (0 stays 0, 1-7 becomes "*", the rest round to the nearest 5; a rate from a numerator or denominator of
+  1-7 is hidden; breakdowns get complementary suppression).
+- A chart draws exact values (and each point's tooltip names them), so a chart is left out when it would
+  show a count of people, or a rate worked out from 1 to 7 people. The icons and their words stay.
+- Statement words come only from `Statement.objects.shareable()` (approved, and the author agreed they may
+  be shared beyond the team). Excellence reports and PDSA cycles are read from the learning app when it is
+  installed (see `_learning_model`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from whatmatters.disclosure import (
+    SUPPRESSED,
+    is_small,
+    rate_is_suppressed,
+    suppress,
+    suppress_breakdown,
+    suppress_measured,
+)
+from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
+from whatmatters.framework.presenters import number
+from whatmatters.framework.spc_results import MeasureSpc, spc_for_team
+from whatmatters.reports.models import AUDIENCE_SHORT, Audience
+from whatmatters.spc.icons import Icon
+from whatmatters.spc.narrative import narrate
+from whatmatters.spc.svg import render_svg
+
+# Units that say a measure's values are numbers of people (a c chart always counts).
+PEOPLE_UNITS = frozenset(
+    {
+        "people",
+        "person",
+        "service users",
+        "patients",
+        "carers",
+        "referrals",
+        "admissions",
+        "staff",
+        "responses",
+        "contacts",
+        "people waiting",
+    }
+)
+
+HIDDEN_SMALL = (
+    "Some results come from fewer than 8 people, so we do not show this chart or its numbers. "
+    "This protects people's privacy."
+)
+HIDDEN_COUNT = (
+    "This measure counts people. In reports we round counts to the nearest 5 and hide counts from 1 to 7, "
+    "so we show them in the table, not on a chart."
+)
+EASY_HIDDEN = "We do not show the numbers, because they are about only a few people."
+
+
+def counts_people(measure: Measure) -> bool:
+    """Is each value a number of people (so it must be controlled like one)?"""
+    return measure.chart == "c" or measure.unit.strip().lower() in PEOPLE_UNITS
+
+
+@dataclass
+class Row:
+    period: str
+    numerator: str = ""
+    denominator: str = ""
+    value: str = ""
+    raw_numerator: float | None = None  # for the tests' scan and never printed
+    raw_denominator: float | None = None
+    raw_value: float | None = None
+
+
+@dataclass
+class MeasureReport:
+    measure: Measure
+    item: MeasureSpc
+    variation: Icon | None = None
+    assurance: Icon | None = None
+    committee: list[str] = field(default_factory=list)
+    easy_read: list[str] = field(default_factory=list)
+    svg: str = ""
+    hidden: str = ""
+    rows: list[Row] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> bool:
+        return self.measure.needs_denominator
+
+    @property
+    def id(self) -> str:
+        return f"measure-{self.measure.pk}"
+
+    @property
+    def needs_attention(self) -> bool:
+        v, a = self.variation, self.assurance
+        return bool((v and v.tone == "concern") or (a and a.name == "consistent_fail"))
+
+
+@dataclass
+class Voice:
+    """What people said about one domain, and what the team is doing."""
+
+    domain: Domain
+    quotes: list[str]
+    by_group: dict[str, int | str]
+    total: int | str
+    updates: list[Any]
+
+
+@dataclass
+class TeamSection:
+    team: Any
+    measures: list[MeasureReport]
+    voices: list[Voice]
+    change_ideas: list[ChangeIdea]
+    pdsa_cycles: list[dict[str, Any]] | None  # None: the learning app is not installed
+    excellence: dict[str, Any] | None  # None: the learning app is not installed
+
+
+@dataclass
+class ReportData:
+    title: str
+    audience: str
+    date_from: dt.date
+    date_to: dt.date
+    programme: bool
+    sections: list[TeamSection]
+    created_at: dt.datetime
+
+    @property
+    def audience_name(self) -> str:
+        return AUDIENCE_SHORT[Audience(self.audience)]
+
+    @property
+    def easy_read(self) -> bool:
+        return self.audience == Audience.LIVED_EXPERIENCE
+
+    @property
+    def uses_pdsa(self) -> bool:
+        return self.audience == Audience.QI_FORUM
+
+    def all_measures(self) -> list[tuple[Any, MeasureReport]]:
+        return [(s.team, m) for s in self.sections for m in s.measures]
+
+
+# --- Measures ------------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    return number(value, unit) if value is not None else ""
+
+
+def _count(value: float | None) -> str:
+    return str(suppress_measured(value)) if value is not None else ""
+
+
+def _rows(report: MeasureReport, date_from: dt.date, date_to: dt.date) -> list[Row]:
+    measure, item = report.measure, report.item
+    people = counts_people(measure)
+    rows = []
+    for period in item.periods:
+        if not date_from <= period <= date_to:
+            continue
+        label = period_label(measure.frequency, period)
+        label = label[0].upper() + label[1:]
+        v = item.values.get(period)
+        if v is None:
+            rows.append(Row(label, value="Missing"))
+            continue
+        if report.ratio:
+            hidden = rate_is_suppressed(v.numerator, v.denominator)
+            rows.append(
+                Row(
+                    label,
+                    numerator=_count(v.numerator),
+                    denominator=_count(v.denominator),
+                    value=SUPPRESSED if hidden else _fmt(v.shown, measure.unit),
+                    raw_numerator=v.numerator,
+                    raw_denominator=v.denominator,
+                )
+            )
+        elif people:
+            rows.append(Row(label, value=_count(v.value), raw_value=v.value))
+        else:
+            rows.append(Row(label, value=_fmt(v.value, measure.unit), raw_value=v.value))
+    return rows
+
+
+def chart_would_disclose(measure: Measure, item: MeasureSpc) -> str:
+    """Why the chart must be left out ("" when it may be shown)."""
+    if measure.needs_denominator:
+        if any(rate_is_suppressed(v.numerator, v.denominator) for v in item.values.values()):
+            return HIDDEN_SMALL
+        return ""
+    if counts_people(measure):
+        if any(is_small(v.value) for v in item.values.values()):
+            return HIDDEN_SMALL
+        return HIDDEN_COUNT
+    return ""
+
+
+def measure_reports(team: Any, date_from: dt.date, date_to: dt.date, audience: str) -> list[MeasureReport]:
+    measures = list(Measure.objects.for_team(team).prefetch_related("domains"))
+    items = spc_for_team(team, measures, today=date_to + dt.timedelta(days=1))
+    level = "easy_read" if audience == Audience.LIVED_EXPERIENCE else "committee"
+    out = []
+    for item in items:
+        measure = item.measure
+        report = MeasureReport(measure=measure, item=item)
+        result = item.result
+        report.events = [a for a in item.annotations if date_from <= a.date <= date_to]
+        if result is not None:
+            report.variation = result.variation
+            report.assurance = result.assurance
+            report.hidden = chart_would_disclose(measure, item)
+            if not report.hidden:
+                story = narrate(result)
+                report.committee = list(story.committee)
+                report.easy_read = list(story.easy_read)
+                if audience != Audience.LIVED_EXPERIENCE:
+                    report.svg = render_svg(result, id_prefix=f"chart-{team.slug}-{measure.pk}", level=level)
+        report.rows = _rows(report, date_from, date_to)
+        out.append(report)
+    # "Needs attention" first, then the plan's order.
+    out.sort(key=lambda r: (not r.needs_attention,))
+    return out
+
+
+# --- What people said ----------------------------------------------------------------------------
+
+GROUPS = (
+    ("people", "People who use the service and carers"),
+    ("staff", "Staff and managers"),
+    ("other", "Other people"),
+)
+
+
+def voices(team: Any, date_to: dt.date) -> list[Voice]:
+    from whatmatters.engagement.models import DomainUpdate, Statement
+    from whatmatters.engagement.presenters import group_of
+
+    out = []
+    domains = list(Domain.objects.for_team(team).prefetch_related("themes"))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    for domain in domains:
+        themes = [t for t in domain.themes.all() if t.team_id == team.pk]
+        approved = (
+            Statement.objects.approved()
+            .for_team(team)
+            .filter(themes__in=themes, created_at__lt=end)
+            .distinct()
+        )
+        counts = {key: 0 for key, _ in GROUPS}
+        for relationship in approved.values_list("relationship", flat=True):
+            counts[group_of(relationship)] += 1
+        by_group, total = suppress_breakdown(counts)
+        quotes = [s.public_text() for s in approved.filter(consent_to_share=True).order_by("pk")[:3]]
+        updates = list(DomainUpdate.objects.filter(domain=domain, team=team, published_on__lte=date_to)[:3])
+        if themes or updates:
+            out.append(Voice(domain, quotes, by_group, total, updates))
+    return out
+
+
+# --- Learning (the learning app, when installed) ----------------------------------------------------
+
+
+def _learning_model(*names: str) -> Any | None:
+    """A model of the learning app, if that app is installed and has it; None otherwise."""
+    if not apps.is_installed("whatmatters.learning"):
+        return None
+    for name in names:
+        try:
+            return apps.get_model("learning", name)
+        except LookupError:
+            continue
+    return None
+
+
+def _has_field(model: Any, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist
+        return False
+    return True
+
+
+def _first_date(obj: Any, names: tuple[str, ...]) -> dt.date | None:
+    for name in names:
+        value = getattr(obj, name, None)
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if isinstance(value, dt.date):
+            return value
+    return None
+
+
+def _display(obj: Any, name: str) -> str:
+    method = getattr(obj, f"get_{name}_display", None)
+    return str(method()) if callable(method) and getattr(obj, name, "") else ""
+
+
+def pdsa_cycles(team: Any, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]] | None:
+    """The team's PDSA cycles active in the period. Assumes `learning.PdsaCycle` has a `team` foreign key
+    (or a `change_idea` reaching the team through the driver diagram) and text fields named `plan`,
+    `prediction`, `do`, `study`, `act`; a missing field is simply left out. PDSA text is written by staff
+    in the team's own plan, not by the public, so it is shown as the team wrote it."""
+    model = _learning_model("PDSACycle", "PdsaCycle", "Cycle")
+    if model is None:
+        return None
+    if _has_field(model, "team"):
+        query = model.objects.filter(team=team)
+    elif _has_field(model, "change_idea"):
+        query = model.objects.filter(change_idea__driver__aim__team=team)
+    else:
+        return []
+    out = []
+    for cycle in query:
+        started = _first_date(cycle, ("starts_on", "started_on", "start_date", "created_at"))
+        if started is not None and started > date_to:
+            continue
+        ended = _first_date(cycle, ("ended_on", "end_date", "finished_on"))
+        if ended is not None and ended < date_from:
+            continue
+        idea = getattr(cycle, "change_idea", None)
+        out.append(
+            {
+                "title": str(getattr(cycle, "title", "") or cycle),
+                "change_idea": str(idea) if idea else "",
+                "started": started,
+                "stage": _display(cycle, "stage"),
+                "decision": _display(cycle, "decision"),
+                "parts": [
+                    (label, str(getattr(cycle, name)))
+                    for name, label in (
+                        ("plan", "Plan"),
+                        ("prediction", "What we predicted"),
+                        ("do", "Do"),
+                        ("study", "Study"),
+                        ("act", "Act"),
+                    )
+                    if getattr(cycle, name, "")
+                ],
+            }
+        )
+    return out
+
+
+def excellence(team: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any] | None:
+    """How many excellence reports ("what went well") the team had in the period (disclosure-controlled),
+    and up to 3 approved ones. Only reports with a status field that says "approved" are quoted."""
+    model = _learning_model("ExcellenceReport", "Excellence")
+    if model is None:
+        return None
+    if not _has_field(model, "team"):
+        return {"count": 0, "quotes": []}
+    query = model.objects.filter(team=team)
+    date_field = next(
+        (n for n in ("created_at", "submitted_at", "reported_on") if _has_field(model, n)), None
+    )
+    if date_field:
+        start = dt.datetime.combine(date_from, dt.time())
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+        if model._meta.get_field(date_field).get_internal_type() == "DateTimeField":
+            start, end = timezone.make_aware(start), timezone.make_aware(end)
+            query = query.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+        else:
+            query = query.filter(**{f"{date_field}__gte": date_from, f"{date_field}__lte": date_to})
+    approved_query = None
+    manager_approved = getattr(model.objects, "approved", None)
+    if callable(manager_approved):
+        approved_query = manager_approved().filter(pk__in=query.values("pk"))
+    elif _has_field(model, "status"):
+        approved_query = query.filter(status="approved")
+    count = (approved_query if approved_query is not None else query).count()
+    quotes: list[str] = []
+    if approved_query is not None:
+        text_field = next(
+            (n for n in ("text", "what_went_well", "description") if _has_field(model, n)), None
+        )
+        if text_field:
+            quotes = [str(getattr(r, text_field)) for r in approved_query.order_by("pk")[:3]]
+    return {"count": suppress(count), "quotes": quotes}
+
+
+# --- The whole report ----------------------------------------------------------------------------
+
+
+def team_section(team: Any, date_from: dt.date, date_to: dt.date, audience: str) -> TeamSection:
+    ideas = list(
+        ChangeIdea.objects.filter(driver__aim__team=team).select_related("driver", "driver__aim")
+        if audience == Audience.QI_FORUM
+        else []
+    )
+    return TeamSection(
+        team=team,
+        measures=measure_reports(team, date_from, date_to, audience),
+        voices=voices(team, date_to),
+        change_ideas=ideas,
+        pdsa_cycles=pdsa_cycles(team, date_from, date_to) if audience == Audience.QI_FORUM else None,
+        excellence=excellence(team, date_from, date_to),
+    )
+
+
+def report_title(team: Any | None) -> str:
+    from whatmatters.teams.models import Organisation
+
+    if team is not None:
+        return f"{team.name}: quality report"
+    organisation = Organisation.objects.order_by("pk").first()
+    return f"{organisation.name if organisation else 'The programme'}: programme report"
+
+
+def build(
+    team: Any | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    audience: str,
+    progress: Any = None,
+) -> ReportData:
+    """Gather everything for one report. `progress(done, total, what)` is called after each team."""
+    from whatmatters.teams.models import Team
+
+    teams = [team] if team is not None else list(Team.objects.filter(is_active=True).order_by("name"))
+    title = report_title(team)
+    sections = []
+    for index, each in enumerate(teams):
+        if progress:
+            progress(index, len(teams), f"Reading the results of {each.name}")
+        sections.append(team_section(each, date_from, date_to, audience))
+    return ReportData(
+        title=title,
+        audience=audience,
+        date_from=date_from,
+        date_to=date_to,
+        programme=team is None,
+        sections=sections,
+        created_at=timezone.now(),
+    )
