@@ -154,10 +154,25 @@ def _framework() -> None:
     load_framework_demo()
 
 
+def _waiting_lists() -> None:
+    from whatmatters.waitinglists.demo import load_demo
+
+    load_demo()
+
+
+def _surveys() -> None:
+    from whatmatters.surveys.demo import load_surveys_demo
+
+    load_surveys_demo()
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("the programme: organisation, phases, teams and buddy pairs", load_programme),
     ("one person for each role", load_users),
+    ("what matters to people: sessions, statements, themes, votes and domains", lambda: _engagement()),
     ("measurement plans, 30 months of values and chart events for phase 1", lambda: _framework()),
+    ("waiting lists: a synthetic extract for the phase 1 teams, imported", lambda: _waiting_lists()),
+    ("experience surveys: a check-in and an FFT survey per phase 1 team, a year of answers", lambda: _surveys()),
 ]
 
 

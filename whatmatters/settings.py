@@ -66,8 +66,11 @@ INSTALLED_APPS = [
     "whatmatters.api",
     "whatmatters.framework",
     "whatmatters.engagement",
+    "whatmatters.reports",
+    "whatmatters.surveys",
     "whatmatters.dashboards",
     "whatmatters.learning",
+    "whatmatters.waitinglists",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ import numpy as np
 
 from whatmatters.audit.log import Action, record
 from whatmatters.framework.actions import adopt_library_measure
+from whatmatters.framework.library import seed_library
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -211,6 +212,7 @@ def _series(slug: str, spec: DemoMeasure, measure: Measure, n: int) -> list[dict
 
 
 def load_framework_demo() -> None:
+    seed_library(LibraryMeasure)  # the migration seeds it too; a flushed test database needs it again
     for slug, plan in PLANS.items():
         team = Team.objects.filter(slug=slug).first()
         if team is not None:

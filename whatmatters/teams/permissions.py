@@ -70,6 +70,11 @@ FACILITATORS = frozenset(
 )
 MODERATORS = frozenset({Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE})
 DOMAIN_WRITERS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.EXPERT_BY_EXPERIENCE})
+# Reports: who makes a team's reports, and who reads the programme's (disclosure-controlled) reports.
+REPORT_MAKERS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.EXPERT_BY_EXPERIENCE})
+PROGRAMME_REPORT_READERS = frozenset(
+    {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.EXPERT_BY_EXPERIENCE, Role.VIEWER}
+)
 
 PERMISSIONS: dict[str, Access] = {
     # Public pages and account recovery.
@@ -201,6 +206,61 @@ PERMISSIONS: dict[str, Access] = {
     "pdsa_edit": Access(Scope.TEAM, DATA_ENTRY),
     "buddy_log": TEAM_MEMBER,
     "buddy_log_add": Access(Scope.TEAM, FACILITATORS),
+    # Waiting lists and flow (waitinglists app): extracts hold several teams' rows, so importing is
+    # programme-wide for admins and faculty; each team's flow and Plan ahead pages are for its members.
+    "waiting_list_import": MANAGES_PROGRAMME,
+    "waiting_list_imports": MANAGES_PROGRAMME,
+    "waiting_list_import_detail": MANAGES_PROGRAMME,
+    "waiting_list_rejects": MANAGES_PROGRAMME,
+    "team_flow": TEAM_MEMBER,
+    "team_plan_ahead": TEAM_MEMBER,
+    "team_plan_ahead_csv": TEAM_MEMBER,
+    # Experience surveys (surveys app): composing, results, public links; check-in alerts for clinicians.
+    # Team routes also exist programme-wide ("programme_" + name) for admins and faculty.
+    **{
+        f"{prefix}{name}": (access if not prefix else MANAGES_PROGRAMME)
+        for prefix in ("", "programme_")
+        for name, access in {
+            "survey_list": TEAM_MEMBER,
+            "survey_create": Access(Scope.TEAM, FACILITATORS),
+            "survey_detail": TEAM_MEMBER,
+            "survey_edit": Access(Scope.TEAM, FACILITATORS),
+            "survey_question_add": Access(Scope.TEAM, FACILITATORS),
+            "survey_qr": TEAM_MEMBER,
+            "survey_results": TEAM_MEMBER,
+        }.items()
+    },
+    # Alerts hold a person's contact details: only the team's clinical roles, never organisation roles.
+    "survey_alerts": Access(Scope.TEAM, frozenset({Role.TEAM_LEAD, Role.STAFF})),
+    "survey_alert_update": Access(Scope.TEAM, frozenset({Role.TEAM_LEAD, Role.STAFF})),
+    "survey_public": PUBLIC,
+    "survey_public_easy_read": PUBLIC,
+    "survey_public_thanks": PUBLIC,
+    "survey_public_easy_read_thanks": PUBLIC,
+    # Reports (reports app): every report is read outside the team, so its counts are disclosure-controlled
+    # and it quotes only words people agreed to share. Team reports: any member reads them and the CSV;
+    # team leads, experts by experience (who review reports), faculty and admins make them. Programme
+    # reports and the programme CSV hold every team's results: admins and faculty make them; team leads,
+    # experts by experience and viewers (committee members) may read them too.
+    **{
+        name: access
+        for names, access in (
+            (("report_list", "report_detail", "report_pdf", "report_html", "team_export_csv"), TEAM_MEMBER),
+            (("report_create",), Access(Scope.TEAM, REPORT_MAKERS)),
+            (
+                (
+                    "programme_report_list",
+                    "programme_report_detail",
+                    "programme_report_pdf",
+                    "programme_report_html",
+                    "programme_export_csv",
+                ),
+                Access(Scope.PROGRAMME, PROGRAMME_REPORT_READERS),
+            ),
+            (("programme_report_create",), MANAGES_PROGRAMME),
+        )
+        for name in names
+    },
     # JSON API (namespace api-v1).
     "api-v1:api-root": SIGNED_IN,
     "api-v1:openapi-json": SIGNED_IN,
