@@ -15,7 +15,8 @@ from tests.browser.conftest import axe_violations, describe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
-NHS_NUMBER = "999 000 0018"
+# Valid by the modulus-11 rule, in the 999 range, and not in the demo data (which has 999 000 0018).
+NHS_NUMBER = "999 765 4323"
 
 
 @pytest.fixture
