@@ -21,7 +21,11 @@ def fft_survey(programme: Any, domain: Any) -> Any:
     from whatmatters.surveys import actions
 
     return actions.create_survey(
-        programme.team_a, "Your experience", "treatment", ["fft", "collaborate", "domains", "what_matters"], [domain]
+        programme.team_a,
+        "Your experience",
+        "treatment",
+        ["fft", "collaborate", "domains", "what_matters"],
+        [domain],
     )
 
 
@@ -40,8 +44,15 @@ def field(survey: Any, kind: str, item: int = 0) -> str:
     return f"q{question(survey, kind, item).pk}"
 
 
-def checkin_post(survey: Any, feeling: str = "same", changed: str = "no", sooner: str = "no",
-                 how: str = "none", detail: str = "", name: str = "") -> dict[str, str]:
+def checkin_post(
+    survey: Any,
+    feeling: str = "same",
+    changed: str = "no",
+    sooner: str = "no",
+    how: str = "none",
+    detail: str = "",
+    name: str = "",
+) -> dict[str, str]:
     return {
         field(survey, "checkin_feeling"): feeling,
         field(survey, "checkin_changed"): changed,

@@ -24,7 +24,11 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
                 contact=actions.Contact("phone", "07700 900001"),
             )
             result["survey_alert_update"] = {**kwargs, "pk": outcome.alert.pk}
-            for name in ("survey_public", "survey_public_easy_read", "survey_public_thanks",
-                         "survey_public_easy_read_thanks"):
+            for name in (
+                "survey_public",
+                "survey_public_easy_read",
+                "survey_public_thanks",
+                "survey_public_easy_read_thanks",
+            ):
                 result[name] = {"code": survey.code}
     return result

@@ -19,7 +19,9 @@ PHONE = "07700 900123"
 
 def test_a_worse_check_in_shows_crisis_contacts_first_and_raises_an_alert(checkin: Any) -> None:
     client = Client()
-    response = client.post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
+    response = client.post(
+        f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
+    )
     assert response["Location"].endswith("/thanks/?help=yes&contact=yes")
     page = client.get(response["Location"]).content.decode()
     assert page.index("NHS 111") < page.index("What happens next")
@@ -59,7 +61,10 @@ def test_do_not_contact_me_keeps_no_contact_details(checkin: Any) -> None:
 
 
 def test_contact_details_never_reach_the_audit_log(checkin: Any, client_for: Any, people: Any) -> None:
-    Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE, name="Jo Bloggs"))
+    Client().post(
+        f"/s/{checkin.code}/",
+        checkin_post(checkin, feeling="worse", how="phone", detail=PHONE, name="Jo Bloggs"),
+    )
     alert = Alert.objects.get()
     client_for(people[Role.STAFF]).post(
         f"/teams/team-a/surveys/alerts/{alert.pk}/", {"decision": "responded", "note": "Rang Jo Bloggs"}
@@ -72,7 +77,9 @@ def test_contact_details_never_reach_the_audit_log(checkin: Any, client_for: Any
 
 
 @pytest.mark.parametrize("role", [Role.TEAM_LEAD, Role.STAFF])
-def test_team_clinicians_see_alerts_with_contact_details(checkin: Any, client_for: Any, people: Any, role: str) -> None:
+def test_team_clinicians_see_alerts_with_contact_details(
+    checkin: Any, client_for: Any, people: Any, role: str
+) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
     page = client_for(people[role]).get("/teams/team-a/surveys/alerts/").content.decode()
     assert PHONE in page and "Feels worse than before" in page
@@ -91,7 +98,10 @@ def test_another_teams_lead_gets_not_found(checkin: Any, client_for: Any, people
     alert = Alert.objects.get()
     lead_b = client_for(people["team_b_lead"])
     assert lead_b.get("/teams/team-a/surveys/alerts/").status_code == 404
-    assert lead_b.post(f"/teams/team-b/surveys/alerts/{alert.pk}/", {"decision": "acknowledge"}).status_code == 404
+    assert (
+        lead_b.post(f"/teams/team-b/surveys/alerts/{alert.pk}/", {"decision": "acknowledge"}).status_code
+        == 404
+    )
     assert Alert.objects.get().status == Alert.Status.NEW
 
 
@@ -110,9 +120,105 @@ def test_a_clinician_acknowledges_then_records_a_response_with_who_and_when(
     assert alert.responded_at is not None and alert.acknowledged_by == people[Role.STAFF]
 
 
-def test_the_team_page_shows_open_alerts_to_clinicians_only(checkin: Any, client_for: Any, people: Any) -> None:
+def test_the_team_page_shows_open_alerts_to_clinicians_only(
+    checkin: Any, client_for: Any, people: Any
+) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
     lead = client_for(people[Role.TEAM_LEAD]).get("/teams/team-a/").content.decode()
     assert "1 check-in alert waiting for a response" in lead
     viewer = client_for(people[Role.VIEWER]).get("/teams/team-a/").content.decode()
     assert "check-in alert" not in viewer
+
+
+def test_if_the_alert_cannot_be_saved_the_person_is_told_with_crisis_contacts_and_it_is_logged(
+    checkin: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    from django.db import DatabaseError
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(Alert, "save", broken)
+    data = checkin_post(checkin, feeling="worse", how="phone", detail=PHONE, name="Jo Bloggs")
+    with caplog.at_level("ERROR", logger="whatmatters.surveys.actions"):
+        response = Client().post(f"/s/{checkin.code}/", data)
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "Your answers were not sent" in page
+    assert "does not know yet that you asked them to contact you" in page
+    assert page.index("If you need help now") < page.index("<form")
+    assert "NHS 111" in page and "116 123" in page and "999" in page
+    assert f'value="{PHONE}"' in page and 'value="worse" checked' in page  # ready to send again
+    # Nothing half-saved: no response without its alert.
+    assert not Response.objects.exists() and not Alert.objects.exists()
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert logged and "could not be saved" in logged[0].getMessage()
+    assert PHONE not in caplog.text and "Jo Bloggs" not in caplog.text
+
+
+def test_sending_again_after_a_failure_raises_the_alert(checkin: Any, monkeypatch: Any) -> None:
+    from django.db import DatabaseError
+
+    original = Alert.save
+    calls = {"n": 0}
+
+    def fails_once(self: Alert, *args: Any, **kwargs: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise DatabaseError("database is locked")
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Alert, "save", fails_once)
+    data = checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
+    client = Client()
+    assert client.post(f"/s/{checkin.code}/", data).status_code == 503
+    assert client.post(f"/s/{checkin.code}/", data).status_code == 302
+    assert Alert.objects.get().contact_detail == PHONE
+    assert Response.objects.count() == 1
+
+
+def test_an_alert_is_audited_when_raised_with_the_check_in_as_the_actor(checkin: Any) -> None:
+    Client().post(f"/s/{checkin.code}/", checkin_post(checkin, sooner="yes", how="text", detail=PHONE))
+    alert = Alert.objects.get()
+    event = AuditEvent.objects.get(object_type="surveys.alert", action="create")
+    assert event.object_id == str(alert.pk) and event.team == checkin.team
+    assert event.actor is None and "survey link" in event.actor_label
+
+
+def test_a_rate_limited_check_in_says_it_was_not_sent_and_gives_crisis_contacts(
+    checkin: Any, settings: Any
+) -> None:
+    settings.ENGAGEMENT_RATE_LIMIT = 1
+    client = Client()
+    client.post(f"/s/{checkin.code}/", checkin_post(checkin))
+    refused = client.post(
+        f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 429
+    assert "Your check-in was not sent, so the team will not contact you about it" in page
+    assert "116 123" in page and "NHS 111" in page
+    assert not Alert.objects.exists()
+
+
+def test_a_check_in_without_javascript_needs_only_a_plain_form_post(checkin: Any) -> None:
+    page = Client().get(f"/s/{checkin.code}/").content.decode()
+    assert '<form method="post"' in page and "<script" not in page.split("<main", 1)[1]
+    for words in (
+        "How are you doing at the moment?",
+        "Worse than before",
+        "Would you like us to contact you?",
+    ):
+        assert words in page
+
+
+def test_the_easy_read_check_in_uses_easy_words_and_still_raises_the_alert(checkin: Any) -> None:
+    client = Client()
+    page = client.get(f"/s/{checkin.code}/easy-read/").content.decode()
+    assert "How are you now?" in page and "Phone me" in page
+    response = client.post(
+        f"/s/{checkin.code}/easy-read/", checkin_post(checkin, changed="worse", how="phone", detail=PHONE)
+    )
+    assert response["Location"] == f"/s/{checkin.code}/easy-read/thanks/?help=yes&contact=yes"
+    assert Alert.objects.get().reasons == ["Things have changed for the worse"]
+    assert Response.objects.get().easy_read is True

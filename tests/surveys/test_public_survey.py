@@ -30,7 +30,9 @@ def test_the_public_page_asks_the_fft_question_and_gives_crisis_contacts(fft_sur
 
 
 def test_an_anonymous_person_completes_a_survey_and_it_is_saved(fft_survey: Any) -> None:
-    data = fft_post(fft_survey, **{field(fft_survey, "collaborate", 1): "4", field(fft_survey, "domain_rating"): "5"})
+    data = fft_post(
+        fft_survey, **{field(fft_survey, "collaborate", 1): "4", field(fft_survey, "domain_rating"): "5"}
+    )
     response = Client().post(f"/s/{fft_survey.code}/", data)
     assert response.status_code == 302 and response["Location"] == f"/s/{fft_survey.code}/thanks/"
     saved = Response.objects.get(survey=fft_survey)
@@ -41,7 +43,9 @@ def test_an_anonymous_person_completes_a_survey_and_it_is_saved(fft_survey: Any)
 
 
 def test_a_missing_required_answer_says_what_to_do_and_keeps_other_answers(fft_survey: Any) -> None:
-    response = Client().post(f"/s/{fft_survey.code}/", {field(fft_survey, "collaborate", 2): "3", "website": ""})
+    response = Client().post(
+        f"/s/{fft_survey.code}/", {field(fft_survey, "collaborate", 2): "3", "website": ""}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Choose how your experience of our service was" in page
@@ -62,7 +66,9 @@ def test_a_robot_that_fills_the_hidden_box_is_thanked_and_nothing_is_kept(fft_su
     assert not Response.objects.exists()
 
 
-def test_too_many_answers_from_one_address_are_refused_with_crisis_contacts(fft_survey: Any, settings: Any) -> None:
+def test_too_many_answers_from_one_address_are_refused_with_crisis_contacts(
+    fft_survey: Any, settings: Any
+) -> None:
     settings.ENGAGEMENT_RATE_LIMIT = 2
     client = Client()
     for _ in range(2):

@@ -217,6 +217,25 @@ def submit(
     return outcome
 
 
+def not_saved(survey: Survey, answers: Mapping[int, Any], *, wanted_contact: bool) -> list[str]:
+    """Called when saving a response failed (nothing of it was kept: `submit` is one transaction).
+
+    The person is told on the page, with crisis contacts, and their answers stay in the form to send again;
+    the failure is logged as an error for the people who run the service, without any of the answers. Returns
+    the concerns the answers showed, so the page can put crisis contacts first.
+    """
+    questions = {q.pk: q for q in survey.questions.all()}
+    concerns = concerns_in(questions, answers)
+    logger.error(
+        "A response to survey %s could not be saved (check-in concern: %s, asked to be contacted: %s)",
+        survey.pk,
+        "yes" if concerns else "no",
+        "yes" if wanted_contact else "no",
+        exc_info=True,
+    )
+    return concerns
+
+
 def after_response(team_id: int | None) -> None:
     """Queue the measure refresh for the team. A queue failure never loses the answers: the nightly
     `whatmatters surveys refresh` catches up."""

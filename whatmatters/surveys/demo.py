@@ -178,5 +178,3 @@ def load_surveys_demo(today: dt.date | None = None) -> None:
         if not checkin.responses.exists():
             _checkin_responses(rng, checkin, worse, months)
         refresh_team(team, today)
-
-

@@ -297,17 +297,25 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
     if not survey.is_open:
         return render(request, "surveys/public_closed.jinja", context)
     kind = "checkin" if context["is_checkin"] else "survey"
+    context["fields"] = [(q, form[field_name(q)]) for q in questions]
     if request.method == "POST":
         if engagement.over_limit(_address(request), kind):
-            return render(request, "engagement/public_slow_down.jinja", context, status=429)
+            return render(request, "surveys/public_slow_down.jinja", context, status=429)
         if form.is_valid():
             outcome = None
             with acting_as(PUBLIC_ACTOR):
                 engagement.note_submission(_address(request), kind)
                 if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
-                    outcome = actions.submit(
-                        survey, form.answers(), contact=form.contact(), easy_read=easy_read
-                    )
+                    try:
+                        outcome = actions.submit(
+                            survey, form.answers(), contact=form.contact(), easy_read=easy_read
+                        )
+                    except Exception:  # noqa: BLE001 - never lose answers silently: say so, keep them
+                        concerns = actions.not_saved(
+                            survey, form.answers(), wanted_contact=bool(form.contact())
+                        )
+                        context.update(not_saved=True, needs_help=bool(concerns))
+                        return render(request, "surveys/public_form.jinja", context, status=503)
             if outcome is not None:
                 actions.after_response(survey.team_id)
             query = ""
@@ -317,7 +325,6 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
                 query = "?contact=yes"
             name = "survey_public_easy_read_thanks" if easy_read else "survey_public_thanks"
             return redirect(reverse(name, kwargs={"code": code}) + query)
-    context["fields"] = [(q, form[field_name(q)]) for q in questions]
     return render(request, "surveys/public_form.jinja", context, status=400 if form.errors else 200)
 
 
