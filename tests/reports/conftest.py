@@ -25,10 +25,14 @@ def add_ratio_values(measure: Any, pairs: list[tuple[float, float]], start: dt.d
 
 @pytest.fixture
 def report_world(programme: Any) -> dict[str, Any]:
+    return build_world(programme.team_a)
+
+
+def build_world(team: Any) -> dict[str, Any]:
+    """Measures, values, what people said and a change idea in `team` (also used by the browser test)."""
     from whatmatters.engagement.models import DomainUpdate, EngagementSession, Placement, Statement, Theme
     from whatmatters.framework.models import Annotation, ChangeIdea, Driver, Value
 
-    team = programme.team_a
     domain = make_domain(team, "I know what is happening while I wait")
     aim = make_aim(team, domain)
     wait = make_measure(team, domain, aim=aim, target=30.0, description="How many days people wait.")
@@ -85,7 +89,11 @@ def report_world(programme: Any) -> dict[str, Any]:
     statements = {}
     for key, (text, status, consent, relationship) in texts.items():
         s = Statement.objects.create(
-            session=session, text=text, status=status, consent_to_share=consent, relationship=relationship,
+            session=session,
+            text=text,
+            status=status,
+            consent_to_share=consent,
+            relationship=relationship,
             created_at=SAID,
         )
         Placement.objects.create(theme=theme, statement=s)

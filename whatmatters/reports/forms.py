@@ -20,7 +20,7 @@ def parse_iso_date(text: str) -> dt.date:
             raise ValueError
         return dt.datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError(f"{text!r} is not a date written as YYYY-MM-DD") from None
+        raise ValueError(f"{text!r} is not a real date written as YYYY-MM-DD") from None
 
 
 def check_period(date_from: dt.date, date_to: dt.date) -> str:

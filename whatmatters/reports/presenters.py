@@ -8,8 +8,7 @@
 - A chart draws exact values (and each point's tooltip names them), so a chart is left out when it would
   show a count of people, or a rate worked out from 1 to 7 people. The icons and their words stay.
 - Statement words come only from `Statement.objects.shareable()` (approved, and the author agreed they may
-  be shared beyond the team). Excellence reports and PDSA cycles are read from the learning app when it is
-  installed (see `_learning_model`).
+  be shared beyond the team); excellence reports only from `ExcellenceReport.objects.approved()`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 
 from whatmatters.disclosure import (
@@ -125,8 +123,8 @@ class TeamSection:
     measures: list[MeasureReport]
     voices: list[Voice]
     change_ideas: list[ChangeIdea]
-    pdsa_cycles: list[dict[str, Any]] | None  # None: the learning app is not installed
-    excellence: dict[str, Any] | None  # None: the learning app is not installed
+    pdsa_cycles: list[dict[str, Any]] | None  # None: not asked for (only the QI forum report has them)
+    excellence: dict[str, Any]
 
 
 @dataclass
@@ -266,132 +264,72 @@ def voices(team: Any, date_to: dt.date) -> list[Voice]:
         for relationship in approved.values_list("relationship", flat=True):
             counts[group_of(relationship)] += 1
         by_group, total = suppress_breakdown(counts)
-        quotes = [s.public_text() for s in approved.filter(consent_to_share=True).order_by("pk")[:3]]
+        shareable = Statement.objects.shareable().filter(pk__in=approved.values("pk"))
+        quotes = [s.public_text() for s in shareable.order_by("pk")[:3]]
         updates = list(DomainUpdate.objects.filter(domain=domain, team=team, published_on__lte=date_to)[:3])
         if themes or updates:
             out.append(Voice(domain, quotes, by_group, total, updates))
     return out
 
 
-# --- Learning (the learning app, when installed) ----------------------------------------------------
+# --- Learning: small tests of change and what went well ------------------------------------------
 
 
-def _learning_model(*names: str) -> Any | None:
-    """A model of the learning app, if that app is installed and has it; None otherwise."""
-    if not apps.is_installed("whatmatters.learning"):
-        return None
-    for name in names:
-        try:
-            return apps.get_model("learning", name)
-        except LookupError:
-            continue
-    return None
+def pdsa_cycles(team: Any, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
+    """The team's PDSA cycles in the period: those still running that started by its end, and finished
+    ones that started in it.
 
+    PDSA text is written by staff signed in to the team's own plan, not by the public, so it is shown as
+    the team wrote it.
+    """
+    from whatmatters.learning.models import PdsaCycle
 
-def _has_field(model: Any, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist
-        return False
-    return True
-
-
-def _first_date(obj: Any, names: tuple[str, ...]) -> dt.date | None:
-    for name in names:
-        value = getattr(obj, name, None)
-        if isinstance(value, dt.datetime):
-            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-        if isinstance(value, dt.date):
-            return value
-    return None
-
-
-def _display(obj: Any, name: str) -> str:
-    method = getattr(obj, f"get_{name}_display", None)
-    return str(method()) if callable(method) and getattr(obj, name, "") else ""
-
-
-def pdsa_cycles(team: Any, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]] | None:
-    """The team's PDSA cycles active in the period. Assumes `learning.PdsaCycle` has a `team` foreign key
-    (or a `change_idea` reaching the team through the driver diagram) and text fields named `plan`,
-    `prediction`, `do`, `study`, `act`; a missing field is simply left out. PDSA text is written by staff
-    in the team's own plan, not by the public, so it is shown as the team wrote it."""
-    model = _learning_model("PDSACycle", "PdsaCycle", "Cycle")
-    if model is None:
-        return None
-    if _has_field(model, "team"):
-        query = model.objects.filter(team=team)
-    elif _has_field(model, "change_idea"):
-        query = model.objects.filter(change_idea__driver__aim__team=team)
-    else:
-        return []
+    cycles = (
+        PdsaCycle.objects.filter(team=team, starts_on__lte=date_to)
+        .select_related("change_idea")
+        .prefetch_related("measures")
+        .order_by("starts_on", "pk")
+    )
     out = []
-    for cycle in query:
-        started = _first_date(cycle, ("starts_on", "started_on", "start_date", "created_at"))
-        if started is not None and started > date_to:
-            continue
-        ended = _first_date(cycle, ("ended_on", "end_date", "finished_on"))
-        if ended is not None and ended < date_from:
-            continue
-        idea = getattr(cycle, "change_idea", None)
+    for cycle in cycles:
+        if cycle.stage == PdsaCycle.Stage.DONE and cycle.starts_on < date_from:
+            continue  # finished before the period began
         out.append(
             {
-                "title": str(getattr(cycle, "title", "") or cycle),
-                "change_idea": str(idea) if idea else "",
-                "started": started,
-                "stage": _display(cycle, "stage"),
-                "decision": _display(cycle, "decision"),
+                "title": cycle.title,
+                "change_idea": cycle.change_idea.text,
+                "started": cycle.starts_on,
+                "stage": cycle.get_stage_display(),
+                "decision": cycle.get_decision_display() if cycle.decision else "",
+                "measures": [m.name for m in cycle.measures.all()],
                 "parts": [
-                    (label, str(getattr(cycle, name)))
-                    for name, label in (
-                        ("plan", "Plan"),
-                        ("prediction", "What we predicted"),
-                        ("do", "Do"),
-                        ("study", "Study"),
-                        ("act", "Act"),
+                    (label, text)
+                    for label, text in (
+                        ("Plan", cycle.plan),
+                        ("What we predicted", cycle.prediction),
+                        ("Do", cycle.do),
+                        ("Study", cycle.study),
+                        ("Act", cycle.act),
                     )
-                    if getattr(cycle, name, "")
+                    if text
                 ],
             }
         )
     return out
 
 
-def excellence(team: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any] | None:
-    """How many excellence reports ("what went well") the team had in the period (disclosure-controlled),
-    and up to 3 approved ones. Only reports with a status field that says "approved" are quoted."""
-    model = _learning_model("ExcellenceReport", "Excellence")
-    if model is None:
-        return None
-    if not _has_field(model, "team"):
-        return {"count": 0, "quotes": []}
-    query = model.objects.filter(team=team)
-    date_field = next(
-        (n for n in ("created_at", "submitted_at", "reported_on") if _has_field(model, n)), None
+def excellence(team: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    """How many approved excellence reports ("what went well") the team had in the period, disclosure-
+    controlled, and up to 3 of their words. Only the approved-only query path is read."""
+    from whatmatters.learning.models import ExcellenceReport
+
+    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
+    approved = (
+        ExcellenceReport.objects.approved().for_team(team).filter(created_at__gte=start, created_at__lt=end)
     )
-    if date_field:
-        start = dt.datetime.combine(date_from, dt.time())
-        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-        if model._meta.get_field(date_field).get_internal_type() == "DateTimeField":
-            start, end = timezone.make_aware(start), timezone.make_aware(end)
-            query = query.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        else:
-            query = query.filter(**{f"{date_field}__gte": date_from, f"{date_field}__lte": date_to})
-    approved_query = None
-    manager_approved = getattr(model.objects, "approved", None)
-    if callable(manager_approved):
-        approved_query = manager_approved().filter(pk__in=query.values("pk"))
-    elif _has_field(model, "status"):
-        approved_query = query.filter(status="approved")
-    count = (approved_query if approved_query is not None else query).count()
-    quotes: list[str] = []
-    if approved_query is not None:
-        text_field = next(
-            (n for n in ("text", "what_went_well", "description") if _has_field(model, n)), None
-        )
-        if text_field:
-            quotes = [str(getattr(r, text_field)) for r in approved_query.order_by("pk")[:3]]
-    return {"count": suppress(count), "quotes": quotes}
+    quotes = [r.text for r in approved.order_by("pk")[:3]]
+    return {"count": suppress(approved.count()), "quotes": quotes}
 
 
 # --- The whole report ----------------------------------------------------------------------------

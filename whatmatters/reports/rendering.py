@@ -86,11 +86,12 @@ def _fetcher() -> Any:
     return StaticOnlyFetcher()
 
 
-def render_pdf(document: str) -> bytes:
-    """A tagged PDF/UA-1 file from a whole HTML document (see `render_document`)."""
+def render_pdf(document: str, fetcher: Any = None) -> bytes:
+    """A tagged PDF/UA-1 file from a whole HTML document (see `render_document`). `fetcher` is for the
+    tests, to see which addresses were refused."""
     from weasyprint import CSS, HTML
 
-    fetcher = _fetcher()
+    fetcher = fetcher or _fetcher()
     html = HTML(string=document, base_url=HERE.as_uri() + "/", url_fetcher=fetcher)
     stylesheet = CSS(string=print_css(), url_fetcher=fetcher)
     pdf = html.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")

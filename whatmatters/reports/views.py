@@ -75,6 +75,7 @@ def report_create(request: HttpRequest, team: str | None = None) -> HttpResponse
     )
 
 
+@require_http_methods(["GET"])
 def report_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     the_team = _team(request)
     report = _report(request, pk)
@@ -99,6 +100,7 @@ def _download(content: bytes | str, content_type: str, name: str) -> HttpRespons
     return response
 
 
+@require_http_methods(["GET"])
 def report_pdf(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     report = _report(request, pk)
     if report.status != Report.Status.READY:
@@ -106,6 +108,7 @@ def report_pdf(request: HttpRequest, pk: int, team: str | None = None) -> HttpRe
     return _download(bytes(report.pdf), "application/pdf", f"{report.file_stem()}.pdf")
 
 
+@require_http_methods(["GET"])
 def report_html(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     """The report as one HTML file with its print stylesheet, to keep or send by email."""
     report = _report(request, pk)
@@ -115,6 +118,7 @@ def report_html(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
     return _download(document, "text/html; charset=utf-8", f"{report.file_stem()}.html")
 
 
+@require_http_methods(["GET"])
 def export_csv(request: HttpRequest, team: str | None = None) -> HttpResponse:
     """Measure values and SPC results as CSV: the team's, or every active team's on programme routes."""
     from whatmatters.teams.models import Team
