@@ -10,7 +10,9 @@ from whatmatters.teams.roles import Role
 URL = "/programme/dashboard/"
 
 
-def test_shared_measures_are_columns_by_phase_with_icons_and_words(programme, people, client_for, measures_in):
+def test_shared_measures_are_columns_by_phase_with_icons_and_words(
+    programme, people, client_for, measures_in
+):
     measures_in(programme.team_a, [("wait-days", IMPROVING, {}), ("only-a", STEADY, {})])
     measures_in(programme.team_b, [("wait-days", STEADY, {})])
     page = client_for(people[Role.VIEWER]).get(URL).content.decode()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whatmatters.disclosure import SMALLEST_SHOWN, SUPPRESSED, shown
-from whatmatters.framework.models import Domain, Measure, period_label
+from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
 from whatmatters.framework.spc_results import MeasureSpc, spc_for_team
 from whatmatters.spc.icons import Icon
@@ -188,10 +188,13 @@ class CohortBlock:
 
 
 def shared_measures(measures: list[Measure]) -> list[SharedMeasure]:
-    """Measures (by code) that at least 2 teams have: the columns of the programme matrix."""
+    """Measures (by code) that at least 2 teams have: the columns of the programme matrix. Excellence-report
+    counts have their own row (through disclosure control), so they are not a column."""
     teams_by_code: dict[str, set[int]] = defaultdict(set)
     first: dict[str, Measure] = {}
     for m in measures:
+        if m.data_source == DataSource.EXCELLENCE:
+            continue
         teams_by_code[m.code].add(m.team_id)
         first.setdefault(m.code, m)
     codes = sorted((c for c, t in teams_by_code.items() if len(t) >= 2), key=lambda c: first[c].name)

@@ -71,10 +71,16 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     )
     columns, blocks = presenters.programme_matrix(teams, measures, counts)
     visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
+    active = {t.pk for t in teams}
+    pairs = [
+        p
+        for p in BuddyPair.objects.select_related("first_team", "second_team").order_by("pk")
+        if p.first_team_id in active and p.second_team_id in active
+    ]
     return render(
         request,
         "dashboards/programme.jinja",
-        {"columns": columns, "blocks": blocks, "visible": visible, "active": "dashboard"},
+        {"columns": columns, "blocks": blocks, "visible": visible, "pairs": pairs, "active": "dashboard"},
     )
 
 

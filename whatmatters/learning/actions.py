@@ -7,19 +7,23 @@ Report text never goes into the audit log or app logs; summaries name only ids a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
 from whatmatters.engagement.actions import hold_clean_statements
 from whatmatters.framework.models import (
     Annotation,
+    ChangeIdea,
     DataSource,
     Domain,
+    Driver,
     Frequency,
     Measure,
     MeasureType,
@@ -28,10 +32,12 @@ from whatmatters.framework.models import (
     period_start,
 )
 from whatmatters.framework.spc_results import last_complete_period
-from whatmatters.learning.models import ExcellenceReport, PdsaCycle
+from whatmatters.learning.models import BuddyLogEntry, ExcellenceReport, PdsaCycle
 from whatmatters.text.pii import Finding, find_personal_data, redact
 
 MAX_REPORT_LENGTH = 2000
+
+logger = logging.getLogger(__name__)
 
 
 # --- Arrival -------------------------------------------------------------------------------------
@@ -153,27 +159,66 @@ def _after_approval(report: ExcellenceReport) -> None:
     refresh_excellence_measures(report.team)
 
 
-def send_thanks(report: ExcellenceReport) -> bool:
-    """Email the named account holder once the words are approved. The team's message is its page.
+def thanks_recipients(report: ExcellenceReport) -> list[Any]:
+    """Who gets the thank-you email: the named colleague (if any) and the thanked team's team leads, who
+    pass it on to the team. Active accounts with an email address only; nobody twice."""
+    from whatmatters.teams.models import User
+    from whatmatters.teams.roles import Role
 
-    Returns True if an email was sent. Nothing is sent twice.
-    """
-    if report.status != ExcellenceReport.Status.APPROVED or report.thanks_sent_at is not None:
-        return False
-    person = report.thanked_user
-    if person is None or not person.is_active:
-        return False
-    body = (
-        f"Hello {person.get_short_name()},\n\n"
-        f"Someone told {report.team.name} about something you did that went well:\n\n"
-        f"{report.public_text()}\n\n"
-        "Thank you. You can read it, and other things that went well, on the team's dashboard "
+    people: list[Any] = []
+    if report.thanked_user is not None:
+        people.append(report.thanked_user)
+    if report.thanked_team_id is not None:
+        leads = User.objects.filter(
+            memberships__team_id=report.thanked_team_id, memberships__role=Role.TEAM_LEAD
+        ).order_by("pk")
+        people.extend(leads)
+    seen: set[int] = set()
+    out = []
+    for person in people:
+        if person.pk in seen or not person.is_active or not person.email:
+            continue
+        seen.add(person.pk)
+        out.append(person)
+    return out
+
+
+def _thanks_body(report: ExcellenceReport, person: Any) -> str:
+    if report.thanked_user_id == person.pk:
+        about = f"Someone told {report.team.name} about something you did that went well:"
+    else:
+        team = report.thanked_team.name if report.thanked_team else report.team.name
+        about = f"Someone said something went well in {team}. Please share it with the team:"
+    return (
+        f"Hello {person.get_short_name()},\n\n{about}\n\n{report.public_text()}\n\n"
+        "Thank you. You can read it, and other things that went well, on the team's learning page "
         "in What Matters.\n"
     )
-    send_mail("Thank you: someone said something went well", body, None, [person.email])
+
+
+def send_thanks(report: ExcellenceReport) -> int:
+    """Email the person and the team thanked, once the words are approved (only approved words are sent).
+    The team's learning page and dashboard show the thank-you too.
+
+    Returns how many emails were sent. Nothing is sent twice. If the mail server fails, the approval still
+    stands and nothing is marked as sent, so `send_thanks` can be called again.
+    """
+    if report.status != ExcellenceReport.Status.APPROVED or report.thanks_sent_at is not None:
+        return 0
+    people = thanks_recipients(report)
+    if not people:
+        return 0
+    sent = 0
+    try:
+        for person in people:
+            body = _thanks_body(report, person)
+            sent += send_mail("Thank you: someone said something went well", body, None, [person.email])
+    except OSError:  # SMTP errors are OSErrors; the words are never logged
+        logger.warning("thank-you email for excellence report %s failed", report.pk)
+        return sent
     report.thanks_sent_at = timezone.now()
     report.save(update_fields=["thanks_sent_at"])
-    return True
+    return sent
 
 
 # --- Counts become a measure --------------------------------------------------------------------
@@ -296,3 +341,17 @@ def delete_cycle(cycle: PdsaCycle) -> None:
     for marker in list(cycle.markers.all()):
         marker.delete()
     cycle.delete()
+
+
+# --- The buddy-learning log ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def adopt_buddy_idea(entry: BuddyLogEntry, driver: Driver, text: str) -> ChangeIdea:
+    """A change idea the buddy team wrote in the shared log becomes a change idea in our driver diagram,
+    so we can test it with a PDSA cycle. The log entry remembers it, so both teams see it was taken up."""
+    position = (driver.change_ideas.aggregate(top=Max("position"))["top"] or 0) + 1
+    idea = ChangeIdea.objects.create(driver=driver, text=text.strip()[:300], position=position)
+    entry.adopted_idea = idea
+    entry.save(update_fields=["adopted_idea"])
+    return idea

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.framework.models import ChangeIdea, Domain, Measure
+from whatmatters.engagement.actions import KIND_WORDS
+from whatmatters.framework.models import ChangeIdea, Domain, Driver, Measure
 from whatmatters.learning.actions import MAX_REPORT_LENGTH
 from whatmatters.learning.models import BuddyLogEntry, PdsaCycle
 from whatmatters.teams.models import Team, User
+from whatmatters.text.pii import find_personal_data
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -153,6 +155,30 @@ class PdsaForm(forms.ModelForm):
         self.fields["measures"].queryset = Measure.objects.for_team(team)
         self.fields["measures"].help_text = "The measures this test should move."
 
+    def clean(self) -> dict[str, Any]:
+        """Plan, Do, Study, Act in order: a stage needs the writing of the stages before it."""
+        data = super().clean()
+        stage = data.get("stage") or PdsaCycle.Stage.PLAN
+        order = list(PdsaCycle.Stage.values)
+        at = order.index(stage) if stage in order else 0
+        Stage = PdsaCycle.Stage
+        if at >= order.index(Stage.STUDY) and not (data.get("do") or "").strip():
+            self.add_error("do", "Write what happened when you tried it before you move on to Study")
+        if at >= order.index(Stage.ACT) and not (data.get("study") or "").strip():
+            self.add_error(
+                "study", "Write what you learned, against the prediction, before you move on to Act"
+            )
+        if at >= order.index(Stage.DONE):
+            if not (data.get("act") or "").strip():
+                self.add_error("act", "Write what you will do next before you finish the test")
+            if not data.get("decision"):
+                self.add_error("decision", "Choose adopt, adapt or abandon before you finish the test")
+        if data.get("decision") and at < order.index(Stage.ACT):
+            self.add_error(
+                "decision", "Choose adopt, adapt or abandon at the Act stage, after you study the results"
+            )
+        return data
+
 
 class BuddyLogForm(forms.ModelForm):
     class Meta:
@@ -167,3 +193,45 @@ class BuddyLogForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = BuddyLogEntry.Kind.choices
+
+    def clean_text(self) -> str:
+        return _no_personal_data(self.cleaned_data["text"])
+
+    def clean_change_idea(self) -> str:
+        return _no_personal_data(self.cleaned_data["change_idea"])
+
+
+def _no_personal_data(text: str) -> str:
+    """Another team reads the log, so it must not identify anyone: the same check as statements."""
+    text = text.strip()
+    kinds = sorted({KIND_WORDS.get(f.kind, f.kind) for f in find_personal_data(text)})
+    if kinds:
+        raise forms.ValidationError(
+            f"Take out anything that could identify a person. We found what looks like: {', '.join(kinds)}"
+        )
+    return text
+
+
+class AdoptIdeaForm(forms.Form):
+    """Take a change idea from the buddy log into our own driver diagram."""
+
+    text = forms.CharField(
+        label="The change idea, in our words",
+        max_length=300,
+        error_messages={"required": "Enter the change idea", "max_length": "Keep it under 300 characters"},
+    )
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = forms.ModelChoiceField(
+            queryset=Driver.objects.filter(aim__team=team)
+            .select_related("aim")
+            .order_by("aim_id", "position", "pk"),
+            label="Which driver should it move?",
+            help_text="It goes under this driver in the aim's driver diagram.",
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose the driver it should move"},
+        )
+        field.empty_label = None
+        field.label_from_instance = lambda d: f"{d.text} (aim: {d.aim.what})"
+        self.fields["driver"] = field

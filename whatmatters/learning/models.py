@@ -204,6 +204,14 @@ class BuddyLogEntry(AuditedModel):
     kind = models.CharField("What kind of learning", max_length=20, choices=Kind.choices)
     text = models.TextField("What you learned")
     change_idea = models.CharField("The change idea, if there is one", max_length=300, blank=True)
+    adopted_idea = models.ForeignKey(
+        "framework.ChangeIdea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="from_buddy_log",
+        help_text="The change idea the buddy team made from this entry, in its own driver diagram.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     audit_exclude = frozenset({"text"})
@@ -216,3 +224,7 @@ class BuddyLogEntry(AuditedModel):
 
     def audit_team(self) -> Any:
         return self.team
+
+    def can_be_adopted_by(self, team: Any) -> bool:
+        """A change idea the *other* team wrote down, not yet taken into a driver diagram."""
+        return bool(self.change_idea) and self.team_id != team.pk and self.adopted_idea_id is None

@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{T}/learning/tests-of-change/<int:pk>/edit/", views.pdsa_edit, name="pdsa_edit"),
     path(f"{T}/buddies/<slug:buddy>/log/", views.buddy_log, name="buddy_log"),
     path(f"{T}/buddies/<slug:buddy>/log/new/", views.buddy_log_add, name="buddy_log_add"),
+    path(f"{T}/buddies/<slug:buddy>/log/<int:pk>/adopt/", views.buddy_log_adopt, name="buddy_log_adopt"),
     path("what-went-well/<str:code>/", views.excellence_public_form, name="excellence_public_form"),
     path(
         "what-went-well/<str:code>/thanks/", views.excellence_public_thanks, name="excellence_public_thanks"

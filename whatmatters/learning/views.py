@@ -17,6 +17,7 @@ from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.engagement import actions as engagement_actions
 from whatmatters.learning import actions
 from whatmatters.learning.forms import (
+    AdoptIdeaForm,
     BuddyLogForm,
     ExcellenceForm,
     ModerationForm,
@@ -288,7 +289,7 @@ def _pair(request: HttpRequest, buddy: str) -> tuple[BuddyPair, object]:
 
 def buddy_log(request: HttpRequest, team: str, buddy: str) -> HttpResponse:
     pair, other = _pair(request, buddy)
-    entries = list(BuddyLogEntry.objects.filter(pair=pair).select_related("team", "author"))
+    entries = list(BuddyLogEntry.objects.filter(pair=pair).select_related("team", "author", "adopted_idea"))
     groups = [(label, [e for e in entries if e.kind == kind]) for kind, label in BuddyLogEntry.Kind.choices]
     return render(
         request,
@@ -299,6 +300,7 @@ def buddy_log(request: HttpRequest, team: str, buddy: str) -> HttpResponse:
             "groups": groups,
             "form": BuddyLogForm(),
             "can_write": allows(request.user, "buddy_log_add", request.team),
+            "can_adopt": allows(request.user, "buddy_log_adopt", request.team),
             "active": "dashboard",
         },
     )
@@ -318,5 +320,27 @@ def buddy_log_add(request: HttpRequest, team: str, buddy: str) -> HttpResponse:
         request,
         "learning/buddy_log_form.jinja",
         {"team": request.team, "buddy": other, "form": form, "active": "dashboard"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def buddy_log_adopt(request: HttpRequest, team: str, buddy: str, pk: int) -> HttpResponse:
+    """Take a change idea our buddy team wrote in the shared log into our own driver diagram."""
+    pair, other = _pair(request, buddy)
+    entry = get_object_or_404(BuddyLogEntry.objects.select_related("team"), pair=pair, pk=pk)
+    if not entry.can_be_adopted_by(request.team):
+        raise Http404
+    form = AdoptIdeaForm(request.POST or None, team=request.team, initial={"text": entry.change_idea})
+    if request.method == "POST" and form.is_valid():
+        actions.adopt_buddy_idea(entry, form.cleaned_data["driver"], form.cleaned_data["text"])
+        messages.success(
+            request, "The change idea is in your driver diagram. Plan a small test of change to try it"
+        )
+        return redirect("buddy_log", team=request.team.slug, buddy=other.slug)
+    return render(
+        request,
+        "learning/buddy_log_adopt.jinja",
+        {"team": request.team, "buddy": other, "entry": entry, "form": form, "active": "dashboard"},
         status=400 if form.errors else 200,
     )

@@ -206,6 +206,7 @@ PERMISSIONS: dict[str, Access] = {
     "pdsa_edit": Access(Scope.TEAM, DATA_ENTRY),
     "buddy_log": TEAM_MEMBER,
     "buddy_log_add": Access(Scope.TEAM, FACILITATORS),
+    "buddy_log_adopt": Access(Scope.TEAM, PLAN_EDITORS),  # a buddy's idea into our driver diagram
     # Waiting lists and flow (waitinglists app): extracts hold several teams' rows, so importing is
     # programme-wide for admins and faculty; each team's flow and Plan ahead pages are for its members.
     "waiting_list_import": MANAGES_PROGRAMME,
