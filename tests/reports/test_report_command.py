@@ -69,7 +69,10 @@ def test_building_a_report_on_the_command_line_changes_nothing_in_the_database(
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (["--team", "nobody", *GOOD, "--format", "pdf"], "There is no active team with the short name 'nobody'"),
+        (
+            ["--team", "nobody", *GOOD, "--format", "pdf"],
+            "There is no active team with the short name 'nobody'",
+        ),
         (
             ["--team", "team-a", "--from", "2024-02-30", "--to", "2024-12-31", "--audience", "committee",
              "--format", "pdf"],
