@@ -190,3 +190,15 @@ def test_recording_a_response_to_an_alert_updates_the_answered_measure(
         f"/teams/team-a/surveys/alerts/{alert.pk}/", {"decision": "responded"}
     )
     assert value(checkin.team, measures.ALERTS_ANSWERED, this_month).numerator == 1
+
+
+def test_without_the_library_entry_the_fft_measure_still_gets_its_national_definition(fft_survey: Any) -> None:
+    from whatmatters.framework.models import LibraryMeasure
+
+    LibraryMeasure.objects.filter(code__in=[measures.FFT, measures.COLLABORATE]).delete()
+    answer(fft_survey, MARCH, fft="good", collaborate_item1="4", collaborate_item2="4", collaborate_item3="4")
+    measures.refresh_team(fft_survey.team, TODAY)
+    fft = Measure.objects.get(team=fft_survey.team, code=measures.FFT)
+    assert fft.data_source == DataSource.SURVEY and fft.uses_denominator and fft.multiply == 100
+    assert value(fft_survey.team, measures.FFT, MARCH).shown == 100.0
+    assert value(fft_survey.team, measures.COLLABORATE, MARCH).shown == 100.0

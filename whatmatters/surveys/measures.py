@@ -25,7 +25,9 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from whatmatters.framework.actions import adopt_library_measure
+from whatmatters.framework.library import LIBRARY as NATIONAL_LIBRARY
 from whatmatters.framework.models import (
+    DEFINITION_FIELDS,
     DataSource,
     Frequency,
     LibraryMeasure,
@@ -204,11 +206,14 @@ def _measure_for(team: Any, code: str, domain_ids: dict[str, Any], report: Refre
     if measure is not None:
         return measure
     if code in (FFT, COLLABORATE):
+        report.measures_added += 1
         source = LibraryMeasure.objects.filter(code=code).first()
         if source is not None:
-            report.measures_added += 1
             return adopt_library_measure(team, source, code=code, domains=[])
-        return None
+        # The library row was removed: use the national definition it was seeded from, so no answers are lost.
+        entry = next(e for e in NATIONAL_LIBRARY if e["code"] == code)
+        fields = {name: entry[name] for name in DEFINITION_FIELDS if name in entry}
+        return Measure.objects.create(team=team, position=Measure.objects.filter(team=team).count(), **fields)
     from whatmatters.framework.models import Domain
 
     domains: list[Any] = []
