@@ -78,3 +78,20 @@ def test_you_said_we_did_is_public_and_shows_only_approved_shared_words(
 def test_another_teams_domain_is_not_found(programme: Any, people: dict, client_for: Any) -> None:
     theirs = Domain.objects.create(team=programme.team_b, i_statement="Team B's domain")
     assert client_for(people[Role.STAFF]).get(url("domain_trace", pk=theirs.pk)).status_code == 404
+
+
+def test_a_domain_lists_the_measures_of_this_team_that_cover_it_with_links(
+    say: Any, programme: Any, people: dict, client_for: Any
+) -> None:
+    from tests.framework.factories import make_measure
+
+    theme = actions.create_theme(programme.team_a, "Knowing the wait", [say("How long will I wait?")])
+    shared = actions.promote([theme], None, "I know what is happening while I wait", "")
+    theme.domains.add(shared)
+    ours = make_measure(programme.team_a, shared, "wait-days", name="Days waited for first help")
+    make_measure(programme.team_b, shared, "wait-days", name="Team B's own wait measure")
+    text = client_for(people[Role.TEAM_LEAD]).get(url("domain_trace", pk=shared.pk)).content.decode()
+    assert "Days waited for first help" in text
+    assert reverse("measure_detail", kwargs={"team": "team-a", "pk": ours.pk}) in text
+    assert "Team B" not in text
+    assert "1 statement in 1 theme." in text

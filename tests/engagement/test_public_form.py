@@ -130,5 +130,6 @@ def test_the_session_has_a_short_link_and_a_qr_code_svg(
     response = client_for(people["staff"]).get(url("session_qr", pk=session.pk))
     assert response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
-    assert svg.startswith("<svg") and "<path" in svg
+    # A stand-alone file: it opens on its own and in print programs only with its namespace.
+    assert svg.startswith("<?xml") and '<svg xmlns="http://www.w3.org/2000/svg"' in svg and "<path" in svg
     assert f"/w/{session.code}/" in svg  # in its title, for screen readers and print

@@ -24,7 +24,6 @@ from whatmatters.teams.models import Team
 pytestmark = pytest.mark.django_db
 
 
-
 def counts() -> dict[str, int]:
     return {
         m.__name__: m.objects.count()

@@ -144,3 +144,29 @@ def test_another_teams_measure_is_not_found(
         reverse("measure_detail", kwargs={"team": "team-a", "pk": plan["other_team"].pk})
     )
     assert response.status_code == 404
+
+
+def test_the_page_shows_the_approved_statements_behind_its_domain_and_links_to_the_trace(
+    plan: dict[str, Any], people: dict[str, Any], client_for: Any
+) -> None:
+    from whatmatters.engagement import actions
+    from whatmatters.engagement.models import EngagementSession, Theme
+
+    team = plan["wait"].team
+    session = EngagementSession.objects.create(team=team, title="Hub day", held_on=dt.date(2024, 1, 10))
+    theme = Theme.objects.create(team=team, name="Knowing what happens while I wait")
+    theme.domains.add(plan["domain"])
+    said = actions.arrive(session, "A phone call every month while I wait", relationship="carer")
+    held = actions.arrive(session, "Ring me on 07700 900123 about my wait", relationship="service_user")
+    for statement in (said, held):
+        actions.place(statement, theme)
+    other_team_theme = Theme.objects.create(team=plan["other_team"].team, name="Another team's theme")
+    other_team_theme.domains.add(plan["domain"])
+
+    url = reverse("measure_detail", kwargs={"team": "team-a", "pk": plan["wait"].pk})
+    page = client_for(people[Role.VIEWER]).get(url).content.decode()
+    assert "A phone call every month while I wait" in page
+    assert "07700 900123" not in page  # held for a moderator: on no page until approved
+    assert "Knowing what happens while I wait" in page
+    assert "Another team&#39;s theme" not in page and "Another team's theme" not in page
+    assert reverse("domain_trace", kwargs={"team": "team-a", "pk": plan["domain"].pk}) in page

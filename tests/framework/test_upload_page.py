@@ -31,7 +31,7 @@ def test_an_uploaded_file_is_saved_by_the_task_and_the_page_reports_it(
     record = ValueImport.objects.get()
     assert record.status == ValueImport.Status.SAVED
     assert (record.rows_done, record.rows_total, record.uploaded_by) == (4, 4, people[Role.STAFF])
-    assert "4 row(s) checked: 4 new" in text
+    assert "4 rows checked: 4 new" in text
     assert 'http-equiv="refresh"' not in text  # finished: the page stops refreshing
     assert Value.objects.count() == 4
 

@@ -169,7 +169,9 @@ def trace(domain: Any, team: Any) -> Trace:
     measures = None
     related = getattr(domain, "measures", None)
     if related is not None and hasattr(related, "all"):
-        measures = list(related.all())
+        # A programme-wide domain is measured by many teams: a team's page lists only its own measures.
+        covering = related.all() if team is None else related.filter(team=team)
+        measures = list(covering.select_related("team").order_by("team__name", "name"))
     return Trace(
         domain, themes, statements, by_relationship, vote_results(themes, Vote.objects.all()), measures
     )

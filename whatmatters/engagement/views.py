@@ -7,6 +7,7 @@ the programme-wide routes). Views find every object through that scope, so anoth
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
@@ -162,9 +163,24 @@ def session_detail(request: HttpRequest, pk: int, team: str | None = None) -> Ht
 
 
 def qr_svg(link: str) -> str:
-    """An SVG QR code for print: dark modules on white, with a quiet zone, scaled for a poster."""
+    """A stand-alone SVG file of the link's QR code for print: dark modules on white, with a quiet zone.
+
+    It has its XML declaration and namespace, so it opens on its own and in print and design programs.
+    """
     qr = segno.make(link, error="m", micro=False)
-    return qr.svg_inline(scale=8, dark="#000000", light="#ffffff", title=f"QR code for {link}")
+    buffer = io.BytesIO()
+    qr.save(
+        buffer,
+        kind="svg",
+        scale=8,
+        dark="#000000",
+        light="#ffffff",
+        title=f"QR code for {link}",
+        xmldecl=True,
+        svgns=True,
+        nl=True,
+    )
+    return buffer.getvalue().decode()
 
 
 def session_qr(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:

@@ -88,10 +88,12 @@ class Report:
 
     def summary(self) -> str:
         if self.problems:
-            return f"Nothing was saved. {len(self.problems)} problem(s) found."
+            n = len(self.problems)
+            return f"Nothing was saved. {n} {'problem' if n == 1 else 'problems'} found."
         verb = "saved" if self.saved else "would be saved (trial run: nothing was saved)"
+        rows = "1 row" if len(self.rows) == 1 else f"{len(self.rows)} rows"
         return (
-            f"{len(self.rows)} row(s) checked: {self.created} new, {self.replaced} replaced, "
+            f"{rows} checked: {self.created} new, {self.replaced} replaced, "
             f"{self.unchanged} unchanged; {verb}."
         )
 

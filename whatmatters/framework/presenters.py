@@ -158,19 +158,31 @@ def number(value: float | None, unit: str = "") -> str:
     return text
 
 
-def themes_behind(domains: list[Any]) -> list[tuple[Any, list[Any]]]:
-    """The engagement themes promoted to each domain, once the engagement app adds `Theme.domains`.
+@dataclass
+class Behind:
+    """What people said behind one quality domain, as a measure page shows it."""
 
-    Hook: the relation is read only if it exists (`domain.themes`), so this page works before and after
-    the engagement app lands. Statements are reached through the themes by the engagement app's own pages,
-    which apply its moderation rules; here we show the themes' names only.
+    domain: Any
+    themes: list[Any]
+    statements: list[Any]  # approved statements only, a few of them
+    count: int  # how many approved statements there are in all
+
+
+def themes_behind(domains: list[Any], team: Any = None, shown: int = 5) -> list[Behind]:
+    """The themes promoted to each domain (this team's, or the programme's) and the statements in them.
+
+    Statement words come only through `Statement.objects.approved()`: the one path for words outside
+    moderation. The engagement app's domain page lists them all.
     """
+    from whatmatters.engagement.models import Statement, Theme
+
     out = []
     for domain in domains:
-        related = getattr(domain, "themes", None)
-        if related is None or not hasattr(related, "all"):
+        themes = Theme.objects.filter(domains=domain)
+        themes = list(themes.filter(team=team) if team is not None else themes.filter(team__isnull=True))
+        if not themes:
             continue
-        themes = list(related.all())
-        if themes:
-            out.append((domain, themes))
+        approved = Statement.objects.approved().filter(themes__in=themes).distinct()
+        approved = approved.order_by("created_at", "pk")
+        out.append(Behind(domain, themes, list(approved[:shown]), approved.count()))
     return out

@@ -265,7 +265,7 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "committee": story.text("committee") if story else "",
             "easy_read": story.text("easy_read") if story else "",
             "domains": domains,
-            "themes": presenters.themes_behind(domains),
+            "behind": presenters.themes_behind(domains, request.team),
             "number": presenters.number,
             "period_label": period_label,
             "can_edit": allows(request.user, "measure_edit", request.team),
