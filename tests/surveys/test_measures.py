@@ -192,7 +192,9 @@ def test_recording_a_response_to_an_alert_updates_the_answered_measure(
     assert value(checkin.team, measures.ALERTS_ANSWERED, this_month).numerator == 1
 
 
-def test_without_the_library_entry_the_fft_measure_still_gets_its_national_definition(fft_survey: Any) -> None:
+def test_without_the_library_entry_the_fft_measure_still_gets_its_national_definition(
+    fft_survey: Any,
+) -> None:
     from whatmatters.framework.models import LibraryMeasure
 
     LibraryMeasure.objects.filter(code__in=[measures.FFT, measures.COLLABORATE]).delete()

@@ -9,7 +9,7 @@ from django import forms
 from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH
 from whatmatters.surveys import library
 from whatmatters.surveys.actions import Contact
-from whatmatters.surveys.models import TEXT_KINDS, Alert, Kind, Question, Survey
+from whatmatters.surveys.models import TEXT_KINDS, Alert, Kind, Question, Stage, Survey
 
 
 class SurveyForm(forms.ModelForm):
@@ -21,6 +21,10 @@ class SurveyForm(forms.ModelForm):
             "stage": {"required": "Choose the stage of the journey the survey is for"},
         }
         widgets = {"stage": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = Stage.choices  # radios: no empty "choose" option
 
 
 class BlocksForm(forms.Form):

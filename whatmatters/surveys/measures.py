@@ -117,6 +117,21 @@ def rating_definition(domain: Any) -> dict[str, Any]:
     )
 
 
+def codes_fed_by(questions: list[tuple[str, int | None]]) -> set[str]:
+    """The measure codes a survey's questions feed, from (question kind, domain id) pairs."""
+    codes: set[str] = set()
+    for kind, domain_id in questions:
+        if kind == Kind.FFT:
+            codes.add(FFT)
+        elif kind == Kind.COLLABORATE:
+            codes.add(COLLABORATE)
+        elif kind == Kind.DOMAIN_RATING and domain_id:
+            codes.add(f"{RATING_PREFIX}{domain_id}")
+        elif kind in (Kind.CHECKIN_FEELING, Kind.CHECKIN_CHANGED, Kind.CHECKIN_SOONER, Kind.CONTACT):
+            codes |= {CHECKINS, ALERTS_RAISED, ALERTS_ANSWERED}
+    return codes
+
+
 @dataclass
 class RefreshReport:
     measures_added: int = 0

@@ -6,6 +6,7 @@ the rest round to the nearest 5); a percentage built from 1 to 7 people is hidde
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +28,25 @@ def outside_team(user: Any, team: Any) -> bool:
 
 
 def qr_svg(link: str) -> str:
-    """An SVG QR code for print: dark modules on white, with a quiet zone, scaled for a poster."""
+    """A stand-alone SVG file of the link's QR code for print: dark modules on white, with a quiet zone.
+
+    It has its XML declaration and namespace: without them a browser will not show it as an image, and
+    print and design programs will not open it.
+    """
     qr = segno.make(link, error="m", micro=False)
-    return qr.svg_inline(scale=8, dark="#000000", light="#ffffff", title=f"QR code for {link}")
+    buffer = io.BytesIO()
+    qr.save(
+        buffer,
+        kind="svg",
+        scale=8,
+        dark="#000000",
+        light="#ffffff",
+        title=f"QR code for {link}",
+        xmldecl=True,
+        svgns=True,
+        nl=True,
+    )
+    return buffer.getvalue().decode()
 
 
 @dataclass
@@ -50,6 +67,7 @@ class QuestionResult:
     approved: list[Statement] = field(default_factory=list)
     waiting: int = 0
     mean: str = ""
+    positive: str = ""  # FFT % positive
 
     @property
     def is_text(self) -> bool:
@@ -122,18 +140,35 @@ def results(survey: Survey, hide: bool) -> tuple[int | str, list[QuestionResult]
         ):
             mean = sum(int(v) * n for v, _, n in counts) / answered
             result.mean = f"{mean:.1f}"
+        if question.kind == Kind.FFT:
+            result.positive = fft_positive(question, result.rows, hide)
         result.chart = bar_chart(question, result.rows, hide)
         out.append(result)
     return shown(total), out
 
 
-def fft_summary(rows: list[Row]) -> str:
-    """ "82% said good or very good" from the FFT rows, or "" if it must be hidden."""
+def fft_positive(question: Question, rows: list[Row], hide: bool) -> str:
+    """The FFT % positive ("82%"): very good and good over every answer, "don't know" included; "" if
+    nobody answered or if it must be hidden (fewer than 8 answers, read outside the team)."""
+    values = [value for value, _ in question.choices()]
     total = sum(r.count for r in rows)
-    positive = sum(
-        r.count for r, opt in zip(rows, library.FFT_OPTIONS, strict=False) if opt[0] in library.FFT_POSITIVE
-    )
-    return f"{round(100 * positive / total)}%" if total else ""
+    positive = sum(r.count for r, value in zip(rows, values, strict=True) if value in library.FFT_POSITIVE)
+    if not total or (hide and (total < 8 or 0 < positive < 8)):
+        return ""
+    return f"{round(100 * positive / total)}%"
+
+
+@dataclass
+class Month:
+    period: Any
+    count: int
+    shown: int | str
+
+
+def responses_by_month(survey: Survey, hide: bool) -> list[Month]:
+    """Responses in each calendar month, newest first (one query)."""
+    rows = survey.responses.order_by().values_list("period").annotate(n=Count("pk")).order_by("-period")
+    return [Month(period, n, suppress(n) if hide else n) for period, n in rows]
 
 
 # --- Charts -----------------------------------------------------------------------------------------

@@ -200,16 +200,10 @@ def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> Ht
     total, results = presenters.results(survey, hide)
     feeds = []
     if scope.team is not None:
-        codes = {
-            measures.FFT,
-            measures.COLLABORATE,
-            measures.CHECKINS,
-            measures.ALERTS_RAISED,
-            measures.ALERTS_ANSWERED,
-        }
-        codes |= {f"{measures.RATING_PREFIX}{q.domain_id}" for q in survey.questions.all() if q.domain_id}
+        codes = measures.codes_fed_by([(q.kind, q.domain_id) for q in survey.questions.all()])
         feeds = list(Measure.objects.for_team(scope.team).filter(code__in=codes))
     concerns = survey.responses.filter(concern=True).count()
+    months = presenters.responses_by_month(survey, hide)
     return page(
         request,
         "surveys/results.jinja",
@@ -220,6 +214,7 @@ def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> Ht
             "hide": hide,
             "feeds": feeds,
             "concerns": presenters.suppress(concerns) if hide else concerns,
+            "months": months,
             "Kind": Kind,
         },
     )
