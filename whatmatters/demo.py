@@ -166,6 +166,12 @@ def _surveys() -> None:
     load_surveys_demo()
 
 
+def _learning() -> None:
+    from whatmatters.learning.demo import load_learning_demo
+
+    load_learning_demo()
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("the programme: organisation, phases, teams and buddy pairs", load_programme),
     ("one person for each role", load_users),
@@ -173,6 +179,7 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("measurement plans, 30 months of values and chart events for phase 1", lambda: _framework()),
     ("waiting lists: a synthetic extract for the phase 1 teams, imported", lambda: _waiting_lists()),
     ("experience surveys: a check-in and an FFT survey per phase 1 team, a year of answers", lambda: _surveys()),
+    ("learning: what went well, tests of change, and phase 2 teams learning from their buddies", _learning),
 ]
 
 
