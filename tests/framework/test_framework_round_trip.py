@@ -113,9 +113,25 @@ def test_the_pages_download_and_import_a_framework(
         reverse("framework_import", kwargs={"team": "team-b"}),
         {"file": SimpleUploadedFile("team-a-framework.json", response.content)},
     ).content.decode()
-    assert "skipped because they were already here" in page and "Measure wait-days" in page
+    assert "1 skipped. Each skipped line says why." in page and "Measure wait-days" in page
+    assert "Domain “I am treated with respect”: already there" in page
     assert actions.export_team(programme.team_b) == document
     bad = lead_b.post(
         reverse("framework_import", kwargs={"team": "team-b"}), {"file": SimpleUploadedFile("x.json", b"{")}
     ).content.decode()
     assert "There is a problem" in bad and "not valid JSON" in bad
+
+
+def test_a_measure_with_no_domain_is_skipped_with_its_reason_and_the_rest_is_imported(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    # Measures that other parts of the service derive for a team (waiting lists, surveys) may have no domain.
+    derived = make_measure(programme.team_a, make_domain(programme.team_a), "wl-waiting-list")
+    derived.domains.clear()
+    document = actions.export_team(programme.team_a)
+    report = actions.import_team(programme.team_b, actions.dumps(document).encode())
+    assert "Measure wait-days" in report.created and "Measure seen-in-2-weeks" in report.created
+    assert any(
+        line.startswith("Measure wl-waiting-list: it links to no quality domain") for line in report.skipped
+    )
+    assert not Measure.objects.filter(team=programme.team_b, code="wl-waiting-list").exists()

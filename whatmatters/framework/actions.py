@@ -316,7 +316,7 @@ def import_team(team: Any, data: bytes) -> FrameworkReport:
         code = str(item.get("code", ""))
         where = f"Measure {code or '(no code)'}"
         if Measure.objects.filter(team=team, code=code).exists():
-            report.skipped.append(f"{where}: the team already has a measure with this code")
+            report.skipped.append(f"{where}: already there (the team has a measure with this code)")
             continue
         linked = []
         for statement in item.get("domains", []):
@@ -327,7 +327,14 @@ def import_team(team: Any, data: bytes) -> FrameworkReport:
                 raise FrameworkError(f"{where}: its domain “{statement}” is not in the file.")
             linked.append(domain)
         if not linked:
-            raise FrameworkError(f"{where}: a measure must link to at least one domain.")
+            # Every measure traces back to what matters. Measures another part of the service derived on
+            # its own (waiting-list and survey measures) may have no domain yet: they are left out, and
+            # the report says so, rather than refusing the whole file.
+            report.skipped.append(
+                f"{where}: it links to no quality domain, so it was not added. "
+                "Add it by hand and choose its domain."
+            )
+            continue
         measure = Measure(
             team=team,
             aim=aims.get(item.get("aim") or ""),

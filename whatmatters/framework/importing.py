@@ -489,11 +489,11 @@ def import_values(
         allowed_teams=allowed_teams,
         progress=(lambda done: progress(done, total)) if progress is not None else None,
     )
+    if progress is not None:
+        progress(total, total)  # every row checked, with or without problems
     report.rows = clean
     report.problems = problems
     if problems:
         return report
     save_rows(clean, report, dry_run=dry_run)
-    if progress is not None:
-        progress(total, total)
     return report

@@ -41,5 +41,7 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stdout.write(f"{path.name}, {problem}")
         if report.problems:
-            raise CommandError(f"{len(report.problems)} problem(s) found in {path.name}: nothing was saved.")
+            n = len(report.problems)
+            problems = "1 problem" if n == 1 else f"{n} problems"
+            raise CommandError(f"{problems} found in {path.name}: nothing was saved.")
         self.stdout.write(self.style.SUCCESS(report.summary()))
