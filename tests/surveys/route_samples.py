@@ -16,6 +16,11 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         survey = actions.create_survey(team, "Sample survey", "treatment", ["fft"])
         for name in ("survey_detail", "survey_edit", "survey_question_add", "survey_qr", "survey_results"):
             result[prefix + name] = {**kwargs, "pk": survey.pk}
+        result[prefix + "survey_question_remove"] = {
+            **kwargs,
+            "pk": survey.pk,
+            "question": survey.questions.first().pk,
+        }
         if team is not None:
             checkin = actions.create_survey(team, "Sample check-in", "waiting", ["checkin"])
             outcome = actions.submit(

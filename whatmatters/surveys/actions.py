@@ -101,6 +101,22 @@ def add_choice_question(survey: Survey, text: str, kind: str, options: list[str]
     )
 
 
+@transaction.atomic
+def remove_question(question: Question) -> None:
+    """Take a question out of a survey. A question people have answered stays, so no answer is lost."""
+    if question.answers.exists():
+        raise CompositionError(
+            "People have answered this question, so it stays. To ask different questions, close this "
+            "survey and make a new one."
+        )
+    survey = question.survey
+    question.delete()
+    for position, remaining in enumerate(survey.questions.order_by("position", "pk")):
+        if remaining.position != position:
+            remaining.position = position
+            remaining.save(update_fields=["position"])
+
+
 # --- Answers arriving from the public link ----------------------------------------------------------
 
 

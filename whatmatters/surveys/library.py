@@ -254,6 +254,7 @@ def questions_for(block_key: str, domains: list[Any] = ()) -> list[dict[str, Any
     return made
 
 
+TARGET_MINUTES = 2  # people should finish a survey in under 2 minutes
 SECONDS = {Kind.FREE_TEXT: 30, Kind.FFT_REASON: 30, Kind.CONTACT: 20}
 
 

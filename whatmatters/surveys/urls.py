@@ -10,6 +10,7 @@ SCOPED = [
     ("<int:pk>/", views.survey_detail, "survey_detail"),
     ("<int:pk>/edit/", views.survey_edit, "survey_edit"),
     ("<int:pk>/questions/new/", views.question_add, "survey_question_add"),
+    ("<int:pk>/questions/<int:question>/remove/", views.question_remove, "survey_question_remove"),
     ("<int:pk>/qr.svg", views.survey_qr, "survey_qr"),
     ("<int:pk>/results/", views.survey_results, "survey_results"),
 ]

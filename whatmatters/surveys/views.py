@@ -28,7 +28,7 @@ from whatmatters.surveys.forms import (
     SurveyForm,
     field_name,
 )
-from whatmatters.surveys.models import Alert, Kind, Survey
+from whatmatters.surveys.models import Alert, Answer, Kind, Survey
 from whatmatters.teams.permissions import allows
 
 PUBLIC_ACTOR = Actor(user=None, label="anonymous person (survey link)")  # no address: it is never stored
@@ -173,15 +173,39 @@ def question_add(request: HttpRequest, pk: int, team: str | None = None) -> Http
     )
 
 
+@require_POST
+def question_remove(request: HttpRequest, pk: int, question: int, team: str | None = None) -> HttpResponse:
+    scope = Scope(request)
+    survey = _survey(request, pk)
+    found = get_object_or_404(survey.questions, pk=question)
+    try:
+        actions.remove_question(found)
+    except actions.CompositionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Question taken out of the survey.")
+    return redirect(scope.url("survey_detail", pk=pk))
+
+
 def survey_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     survey = _survey(request, pk)
     questions = list(survey.questions.select_related("domain"))
     link = request.build_absolute_uri(survey.public_path())
     minutes = library.minutes_to_answer([q.kind for q in questions])
+    answered = set(
+        Answer.objects.filter(question__survey=survey).values_list("question_id", flat=True).distinct()
+    )
     return page(
         request,
         "surveys/detail.jinja",
-        {"survey": survey, "questions": questions, "link": link, "minutes": minutes},
+        {
+            "survey": survey,
+            "questions": questions,
+            "answered": answered,
+            "link": link,
+            "minutes": minutes,
+            "too_long": minutes > library.TARGET_MINUTES,
+        },
     )
 
 

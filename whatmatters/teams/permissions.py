@@ -227,6 +227,7 @@ PERMISSIONS: dict[str, Access] = {
             "survey_detail": TEAM_MEMBER,
             "survey_edit": Access(Scope.TEAM, FACILITATORS),
             "survey_question_add": Access(Scope.TEAM, FACILITATORS),
+            "survey_question_remove": Access(Scope.TEAM, FACILITATORS),
             "survey_qr": TEAM_MEMBER,
             "survey_results": TEAM_MEMBER,
         }.items()
