@@ -114,3 +114,103 @@ def test_the_public_page_has_no_inline_styles_or_scripts(fft_survey: Any) -> Non
     page = Client().get(f"/s/{fft_survey.code}/").content.decode()
     assert "style=" not in page
     assert "<script>" not in page
+
+
+def test_an_answer_that_is_not_one_of_the_choices_says_what_to_do(fft_survey: Any) -> None:
+    response = Client().post(f"/s/{fft_survey.code}/", {field(fft_survey, "fft"): "excellent", "website": ""})
+    assert response.status_code == 400
+    assert "Choose 1 of the answers shown" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_rating_outside_the_scale_is_refused(fft_survey: Any) -> None:
+    response = Client().post(
+        f"/s/{fft_survey.code}/", fft_post(fft_survey, **{field(fft_survey, "domain_rating"): "9"})
+    )
+    assert response.status_code == 400 and not Response.objects.exists()
+
+
+def test_a_very_long_written_answer_says_how_long_it_can_be_and_keeps_the_words(fft_survey: Any) -> None:
+    words = "a" * 2001
+    response = Client().post(
+        f"/s/{fft_survey.code}/", fft_post(fft_survey, **{field(fft_survey, "free_text"): words})
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "Keep it under 2000 characters" in page
+    assert words in page
+
+
+def test_fields_that_are_not_in_the_survey_are_ignored(fft_survey: Any, checkin: Any) -> None:
+    other = field(checkin, "checkin_feeling")
+    response = Client().post(
+        f"/s/{fft_survey.code}/", fft_post(fft_survey, **{other: "worse", "q999999": "x"})
+    )
+    assert response.status_code == 302
+    assert list(Answer.objects.values_list("question__kind", flat=True)) == ["fft"]
+
+
+def test_single_and_multiple_choice_answers_are_saved(fft_survey: Any) -> None:
+    from whatmatters.surveys import actions
+
+    actions.add_blocks(fft_survey, ["who", "wait_help"])
+    data = fft_post(fft_survey, **{field(fft_survey, "single"): "carer"})
+    data[field(fft_survey, "multiple")] = ["call", "groups"]
+    assert Client().post(f"/s/{fft_survey.code}/", data).status_code == 302
+    assert Answer.objects.get(question__kind="single").value == "carer"
+    assert Answer.objects.get(question__kind="multiple").values == ["call", "groups"]
+    bad = fft_post(fft_survey)
+    bad[field(fft_survey, "multiple")] = ["call", "a_pony"]
+    response = Client().post(f"/s/{fft_survey.code}/", bad)
+    assert response.status_code == 400 and "Choose from the answers shown" in response.content.decode()
+
+
+def test_written_answers_from_carers_are_filed_as_carers_words(fft_survey: Any) -> None:
+    from whatmatters.surveys import actions
+
+    actions.add_blocks(fft_survey, ["who"])
+    data = fft_post(
+        fft_survey,
+        **{field(fft_survey, "single"): "carer", field(fft_survey, "free_text"): "Being kept informed"},
+    )
+    Client().post(f"/s/{fft_survey.code}/", data)
+    assert Statement.objects.get().relationship == "carer"
+
+
+def test_the_honeypot_is_hidden_from_people_and_screen_readers(fft_survey: Any) -> None:
+    page = Client().get(f"/s/{fft_survey.code}/").content.decode()
+    assert '<div class="wm-honeypot" aria-hidden="true">' in page
+    assert 'name="website" type="text" tabindex="-1"' in page
+
+
+def test_a_robot_that_fills_the_hidden_box_on_a_check_in_raises_no_alert(checkin: Any) -> None:
+    from tests.surveys.conftest import checkin_post
+    from whatmatters.surveys.models import Alert
+
+    data = checkin_post(checkin, feeling="worse", how="phone", detail="07700 900333")
+    data["website"] = "http://spam.example"
+    Client().post(f"/s/{checkin.code}/", data)
+    assert not Alert.objects.exists() and not Response.objects.exists()
+
+
+def test_the_rate_limit_is_per_address(fft_survey: Any, settings: Any) -> None:
+    settings.ENGAGEMENT_RATE_LIMIT = 1
+    first = Client(REMOTE_ADDR="192.0.2.1")
+    assert first.post(f"/s/{fft_survey.code}/", fft_post(fft_survey)).status_code == 302
+    assert first.post(f"/s/{fft_survey.code}/", fft_post(fft_survey)).status_code == 429
+    second = Client(REMOTE_ADDR="192.0.2.2")
+    assert second.post(f"/s/{fft_survey.code}/", fft_post(fft_survey)).status_code == 302
+    assert Response.objects.count() == 2
+
+
+def test_a_survey_of_a_team_that_has_closed_is_not_found(fft_survey: Any) -> None:
+    fft_survey.team.is_active = False
+    fft_survey.team.save()
+    assert Client().get(f"/s/{fft_survey.code}/").status_code == 404
+
+
+def test_nothing_about_the_person_is_stored_with_the_response(fft_survey: Any) -> None:
+    Client(REMOTE_ADDR="192.0.2.7").post(f"/s/{fft_survey.code}/", fft_post(fft_survey))
+    from whatmatters.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(object_type="surveys.response")
+    assert event.ip_address is None and "192.0.2.7" not in str(event.changes)

@@ -129,6 +129,7 @@ class PublicSurveyForm(forms.Form):
                     required=False,
                     choices=question.choices(easy_read),
                     widget=forms.CheckboxSelectMultiple,
+                    error_messages={"invalid_choice": "Choose from the answers shown"},
                 )
             else:
                 self.fields[name] = forms.ChoiceField(
@@ -137,7 +138,10 @@ class PublicSurveyForm(forms.Form):
                     required=question.required,
                     choices=question.choices(easy_read),
                     widget=forms.RadioSelect,
-                    error_messages={"required": CHOOSE.get(question.kind, "Choose an answer")},
+                    error_messages={
+                        "required": CHOOSE.get(question.kind, "Choose an answer"),
+                        "invalid_choice": "Choose 1 of the answers shown",
+                    },
                 )
             if question.kind == Kind.CONTACT:
                 self.contact_question = question

@@ -16,7 +16,7 @@ from django.db.models import Count
 from markupsafe import Markup, escape
 
 from whatmatters.disclosure import SUPPRESSED, suppress
-from whatmatters.engagement.models import Statement
+from whatmatters.engagement.models import Placement, Statement, Theme
 from whatmatters.surveys import library
 from whatmatters.surveys.models import TEXT_KINDS, Answer, Kind, Question, Survey
 from whatmatters.teams.access import roles_of
@@ -145,6 +145,19 @@ def results(survey: Survey, hide: bool) -> tuple[int | str, list[QuestionResult]
         result.chart = bar_chart(question, result.rows, hide)
         out.append(result)
     return shown(total), out
+
+
+def themes_for(team: Any, results: list[QuestionResult]) -> tuple[list[Theme], dict[int, list[Theme]]]:
+    """The team's themes, and the themes each approved written answer is already in (two queries)."""
+    themes = list(Theme.objects.for_team(team).order_by("name", "pk"))
+    by_id = {t.pk: t for t in themes}
+    ids = [s.pk for r in results for s in r.approved]
+    themes_of: dict[int, list[Theme]] = {}
+    for statement_id, theme_id in Placement.objects.filter(
+        statement_id__in=ids, theme__in=themes
+    ).values_list("statement_id", "theme_id"):
+        themes_of.setdefault(statement_id, []).append(by_id[theme_id])
+    return themes, themes_of
 
 
 def fft_positive(question: Question, rows: list[Row], hide: bool) -> str:

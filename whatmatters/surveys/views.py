@@ -228,6 +228,7 @@ def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> Ht
         feeds = list(Measure.objects.for_team(scope.team).filter(code__in=codes))
     concerns = survey.responses.filter(concern=True).count()
     months = presenters.responses_by_month(survey, hide)
+    themes, themes_of = presenters.themes_for(scope.team, results) if not hide else ([], {})
     return page(
         request,
         "surveys/results.jinja",
@@ -239,6 +240,9 @@ def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> Ht
             "feeds": feeds,
             "concerns": presenters.suppress(concerns) if hide else concerns,
             "months": months,
+            "themes": themes,
+            "themes_of": themes_of,
+            "can_theme": scope.can("card_move"),
             "Kind": Kind,
         },
     )
