@@ -71,3 +71,24 @@ def test_it_loads_with_a_fixed_number_of_queries_however_many_measures(
 
 def test_people_without_a_role_are_refused(people, client_for):
     assert client_for(people["no_role"]).get(URL).status_code == 403
+
+
+def test_it_lists_buddy_pairs_linking_to_the_buddy_view_for_members_of_either_team(
+    programme, people, client_for
+):
+    link = 'href="/teams/team-a/buddies/team-b/"'
+    assert link in client_for(people[Role.VIEWER]).get(URL).content.decode()
+    assert link in client_for(people[Role.FACULTY]).get(URL).content.decode()
+    page = client_for(people["team_b_lead"]).get(URL).content.decode()
+    assert 'href="/teams/team-b/buddies/team-a/"' in page and link not in page
+    assert "Team A and Team B" in page
+
+
+def test_it_shows_the_pairs_names_without_a_link_to_people_in_neither_team(
+    programme, people, client_for, make_user
+):
+    from whatmatters.teams.models import Team
+
+    team_c = Team.objects.create(organisation=programme.organisation, name="Team C", slug="team-c")
+    page = client_for(make_user(Role.VIEWER, team_c)).get(URL).content.decode()
+    assert "Team A and Team B" in page and "/buddies/" not in page

@@ -116,3 +116,34 @@ def test_it_loads_with_a_fixed_number_of_queries_however_many_measures(
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.EXPERT_BY_EXPERIENCE])
 def test_every_member_can_read_it(programme, people, client_for, role):
     assert client_for(people[role]).get(url(programme.team_a)).status_code == 200
+
+
+def test_a_measure_whose_data_stopped_says_since_when(programme, people, client_for):
+    import datetime as dt
+
+    from tests.dashboards.conftest import recent_start
+    from tests.framework.factories import add_values
+
+    m = make_measure(programme.team_a, make_domain(programme.team_a), code="stale", name="Stale")
+    start = recent_start(len(STEADY) + 3)
+    add_values(m, STEADY, start=start)
+    last = dt.date(
+        start.year + (start.month + len(STEADY) - 2) // 12, (start.month + len(STEADY) - 2) % 12 + 1, 1
+    )
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
+    panel = page.split('id="needs-attention"')[1].split("</section>")[0]
+    assert f"No new data since {last:%B %Y}" in panel
+
+
+def test_a_gap_in_the_middle_says_how_many_periods_have_no_data(programme, people, client_for):
+    from tests.dashboards.conftest import recent_start
+    from whatmatters.framework.models import Value
+
+    m = make_measure(programme.team_a, make_domain(programme.team_a), code="holey", name="Holey")
+    from tests.framework.factories import months
+
+    for i, period in enumerate(months(recent_start(12), 12)):
+        if i not in (4, 5):
+            Value.objects.create(measure=m, period=period, value=STEADY[i])
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
+    assert "Holey</a>: 2 periods have no data." in page

@@ -103,9 +103,21 @@ def card_for(
     if not item.values:
         card.attention.append("No data yet")
     elif item.missing_periods:
-        n = len(item.missing_periods)
-        card.attention.append(f"{n} {'period has' if n == 1 else 'periods have'} no data")
+        card.attention.append(gap_words(item))
     return card
+
+
+def gap_words(item: MeasureSpc) -> str:
+    """A gap in the data, in words: "No new data since March 2025" when the values stopped, otherwise how
+    many periods in the middle have no value."""
+    measure = item.measure
+    last = max(item.values)
+    missing = item.missing_periods
+    trailing = [p for p in missing if p > last]
+    if trailing and len(trailing) == len(missing):
+        return f"No new data since {period_label(measure.frequency, last)}"
+    n = len(missing)
+    return f"{n} {'period has' if n == 1 else 'periods have'} no data"
 
 
 @dataclass
