@@ -104,6 +104,23 @@ def test_one_address_is_slowed_down_after_the_limit_but_another_is_not(
     assert Statement.objects.count() == 4
 
 
+def test_behind_the_proxy_each_person_has_their_own_limit_not_one_shared_by_everyone(
+    client: Any, session: Any, settings: Any
+) -> None:
+    settings.ENGAGEMENT_RATE_LIMIT = 2
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    form = reverse("engagement_public_form", kwargs={"code": session.code})
+    proxy = {"REMOTE_ADDR": "10.0.0.5"}  # every request arrives from the proxy
+
+    def send(forwarded_for: str) -> int:
+        return client.post(form, ANSWER, HTTP_X_FORWARDED_FOR=forwarded_for, **proxy).status_code
+
+    assert [send("198.51.100.1"), send("198.51.100.1"), send("198.51.100.1")] == [302, 302, 429]
+    assert send("198.51.100.2") == 302  # someone else, through the same proxy
+    # A made-up address put first by the sender does not help: the proxy's own entry is last.
+    assert send("203.0.113.9, 198.51.100.1") == 429
+
+
 def test_a_closed_session_takes_no_answers(client: Any, session: Any) -> None:
     session.is_open = False
     session.save()
