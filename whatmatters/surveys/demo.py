@@ -1,6 +1,6 @@
 """Demo surveys for the three phase-1 teams: a waiting-list check-in and a Friends and Family Test survey
-each, with a year of made-up responses, the alerts check-ins raised (most answered within 2 days), and the
-measures those answers feed.
+each, with a year of made-up responses, the alerts check-ins raised (most answered within 2 days, more of
+them as the year goes on), and the measures those answers feed.
 
 Idempotent: a survey is looked up by team and title; a survey that already has responses is left alone;
 the measure refresh saves only changes. Responses are bulk-created, so each survey gets one audit event.
@@ -102,7 +102,8 @@ def _fft_responses(
 def _checkin_responses(rng: random.Random, survey: Survey, worse: float, months: list[dt.date]) -> None:
     questions = {q.kind: q for q in survey.questions.all()}
     responses, answers, alerts = [], [], []
-    for month in months:
+    for n, month in enumerate(months):
+        in_time = 0.55 + 0.35 * n / (len(months) - 1)  # the team gets quicker at calling back
         for _ in range(rng.randint(14, 26)):
             moment = _moment(rng, month)
             bad = rng.random() < worse
@@ -130,7 +131,8 @@ def _checkin_responses(rng: random.Random, survey: Survey, worse: float, months:
             responses.append(response)
             answers.append((response, chosen))
             if contact != "none":
-                delay = dt.timedelta(hours=rng.choice([3, 20, 26, 40, 52, 70]))
+                quick = rng.random() < in_time
+                delay = dt.timedelta(hours=rng.choice([3, 20, 26, 40] if quick else [52, 70, 96]))
                 alerts.append(
                     Alert(
                         team=survey.team,
