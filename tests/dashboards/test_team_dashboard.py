@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -147,3 +148,15 @@ def test_a_gap_in_the_middle_says_how_many_periods_have_no_data(programme, peopl
             Value.objects.create(measure=m, period=period, value=STEADY[i])
     page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
     assert "Holey</a>: 2 periods have no data." in page
+
+
+def test_the_team_page_the_programme_page_and_the_navigation_link_to_the_dashboards(
+    programme, people, client_for
+):
+    client = client_for(people[Role.VIEWER])
+    team_page = client.get("/teams/team-a/").content.decode()
+    assert 'href="/teams/team-a/dashboard/"' in team_page and 'href="/teams/team-a/learning/"' in team_page
+    assert 'href="/programme/dashboard/"' in client.get("/programme/").content.decode()
+    page = client.get(url(programme.team_a)).content.decode()
+    current = re.search(r'navigation-item--current"[^>]*>\s*<a[^>]*href="([^"]+)"', page)
+    assert current and current.group(1) == "/programme/dashboard/"

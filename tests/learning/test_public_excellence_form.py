@@ -108,6 +108,20 @@ def test_one_address_is_slowed_down_after_the_limit_but_another_is_not(
     assert ExcellenceReport.objects.count() == 3
 
 
+def test_behind_the_proxy_each_person_has_their_own_limit(client: Any, link: Any, settings: Any) -> None:
+    settings.ENGAGEMENT_RATE_LIMIT = 2
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    def send(forwarded_for: str) -> int:
+        return client.post(
+            form_url(link), GOOD, HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.5"
+        ).status_code
+
+    assert [send("198.51.100.1"), send("198.51.100.1"), send("198.51.100.1")] == [302, 302, 429]
+    assert send("198.51.100.2") == 302  # someone else, through the same proxy
+    assert send("203.0.113.9, 198.51.100.1") == 429  # a made-up first address does not help
+
+
 def test_a_closed_link_takes_no_reports(client: Any, link: Any) -> None:
     link.is_open = False
     link.save()
