@@ -40,7 +40,7 @@ def learning(request: HttpRequest, team: str) -> HttpResponse:
     thanks = list(
         ExcellenceReport.objects.approved()
         .filter(Q(team=the_team) | Q(thanked_team=the_team))
-        .select_related("domain", "team")[:20]
+        .select_related("domain", "team", "thanked_team")[:20]
     )
     cycles = list(PdsaCycle.objects.filter(team=the_team).select_related("change_idea"))
     link = ExcellenceLink.objects.filter(team=the_team).first()
