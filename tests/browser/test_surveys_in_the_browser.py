@@ -82,11 +82,13 @@ def test_an_anonymous_person_completes_a_survey_on_a_phone(
     fft = page.get_by_role("group", name="Overall, how was your experience of our service?")
     fft.get_by_label("Good", exact=True).check()
     page.get_by_label("Please can you tell us why you gave your answer?").fill("Staff listened to me")
-    first = page.get_by_role("group", name="How much effort was made to help you understand your health issues?")
+    first = page.get_by_role(
+        "group", name="How much effort was made to help you understand your health issues?"
+    )
     first.get_by_label("4: Every effort was made").check()
-    page.get_by_role("group", name="How well did we do at: I know what is happening while I wait?").get_by_label(
-        "Well", exact=True
-    ).check()
+    page.get_by_role(
+        "group", name="How well did we do at: I know what is happening while I wait?"
+    ).get_by_label("Well", exact=True).check()
     page.get_by_label("I use the service").check()
     page.get_by_role("button", name="Send").click()
 
@@ -94,7 +96,9 @@ def test_an_anonymous_person_completes_a_survey_on_a_phone(
     assert_accessible(page)
     assert_fits_a_phone(page)
     saved = Response.objects.get(survey=survey)
-    answers = dict(Answer.objects.filter(response=saved).exclude(value="").values_list("question__kind", "value"))
+    answers = dict(
+        Answer.objects.filter(response=saved).exclude(value="").values_list("question__kind", "value")
+    )
     assert answers == {"fft": "good", "collaborate": "4", "domain_rating": "4", "single": "service_user"}
     page.context.close()
 
@@ -131,18 +135,22 @@ def test_a_worsening_check_in_shows_crisis_contacts_and_raises_an_alert_for_a_cl
     person.goto(f"{live_server.url}/s/{checkin.code}/")
     assert_accessible(person)
     assert_fits_a_phone(person)
-    person.get_by_role("group", name="How are you doing at the moment?").get_by_label("Worse than before").check()
+    person.get_by_role("group", name="How are you doing at the moment?").get_by_label(
+        "Worse than before"
+    ).check()
     person.get_by_role("group", name="Has anything changed since you were referred to us?").get_by_label(
         "No", exact=True
     ).check()
-    person.get_by_role("group", name="Do you need to talk to someone sooner than your appointment?").get_by_label(
-        "Yes", exact=True
-    ).check()
+    person.get_by_role(
+        "group", name="Do you need to talk to someone sooner than your appointment?"
+    ).get_by_label("Yes", exact=True).check()
     person.get_by_role("group", name="Would you like us to contact you?").get_by_label("Phone call").check()
     person.get_by_label("Your phone number or email address").fill(NUMBER)
     person.get_by_role("button", name="Send").click()
 
-    expect(person.get_by_role("heading", level=1)).to_have_text("Thank you. Please get help now if you need it")
+    expect(person.get_by_role("heading", level=1)).to_have_text(
+        "Thank you. Please get help now if you need it"
+    )
     for words in ("choose option 2", "Call 999 in an emergency", "Samaritans free on 116 123"):
         expect(person.get_by_text(words)).to_be_visible()
     expect(person.get_by_text("will contact you in the way you chose")).to_be_visible()
@@ -207,4 +215,36 @@ def test_the_fft_measure_for_this_month_updates_as_answers_arrive(
     row = newest_row(lead)
     assert "50%" in row, row
     assert_accessible(lead)
+    lead.context.close()
+
+
+def test_a_written_answer_is_added_to_a_theme_from_the_results_page_without_javascript(
+    live_server: Any, surveys: dict[str, Any], people: Any, browser: Browser
+) -> None:
+    from whatmatters.engagement import actions as engagement
+    from whatmatters.teams.roles import Role
+
+    survey = surveys["fft"]
+    theme = engagement.create_theme(survey.team, "Knowing what is happening while I wait")
+    person = phone_page(browser, javascript=False)
+    person.goto(f"{live_server.url}/s/{survey.code}/")
+    person.get_by_role("group", name="Overall, how was your experience of our service?").get_by_label(
+        "Good", exact=True
+    ).check()
+    person.get_by_label("What matters to you now?").fill("Knowing who to ring while I wait")
+    person.get_by_role("button", name="Send").click()
+    expect(person.get_by_role("heading", name="Thank you")).to_be_visible()
+    person.context.close()
+
+    lead = phone_page(browser, javascript=False)
+    sign_in(lead, live_server.url, people[Role.TEAM_LEAD])
+    lead.goto(f"{live_server.url}/teams/team-a/surveys/{survey.pk}/results/")
+    expect(lead.get_by_text("Knowing who to ring while I wait")).to_be_visible()
+    expect(lead.get_by_text("Not in a theme yet")).to_be_visible()
+    assert_accessible(lead)
+    assert_fits_a_phone(lead)
+    lead.get_by_label("Theme for this answer").select_option(label=theme.name)
+    lead.get_by_role("button", name="Add to the theme").click()
+    expect(lead.get_by_text(f"Card moved to “{theme.name}”.")).to_be_visible()
+    assert [s.text for s in theme.statements.all()] == ["Knowing who to ring while I wait"]
     lead.context.close()
