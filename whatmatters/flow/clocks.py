@@ -100,6 +100,9 @@ WAIT_COLUMNS = (
 )
 
 
+_WAIT_ORDER = "team_id, clock_start, referral_id"
+
+
 def rule_label(rule: ClockRule, paused: bool) -> str:
     """The label people see. A paused wait is never shown as if it were the headline wait."""
     return f"{rule.label} (adjusted for clock pauses)" if paused else rule.label
@@ -183,53 +186,64 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     transfer between teams does not restart the clock. The spell's row carries the referral during which
     the clock stopped (or the spell's latest referral), so each person's wait is counted once. A spell
     with a hospital stay starting inside it is left out, as NHS England does.
+
+    Most people have one referral: their spell is that referral, so spells are only built (with window
+    functions) for people with more than one.
     """
     c = f"DATE '{census.isoformat()}'"
+    help_kinds = _codes(contract.CMH_HELP_KINDS)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE clk_cmh AS
+        SELECT r.referral_id, r.person_id, r.team_id, r.referral_date AS s,
+               coalesce(r.removal_date, {_OPEN}) AS e, r.removal_date,
+               a.first_contact,
+               -- the first assessment, care plan or intervention: a contact or the treatment start date
+               least(a.first_help, r.treatment_start_date) AS first_help
+        FROM clk_referrals r
+        LEFT JOIN (SELECT referral_id, min(contact_date) AS first_contact,
+                          min(contact_date) FILTER (WHERE contact_kind IN ({help_kinds})) AS first_help
+                   FROM clk_attended GROUP BY referral_id) a USING (referral_id)
+        WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE clk_multi AS
+        SELECT person_id FROM clk_cmh GROUP BY person_id HAVING count(*) > 1"""
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_spell_members AS
-        WITH r AS (
-            SELECT referral_id, person_id, team_id, referral_date AS s, coalesce(removal_date, {_OPEN}) AS e,
-                   removal_date, treatment_start_date
-            FROM clk_referrals
-            WHERE coalesce(team_type IN ({_codes(CMH_TEAM_TYPES)}), true)),
-        w AS (SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, referral_id
-                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end FROM r)
+        WITH w AS (SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, referral_id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+                   FROM clk_cmh SEMI JOIN clk_multi USING (person_id))
         SELECT *, sum(CASE WHEN prev_end IS NULL OR s > prev_end + {SPELL_GAP_DAYS} THEN 1 ELSE 0 END)
                   OVER (PARTITION BY person_id ORDER BY s, referral_id) AS spell_no
         FROM w"""
     )
-    help_kinds = _codes(contract.CMH_HELP_KINDS)
+    stop = """CASE WHEN first_contact IS NOT NULL AND first_help IS NOT NULL
+                   THEN greatest(first_contact, first_help) END"""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_spells AS
-        WITH events AS (
-            SELECT m.person_id, m.spell_no, a.contact_date AS first_contact,
-                   CASE WHEN a.contact_kind IN ({help_kinds}) THEN a.contact_date END AS help
-            FROM clk_spell_members m JOIN clk_attended a USING (referral_id)
-            UNION ALL
-            SELECT person_id, spell_no, NULL, treatment_start_date FROM clk_spell_members
-            WHERE treatment_start_date IS NOT NULL),
-        stops AS (SELECT person_id, spell_no, min(first_contact) AS first_contact, min(help) AS first_help
-                  FROM events GROUP BY ALL)
-        SELECT m.person_id, m.spell_no, min(m.s) AS clock_start,
-               CASE WHEN max(m.e) < {_OPEN} THEN max(m.e) END AS removal_date,
-               CASE WHEN any_value(st.first_contact) IS NOT NULL AND any_value(st.first_help) IS NOT NULL
-                    THEN greatest(any_value(st.first_contact), any_value(st.first_help)) END AS stop_date
-        FROM clk_spell_members m LEFT JOIN stops st USING (person_id, spell_no)
-        GROUP BY m.person_id, m.spell_no"""
-    )
-    hospital = f"""AND NOT EXISTS (SELECT 1 FROM ward_stays h WHERE h.person_id = sp.person_id
-                     AND h.admission_date BETWEEN sp.clock_start AND coalesce(sp.removal_date, {c}))"""
-    return f"""SELECT carrier.referral_id, carrier.team_id, sp.person_id, sp.clock_start, sp.stop_date,
-                   sp.removal_date
-               FROM clk_spells sp
-               JOIN LATERAL (
-                   SELECT referral_id, team_id FROM clk_spell_members m
-                   WHERE m.person_id = sp.person_id AND m.spell_no = sp.spell_no
+        WITH spells AS (
+            SELECT person_id, spell_no, min(s) AS clock_start,
+                   CASE WHEN max(e) < {_OPEN} THEN max(e) END AS removal_date,
+                   min(first_contact) AS first_contact, min(first_help) AS first_help
+            FROM clk_spell_members GROUP BY ALL),
+        stopped AS (SELECT *, {stop} AS stop_date FROM spells),
+        ranked AS (
+            SELECT m.referral_id, m.team_id, sp.person_id, sp.clock_start, sp.stop_date, sp.removal_date,
                    -- the referral open on the stop date; otherwise the latest one
-                   ORDER BY (sp.stop_date IS NOT NULL AND sp.stop_date BETWEEN m.s AND m.e) DESC, m.s DESC,
-                            m.referral_id DESC
-                   LIMIT 1) carrier ON true
-               WHERE true {hospital}"""
+                   row_number() OVER (PARTITION BY sp.person_id, sp.spell_no
+                       ORDER BY (sp.stop_date IS NOT NULL AND sp.stop_date BETWEEN m.s AND m.e) DESC,
+                                m.s DESC, m.referral_id DESC) AS pick
+            FROM stopped sp JOIN clk_spell_members m USING (person_id, spell_no))
+        SELECT referral_id, team_id, person_id, clock_start, stop_date, removal_date
+        FROM ranked WHERE pick = 1"""
+    )
+    spells = f"""SELECT referral_id, team_id, person_id, s AS clock_start, {stop} AS stop_date, removal_date
+                 FROM clk_cmh ANTI JOIN clk_multi USING (person_id)
+                 UNION ALL SELECT * FROM clk_spells"""
+    return f"""SELECT * FROM ({spells}) sp
+               WHERE NOT EXISTS (SELECT 1 FROM ward_stays h WHERE h.person_id = sp.person_id
+                     AND h.admission_date BETWEEN sp.clock_start AND coalesce(sp.removal_date, {c}))"""
 
 
 def compute_waits(
@@ -249,15 +263,12 @@ def compute_waits(
     _prepare(con, census)
     source = _cmh_spells(con, census) if rule == "cmh4" else _per_referral_stops(rule)
     c = f"DATE '{census.isoformat()}'"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE clk_base AS
-        SELECT referral_id, team_id, person_id, clock_start,
+    base = f"""SELECT referral_id, team_id, person_id, clock_start,
             CASE WHEN stop_date IS NOT NULL AND (removal_date IS NULL OR stop_date <= removal_date)
                  THEN 'stopped' WHEN removal_date IS NOT NULL THEN 'removed' ELSE 'waiting' END AS status,
             CASE WHEN stop_date IS NOT NULL AND (removal_date IS NULL OR stop_date <= removal_date)
                  THEN stop_date ELSE removal_date END AS clock_stop
         FROM ({source}) WHERE clock_start <= {c}"""
-    )
     days = "(coalesce(b.clock_stop, " + c + ") - b.clock_start)"
     if paused:
         days = f"({days} - coalesce(p.paused_days, 0))"
@@ -268,27 +279,29 @@ def compute_waits(
             FROM clk_base b2 JOIN clock_pauses q USING (referral_id) GROUP BY 1) p USING (referral_id)"""
     else:
         pauses = ""
+    # Unordered: readers that need an order (fetch_waits, write_waits_csv) sort as they read.
     con.execute(
         f"""CREATE OR REPLACE TABLE {into} AS
+        WITH clk_base AS ({base})
         SELECT b.referral_id, b.team_id, b.clock_start, b.clock_stop, {days}::BIGINT AS wait_days, b.status,
                CASE WHEN b.status = 'removed' THEN NULL ELSE {days} <= {standard} END AS within_standard,
                b.person_id
-        FROM clk_base b {pauses}
-        ORDER BY b.team_id, b.clock_start, b.referral_id"""
+        FROM clk_base b {pauses}"""
     )
-    con.execute("DROP TABLE IF EXISTS clk_base")
     return spec
 
 
 def fetch_waits(con: duckdb.DuckDBPyConnection, table: str = "waits") -> list[Wait]:
-    rows = con.execute(f"SELECT {', '.join(WAIT_COLUMNS)} FROM {table}").fetchall()
+    rows = con.execute(f"SELECT {', '.join(WAIT_COLUMNS)} FROM {table} ORDER BY {_WAIT_ORDER}").fetchall()
     return [Wait(*row) for row in rows]
 
 
 def write_waits_csv(con: duckdb.DuckDBPyConnection, path: str, table: str = "waits") -> int:
     """Write the CLI's waits.csv; within_standard is blank for removals."""
     con.execute(
-        f"COPY (SELECT {', '.join(WAIT_COLUMNS)} FROM {table}) TO ? (HEADER, DELIMITER ',')", [str(path)]
+        f"COPY (SELECT {', '.join(WAIT_COLUMNS)} FROM {table} ORDER BY {_WAIT_ORDER}) "
+        "TO ? (HEADER, DELIMITER ',')",
+        [str(path)],
     )
     return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -238,29 +238,45 @@ def _file_reject(file: str, rule: Rule, message: str, column: str = "") -> Rejec
 # Reading rows
 
 
-def _load_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, header: _Header) -> None:
-    """Load every field as text into raw_<name>(row, <columns>), and malformed rows into rejects."""
+def _read_sql(spec: FileSpec, header: _Header) -> str:
+    """SQL reading the file (a bound parameter) as text: row, then the contract's columns.
+
+    Rows DuckDB cannot split into the header's columns go to csv_rejects_<name>; `row` assumes none were
+    skipped (see _malformed).
+    """
     positional = {f"c{i}": "VARCHAR" for i in range(len(header.names))}
     known = {c.name for c in spec.columns}
+    # Blank means missing; surrounding spaces are dropped (trimming only values that have them is cheaper).
     selected = ", ".join(
-        f"nullif(trim(c{i}), '') AS {name}" for i, name in enumerate(header.names) if name in known
+        f"CASE WHEN prefix(c{i}, ' ') OR suffix(c{i}, ' ') OR c{i} = '' THEN nullif(trim(c{i}), '') "
+        f"ELSE c{i} END AS {name}"
+        for i, name in enumerate(header.names)
+        if name in known
     )
     absent = ", ".join(f"NULL::VARCHAR AS {c.name}" for c in spec.columns if c.name not in header.names)
     columns_sql = ", ".join(x for x in (selected, absent) if x)
-    rej_table, rej_scan = f"csv_rejects_{spec.name}", f"csv_scans_{spec.name}"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE raw_read AS
-        SELECT ordinality AS seq, {columns_sql}
+    return f"""SELECT (ordinality + 1)::BIGINT AS row, {columns_sql}
         FROM read_csv(?, header=true, auto_detect=false, delim=',', quote='"', escape='"',
                       columns={positional!r}, store_rejects=true, strict_mode=true,
-                      rejects_table='{rej_table}', rejects_scan='{rej_scan}') WITH ORDINALITY""",
-        [str(path)],
-    )
-    # Rows DuckDB could not split into the header's columns (a truncated line, an extra comma, bad UTF-8).
+                      rejects_table='csv_rejects_{spec.name}', rejects_scan='csv_scans_{spec.name}')
+             WITH ORDINALITY"""
+
+
+def _drop_csv_rejects(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    con.execute(f"DROP TABLE IF EXISTS csv_rejects_{spec.name}; DROP TABLE IF EXISTS csv_scans_{spec.name}")
+
+
+def _malformed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> bool:
+    """Reject the rows DuckDB could not split into the header's columns (a truncated line, an extra comma,
+    bad UTF-8). If there were any, leave `skipped` for renumbering the rows after them; say so."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE bad_lines AS
-        SELECT DISTINCT line, error_type, csv_line FROM {rej_table}"""
+        SELECT DISTINCT line, error_type, csv_line FROM csv_rejects_{spec.name}"""
     )
+    _drop_csv_rejects(con, spec)
+    if con.execute("SELECT count(*) FROM bad_lines").fetchone()[0] == 0:
+        con.execute("DROP TABLE bad_lines")
+        return False
     con.execute(
         """INSERT INTO rejects
         SELECT ?, line, '', 'MALFORMED_ROW', 'error',
@@ -276,41 +292,33 @@ def _load_raw(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, header
         FROM bad_lines""",
         [spec.filename, spec.filename, MAX_VALUE_SHOWN],
     )
-    # Map each kept record's sequence number to its row in the file: skipped lines shift it.
-    # Kept record k sits on row k + 1 + (number of skipped rows whose position is before it).
+    # Kept record k (read as row k + 1) sits on row k + 1 + (number of skipped rows before it).
     con.execute(
         """CREATE OR REPLACE TEMP TABLE skipped AS
         SELECT line - 1 - row_number() OVER (ORDER BY line) AS kept_before
         FROM (SELECT DISTINCT line FROM bad_lines)"""
     )
-    if con.execute("SELECT count(*) FROM skipped").fetchone()[0] == 0:
-        row_sql = "seq + 1"
-    else:
-        row_sql = "seq + 1 + (SELECT count(*) FROM skipped s WHERE s.kept_before < r.seq)"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE raw_{spec.name} AS "
-        f"SELECT ({row_sql})::BIGINT AS row, r.* EXCLUDE (seq) FROM raw_read r"
-    )
-    con.execute(
-        f"DROP TABLE raw_read; DROP TABLE bad_lines; DROP TABLE skipped; DROP TABLE {rej_table}; "
-        f"DROP TABLE {rej_scan}"
-    )
+    con.execute("DROP TABLE bad_lines")
+    return True
 
 
 # --------------------------------------------------------------------------------------------------
 # Row rules
 
 
-def _iso(col: str) -> str:
-    """SQL: the text is a real ISO date (exactly YYYY-MM-DD)."""
+_CONTROL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]"  # control characters other than tab, CR and LF
+
+
+def _as_date(col: str) -> str:
+    """SQL: the date, if the text is a real ISO date (exactly YYYY-MM-DD); otherwise NULL."""
     return (
-        f"(length({col}) = 10 AND substr({col}, 5, 1) = '-' AND substr({col}, 8, 1) = '-' "
-        f"AND regexp_full_match({col}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') AND try_cast({col} AS DATE) IS NOT NULL)"
+        f"CASE WHEN length({col}) = 10 AND regexp_full_match({col}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+        f"THEN try_cast({col} AS DATE) END"
     )
 
 
 def _date_message(file: str, col: str) -> str:
-    """SQL: a plain-English message for a date that failed _iso, naming the likely cause."""
+    """SQL: a plain-English message for a date that is not a real YYYY-MM-DD date, naming the likely cause."""
     where = f"'{file} row ' || row || ', {col}: '"
     return f"""{where} || CASE
         WHEN regexp_full_match({col}, '\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}') THEN
@@ -326,125 +334,124 @@ def _date_message(file: str, col: str) -> str:
         ELSE '''' || left({col}, 40) || ''' is not a date. Write dates as YYYY-MM-DD.' END"""
 
 
-def _add(
-    con: duckdb.DuckDBPyConnection,
-    file: str,
-    column: str,
-    rule: Rule,
-    severity: str,
-    message_sql: str,
-    value_sql: str,
-    from_where: str,
-    row_sql: str = "row",
-) -> None:
-    con.execute(
-        f"""INSERT INTO rejects
-        SELECT '{file}', {row_sql}, '{column}', '{rule}', '{severity}', {message_sql},
-               left(replace(coalesce(CAST({value_sql} AS VARCHAR), ''), chr(0), '\\0'), {MAX_VALUE_SHOWN})
-        {from_where}"""
-    )
+def _problem(column: str, rule: Rule, severity: str, message_sql: str, value_sql: str) -> str:
+    """SQL: one reject as a struct (column, rule, severity, message, value shown)."""
+    value = f"left(replace(coalesce(CAST({value_sql} AS VARCHAR), ''), chr(0), '\\0'), {MAX_VALUE_SHOWN})"
+    return f"{{'c': '{column}', 'r': '{rule}', 's': '{severity}', 'm': {message_sql}, 'v': {value}}}"
 
 
-def _check_column(con: duckdb.DuckDBPyConnection, spec: FileSpec, col: Column, extract_date: date) -> None:
-    file, raw, name = spec.filename, f"raw_{spec.name}", col.name
+@dataclass
+class _Checks:
+    """Every rule of one file as (condition, reject) pairs, evaluated together in one scan of the rows."""
+
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, condition: str, column: str, rule: Rule, severity: str, message: str, value: str) -> None:
+        self.items.append((condition, _problem(column, rule, severity, message, value)))
+
+    def list_sql(self) -> str:
+        """The failed rules of a row as a list; NULL for the (many) rows that pass every rule."""
+        cases = ",\n            ".join(f"CASE WHEN {cond} THEN {struct} END" for cond, struct in self.items)
+        anything = " OR ".join(f"({cond})" for cond, _ in self.items)
+        return f"CASE WHEN {anything} THEN list_filter([{cases}], lambda x: x IS NOT NULL) END"
+
+
+def _column_checks(checks: _Checks, spec: FileSpec, col: Column, extract_date: date) -> None:
+    """The rules of one column. Date rules use d_<col>: the date, or NULL if the text is not a real date.
+
+    Control characters are looked for in each column only when the row has some (bad_characters).
+    """
+    file, name = spec.filename, col.name
     at = f"'{file} row ' || row || ', {name}: '"
     if col.required:
-        _add(
-            con,
-            file,
+        checks.add(
+            f"{name} IS NULL",
             name,
             Rule.MISSING_REQUIRED,
             ERROR,
             f"{at} || 'is empty. Every row needs a {name}.'",
             "''",
-            f"FROM {raw} WHERE {name} IS NULL",
         )
-    _add(
-        con,
-        file,
+    checks.add(
+        f"bad_characters AND regexp_matches({name}, '{_CONTROL}')",
         name,
         Rule.BAD_CHARACTER,
         ERROR,
         f"{at} || 'contains a hidden control character (such as NUL). Remove it and export again.'",
         name,
-        f"FROM {raw} WHERE regexp_matches({name}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]')",
     )
     if col.kind is Kind.ID:
-        _add(
-            con,
-            file,
+        checks.add(
+            f"length({name}) > {contract.MAX_ID_LENGTH}",
             name,
             Rule.TOO_LONG,
             ERROR,
             f"{at} || 'is ' || length({name}) || ' characters long; IDs may be at most "
             f"{contract.MAX_ID_LENGTH}.'",
             name,
-            f"FROM {raw} WHERE length({name}) > {contract.MAX_ID_LENGTH}",
         )
     elif col.kind is Kind.DATE:
-        _add(
-            con,
-            file,
+        checks.add(
+            f"{name} IS NOT NULL AND d_{name} IS NULL",
             name,
             Rule.BAD_DATE,
             ERROR,
             _date_message(file, name),
             name,
-            f"FROM {raw} WHERE {name} IS NOT NULL AND NOT {_iso(name)}",
         )
-        _add(
-            con,
-            file,
+        checks.add(
+            f"d_{name} > DATE '{extract_date.isoformat()}'",
             name,
             Rule.FUTURE_DATE,
             ERROR,
             f"{at} || {name} || ' is after the extract date, {extract_date.isoformat()}.'",
             name,
-            f"FROM {raw} WHERE {_iso(name)} AND CAST({name} AS DATE) > DATE '{extract_date.isoformat()}'",
         )
         if col.required:
             earliest = contract.EARLIEST_DATE.isoformat()
-            _add(
-                con,
-                file,
+            checks.add(
+                f"d_{name} < DATE '{earliest}'",
                 name,
                 Rule.DATE_TOO_EARLY,
                 ERROR,
                 f"{at} || {name} || ' is before {earliest}, the earliest date we accept. "
                 "Is it a typing error?'",
                 name,
-                f"FROM {raw} WHERE {_iso(name)} AND CAST({name} AS DATE) < DATE '{earliest}'",
             )
         if col.not_before:
             other = col.not_before
-            _add(
-                con,
-                file,
+            checks.add(
+                f"d_{name} < d_{other}",
                 name,
                 Rule.ORDER_VIOLATION,
                 ERROR,
                 f"{at} || {name} || ' is before {other} (' || {other} || '). It cannot come first.'",
                 name,
-                f"FROM {raw} WHERE {_iso(name)} AND {_iso(other)} "
-                f"AND CAST({name} AS DATE) < CAST({other} AS DATE)",
             )
     elif col.kind is Kind.CODE and col.codes is not None:
         codes = ", ".join(f"'{c}'" for c in sorted(col.codes))
         shown = ", ".join(sorted(col.codes)) if len(col.codes) <= 12 else "the MHSDS code list"
         severity = ERROR if col.unknown_code_is_error else WARNING
         consequence = "" if col.unknown_code_is_error else " The row was kept."
-        _add(
-            con,
-            file,
+        checks.add(
+            f"{name} IS NOT NULL AND {name} NOT IN ({codes})",
             name,
             Rule.UNKNOWN_CODE,
             severity,
             f"{at} || '''' || left({name}, 40) || ''' is not a known code (expected {shown}).{consequence}'",
             name,
-            f"FROM {raw} WHERE {name} IS NOT NULL AND {name} NOT IN ({codes})",
         )
     if col.person_identifier:
-        _check_person_identifier(con, spec, name)
+        # NHS numbers: see _check_nhs_numbers. The value is never copied into rejects.csv.
+        checks.add(
+            f"regexp_full_match({name}, '{_NAME_SQL}')",
+            name,
+            Rule.IDENTIFIER_DETECTED,
+            ERROR,
+            f"'{file} row ' || row || ', {name}: this looks like a person''s name. We only accept "
+            "pseudonymised IDs, so the whole file was refused.'",
+            "''",
+        )
 
 
 def _nhs_number_sql(col: str) -> str:
@@ -467,125 +474,156 @@ _NAME_PATTERN = r"([A-Z][a-z]+([ '-][A-Z][a-z]+)+)|([A-Z][A-Za-z'-]+, *[A-Z][a-z
 _NAME_SQL = _NAME_PATTERN.replace("'", "''")
 
 
-def _check_person_identifier(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str) -> None:
-    file, raw = spec.filename, f"raw_{spec.name}"
-    # DuckDB finds modulus-11 candidates quickly; the nhs-number package then has the final word, because
-    # it also knows, for example, that a Scottish CHI number must start with a real date of birth.
-    candidates = con.execute(
-        f"SELECT DISTINCT regexp_replace({name}, '[ -]', '', 'g') FROM {raw} "
-        f"WHERE {name} IS NOT NULL AND {_nhs_number_sql(name)}"
-    ).fetchall()
-    confirmed = [digits for (digits,) in candidates if nhs_number.is_valid(digits)]
-    con.execute("CREATE OR REPLACE TEMP TABLE nhs_numbers_found (digits VARCHAR)")
-    if confirmed:
-        con.executemany("INSERT INTO nhs_numbers_found VALUES (?)", [(d,) for d in confirmed])
-    # The value itself is never copied into rejects.csv: that would spread the identifier further.
-    _add(
-        con,
-        file,
-        name,
-        Rule.IDENTIFIER_DETECTED,
-        ERROR,
-        f"'{file} row ' || row || ', {name}: this is a valid NHS number. We only accept pseudonymised "
-        "IDs, so the whole file was refused. Replace NHS numbers with the pseudonyms from your extract.'",
-        "''",
-        f"FROM {raw} WHERE {name} IS NOT NULL AND regexp_replace({name}, '[ -]', '', 'g') IN "
-        "(SELECT digits FROM nhs_numbers_found)",
+def _check_rows(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, source: str, params: list[object], extract_date: date
+) -> None:
+    """Check the rules of every column of every row in one scan of `source` (row + text columns).
+
+    Writes `checked_<name>`: row, typed columns, the raw text of date key columns (raw_<col>), a flag for
+    possible NHS numbers (nhs_candidate_<col>), the failed rules (problems) and has_error. The links to
+    referrals come from joins in the same query; duplicate keys and NHS numbers are checked afterwards
+    (_finish_checks).
+    """
+    checks = _Checks()
+    for col in spec.columns:
+        _column_checks(checks, spec, col, extract_date)
+    joins, joined = "", ""
+    if _links_to_referrals(spec):
+        _reference_checks(checks, spec)
+        joins = """LEFT JOIN (SELECT referral_id AS k_referral_id, referral_date AS k_referral_date
+                              FROM referrals) k ON k.k_referral_id = r.referral_id
+                   LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s
+                              ON s.s_referral_id = r.referral_id"""
+        joined = ", k.k_referral_id, k.k_referral_date, s.s_referral_id"
+    dates = [c.name for c in spec.columns if c.kind is Kind.DATE]
+    flags = "".join(f", {_as_date(c)} AS d_{c}" for c in dates)
+    every = ", ".join(c.name for c in spec.columns)
+    flags += f", regexp_matches(concat({every}), '{_CONTROL}') AS bad_characters"
+    typed = ", ".join(f"d_{c.name} AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns)
+    keep_text = "".join(f", {k} AS raw_{k}" for k in spec.key if spec.column(k).kind is Kind.DATE)
+    candidates = "".join(
+        f", CASE WHEN regexp_full_match({c.name}, '[0-9 -]{{10,20}}') THEN {_nhs_number_sql(c.name)} END "
+        f"AS nhs_candidate_{c.name}"
+        for c in spec.columns
+        if c.person_identifier
     )
-    _add(
-        con,
-        file,
-        name,
-        Rule.IDENTIFIER_DETECTED,
-        ERROR,
-        f"'{file} row ' || row || ', {name}: this looks like a person''s name. We only accept pseudonymised "
-        "IDs, so the whole file was refused.'",
-        "''",
-        f"FROM {raw} WHERE {name} IS NOT NULL AND regexp_full_match({name}, '{_NAME_SQL}')",
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE checked_{spec.name} AS
+        SELECT row, {typed}{keep_text}{candidates}, problems,
+               CASE WHEN problems IS NULL THEN false
+                    ELSE coalesce(list_bool_or(list_transform(problems, lambda x: x.s = '{ERROR}')), false)
+               END AS has_error
+        FROM (SELECT *, {checks.list_sql()} AS problems
+              FROM (SELECT *{flags} FROM (SELECT r.*{joined} FROM {source} r {joins})))""",
+        params,
+    )
+
+
+def _links_to_referrals(spec: FileSpec) -> bool:
+    return spec.name != "referrals" and "referral_id" in {c.name for c in spec.columns}
+
+
+def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """NHS numbers and duplicate keys in checked_<name>, then every failed rule into `rejects`."""
+    file, checked = spec.filename, f"checked_{spec.name}"
+    for col in spec.columns:
+        if col.person_identifier:
+            _check_nhs_numbers(con, spec, col.name)
+    # Duplicate keys: the first row with a key is kept; later rows with the same key are rejected.
+    keys = [f"raw_{k}" if spec.column(k).kind is Kind.DATE else k for k in spec.key]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT {", ".join(keys)}, min(row) AS first_row FROM {checked} WHERE {keys[0]} IS NOT NULL
+        GROUP BY ALL HAVING count(*) > 1"""
+    )
+    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
+        # IS NOT DISTINCT FROM: an optional key column left blank on both rows still makes a duplicate.
+        same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+        shown = " + ".join(spec.key)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE dup_rows AS
+            SELECT r.row, d.first_row, concat_ws(' + ', {", ".join(f"r.{k}" for k in keys)}) AS key_text,
+                   r.{keys[0]} AS value
+            FROM {checked} r JOIN dup_keys d ON {same} WHERE r.row > d.first_row"""
+        )
+        con.execute(
+            f"""INSERT INTO rejects
+            SELECT '{file}', row, '{spec.key[0]}', '{Rule.DUP_ID}', '{ERROR}',
+                   '{file} row ' || row || ', {shown}: ' || key_text || ' already appears on row '
+                   || first_row || '. The first row was kept.',
+                   left(replace(coalesce(value, ''), chr(0), '\\0'), {MAX_VALUE_SHOWN})
+            FROM dup_rows"""
+        )
+        con.execute(f"UPDATE {checked} SET has_error = true WHERE row IN (SELECT row FROM dup_rows)")
+        con.execute("DROP TABLE dup_rows")
+    con.execute("DROP TABLE dup_keys")
+    con.execute(
+        f"""INSERT INTO rejects
+        SELECT '{file}', row, p.c, p.r, p.s, p.m, p.v
+        FROM (SELECT row, unnest(problems) AS p FROM {checked} WHERE problems IS NOT NULL)"""
+    )
+
+
+def _check_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str) -> None:
+    """Reject valid NHS numbers. DuckDB flagged modulus-11 candidates as it read the rows; the nhs-number
+    package has the final word, because it also knows, for example, that a Scottish CHI number must
+    start with a real date of birth. The value itself is never copied into rejects.csv."""
+    checked, file = f"checked_{spec.name}", spec.filename
+    normal = f"regexp_replace({name}, '[ -]', '', 'g')"
+    candidates = con.execute(f"SELECT DISTINCT {normal} FROM {checked} WHERE nhs_candidate_{name}").fetchall()
+    confirmed = [digits for (digits,) in candidates if nhs_number.is_valid(digits)]
+    if not confirmed:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE nhs_numbers_found (digits VARCHAR)")
+    con.executemany("INSERT INTO nhs_numbers_found VALUES (?)", [(d,) for d in confirmed])
+    con.execute(
+        f"""INSERT INTO rejects
+        SELECT '{file}', row, '{name}', '{Rule.IDENTIFIER_DETECTED}', '{ERROR}',
+               '{file} row ' || row || ', {name}: this is a valid NHS number. We only accept pseudonymised '
+               || 'IDs, so the whole file was refused. Replace NHS numbers with the pseudonyms from your '
+               || 'extract.', ''
+        FROM {checked} WHERE nhs_candidate_{name} AND {normal} IN (SELECT digits FROM nhs_numbers_found)"""
     )
     con.execute("DROP TABLE nhs_numbers_found")
 
 
-def _check_duplicates(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
-    """The first row with a key is kept; later rows with the same key are rejected."""
-    file, raw = spec.filename, f"raw_{spec.name}"
-    key = ", ".join(spec.key)
-    shown = " + ".join(spec.key)
-    key_values = ", ".join(f"r.{k}" for k in spec.key)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT {key}, min(row) AS first_row FROM {raw} WHERE {spec.key[0]} IS NOT NULL
-        GROUP BY ALL HAVING count(*) > 1"""
-    )
-    # IS NOT DISTINCT FROM: an optional key column left blank on both rows still makes a duplicate.
-    same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in spec.key)
-    _add(
-        con,
-        file,
-        spec.key[0],
-        Rule.DUP_ID,
-        ERROR,
-        f"'{file} row ' || r.row || ', {shown}: ' || concat_ws(' + ', {key_values}) "
-        "|| ' already appears on row ' || d.first_row || '. The first row was kept.'",
-        f"r.{spec.key[0]}",
-        f"FROM {raw} r JOIN dup_keys d ON {same} WHERE r.row > d.first_row",
-    )
-    con.execute("DROP TABLE dup_keys")
-
-
-def _check_references(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
-    """Rows that point at a referral must point at one we kept."""
-    if spec.name == "referrals" or "referral_id" not in {c.name for c in spec.columns}:
-        return
-    file, raw = spec.filename, f"raw_{spec.name}"
+def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
+    """Rows that point at a referral must point at one we kept (joined as k_referral_id, k_referral_date)."""
+    file = spec.filename
     # A ward stay may come from a different system than the referrals; an unknown link is only a warning.
     severity = WARNING if spec.name == "ward_stays" else ERROR
     kept = " The row was kept." if severity == WARNING else ""
     # Say whether the referral is absent or was itself rejected, because the fixes differ.
-    _add(
-        con,
-        file,
+    checks.add(
+        "referral_id IS NOT NULL AND k_referral_id IS NULL",
         "referral_id",
         Rule.ORPHAN_REF,
         severity,
-        f"'{file} row ' || r.row || ', referral_id: ' || r.referral_id || CASE WHEN s.referral_id IS NULL "
+        f"'{file} row ' || row || ', referral_id: ' || referral_id || CASE WHEN s_referral_id IS NULL "
         f"THEN ' is not in referrals.csv.' ELSE ' was rejected in referrals.csv (see its row there).' END "
         f"|| '{kept}'",
-        "r.referral_id",
-        f"""FROM {raw} r LEFT JOIN seen_referral_ids s USING (referral_id)
-        WHERE r.referral_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM referrals k WHERE k.referral_id = r.referral_id)""",
+        "referral_id",
     )
     if spec.name == "contacts":
         # Contacts dated before the referral: a day early is a recording quirk we keep (flagged);
         # more than a day early cannot belong to this referral.
-        join = (
-            f"FROM {raw} c JOIN referrals k USING (referral_id) WHERE {_iso('c.contact_date')} "
-            "AND CAST(c.contact_date AS DATE) < k.referral_date"
-        )
-        _add(
-            con,
-            file,
+        checks.add(
+            "k_referral_date - d_contact_date = 1",
             "contact_date",
             Rule.CONTACT_BEFORE_REFERRAL,
             WARNING,
-            f"'{file} row ' || c.row || ', contact_date: ' || c.contact_date || ' is the day before the "
+            f"'{file} row ' || row || ', contact_date: ' || contact_date || ' is the day before the "
             "referral date. The row was kept, but the contact does not stop the clock.'",
-            "c.contact_date",
-            join + " AND k.referral_date - CAST(c.contact_date AS DATE) = 1",
-            "c.row",
+            "contact_date",
         )
-        _add(
-            con,
-            file,
+        checks.add(
+            "k_referral_date - d_contact_date > 1",
             "contact_date",
             Rule.ORDER_VIOLATION,
             ERROR,
-            f"'{file} row ' || c.row || ', contact_date: ' || c.contact_date || ' is more than 1 day before "
-            "the referral date (' || k.referral_date || '), so it cannot belong to this referral.'",
-            "c.contact_date",
-            join + " AND k.referral_date - CAST(c.contact_date AS DATE) > 1",
-            "c.row",
+            f"'{file} row ' || row || ', contact_date: ' || contact_date || ' is more than 1 day before "
+            "the referral date (' || k_referral_date || '), so it cannot belong to this referral.'",
+            "contact_date",
         )
 
 
@@ -603,22 +641,17 @@ def _create_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
 
 
 def _create_typed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
-    """Keep rows with no errors and give each column its type."""
-    cols = ", ".join(
-        f"CAST({c.name} AS DATE) AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns
-    )
+    """Keep rows with no errors, with each column typed (checked_<name> already holds the types)."""
+    cols = ", ".join(c.name for c in spec.columns)
     con.execute(
-        f"""CREATE OR REPLACE TABLE {spec.name} AS
-        SELECT row, {cols} FROM raw_{spec.name} r
-        WHERE NOT EXISTS (SELECT 1 FROM rejects j
-                          WHERE j.file = '{spec.filename}' AND j.severity = 'error' AND j.row = r.row)
-        ORDER BY row"""
+        f"CREATE OR REPLACE TABLE {spec.name} AS "
+        f"SELECT row, {cols} FROM checked_{spec.name} WHERE NOT has_error"
     )
 
 
 def _report(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport:
     file = spec.filename
-    kept = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+    kept = con.execute(f"SELECT count(*) FROM checked_{spec.name}").fetchone()[0]
     malformed, rejected, warned = con.execute(
         f"""SELECT count(DISTINCT row) FILTER (WHERE rule_code = 'MALFORMED_ROW'),
                    count(DISTINCT row) FILTER (WHERE severity = 'error' AND row > {HEADER_ROW}),
@@ -681,8 +714,7 @@ def validate_extract(
         threshold=threshold,
         missing_files=[f"{n}.csv" for n in required_files if n not in files],
     )
-    # Every referral_id in referrals.csv, kept or not, so an orphan's message can say which it is.
-    con.execute("CREATE OR REPLACE TEMP TABLE seen_referral_ids (referral_id VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE rejected_referral_ids (referral_id VARCHAR)")
     # Referrals first: the other files are checked against the referrals that were kept.
     for spec in contract.FILES:
         _create_empty(con, spec)
@@ -702,26 +734,41 @@ def _validate_file(
             refused=True,
             refusal=" ".join(p.message for p in header.problems if p.severity == ERROR),
         )
+    read = _read_sql(spec, header)
     try:
-        _load_raw(con, path, spec, header)
+        # Read and check in one pass; almost every file has no malformed lines.
+        _check_rows(con, spec, f"({read})", [str(path)], extract_date)
+        if _malformed(con, spec):
+            # A skipped line shifts the row numbers after it: read again, renumber, then check.
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE raw_{spec.name} AS
+                SELECT (row + (SELECT count(*) FROM skipped s WHERE s.kept_before < r.row - 1))::BIGINT
+                           AS row,
+                       r.* EXCLUDE (row)
+                FROM ({read}) r""",
+                [str(path)],
+            )
+            _drop_csv_rejects(con, spec)
+            _check_rows(con, spec, f"raw_{spec.name}", [], extract_date)
+            con.execute(f"DROP TABLE raw_{spec.name}; DROP TABLE skipped")
     except duckdb.Error as error:
+        _drop_csv_rejects(con, spec)
         message = f"{spec.filename} could not be read as CSV: {_first_line(str(error))}"
         _insert(con, [_file_reject(spec.filename, Rule.FILE_UNREADABLE, message)])
         return FileReport(file=spec.filename, refused=True, refusal=message)
-    for col in spec.columns:
-        _check_column(con, spec, col, extract_date)
-    _check_duplicates(con, spec)
-    _check_references(con, spec)
+    _finish_checks(con, spec)
     report = _refusal(con, spec)
+    if spec.name == "referrals":
+        # Referral IDs that appear only on rejected rows, so an orphan's message can say which it is.
+        everything = "true" if report is not None else "has_error"
+        con.execute(
+            "INSERT INTO rejected_referral_ids SELECT DISTINCT referral_id FROM checked_referrals "
+            f"WHERE {everything} AND referral_id IS NOT NULL"
+        )
     if report is None:
         _create_typed(con, spec)
         report = _report(con, spec)
-    if spec.name == "referrals":
-        con.execute(
-            "INSERT INTO seen_referral_ids SELECT DISTINCT referral_id FROM raw_referrals "
-            "WHERE referral_id IS NOT NULL"
-        )
-    con.execute(f"DROP TABLE raw_{spec.name}")
+    con.execute(f"DROP TABLE checked_{spec.name}")
     return report
 
 
@@ -732,7 +779,7 @@ def _refusal(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport | Non
     ).fetchone()[0]
     if not found:
         return None
-    rows = con.execute(f"SELECT count(*) FROM raw_{spec.name}").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM checked_{spec.name}").fetchone()[0]
     noun = "row has" if found == 1 else "rows have"
     return FileReport(
         file=spec.filename,
