@@ -222,3 +222,35 @@ def test_the_easy_read_check_in_uses_easy_words_and_still_raises_the_alert(check
     assert response["Location"] == f"/s/{checkin.code}/easy-read/thanks/?help=yes&contact=yes"
     assert Alert.objects.get().reasons == ["Things have changed for the worse"]
     assert Response.objects.get().easy_read is True
+
+
+def test_the_thanks_page_promises_contact_within_the_set_number_of_days(checkin: Any, settings: Any) -> None:
+    settings.SURVEYS_ALERT_RESPONSE_DAYS = 3
+    response = Client().post(
+        f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
+    )
+    assert "We aim to do this within 3 days" in Client().get(response["Location"]).content.decode()
+
+
+def test_the_alerts_page_makes_the_same_number_of_queries_for_3_or_30_alerts(
+    checkin: Any, client_for: Any, people: Any, django_assert_max_num_queries: Any
+) -> None:
+    from whatmatters.surveys import actions
+
+    def raise_alerts(n: int) -> None:
+        for _ in range(n):
+            outcome = actions.submit(
+                checkin,
+                {checkin.questions.get(kind="checkin_feeling").pk: "worse"},
+                contact=actions.Contact("phone", PHONE),
+            )
+            if outcome.alert.pk % 2:
+                actions.responded(outcome.alert, people[Role.STAFF])
+
+    client = client_for(people[Role.STAFF])
+    raise_alerts(3)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get("/teams/team-a/surveys/alerts/").status_code == 200
+    raise_alerts(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/teams/team-a/surveys/alerts/").status_code == 200

@@ -255,8 +255,8 @@ def alert_list(request: HttpRequest, team: str) -> HttpResponse:
     alerts = Alert.objects.for_team(request.team).select_related(
         "response__survey", "acknowledged_by", "responded_by"
     )
-    open_alerts = [a for a in alerts if a.status != Alert.Status.RESPONDED]
-    done = [a for a in alerts if a.status == Alert.Status.RESPONDED][:50]
+    open_alerts = list(alerts.exclude(status=Alert.Status.RESPONDED))
+    done = list(alerts.filter(status=Alert.Status.RESPONDED).order_by("-responded_at", "-pk")[:50])
     return page(
         request,
         "surveys/alerts.jinja",
@@ -362,6 +362,7 @@ def public_thanks(request: HttpRequest, code: str, easy_read: bool = False) -> H
             "help": request.GET.get("help") == "yes",
             "contact": request.GET.get("contact") == "yes",
             "easy_read": easy_read,
+            "days": measures.alert_response_days(),
             "public": True,
         },
     )
