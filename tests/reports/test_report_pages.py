@@ -168,3 +168,14 @@ def test_a_report_that_is_not_ready_has_no_downloads(report_world: dict[str, Any
     assert lead.get(f"/teams/team-a/reports/{report.pk}/report.pdf").status_code == 404
     assert lead.get(f"/teams/team-a/reports/{report.pk}/report.html").status_code == 404
     assert "report.pdf" not in lead.get(f"/teams/team-a/reports/{report.pk}/").content.decode()
+
+
+def test_the_team_page_and_the_programme_page_link_to_reports(
+    programme: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    lead = client_for(people[Role.TEAM_LEAD])
+    assert 'href="/teams/team-a/reports/"' in lead.get("/teams/team-a/").content.decode()
+    assert 'href="/programme/reports/"' in lead.get("/programme/").content.decode()
+    staff = client_for(people[Role.STAFF])  # staff read their team's reports, not the programme's
+    assert 'href="/teams/team-a/reports/"' in staff.get("/teams/team-a/").content.decode()
+    assert 'href="/programme/reports/"' not in staff.get("/programme/").content.decode()
