@@ -202,3 +202,18 @@ def test_counts_of_statements_by_group_are_disclosure_controlled(report_world: d
         "Statements about this: 10. From people who use the service and carers: *; "
         "from staff and managers: *; from others: 0." in text
     )
+
+
+def test_a_report_on_an_earlier_period_describes_that_period_not_what_came_after(
+    report_world: dict[str, Any],
+) -> None:
+    from whatmatters.reports import presenters, rendering
+
+    data = presenters.build(report_world["team"], dt.date(2023, 1, 1), dt.date(2023, 12, 31), "committee")
+    text = words_of(rendering.render_body(data))
+    assert "The latest value is 41 days, for December 2023." in text
+    wait = next(m for m in data.sections[0].measures if m.measure.code == "wait-days")
+    assert wait.variation is not None and wait.variation.name == "common_cause"  # the fall came in 2024
+    assert max(wait.item.values) == dt.date(2023, 12, 1)
+    assert wait.item.result is not None and wait.item.result.dates[-1] == dt.date(2023, 12, 1)
+    assert wait.events == []  # the new triage began in 2024

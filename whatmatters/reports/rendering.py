@@ -7,6 +7,7 @@ reach the network (a report holds its charts as inline SVG and needs nothing els
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from django.template.loader import render_to_string
 
 from whatmatters.framework.presenters import number
 from whatmatters.reports.presenters import EASY_HIDDEN, ReportData
+
+# WeasyPrint logs every page it lays out; the report's own progress steps say enough.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 HERE = Path(__file__).resolve().parent
 PRINT_CSS = HERE / "print.css"
