@@ -248,3 +248,47 @@ def test_a_written_answer_is_added_to_a_theme_from_the_results_page_without_java
     expect(lead.get_by_text(f"Card moved to “{theme.name}”.")).to_be_visible()
     assert [s.text for s in theme.statements.all()] == ["Knowing who to ring while I wait"]
     lead.context.close()
+
+
+def test_a_check_in_that_cannot_be_saved_says_so_and_shows_crisis_contacts_first(
+    live_server: Any, surveys: dict[str, Any], browser: Browser, monkeypatch: Any
+) -> None:
+    from django.db import DatabaseError
+
+    from whatmatters.surveys.models import Alert, Response
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(Alert, "save", broken)
+    checkin = surveys["checkin"]
+    person = phone_page(browser, javascript=False)
+    person.goto(f"{live_server.url}/s/{checkin.code}/")
+    person.get_by_role("group", name="How are you doing at the moment?").get_by_label(
+        "Worse than before"
+    ).check()
+    person.get_by_role("group", name="Has anything changed since you were referred to us?").get_by_label(
+        "No", exact=True
+    ).check()
+    person.get_by_role(
+        "group", name="Do you need to talk to someone sooner than your appointment?"
+    ).get_by_label("Yes", exact=True).check()
+    person.get_by_role("group", name="Would you like us to contact you?").get_by_label("Text message").check()
+    person.get_by_label("Your phone number or email address").fill(NUMBER)
+    person.get_by_role("button", name="Send").click()
+
+    expect(person.get_by_role("heading", name="Your answers were not sent")).to_be_visible()
+    expect(person.get_by_text("does not know yet that you asked them to contact you")).to_be_visible()
+    expect(person.get_by_text("Samaritans free on 116 123").first).to_be_visible()
+    expect(person.get_by_label("Your phone number or email address")).to_have_value(NUMBER)
+    assert_accessible(person)
+    assert_fits_a_phone(person)
+    assert not Response.objects.exists()
+
+    monkeypatch.undo()  # the database is back: sending again raises the alert
+    person.get_by_role("button", name="Send").click()
+    expect(person.get_by_role("heading", level=1)).to_have_text(
+        "Thank you. Please get help now if you need it"
+    )
+    assert Alert.objects.get().contact_detail == NUMBER
+    person.context.close()

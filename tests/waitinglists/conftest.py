@@ -39,3 +39,30 @@ def teams(programme: Any) -> dict[str, Any]:
 
 
 TEAM_MAP = "CERT=team-a,OAWARD=team-b:20"
+
+
+@pytest.fixture
+def imported(teams: dict[str, Any], extract: Path) -> dict[str, Any]:
+    """The small extract imported with `whatmatters flow import` for team A (CERT) and team B (OAWARD)."""
+    from tests.waitinglists.test_import_command import flow_import
+
+    code, said = flow_import(str(extract), "--team-map", TEAM_MAP)
+    assert code == 0, said
+    return teams
+
+
+def upload(client: Any, folder: Path, **fields: str) -> Any:
+    """Post an extract's files to the upload page, as a person would."""
+    data: dict[str, Any] = {"extract_date": "2023-10-02", **fields}
+    handles = []
+    for name in ("referrals", "contacts", "ward_stays", "clock_pauses"):
+        path = folder / f"{name}.csv"
+        if path.is_file():
+            handle = path.open("rb")
+            handles.append(handle)
+            data[name] = handle
+    try:
+        return client.post("/programme/waiting-lists/import/", data)
+    finally:
+        for handle in handles:
+            handle.close()

@@ -230,9 +230,14 @@ def calibrate(
         with np.errstate(divide="ignore", invalid="ignore"):
             renege_rates.append(np.where(inflow > 0, reneges / inflow, np.nan))
             capacity_rates.append(np.where(inflow > 0, completes[t] / inflow, np.nan))
-    renege = np.nan_to_num(np.nanmean(np.array(renege_rates), axis=0))
-    capacity = np.nan_to_num(np.nanmean(np.array(capacity_rates), axis=0))
-    return Params(renege, capacity)
+    return Params(_mean_over_periods(renege_rates), _mean_over_periods(capacity_rates))
+
+
+def _mean_over_periods(rates: list[np.ndarray]) -> np.ndarray:
+    """Mean of each bin over the periods that had inflow to it; 0 for a bin that never had any."""
+    table = np.array(rates, dtype=float)
+    seen = np.sum(~np.isnan(table), axis=0)
+    return np.where(seen > 0, np.nansum(table, axis=0) / np.maximum(seen, 1), 0.0)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,24 @@ class ExtractUploadForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    threshold = forms.FloatField(
+        label="Most rows with errors a file may have (%)",
+        help_text="If more rows than this in any file have errors, nothing is saved. Usually 1.",
+        initial=1,
+        min_value=0,
+        max_value=50,
+        required=False,
+        error_messages={
+            "invalid": "Enter the share of rows as a number, like 1",
+            "min_value": "Enter a share of 0% or more",
+            "max_value": "Enter a share of 50% or less",
+        },
+    )
     dry_run = forms.BooleanField(required=False, label="Check the extract only: do not save anything")
+
+    def clean_threshold(self) -> float:
+        value = self.cleaned_data.get("threshold")
+        return 0.01 if value is None else value / 100
 
     def clean_extract_date(self) -> dt.date:
         day = self.cleaned_data["extract_date"]

@@ -41,6 +41,10 @@ def _long(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def _median(values: list[int]) -> float:
+    return float(np.median(values)) if values else 0.0
+
+
 def _load(team: Any) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for spec in contract.FILES:
@@ -281,34 +285,75 @@ def _waits_charts(page: FlowPage, con: duckdb.DuckDBPyConnection, rule_name: str
             )
         )
 
-    # Little's law check over the last 12 weeks
-    window = census - timedelta(days=83)
-    check = analytics.littles_law(con, window, census)
-    holds = "matches" if check.identity_holds else "does not match: check the extract"
+    # Little's law: the average list each month against referrals a day x average wait, and the exact
+    # patient-day identity as a check on the data.
+    months = _months_before(census, 12)
+    checks = [analytics.littles_law(con, first, last) for first, last in months]
+    check = checks[-1]
+    holds = all(c.identity_holds for c in checks)
     sentence = (
-        f"Over the 12 weeks to {_long(census)}, on average {check.mean_list:,.0f} people were waiting. "
+        f"In the month to {_long(check.end)}, on average {check.mean_list:,.0f} people were waiting. "
         f"{check.arrivals_per_day:.1f} referrals a day times an average completed wait of "
-        f"{check.mean_wait_days:.0f} days gives {check.lambda_w:,.0f}. When these are far apart, the list is "
-        f"growing or shrinking. The day-by-day count of the list {holds} the count of each person's days."
+        f"{check.mean_wait_days:.0f} days gives {check.lambda_w:,.0f}. When the two lines are far apart, the "
+        "list is growing or shrinking. "
+        + (
+            "Counting the list day by day matches counting each person's days on it, so the data add up."
+            if holds
+            else "Counting the list day by day does not match counting each person's days on it: "
+            "check the extract."
+        )
     )
     page.charts.append(
         Chart(
             "littles-law",
             "A check on the data (Little's law)",
             sentence,
-            "",
-            "Little's law check",
-            ["Measure", "Value"],
+            line_chart(
+                "Average number waiting each month, against referrals a day times the average wait",
+                sentence,
+                [c.start for c in checks],
+                [
+                    Line("Average number waiting", [c.mean_list for c in checks]),
+                    Line("Referrals a day × average wait", [c.lambda_w for c in checks]),
+                ],
+                slug="littles-law",
+                y_label="People",
+            ),
+            "Little's law check by month",
             [
-                ["Average number waiting", f"{check.mean_list:,.1f}"],
-                ["Referrals a day", f"{check.arrivals_per_day:.2f}"],
-                ["Average completed wait (days)", f"{check.mean_wait_days:.1f}"],
-                ["Referrals a day × average wait", f"{check.lambda_w:,.1f}"],
-                ["Days on the list, counted day by day", f"{check.list_patient_days:,}"],
-                ["Days on the list, counted person by person", f"{check.waiting_patient_days:,}"],
+                "Month",
+                "Average number waiting",
+                "Referrals a day",
+                "Average completed wait (days)",
+                "Referrals a day × average wait",
+                "Days on the list, counted day by day",
+                "Days on the list, counted person by person",
+            ],
+            [
+                [
+                    f"{c.start:%B %Y}",
+                    f"{c.mean_list:,.1f}",
+                    f"{c.arrivals_per_day:.2f}",
+                    f"{c.mean_wait_days:.1f}",
+                    f"{c.lambda_w:,.1f}",
+                    f"{c.list_patient_days:,}",
+                    f"{c.waiting_patient_days:,}",
+                ]
+                for c in checks
             ],
         )
     )
+
+
+def _months_before(census: date, count: int) -> list[tuple[date, date]]:
+    """The last `count` calendar months that ended on or before the census date, oldest first."""
+    end = census if (census + timedelta(days=1)).day == 1 else census.replace(day=1) - timedelta(days=1)
+    months = []
+    for _ in range(count):
+        first = end.replace(day=1)
+        months.append((first, end))
+        end = first - timedelta(days=1)
+    return months[::-1]
 
 
 def _ward_chart(page: FlowPage, con: duckdb.DuckDBPyConnection, ward: ExtractTeam) -> None:
@@ -338,7 +383,7 @@ def _ward_chart(page: FlowPage, con: duckdb.DuckDBPyConnection, ward: ExtractTea
     page.charts.append(
         Chart(
             f"ward-{ward.code.lower()}",
-            "Ward flow: admissions, discharges and beds",
+            "Ward flow: people on the ward against beds",
             sentence,
             line_chart(
                 "People on the ward each week, against the number of beds",
@@ -349,7 +394,31 @@ def _ward_chart(page: FlowPage, con: duckdb.DuckDBPyConnection, ward: ExtractTea
                 y_label="People",
                 reference=(float(ward.beds), f"{ward.beds} beds") if ward.beds else None,
             ),
-            "Admissions, discharges and people on the ward, by week",
+            "People on the ward at the start of each week",
+            ["Date", "People on the ward"] + (["Beds in use (%)"] if ward.beds else []),
+            [
+                [_long(flow.days[i]), str(flow.occupied[i])]
+                + ([f"{100 * flow.occupied[i] / ward.beds:.0f}"] if ward.beds else [])
+                for i in weekly
+            ],
+        )
+    )
+    page.charts.append(
+        Chart(
+            f"ward-movement-{ward.code.lower()}",
+            "Admissions and discharges each week",
+            f"Over the year to {_long(census)}, the ward admitted {sum(flow.admissions):,} people and "
+            f"{sum(flow.discharges):,} left hospital: a typical week had {_median(flow.admissions):.0f} "
+            f"admissions and {_median(flow.discharges):.0f} discharges.",
+            line_chart(
+                "Admissions and discharges each week",
+                f"Admissions and discharges each week over the year to {_long(census)}.",
+                flow.weeks,
+                [Line("Admissions", flow.admissions), Line("Discharges", flow.discharges)],
+                slug=f"ward-movement-{ward.code.lower()}",
+                y_label="People a week",
+            ),
+            "Admissions and discharges by week",
             ["Week starting", "Admissions", "Discharges"],
             [
                 [_long(w), str(a), str(d)]
@@ -357,6 +426,36 @@ def _ward_chart(page: FlowPage, con: duckdb.DuckDBPyConnection, ward: ExtractTea
             ],
         )
     )
+    if flow.lengths_of_stay:
+        bins = [0, 7, 14, 28, 56, 91, 182, 365]
+        labels = [f"{lo}–{hi - 1}" for lo, hi in zip(bins, bins[1:], strict=False)] + [f"{bins[-1]}+"]
+        counts = [0] * len(labels)
+        for nights in flow.lengths_of_stay:
+            counts[sum(1 for b in bins[1:] if nights >= b)] += 1
+        median_nights = float(np.median(flow.lengths_of_stay))
+        los_sentence = (
+            f"{len(flow.lengths_of_stay):,} people left hospital over the year. "
+            f"Half of them had stayed fewer than {median_nights:.0f} nights."
+        )
+        page.charts.append(
+            Chart(
+                f"length-of-stay-{ward.code.lower()}",
+                "How long people stayed",
+                los_sentence,
+                bar_chart(
+                    "People who left hospital, by nights in hospital",
+                    los_sentence,
+                    labels,
+                    counts,
+                    slug=f"length-of-stay-{ward.code.lower()}",
+                    y_label="People",
+                    bar_name="People who left hospital",
+                ),
+                "People who left hospital, by nights in hospital",
+                ["Nights in hospital", "People"],
+                [[label, f"{n:,}"] for label, n in zip(labels, counts, strict=True)],
+            )
+        )
     if flow.long_stays:
         page.charts.append(
             Chart(
@@ -492,7 +591,9 @@ def plan_ahead(team: Any, form: Any) -> Plan:
     result = forecast.capacity_needed(
         incompletes[-1], refs, params, bins, target_share, by_date=target_date, today=census
     )
-    plan.needed = result.sentence
+    plan.needed = (
+        f"{result.sentence} Over the last 12 weeks it helped about {plan.capacity:.0f} people a week."
+    )
     plan.available = True
     return plan
 

@@ -26,6 +26,7 @@ def extract_upload(request: HttpRequest) -> HttpResponse:
             extract_date=form.cleaned_data["extract_date"],
             team_map=form.cleaned_data["team_map"],
             dry_run=form.cleaned_data["dry_run"],
+            threshold=form.cleaned_data["threshold"],
             user=request.user,
         )
         run_extract_import.enqueue(job.pk)
