@@ -214,3 +214,20 @@ def test_nothing_about_the_person_is_stored_with_the_response(fft_survey: Any) -
 
     event = AuditEvent.objects.get(object_type="surveys.response")
     assert event.ip_address is None and "192.0.2.7" not in str(event.changes)
+
+
+def test_behind_the_proxy_each_person_has_their_own_limit_not_one_shared_by_everyone(
+    fft_survey: Any, settings: Any
+) -> None:
+    settings.ENGAGEMENT_RATE_LIMIT = 2
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client(REMOTE_ADDR="10.0.0.5")  # every request arrives from the proxy
+
+    def send(forwarded_for: str) -> int:
+        return client.post(
+            f"/s/{fft_survey.code}/", fft_post(fft_survey), HTTP_X_FORWARDED_FOR=forwarded_for
+        ).status_code
+
+    assert [send("198.51.100.1"), send("198.51.100.1"), send("198.51.100.1")] == [302, 302, 429]
+    assert send("198.51.100.2") == 302  # someone else, through the same proxy
+    assert send("203.0.113.9, 198.51.100.1") == 429  # a made-up first address does not help

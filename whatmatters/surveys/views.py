@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -301,6 +302,14 @@ def _open_survey(code: str) -> Survey:
 
 
 def _address(request: HttpRequest) -> str | None:
+    """The address the rate limit counts (as for statements). Behind the proxy in front
+    (WHATMATTERS_BEHIND_PROXY), every request comes from the proxy, so one shared limit would soon shut
+    everyone out: use the address the proxy added last to X-Forwarded-For (the one a person cannot forge),
+    and REMOTE_ADDR otherwise."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
 
 
