@@ -146,7 +146,7 @@ def test_a_lived_experience_report_is_easy_read_in_large_type(report_world: dict
     assert "Getting better" in text
     assert "We should meet our goal" in text
     assert "We changed how we work on 1 January 2024." in text
-    assert "We do not show the numbers, because they are about only a few people." in text
+    assert "We do not show these numbers, to keep people's details private." in text
 
 
 @pytest.mark.parametrize("team_report", [True, False], ids=["team", "programme"])

@@ -61,7 +61,7 @@ HIDDEN_COUNT = (
     "This measure counts people. In reports we round counts to the nearest 5 and hide counts from 1 to 7, "
     "so we show them in the table, not on a chart."
 )
-EASY_HIDDEN = "We do not show the numbers, because they are about only a few people."
+EASY_HIDDEN = "We do not show these numbers, to keep people's details private."
 
 
 def counts_people(measure: Measure) -> bool:
