@@ -105,6 +105,22 @@ def test_redact_publishes_a_redacted_copy_and_keeps_the_original_for_moderators_
     assert "[NHS number removed]" in lead.get(url("theme_board")).content.decode()
 
 
+def test_each_time_a_moderator_is_shown_original_words_the_audit_log_says_who_and_which_statements(
+    say: Any, people: dict, client_for: Any
+) -> None:
+    statement = say(FLAGGED)
+    moderator = client_for(people[Role.FACULTY])
+    moderator.post(url("moderate_statement", pk=statement.pk), {"decision": "redact", "text": ""})
+    moderator.get(url("moderate"))
+    moderator.get(url("moderate"))
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.READ_ORIGINALS)
+    assert events.count() == 2
+    event = events.first()
+    assert event.actor == people[Role.FACULTY]
+    assert event.changes == {"statements": [statement.pk]}
+    assert NHS_NUMBER not in event.summary + str(event.changes)
+
+
 def test_a_moderator_may_edit_the_redaction(say: Any, people: dict, client_for: Any) -> None:
     statement = say(FLAGGED)
     client_for(people[Role.ADMIN]).post(

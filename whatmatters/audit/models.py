@@ -34,6 +34,7 @@ class AuditEvent(models.Model):
         INVITE = "invite", "Invited"
         PASSWORD_CHANGE = "password_change", "Changed password"
         PASSWORD_RESET = "password_reset", "Asked for a password reset"
+        READ_ORIGINALS = "read_originals", "Was shown the original words of redacted statements"
 
     # Stored in UTC (USE_TZ); shown in UK local time.
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from whatmatters.audit.log import Action, record
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, presenters
@@ -280,7 +281,17 @@ def moderation_queue(request: HttpRequest, team: str | None = None) -> HttpRespo
         }
         for s in waiting
     ]
-    redacted = Statement.objects.for_team(scope.team).exclude(original_text="").order_by("-moderated_at")[:50]
+    redacted = list(
+        Statement.objects.for_team(scope.team).exclude(original_text="").order_by("-moderated_at")[:50]
+    )
+    if redacted:
+        # Who saw words that were taken out, and which statements (the words themselves never go in the log).
+        record(
+            Action.READ_ORIGINALS,
+            team=scope.team,
+            summary=f"Shown the original words of {len(redacted)} redacted statement{'s' * (len(redacted) != 1)}",
+            changes={"statements": [s.pk for s in redacted]},
+        )
     return page(
         request,
         "engagement/moderation.jinja",
