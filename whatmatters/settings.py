@@ -285,5 +285,5 @@ CSRF_FAILURE_VIEW = "whatmatters.views.csrf_failure"
 ENGAGEMENT_RATE_LIMIT = env_int("WHATMATTERS_PUBLIC_FORM_LIMIT", 20)  # answers an hour from one address
 ENGAGEMENT_ORIGINAL_TEXT_DAYS = env_int("WHATMATTERS_ORIGINAL_TEXT_DAYS", 30)  # then purge-originals deletes
 ENGAGEMENT_HOLD_CLEAN_STATEMENTS = env_bool("WHATMATTERS_HOLD_ALL_STATEMENTS", False)
-ENGAGEMENT_GAP_DOTS = env_int("WHATMATTERS_GAP_DOTS", 10)  # a theme with this many dots and no domain is a gap
+ENGAGEMENT_GAP_DOTS = env_int("WHATMATTERS_GAP_DOTS", 10)  # this many dots and no domain: a gap
 SURVEYS_ALERT_RESPONSE_DAYS = env_int("WHATMATTERS_ALERT_RESPONSE_DAYS", 2)

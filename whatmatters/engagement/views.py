@@ -289,7 +289,8 @@ def moderation_queue(request: HttpRequest, team: str | None = None) -> HttpRespo
         record(
             Action.READ_ORIGINALS,
             team=scope.team,
-            summary=f"Shown the original words of {len(redacted)} redacted statement{'s' * (len(redacted) != 1)}",
+            summary=f"Shown the original words of {len(redacted)} redacted "
+            + ("statement" if len(redacted) == 1 else "statements"),
             changes={"statements": [s.pk for s in redacted]},
         )
     return page(
