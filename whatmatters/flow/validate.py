@@ -239,10 +239,9 @@ def _file_reject(file: str, rule: Rule, message: str, column: str = "") -> Rejec
 
 
 def _read_sql(spec: FileSpec, header: _Header) -> str:
-    """SQL reading the file (a bound parameter) as text: row, then the contract's columns.
+    """SQL reading the file (a bound parameter) as text, one column per contract column.
 
-    Rows DuckDB cannot split into the header's columns go to csv_rejects_<name>; `row` assumes none were
-    skipped (see _malformed).
+    Rows DuckDB cannot split into the header's columns go to csv_rejects_<name> (see _malformed).
     """
     positional = {f"c{i}": "VARCHAR" for i in range(len(header.names))}
     known = {c.name for c in spec.columns}
@@ -255,11 +254,10 @@ def _read_sql(spec: FileSpec, header: _Header) -> str:
     )
     absent = ", ".join(f"NULL::VARCHAR AS {c.name}" for c in spec.columns if c.name not in header.names)
     columns_sql = ", ".join(x for x in (selected, absent) if x)
-    return f"""SELECT (ordinality + 1)::BIGINT AS row, {columns_sql}
+    return f"""SELECT {columns_sql}
         FROM read_csv(?, header=true, auto_detect=false, delim=',', quote='"', escape='"',
                       columns={positional!r}, store_rejects=true, strict_mode=true,
-                      rejects_table='csv_rejects_{spec.name}', rejects_scan='csv_scans_{spec.name}')
-             WITH ORDINALITY"""
+                      rejects_table='csv_rejects_{spec.name}', rejects_scan='csv_scans_{spec.name}')"""
 
 
 def _drop_csv_rejects(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
@@ -319,7 +317,7 @@ def _as_date(col: str) -> str:
 
 def _date_message(file: str, col: str) -> str:
     """SQL: a plain-English message for a date that is not a real YYYY-MM-DD date, naming the likely cause."""
-    where = f"'{file} row ' || row || ', {col}: '"
+    where = f"'{col}: '"
     return f"""{where} || CASE
         WHEN regexp_full_match({col}, '\\d{{1,2}}[/.-]\\d{{1,2}}[/.-]\\d{{2,4}}') THEN
             '''' || {col} || ''' is not in YYYY-MM-DD form. Dates like this can mean two different days '
@@ -335,7 +333,8 @@ def _date_message(file: str, col: str) -> str:
 
 
 def _problem(column: str, rule: Rule, severity: str, message_sql: str, value_sql: str) -> str:
-    """SQL: one reject as a struct (column, rule, severity, message, value shown)."""
+    """SQL: one reject as a struct (column, rule, severity, message, value shown). The message is written
+    without its "<file> row <n>, " start, which is added when the reject is saved (_save_problems)."""
     value = f"left(replace(coalesce(CAST({value_sql} AS VARCHAR), ''), chr(0), '\\0'), {MAX_VALUE_SHOWN})"
     return f"{{'c': '{column}', 'r': '{rule}', 's': '{severity}', 'm': {message_sql}, 'v': {value}}}"
 
@@ -362,7 +361,7 @@ def _column_checks(checks: _Checks, spec: FileSpec, col: Column, extract_date: d
     Control characters are looked for in each column only when the row has some (bad_characters).
     """
     file, name = spec.filename, col.name
-    at = f"'{file} row ' || row || ', {name}: '"
+    at = f"'{name}: '"
     if col.required:
         checks.add(
             f"{name} IS NULL",
@@ -448,7 +447,7 @@ def _column_checks(checks: _Checks, spec: FileSpec, col: Column, extract_date: d
             name,
             Rule.IDENTIFIER_DETECTED,
             ERROR,
-            f"'{file} row ' || row || ', {name}: this looks like a person''s name. We only accept "
+            f"'{name}: this looks like a person''s name. We only accept "
             "pseudonymised IDs, so the whole file was refused.'",
             "''",
         )
@@ -475,26 +474,18 @@ _NAME_SQL = _NAME_PATTERN.replace("'", "''")
 
 
 def _check_rows(
-    con: duckdb.DuckDBPyConnection, spec: FileSpec, source: str, params: list[object], extract_date: date
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, read_sql: str, path: Path, extract_date: date
 ) -> None:
-    """Check the rules of every column of every row in one scan of `source` (row + text columns).
+    """Read the file and check the rules of every column of every row in the same parallel scan.
 
-    Writes `checked_<name>`: row, typed columns, the raw text of date key columns (raw_<col>), a flag for
-    possible NHS numbers (nhs_candidate_<col>), the failed rules (problems) and has_error. The links to
-    referrals come from joins in the same query; duplicate keys and NHS numbers are checked afterwards
-    (_finish_checks).
+    Writes `checked_<name>` in the file's order (so its rowid gives the row: see _number_rows): typed
+    columns, the raw text of date key columns (raw_<col>), a flag for possible NHS numbers
+    (nhs_candidate_<col>), the failed rules (problems) and has_error. Links to referrals, duplicate keys
+    and NHS numbers are checked afterwards (_finish_checks).
     """
     checks = _Checks()
     for col in spec.columns:
         _column_checks(checks, spec, col, extract_date)
-    joins, joined = "", ""
-    if _links_to_referrals(spec):
-        _reference_checks(checks, spec)
-        joins = """LEFT JOIN (SELECT referral_id AS k_referral_id, referral_date AS k_referral_date
-                              FROM referrals) k ON k.k_referral_id = r.referral_id
-                   LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s
-                              ON s.s_referral_id = r.referral_id"""
-        joined = ", k.k_referral_id, k.k_referral_date, s.s_referral_id"
     dates = [c.name for c in spec.columns if c.kind is Kind.DATE]
     flags = "".join(f", {_as_date(c)} AS d_{c}" for c in dates)
     every = ", ".join(c.name for c in spec.columns)
@@ -509,13 +500,30 @@ def _check_rows(
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE checked_{spec.name} AS
-        SELECT row, {typed}{keep_text}{candidates}, problems,
-               CASE WHEN problems IS NULL THEN false
-                    ELSE coalesce(list_bool_or(list_transform(problems, lambda x: x.s = '{ERROR}')), false)
-               END AS has_error
-        FROM (SELECT *, {checks.list_sql()} AS problems
-              FROM (SELECT *{flags} FROM (SELECT r.*{joined} FROM {source} r {joins})))""",
-        params,
+        SELECT {typed}{keep_text}{candidates}, problems, {_HAS_ERROR} AS has_error
+        FROM (SELECT *, {checks.list_sql()} AS problems FROM (SELECT *{flags} FROM ({read_sql})))""",
+        [str(path)],
+    )
+
+
+_HAS_ERROR = (
+    f"CASE WHEN problems IS NULL THEN false "
+    f"ELSE coalesce(list_bool_or(list_transform(problems, lambda x: x.s = '{ERROR}')), false) END"
+)
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, spec: FileSpec, shifted: bool) -> None:
+    """The view rows_<name>: checked_<name> with rid (its rowid) and row (the row in the file).
+
+    The table keeps the file's order, so kept record k (rowid k - 1) is on row k + 1, plus the number of
+    lines DuckDB skipped before it (see _malformed).
+    """
+    row = "r.rowid + 2"
+    if shifted:
+        row += " + (SELECT count(*) FROM skipped s WHERE s.kept_before < r.rowid + 1)"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW rows_{spec.name} AS "
+        f"SELECT r.rowid AS rid, ({row})::BIGINT AS row, r.* FROM checked_{spec.name} r"
     )
 
 
@@ -523,9 +531,57 @@ def _links_to_referrals(spec: FileSpec) -> bool:
     return spec.name != "referrals" and "referral_id" in {c.name for c in spec.columns}
 
 
+def _save_problems(con: duckdb.DuckDBPyConnection, spec: FileSpec, table: str) -> None:
+    """Write the problems lists of `table` (rid, row, problems) to `rejects`, each message with its row."""
+    file = spec.filename
+    con.execute(
+        f"""INSERT INTO rejects
+        SELECT '{file}', row, p.c, p.r, p.s, '{file} row ' || row || ', ' || p.m, p.v
+        FROM (SELECT row, unnest(problems) AS p FROM {table} WHERE problems IS NOT NULL)"""
+    )
+
+
+def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """Rows that point at a referral must point at one we kept: one join of the checked rows."""
+    checks = _Checks()
+    _reference_checks(checks, spec)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE link_problems AS
+        SELECT rid, row, problems, {_HAS_ERROR} AS has_error FROM (
+            SELECT rid, row, {checks.list_sql()} AS problems
+            FROM (SELECT v.rid, v.row, v.referral_id, v.contact_date AS d_contact_date,
+                         v.contact_date, k.k_referral_id, k.k_referral_date, s.s_referral_id
+                  FROM rows_{spec.name} v
+                  LEFT JOIN (SELECT referral_id AS k_referral_id, referral_date AS k_referral_date
+                             FROM referrals) k ON k.k_referral_id = v.referral_id
+                  LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s
+                             ON s.s_referral_id = v.referral_id))
+        WHERE problems IS NOT NULL"""
+        if spec.name == "contacts"
+        else f"""CREATE OR REPLACE TEMP TABLE link_problems AS
+        SELECT rid, row, problems, {_HAS_ERROR} AS has_error FROM (
+            SELECT rid, row, {checks.list_sql()} AS problems
+            FROM (SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id
+                  FROM rows_{spec.name} v
+                  LEFT JOIN (SELECT referral_id AS k_referral_id FROM referrals) k
+                             ON k.k_referral_id = v.referral_id
+                  LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s
+                             ON s.s_referral_id = v.referral_id))
+        WHERE problems IS NOT NULL"""
+    )
+    _save_problems(con, spec, "link_problems")
+    con.execute(
+        f"UPDATE checked_{spec.name} SET has_error = true "
+        "WHERE rowid IN (SELECT rid FROM link_problems WHERE has_error)"
+    )
+    con.execute("DROP TABLE link_problems")
+
+
 def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
-    """NHS numbers and duplicate keys in checked_<name>, then every failed rule into `rejects`."""
-    file, checked = spec.filename, f"checked_{spec.name}"
+    """Links to referrals, NHS numbers and duplicate keys, then every failed rule into `rejects`."""
+    file, checked, rows = spec.filename, f"checked_{spec.name}", f"rows_{spec.name}"
+    if _links_to_referrals(spec):
+        _check_links(con, spec)
     for col in spec.columns:
         if col.person_identifier:
             _check_nhs_numbers(con, spec, col.name)
@@ -533,7 +589,7 @@ def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     keys = [f"raw_{k}" if spec.column(k).kind is Kind.DATE else k for k in spec.key]
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT {", ".join(keys)}, min(row) AS first_row FROM {checked} WHERE {keys[0]} IS NOT NULL
+        SELECT {", ".join(keys)}, min(row) AS first_row FROM {rows} WHERE {keys[0]} IS NOT NULL
         GROUP BY ALL HAVING count(*) > 1"""
     )
     if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
@@ -542,9 +598,9 @@ def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
         shown = " + ".join(spec.key)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE dup_rows AS
-            SELECT r.row, d.first_row, concat_ws(' + ', {", ".join(f"r.{k}" for k in keys)}) AS key_text,
-                   r.{keys[0]} AS value
-            FROM {checked} r JOIN dup_keys d ON {same} WHERE r.row > d.first_row"""
+            SELECT r.rid, r.row, d.first_row,
+                   concat_ws(' + ', {", ".join(f"r.{k}" for k in keys)}) AS key_text, r.{keys[0]} AS value
+            FROM {rows} r JOIN dup_keys d ON {same} WHERE r.row > d.first_row"""
         )
         con.execute(
             f"""INSERT INTO rejects
@@ -554,23 +610,19 @@ def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
                    left(replace(coalesce(value, ''), chr(0), '\\0'), {MAX_VALUE_SHOWN})
             FROM dup_rows"""
         )
-        con.execute(f"UPDATE {checked} SET has_error = true WHERE row IN (SELECT row FROM dup_rows)")
+        con.execute(f"UPDATE {checked} SET has_error = true WHERE rowid IN (SELECT rid FROM dup_rows)")
         con.execute("DROP TABLE dup_rows")
     con.execute("DROP TABLE dup_keys")
-    con.execute(
-        f"""INSERT INTO rejects
-        SELECT '{file}', row, p.c, p.r, p.s, p.m, p.v
-        FROM (SELECT row, unnest(problems) AS p FROM {checked} WHERE problems IS NOT NULL)"""
-    )
+    _save_problems(con, spec, rows)
 
 
 def _check_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str) -> None:
     """Reject valid NHS numbers. DuckDB flagged modulus-11 candidates as it read the rows; the nhs-number
     package has the final word, because it also knows, for example, that a Scottish CHI number must
     start with a real date of birth. The value itself is never copied into rejects.csv."""
-    checked, file = f"checked_{spec.name}", spec.filename
+    rows, file = f"rows_{spec.name}", spec.filename
     normal = f"regexp_replace({name}, '[ -]', '', 'g')"
-    candidates = con.execute(f"SELECT DISTINCT {normal} FROM {checked} WHERE nhs_candidate_{name}").fetchall()
+    candidates = con.execute(f"SELECT DISTINCT {normal} FROM {rows} WHERE nhs_candidate_{name}").fetchall()
     confirmed = [digits for (digits,) in candidates if nhs_number.is_valid(digits)]
     if not confirmed:
         return
@@ -582,14 +634,13 @@ def _check_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str
                '{file} row ' || row || ', {name}: this is a valid NHS number. We only accept pseudonymised '
                || 'IDs, so the whole file was refused. Replace NHS numbers with the pseudonyms from your '
                || 'extract.', ''
-        FROM {checked} WHERE nhs_candidate_{name} AND {normal} IN (SELECT digits FROM nhs_numbers_found)"""
+        FROM {rows} WHERE nhs_candidate_{name} AND {normal} IN (SELECT digits FROM nhs_numbers_found)"""
     )
     con.execute("DROP TABLE nhs_numbers_found")
 
 
 def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
     """Rows that point at a referral must point at one we kept (joined as k_referral_id, k_referral_date)."""
-    file = spec.filename
     # A ward stay may come from a different system than the referrals; an unknown link is only a warning.
     severity = WARNING if spec.name == "ward_stays" else ERROR
     kept = " The row was kept." if severity == WARNING else ""
@@ -599,7 +650,7 @@ def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
         "referral_id",
         Rule.ORPHAN_REF,
         severity,
-        f"'{file} row ' || row || ', referral_id: ' || referral_id || CASE WHEN s_referral_id IS NULL "
+        "'referral_id: ' || referral_id || CASE WHEN s_referral_id IS NULL "
         f"THEN ' is not in referrals.csv.' ELSE ' was rejected in referrals.csv (see its row there).' END "
         f"|| '{kept}'",
         "referral_id",
@@ -612,7 +663,7 @@ def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
             "contact_date",
             Rule.CONTACT_BEFORE_REFERRAL,
             WARNING,
-            f"'{file} row ' || row || ', contact_date: ' || contact_date || ' is the day before the "
+            "'contact_date: ' || contact_date || ' is the day before the "
             "referral date. The row was kept, but the contact does not stop the clock.'",
             "contact_date",
         )
@@ -621,7 +672,7 @@ def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
             "contact_date",
             Rule.ORDER_VIOLATION,
             ERROR,
-            f"'{file} row ' || row || ', contact_date: ' || contact_date || ' is more than 1 day before "
+            "'contact_date: ' || contact_date || ' is more than 1 day before "
             "the referral date (' || k_referral_date || '), so it cannot belong to this referral.'",
             "contact_date",
         )
@@ -644,8 +695,7 @@ def _create_typed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     """Keep rows with no errors, with each column typed (checked_<name> already holds the types)."""
     cols = ", ".join(c.name for c in spec.columns)
     con.execute(
-        f"CREATE OR REPLACE TABLE {spec.name} AS "
-        f"SELECT row, {cols} FROM checked_{spec.name} WHERE NOT has_error"
+        f"CREATE OR REPLACE TABLE {spec.name} AS SELECT row, {cols} FROM rows_{spec.name} WHERE NOT has_error"
     )
 
 
@@ -734,28 +784,15 @@ def _validate_file(
             refused=True,
             refusal=" ".join(p.message for p in header.problems if p.severity == ERROR),
         )
-    read = _read_sql(spec, header)
     try:
-        # Read and check in one pass; almost every file has no malformed lines.
-        _check_rows(con, spec, f"({read})", [str(path)], extract_date)
-        if _malformed(con, spec):
-            # A skipped line shifts the row numbers after it: read again, renumber, then check.
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE raw_{spec.name} AS
-                SELECT (row + (SELECT count(*) FROM skipped s WHERE s.kept_before < r.row - 1))::BIGINT
-                           AS row,
-                       r.* EXCLUDE (row)
-                FROM ({read}) r""",
-                [str(path)],
-            )
-            _drop_csv_rejects(con, spec)
-            _check_rows(con, spec, f"raw_{spec.name}", [], extract_date)
-            con.execute(f"DROP TABLE raw_{spec.name}; DROP TABLE skipped")
+        # Read and check in one parallel scan into a table that keeps the file's order.
+        _check_rows(con, spec, _read_sql(spec, header), path, extract_date)
     except duckdb.Error as error:
         _drop_csv_rejects(con, spec)
         message = f"{spec.filename} could not be read as CSV: {_first_line(str(error))}"
         _insert(con, [_file_reject(spec.filename, Rule.FILE_UNREADABLE, message)])
         return FileReport(file=spec.filename, refused=True, refusal=message)
+    _number_rows(con, spec, shifted=_malformed(con, spec))
     _finish_checks(con, spec)
     report = _refusal(con, spec)
     if spec.name == "referrals":
@@ -768,7 +805,7 @@ def _validate_file(
     if report is None:
         _create_typed(con, spec)
         report = _report(con, spec)
-    con.execute(f"DROP TABLE checked_{spec.name}")
+    con.execute(f"DROP VIEW rows_{spec.name}; DROP TABLE checked_{spec.name}; DROP TABLE IF EXISTS skipped")
     return report
 
 
