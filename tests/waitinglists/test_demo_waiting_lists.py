@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from whatmatters import demo
@@ -39,3 +41,15 @@ def test_loading_the_demo_twice_adds_no_waiting_list_rows_or_audit_events() -> N
         AuditEvent.objects.count(),
     )
     assert after == before
+
+
+def test_the_demo_extract_runs_up_to_the_last_complete_week_so_no_chart_shows_a_gap() -> None:
+    demo.load()
+    job = ExtractImport.objects.get()
+    today = date.today()
+    last_sunday = today - timedelta(days=today.isoweekday() % 7 or 7)
+    assert job.extract_date == last_sunday
+    weekly = Value.objects.filter(measure__team__slug="cert", measure__code="wl-referrals-weekly").order_by(
+        "-period"
+    )
+    assert weekly.first().period == last_sunday - timedelta(days=6)  # that week's Monday
