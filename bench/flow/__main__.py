@@ -46,9 +46,9 @@ def _peak_mb() -> float:
 
 def bare(folder: str, memory_limit: str) -> dict:
     """The floor: read both CSVs with DuckDB and count referrals and contacts per team and week."""
-    import duckdb
+    from whatmatters.flow.database import connect
 
-    con = duckdb.connect(config={"memory_limit": memory_limit})
+    con = connect({"memory_limit": memory_limit})
     t, cpu = time.perf_counter(), time.process_time()
     con.execute(f"CREATE TABLE r AS SELECT * FROM read_csv('{folder}/referrals.csv', header=true)")
     con.execute(f"CREATE TABLE c AS SELECT * FROM read_csv('{folder}/contacts.csv', header=true)")
@@ -69,15 +69,14 @@ def bare(folder: str, memory_limit: str) -> dict:
 
 def pipeline(folder: str, memory_limit: str) -> dict:
     """The product: validate, compute cmh4 waits, weekly measures for every team."""
-    import duckdb
-
     from whatmatters.flow.clocks import compute_waits
+    from whatmatters.flow.database import connect
     from whatmatters.flow.measures import waiting_list_measures
     from whatmatters.flow.validate import validate_extract
 
     manifest = json.loads((Path(folder) / "extract.json").read_text())
     census = date.fromisoformat(manifest["extract_date"])
-    con = duckdb.connect(config={"memory_limit": memory_limit})
+    con = connect({"memory_limit": memory_limit})
     timings = {}
     t, cpu = time.perf_counter(), time.process_time()
     result = validate_extract(folder, extract_date=census, con=con)

@@ -35,6 +35,7 @@ import duckdb
 import numpy as np
 
 from whatmatters.flow import contract
+from whatmatters.flow.database import connect
 
 EPOCH = date(1970, 1, 1)
 DEFAULT_START = date(2021, 4, 1)
@@ -684,7 +685,7 @@ def generate(
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    con = connect()
     rows: dict[str, int] = {}
     injected: Counter[tuple[str, str]] = Counter()
     for spec in (contract.REFERRALS, contract.CONTACTS, contract.WARD_STAYS):

@@ -28,6 +28,7 @@ import nhs_number
 
 from whatmatters.flow import contract
 from whatmatters.flow.contract import Column, FileSpec, Kind, Rule
+from whatmatters.flow.database import connect
 
 DEFAULT_THRESHOLD = 0.01
 ERROR = "error"
@@ -752,7 +753,7 @@ def validate_extract(
     """Validate an extract. Missing optional files give empty tables; nothing is written to disk."""
     files = _resolve(paths)
     extract_date = extract_date or date.today()
-    con = con or duckdb.connect()
+    con = con or connect()
     con.execute(
         'CREATE OR REPLACE TABLE rejects (file VARCHAR, row BIGINT, "column" VARCHAR, rule_code VARCHAR, '
         "severity VARCHAR, message VARCHAR, value VARCHAR)"

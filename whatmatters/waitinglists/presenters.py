@@ -21,6 +21,7 @@ import numpy as np
 
 from whatmatters.flow import analytics, contract, forecast
 from whatmatters.flow.clocks import compute_waits
+from whatmatters.flow.database import connect
 from whatmatters.flow.svg import Band, Line, bar_chart, line_chart
 from whatmatters.waitinglists.importing import safe_cell
 from whatmatters.waitinglists.models import (
@@ -46,7 +47,7 @@ def _median(values: list[int]) -> float:
 
 
 def _load(team: Any) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+    con = connect()
     for spec in contract.FILES:
         cols = ", ".join(
             f"{c.name} {'DATE' if c.kind is contract.Kind.DATE else 'VARCHAR'}" for c in spec.columns

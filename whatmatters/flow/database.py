@@ -1,0 +1,24 @@
+"""One way to open a DuckDB database for the flow package, so every connection spills to the same place.
+
+An in-memory DuckDB database spills large joins to `.tmp` in the current folder unless told otherwise; on a
+server that folder may be read-only or be the application's code. Spill to the system's temporary folder
+instead (WHATMATTERS_DUCKDB_TEMP chooses another).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+import duckdb
+
+
+def spill_folder() -> str:
+    chosen = os.environ.get("WHATMATTERS_DUCKDB_TEMP")
+    return chosen or os.path.join(tempfile.gettempdir(), "whatmatters-duckdb")
+
+
+def connect(config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that spills to `spill_folder()`; `config` adds or overrides settings."""
+    return duckdb.connect(config={"temp_directory": spill_folder(), **(config or {})})
