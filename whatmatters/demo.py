@@ -177,8 +177,8 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("one person for each role", load_users),
     ("what matters to people: sessions, statements, themes, votes and domains", lambda: _engagement()),
     ("measurement plans, 30 months of values and chart events for phase 1", lambda: _framework()),
-    ("waiting lists: a synthetic extract for the phase 1 teams, imported", lambda: _waiting_lists()),
-    ("experience surveys: a check-in and an FFT survey per phase 1 team, a year of answers", lambda: _surveys()),
+    ("waiting lists: a synthetic extract for the phase 1 teams, imported", _waiting_lists),
+    ("experience surveys: a check-in and an FFT survey per phase 1 team, a year of answers", _surveys),
     ("learning: what went well, tests of change, and phase 2 teams learning from their buddies", _learning),
 ]
 

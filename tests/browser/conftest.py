@@ -76,3 +76,36 @@ def describe(violations: list[dict[str, Any]]) -> str:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in violations
     )
+
+
+DEMO_PASSWORD = "WhatMatters-demo-2026"
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def demo_programme() -> None:
+    """The whole demo programme, as `make demo` loads it."""
+    from django.core.management import call_command
+
+    call_command("demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def sign_in(page: Any, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form, and wait until the service shows the person as signed in."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Sign out")).to_be_attached()
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    assert violations == [], describe(violations)
+
+
+def assert_fits_a_phone(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"

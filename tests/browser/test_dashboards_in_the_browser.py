@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,29 +24,10 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def demo_programme() -> None:
-    from django.core.management import call_command
-
-    call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page: Page, base: str, email: str = "lead@example.com") -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill("WhatMatters-demo-2026")
-    page.get_by_role("button", name="Sign in").click()
-
-
-def assert_accessible(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
-
-
 def test_the_dashboards_and_learning_pages_have_no_accessibility_violations(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com")
     for path, heading in PAGES.values():
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -64,7 +45,7 @@ def test_the_dashboards_and_learning_pages_have_no_accessibility_violations(
 def test_the_team_dashboard_filters_with_the_keyboard_only(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com")
     page.goto(live_server.url + "/teams/cert/dashboard/")
     for _ in range(80):
         page.keyboard.press("Tab")
@@ -92,7 +73,7 @@ def test_the_dashboards_work_without_javascript(
 ) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, live_server.url, email="faculty@example.com")
+    sign_in(page, live_server.url, "faculty@example.com")
     page.goto(live_server.url + "/programme/dashboard/")
     assert_accessible(page)
     page.get_by_role(
@@ -118,7 +99,7 @@ def test_the_dashboards_read_well_on_a_phone(
 ) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    sign_in(page, live_server.url, email="faculty@example.com")
+    sign_in(page, live_server.url, "faculty@example.com")
     for name in ("team dashboard", "programme matrix", "buddy view"):
         page.goto(live_server.url + PAGES[name][0])
         expect(page.get_by_role("heading", level=1)).to_be_visible()

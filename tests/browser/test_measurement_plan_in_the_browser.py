@@ -10,28 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_programme() -> None:
-    from django.core.management import call_command
-
-    call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page: Page, base: str, email: str = "lead@example.com") -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill("WhatMatters-demo-2026")
-    page.get_by_role("button", name="Sign in").click()
-
-
-def assert_accessible(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
 
 
 def measure_url(code: str) -> str:
@@ -44,7 +25,7 @@ def measure_url(code: str) -> str:
 def test_a_team_lead_reads_the_plan_the_driver_diagram_and_a_chart(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com")
     page.goto(f"{live_server.url}/teams/cert/plan/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Measurement plan")
     assert_accessible(page)
@@ -68,7 +49,7 @@ def test_entering_data_works_without_javascript_and_keeps_what_was_typed(
 ) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com")
     page.goto(f"{live_server.url}/teams/cert/values/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter data")
     from whatmatters.framework.spc_results import last_complete_period
@@ -97,7 +78,7 @@ def test_a_measure_page_reads_well_on_a_phone(
 ) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com")
     page.goto(live_server.url + measure_url("community-4-week-wait"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Started help within 4 weeks of referral")
     width = page.evaluate("document.documentElement.scrollWidth")

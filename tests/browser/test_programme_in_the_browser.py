@@ -10,34 +10,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_programme() -> None:
-    from django.core.management import call_command
-
-    call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page: Page, base: str, email: str = "faculty@example.com") -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill("WhatMatters-demo-2026")
-    page.get_by_role("button", name="Sign in").click()
-
-
-def assert_accessible(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
 
 
 def test_a_person_signs_in_and_reads_the_programme(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "faculty@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     expect(page.get_by_role("heading", name="Phase 1")).to_be_visible()
     expect(page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)")).to_be_visible()
@@ -62,7 +43,7 @@ def test_the_programme_works_without_javascript(
 ) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, live_server.url, email="lead@example.com")
+    sign_in(page, live_server.url, "lead@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)").click()
     expect(page.get_by_role("heading", name="People and roles")).to_be_visible()
@@ -74,7 +55,7 @@ def test_the_programme_reads_well_on_a_phone(
 ) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "faculty@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways on a phone ({width}px)"
@@ -85,7 +66,7 @@ def test_the_programme_reads_well_on_a_phone(
 def test_a_faculty_member_adds_a_team_with_the_keyboard(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "faculty@example.com")
     page.get_by_role("link", name="Add a team").click()
     page.get_by_label("Team name").fill("Perinatal Mental Health Team")
     page.keyboard.press("Tab")

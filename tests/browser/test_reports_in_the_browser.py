@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import PASSWORD
 from tests.reports.conftest import build_world
 
@@ -24,19 +24,6 @@ def lead(programme: Any, make_user: Any) -> Any:
 
     build_world(programme.team_a)
     return make_user(Role.TEAM_LEAD, programme.team_a, email="lead@example.com")
-
-
-def sign_in(page: Page, base: str, email: str = "lead@example.com") -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
-
-
-def assert_accessible(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
 
 
 def ready_report(team: Any, audience: str) -> Any:
@@ -77,7 +64,7 @@ def test_a_report_page_has_no_accessibility_problems(
     live_server: Any, lead: Any, programme: Any, page: Page, audience: str
 ) -> None:
     report = ready_report(programme.team_a, audience)
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com", PASSWORD)
     page.goto(f"{live_server.url}/teams/team-a/reports/{report.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team A: quality report")
     expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
@@ -94,7 +81,7 @@ def test_the_history_and_the_form_with_its_errors_have_no_accessibility_problems
     live_server: Any, lead: Any, programme: Any, page: Page
 ) -> None:
     ready_report(programme.team_a, "committee")
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com", PASSWORD)
     page.goto(f"{live_server.url}/teams/team-a/reports/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     assert_accessible(page)
@@ -110,7 +97,7 @@ def test_a_team_lead_makes_a_report_with_the_keyboard_alone(
 ) -> None:
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com", PASSWORD)
     page.goto(f"{live_server.url}/teams/team-a/reports/")
     tab_to(page, "Make a report")
     page.keyboard.press("Enter")
@@ -144,7 +131,7 @@ def test_a_report_page_works_without_javascript_on_a_phone(
     report = ready_report(programme.team_a, "committee")
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "lead@example.com", PASSWORD)
     page.goto(f"{live_server.url}/teams/team-a/reports/{report.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team A: quality report")
     width = page.evaluate("document.documentElement.scrollWidth")

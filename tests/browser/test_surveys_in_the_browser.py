@@ -9,12 +9,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import (
+    PHONE,
+    assert_accessible,
+    assert_fits_a_phone,
+    sign_in,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
 NUMBER = "07700 900456"  # a drama number: never a real person's
 JAVASCRIPT = pytest.mark.parametrize("javascript", [True, False], ids=["javascript on", "javascript off"])
 
@@ -40,24 +44,6 @@ def surveys(programme: Any, people: Any) -> dict[str, Any]:
 
 def phone_page(browser: Browser, javascript: bool = True) -> Page:
     return browser.new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
-
-
-def sign_in(page: Page, base: str, user: Any) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="Sign out")).to_be_attached()
-
-
-def assert_accessible(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
-
-
-def assert_fits_a_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
 
 
 @JAVASCRIPT
@@ -161,7 +147,7 @@ def test_a_worsening_check_in_shows_crisis_contacts_and_raises_an_alert_for_a_cl
     person.context.close()
 
     clinician = phone_page(browser, javascript)
-    sign_in(clinician, live_server.url, people[Role.STAFF])
+    sign_in(clinician, live_server.url, people[Role.STAFF].email, PASSWORD)
     clinician.goto(f"{live_server.url}/teams/team-a/")
     expect(clinician.get_by_text("1 check-in alert waiting for a response")).to_be_visible()
     assert_accessible(clinician)
@@ -201,7 +187,7 @@ def test_the_fft_measure_for_this_month_updates_as_answers_arrive(
 
     answer("Very good")
     lead = phone_page(browser, javascript)
-    sign_in(lead, live_server.url, people[Role.TEAM_LEAD])
+    sign_in(lead, live_server.url, people[Role.TEAM_LEAD].email, PASSWORD)
     lead.goto(f"{live_server.url}/teams/team-a/surveys/{survey.pk}/results/")
     expect(lead.get_by_role("heading", level=1)).to_have_text("Results")
     assert_accessible(lead)
@@ -237,7 +223,7 @@ def test_a_written_answer_is_added_to_a_theme_from_the_results_page_without_java
     person.context.close()
 
     lead = phone_page(browser, javascript=False)
-    sign_in(lead, live_server.url, people[Role.TEAM_LEAD])
+    sign_in(lead, live_server.url, people[Role.TEAM_LEAD].email, PASSWORD)
     lead.goto(f"{live_server.url}/teams/team-a/surveys/{survey.pk}/results/")
     expect(lead.get_by_text("Knowing who to ring while I wait")).to_be_visible()
     expect(lead.get_by_text("Not in a theme yet")).to_be_visible()

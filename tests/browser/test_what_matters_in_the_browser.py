@@ -10,37 +10,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import (
+    PHONE,
+    assert_accessible,
+    assert_fits_a_phone,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 360, "height": 740}
 # Valid by the modulus-11 rule, in the 999 range, and not in the demo data (which has 999 000 0018).
 NHS_NUMBER = "999 765 4323"
-
-
-@pytest.fixture
-def demo_programme() -> None:
-    from django.core.management import call_command
-
-    call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill("WhatMatters-demo-2026")
-    page.get_by_role("button", name="Sign in").click()
-
-
-def assert_accessible(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], describe(violations)
-
-
-def assert_fits_a_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
 
 
 def open_session_code() -> str:

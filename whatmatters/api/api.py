@@ -116,6 +116,7 @@ def _team_summary(team: Team) -> dict[str, Any]:
         "cohort": team.cohort.name if team.cohort else None,
     }
 
+
 # Measures, values and SPC results (framework app).
 api.add_router("", "whatmatters.framework.api.router")
 # Sessions, approved statements, themes, votes and domains (engagement app).

@@ -65,9 +65,7 @@ ADMIN_ONLY = Access(Scope.ORGANISATION, frozenset({Role.ADMIN}))
 PLAN_EDITORS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD})
 DATA_ENTRY = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF})
 # Co-production: who runs sessions and themes cards, who moderates free text, who writes domains.
-FACILITATORS = frozenset(
-    {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE}
-)
+FACILITATORS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE})
 MODERATORS = frozenset({Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE})
 DOMAIN_WRITERS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.EXPERT_BY_EXPERIENCE})
 # Reports: who makes a team's reports, and who reads the programme's (disclosure-controlled) reports.
