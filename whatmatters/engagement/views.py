@@ -7,10 +7,8 @@ the programme-wide routes). Views find every object through that scope, so anoth
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -46,33 +44,17 @@ from whatmatters.engagement.models import (
     Statement,
     Theme,
 )
+from whatmatters.qr import qr_svg
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
+from whatmatters.teams.page_scope import PageScope
 from whatmatters.teams.permissions import allows
 
-# --- Scope helpers -------------------------------------------------------------------------------
-
-
-class Scope:
-    """The team (or the programme) a page is about, with its URL names and permission checks."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self.request = request
-        self.team: Team | None = request.team
-        self.prefix = "" if self.team is not None else "programme_"
-        self.name = self.team.name if self.team is not None else "The whole programme"
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        if self.team is not None:
-            return reverse(name, kwargs={"team": self.team.slug, **kwargs})
-        return reverse(f"{self.prefix}{name}", kwargs=kwargs or None)
-
-    def can(self, name: str) -> bool:
-        return allows(self.request.user, f"{self.prefix}{name}", self.team)
+# --- Page helpers ---------------------------------------------------------------------------------
 
 
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     return render(
         request,
         template,
@@ -97,7 +79,7 @@ def _themes(request: HttpRequest) -> list[Theme]:
 
 
 def home(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     sessions = EngagementSession.objects.for_team(scope.team).annotate(
         approved=Count("statements", filter=Q(statements__status=Statement.Status.APPROVED)),
         waiting=Count(
@@ -113,7 +95,7 @@ def home(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 
 def session_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
@@ -134,7 +116,7 @@ def session_create(request: HttpRequest, team: str | None = None) -> HttpRespons
 
 
 def session_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     session = _session(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
@@ -164,27 +146,6 @@ def session_detail(request: HttpRequest, pk: int, team: str | None = None) -> Ht
     )
 
 
-def qr_svg(link: str) -> str:
-    """A stand-alone SVG file of the link's QR code for print: dark modules on white, with a quiet zone.
-
-    It has its XML declaration and namespace, so it opens on its own and in print and design programs.
-    """
-    qr = segno.make(link, error="m", micro=False)
-    buffer = io.BytesIO()
-    qr.save(
-        buffer,
-        kind="svg",
-        scale=8,
-        dark="#000000",
-        light="#ffffff",
-        title=f"QR code for {link}",
-        xmldecl=True,
-        svgns=True,
-        nl=True,
-    )
-    return buffer.getvalue().decode()
-
-
 def session_qr(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     session = _session(request, pk)
     svg = qr_svg(request.build_absolute_uri(session.public_path()))
@@ -197,7 +158,7 @@ def session_qr(request: HttpRequest, pk: int, team: str | None = None) -> HttpRe
 
 
 def quick_entry(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     session = _session(request, pk)
     initial = {"relationship": request.GET.get("relationship", ""), "stage": "other"}
     form = QuickEntryForm(request.POST or None, initial=initial)
@@ -220,7 +181,7 @@ def quick_entry(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
 
 
 def statement_import(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     session = _session(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors: list[actions.RowError] = []
@@ -265,7 +226,7 @@ def moderation_overview(request: HttpRequest) -> HttpResponse:
 
 
 def moderation_queue(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     waiting = list(
         Statement.objects.for_team(scope.team)
         .awaiting_moderation()
@@ -302,7 +263,7 @@ def moderation_queue(request: HttpRequest, team: str | None = None) -> HttpRespo
 
 @require_POST
 def moderate_statement(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     statement = get_object_or_404(Statement.objects.for_team(scope.team), pk=pk)
     form = ModerationForm(request.POST)
     if not form.is_valid():
@@ -325,7 +286,7 @@ def moderate_statement(request: HttpRequest, pk: int, team: str | None = None) -
 
 
 def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     session_id = request.GET.get("session")
     session_id = int(session_id) if session_id and session_id.isdigit() else None
     the_board = presenters.board_for(scope.team, session_id)
@@ -345,7 +306,7 @@ def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 @require_POST
 def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     form = MoveForm(request.POST)
     back = scope.url("theme_board")
     if request.POST.get("session", "").isdigit():
@@ -384,7 +345,7 @@ def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 
 def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         theme = actions.create_theme(scope.team, form.cleaned_data["name"])
@@ -415,7 +376,7 @@ def theme_detail(request: HttpRequest, pk: int, team: str | None = None) -> Http
 
 
 def theme_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     theme = _theme(request, pk)
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
@@ -435,7 +396,7 @@ def theme_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpRe
 
 
 def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     theme = _theme(request, pk)
     cards = list(theme.statements.approved().order_by("created_at"))
     form = SplitForm(request.POST or None, cards=cards)
@@ -457,7 +418,7 @@ def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
 
 
 def theme_merge(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     themes = _themes(request)
     form = MergeForm(request.POST or None, themes=themes)
     if request.method == "POST" and form.is_valid():
@@ -478,7 +439,7 @@ def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse
     """ "Suggest themes": a proposal from whatmatters.text.themes that people accept, change or ignore."""
     from whatmatters.text.themes import suggest_themes
 
-    scope = Scope(request)
+    scope = PageScope(request)
     the_board = presenters.board_for(scope.team)
     cards = the_board.unsorted
     if request.method == "POST":
@@ -522,7 +483,7 @@ ROOM_GROUPS = [(value, RELATIONSHIP_SHORT[Relationship(value)]) for value in Rel
 
 def room_votes(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     """Dots counted off the wall after a session, entered by relationship."""
-    scope = Scope(request)
+    scope = PageScope(request)
     session = _session(request, pk)
     themes = _themes(request)
     form = dots_form(themes, ROOM_GROUPS)(request.POST or None)
@@ -556,7 +517,7 @@ def _domains(request: HttpRequest) -> Any:
 
 
 def domain_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     domains = list(_domains(request).prefetch_related("themes"))
     for domain in domains:
         domain.own_themes = [
@@ -570,7 +531,7 @@ def domain_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 
 def domain_promote(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     themes = _themes(request)
     initial = {"themes": [int(pk) for pk in request.GET.getlist("theme") if pk.isdigit()]}
     form = PromoteForm(request.POST or None, themes=themes, initial=initial)
@@ -595,7 +556,7 @@ def domain_promote(request: HttpRequest, team: str | None = None) -> HttpRespons
 
 
 def domain_trace(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     domain = get_object_or_404(_domains(request), pk=pk)
     the_trace = presenters.trace(domain, scope.team)
     updates = DomainUpdate.objects.filter(domain=domain, team=scope.team) if scope.team else []

@@ -6,12 +6,10 @@ the rest round to the nearest 5); a percentage built from 1 to 7 people is hidde
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import segno
 from django.db.models import Count
 from markupsafe import Markup, escape
 
@@ -25,28 +23,6 @@ from whatmatters.teams.access import roles_of
 def outside_team(user: Any, team: Any) -> bool:
     """People who read a team's figures without a role in it (organisation-wide roles, the programme)."""
     return team is None or team.pk not in roles_of(user).team_roles
-
-
-def qr_svg(link: str) -> str:
-    """A stand-alone SVG file of the link's QR code for print: dark modules on white, with a quiet zone.
-
-    It has its XML declaration and namespace: without them a browser will not show it as an image, and
-    print and design programs will not open it.
-    """
-    qr = segno.make(link, error="m", micro=False)
-    buffer = io.BytesIO()
-    qr.save(
-        buffer,
-        kind="svg",
-        scale=8,
-        dark="#000000",
-        light="#ffffff",
-        title=f"QR code for {link}",
-        xmldecl=True,
-        svgns=True,
-        nl=True,
-    )
-    return buffer.getvalue().decode()
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.engagement import actions as engagement
 from whatmatters.framework.models import Domain, Measure
+from whatmatters.qr import qr_svg
 from whatmatters.surveys import actions, library, measures, presenters
 from whatmatters.surveys.forms import (
     AlertUpdateForm,
@@ -30,31 +31,14 @@ from whatmatters.surveys.forms import (
     field_name,
 )
 from whatmatters.surveys.models import Alert, Answer, Kind, Survey
+from whatmatters.teams.page_scope import PageScope
 from whatmatters.teams.permissions import allows
 
 PUBLIC_ACTOR = Actor(user=None, label="anonymous person (survey link)")  # no address: it is never stored
 
 
-class Scope:
-    """The team (or the programme) a page is about, with its URL names and permission checks."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self.request = request
-        self.team = request.team
-        self.prefix = "" if self.team is not None else "programme_"
-        self.name = self.team.name if self.team is not None else "The whole programme"
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        if self.team is not None:
-            return reverse(name, kwargs={"team": self.team.slug, **kwargs})
-        return reverse(f"{self.prefix}{name}", kwargs=kwargs or None)
-
-    def can(self, name: str) -> bool:
-        return allows(self.request.user, f"{self.prefix}{name}", self.team)
-
-
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     return render(
         request, template, {"scope": scope, "team": scope.team, "active": "surveys", **context}, status=status
     )
@@ -74,7 +58,7 @@ def _domains(request: HttpRequest) -> Any:
 
 
 def survey_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     surveys = Survey.objects.for_team(scope.team).annotate(
         answered=Count("responses", distinct=True), asked=Count("questions", distinct=True)
     )
@@ -87,7 +71,7 @@ def survey_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 
 def survey_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     form = SurveyCreateForm(request.POST or None)
     blocks = BlocksForm(request.POST or None, domains=_domains(request))
     if request.method == "POST" and form.is_valid() and blocks.is_valid():
@@ -120,7 +104,7 @@ def survey_create(request: HttpRequest, team: str | None = None) -> HttpResponse
 
 
 def survey_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     survey = _survey(request, pk)
     form = SurveyForm(request.POST or None, instance=survey)
     blocks = BlocksForm(request.POST or None, domains=_domains(request))
@@ -153,7 +137,7 @@ def survey_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
 
 
 def question_add(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     survey = _survey(request, pk)
     form = ChoiceQuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +160,7 @@ def question_add(request: HttpRequest, pk: int, team: str | None = None) -> Http
 
 @require_POST
 def question_remove(request: HttpRequest, pk: int, question: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     survey = _survey(request, pk)
     found = get_object_or_404(survey.questions, pk=question)
     try:
@@ -212,14 +196,14 @@ def survey_detail(request: HttpRequest, pk: int, team: str | None = None) -> Htt
 
 def survey_qr(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     survey = _survey(request, pk)
-    svg = presenters.qr_svg(request.build_absolute_uri(survey.public_path()))
+    svg = qr_svg(request.build_absolute_uri(survey.public_path()))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="survey-{survey.code}.svg"'
     return response
 
 
 def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
-    scope = Scope(request)
+    scope = PageScope(request)
     survey = _survey(request, pk)
     hide = presenters.outside_team(request.user, scope.team)
     total, results = presenters.results(survey, hide)
