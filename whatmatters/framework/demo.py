@@ -219,15 +219,21 @@ def load_framework_demo() -> None:
             _load_plan(team, plan)
 
 
-def _load_plan(team: Team, plan: DemoPlan) -> None:
+def demo_domains(team: Team, specs: list[tuple[str, str]]) -> list[Domain]:
+    """The team's quality domains from ("I" statement, description) pairs, made once."""
     domains = []
-    for position, (statement, description) in enumerate(plan.domains):
+    for position, (statement, description) in enumerate(specs):
         domain = Domain.objects.filter(team=team, i_statement=statement).first()
         if domain is None:
             domain = Domain.objects.create(
                 team=team, i_statement=statement, description=description, position=position
             )
         domains.append(domain)
+    return domains
+
+
+def _load_plan(team: Team, plan: DemoPlan) -> None:
+    domains = demo_domains(team, plan.domains)
     aim = Aim.objects.filter(team=team, what=plan.aim["what"]).first()
     if aim is None:
         aim = Aim.objects.create(team=team, domain=domains[0], **plan.aim)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
 from whatmatters.framework.actions import adopt_library_measure
+from whatmatters.framework.demo import demo_domains
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -531,14 +532,7 @@ def _rng(*keys: str) -> np.random.Generator:
 
 
 def _load_phase2_plan(team: Team, plan: Phase2Plan) -> None:
-    domains = []
-    for position, (statement, description) in enumerate(plan.domains):
-        domain = Domain.objects.filter(team=team, i_statement=statement).first()
-        if domain is None:
-            domain = Domain.objects.create(
-                team=team, i_statement=statement, description=description, position=position
-            )
-        domains.append(domain)
+    domains = demo_domains(team, plan.domains)
     aim = Aim.objects.filter(team=team, what=plan.aim["what"]).first()
     if aim is None:
         aim = Aim.objects.create(team=team, domain=domains[0], **plan.aim)
