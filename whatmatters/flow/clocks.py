@@ -121,8 +121,19 @@ def _codes(values: frozenset[str]) -> str:
     return ", ".join(f"'{v}'" for v in sorted(values))
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, census: date) -> None:
-    """Referrals and attended contacts as they stood on the census date."""
+def _attended(census: date) -> str:
+    """SQL condition: contact c is an attended, counted-mechanism contact of referral r on or after the
+    referral date and by the census. A blank mechanism is counted: many local extracts do not carry it,
+    and leaving them out would stop no clocks at all."""
+    c = f"DATE '{census.isoformat()}'"
+    return f"""c.attend_status IN ({_codes(contract.ATTENDED)})
+          AND (c.consultation_mechanism IS NULL
+               OR c.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)}))
+          AND c.contact_date >= r.referral_date AND c.contact_date <= {c}"""
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, census: date, attended: bool = True) -> None:
+    """Referrals and (unless `attended` is False) attended contacts as they stood on the census date."""
     c = f"DATE '{census.isoformat()}'"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_referrals AS
@@ -136,17 +147,13 @@ def _prepare(con: duckdb.DuckDBPyConnection, census: date) -> None:
                 AS treatment_start_date
         FROM referrals WHERE referral_date <= {c}"""
     )
-    # Attended, counted-mechanism contacts on or after the referral date. A blank mechanism is counted:
-    # many local extracts do not carry it, and leaving them out would stop no clocks at all.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE clk_attended AS
-        SELECT c.referral_id, c.contact_date, c.contact_kind
-        FROM contacts c JOIN clk_referrals r USING (referral_id)
-        WHERE c.attend_status IN ({_codes(contract.ATTENDED)})
-          AND (c.consultation_mechanism IS NULL
-               OR c.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)}))
-          AND c.contact_date >= r.referral_date AND c.contact_date <= {c}"""
-    )
+    if attended:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE clk_attended AS
+            SELECT c.referral_id, c.contact_date, c.contact_kind
+            FROM contacts c JOIN clk_referrals r USING (referral_id)
+            WHERE {_attended(census)}"""
+        )
 
 
 def _per_referral_stops(rule: str) -> str:
@@ -192,6 +199,8 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     """
     c = f"DATE '{census.isoformat()}'"
     help_kinds = _codes(contract.CMH_HELP_KINDS)
+    # The first contacts of each referral straight from one join of referrals to contacts, grouped by the
+    # referral's rowid (an integer, cheaper to group and join on than referral_id; referral IDs are unique).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_cmh AS
         SELECT r.referral_id, r.person_id, r.team_id, r.referral_date AS s,
@@ -200,9 +209,11 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
                -- the first assessment, care plan or intervention: a contact or the treatment start date
                least(a.first_help, r.treatment_start_date) AS first_help
         FROM clk_referrals r
-        LEFT JOIN (SELECT referral_id, min(contact_date) AS first_contact,
-                          min(contact_date) FILTER (WHERE contact_kind IN ({help_kinds})) AS first_help
-                   FROM clk_attended GROUP BY referral_id) a USING (referral_id)
+        LEFT JOIN (SELECT r.rowid AS rid, min(c.contact_date) AS first_contact,
+                          min(c.contact_date) FILTER (WHERE c.contact_kind IN ({help_kinds})) AS first_help
+                   FROM clk_referrals r JOIN contacts c
+                        ON c.referral_id = r.referral_id AND {_attended(census)}
+                   GROUP BY r.rowid) a ON a.rid = r.rowid
         WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
     )
     con.execute(
@@ -241,9 +252,10 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     spells = f"""SELECT referral_id, team_id, person_id, s AS clock_start, {stop} AS stop_date, removal_date
                  FROM clk_cmh ANTI JOIN clk_multi USING (person_id)
                  UNION ALL SELECT * FROM clk_spells"""
-    return f"""SELECT * FROM ({spells}) sp
-               WHERE NOT EXISTS (SELECT 1 FROM ward_stays h WHERE h.person_id = sp.person_id
-                     AND h.admission_date BETWEEN sp.clock_start AND coalesce(sp.removal_date, {c}))"""
+    # An anti join rather than NOT EXISTS: DuckDB would first group every spell by its correlated columns.
+    return f"""SELECT sp.* FROM ({spells}) sp
+               ANTI JOIN ward_stays h ON h.person_id = sp.person_id
+                     AND h.admission_date BETWEEN sp.clock_start AND coalesce(sp.removal_date, {c})"""
 
 
 def compute_waits(
@@ -260,7 +272,7 @@ def compute_waits(
     standard = spec.standard_days if standard_days is None else standard_days
     if standard != spec.standard_days:
         spec = ClockRule(spec.name, standard, spec.label, spec.description)
-    _prepare(con, census)
+    _prepare(con, census, attended=rule != "cmh4")
     source = _cmh_spells(con, census) if rule == "cmh4" else _per_referral_stops(rule)
     c = f"DATE '{census.isoformat()}'"
     base = f"""SELECT referral_id, team_id, person_id, clock_start,

@@ -123,18 +123,33 @@ def _calendar(con: duckdb.DuckDBPyConnection, period: str, census: date, teams_s
     )
 
 
-def _sweep(con: duckdb.DuckDBPyConnection, name: str, intervals_sql: str) -> None:
-    """Count open intervals [start_day, end_day) on each calendar period's last day, by sweeping +1/-1."""
+def _sweep(con: duckdb.DuckDBPyConnection, name: str, waits: str, standard_days: int) -> None:
+    """`name`(team_id, period_start, listed, over): on each calendar period's last day, the people on the
+    list (clock_start <= d < clock_stop) and those over the standard (clock_start + standard < d <
+    clock_stop), counted in one sweep of +1/-1 events over the waits table.
+
+    Over the standard is the same interval started standard + 1 days later (when that is before its end).
+    """
+    late = f"clock_start + {standard_days + 1}"
+    over_open = f"(clock_stop IS NULL OR clock_stop > {late})"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {name} AS
         WITH ev AS (
-            SELECT team_id, start_day AS day, 1 AS delta FROM ({intervals_sql})
-            UNION ALL
-            SELECT team_id, end_day, -1 FROM ({intervals_sql}) WHERE end_day IS NOT NULL),
-        daily AS (SELECT team_id, day, sum(delta) AS delta FROM ev GROUP BY ALL),
-        cum AS (SELECT team_id, day, sum(delta) OVER (PARTITION BY team_id ORDER BY day) AS open_count
+            SELECT team_id,
+                   unnest([clock_start, clock_stop, CASE WHEN {over_open} THEN {late} END,
+                           CASE WHEN {over_open} THEN clock_stop END]) AS day,
+                   unnest([1, -1, 1, -1]) AS d_list,
+                   unnest([0, 0, 1, 1]) AS is_over
+            FROM {waits}),
+        daily AS (SELECT team_id, day, coalesce(sum(d_list) FILTER (WHERE is_over = 0), 0) AS d_listed,
+                         coalesce(sum(d_list) FILTER (WHERE is_over = 1), 0) AS d_over
+                  FROM ev WHERE day IS NOT NULL GROUP BY ALL),
+        cum AS (SELECT team_id, day,
+                       sum(d_listed) OVER (PARTITION BY team_id ORDER BY day) AS listed,
+                       sum(d_over) OVER (PARTITION BY team_id ORDER BY day) AS over
                 FROM daily)
-        SELECT cal.team_id, cal.period_start, coalesce(cum.open_count, 0) AS n
+        SELECT cal.team_id, cal.period_start, coalesce(cum.listed, 0) AS listed,
+               coalesce(cum.over, 0) AS over
         FROM cal ASOF LEFT JOIN cum ON cal.team_id = cum.team_id AND cal.period_end >= cum.day"""
     )
 
@@ -153,15 +168,7 @@ def waiting_list_measures(
             UNION ALL SELECT team_id, clock_start FROM {waits})
         GROUP BY team_id"""
     _calendar(con, period, census, first_days)
-    _sweep(con, "wl", f"SELECT team_id, clock_start AS start_day, clock_stop AS end_day FROM {waits}")
-    # Someone is over the standard on day d when clock_start + standard < d < clock_stop: the same sweep
-    # on intervals that start standard + 1 days later.
-    _sweep(
-        con,
-        "over",
-        f"""SELECT team_id, clock_start + {standard_days + 1} AS start_day, clock_stop AS end_day FROM {waits}
-            WHERE clock_stop IS NULL OR clock_stop > clock_start + {standard_days + 1}""",
-    )
+    _sweep(con, "wl", waits, standard_days)
     p_ref = _period_sql(period, "referral_date")
     p_stop = _period_sql(period, "clock_stop")
     p_contact = _period_sql(period, "c.contact_date")
@@ -175,13 +182,12 @@ def waiting_list_measures(
                        count(*) FILTER (WHERE c.attend_status = '{contract.DID_NOT_ATTEND}') AS missed,
                        count(*) FILTER (WHERE c.attend_status IN ({due})) AS due
                 FROM contacts c JOIN referrals r USING (referral_id) GROUP BY ALL)
-        SELECT cal.team_id, cal.period_start, coalesce(refs.n, 0), wl.n, over.n,
+        SELECT cal.team_id, cal.period_start, coalesce(refs.n, 0), wl.listed, wl.over,
                coalesce(done.n, 0), coalesce(done.within, 0), done.median_wait,
                coalesce(dna.missed, 0), coalesce(dna.due, 0)
         FROM cal
         LEFT JOIN refs USING (team_id, period_start)
         LEFT JOIN wl USING (team_id, period_start)
-        LEFT JOIN over USING (team_id, period_start)
         LEFT JOIN done USING (team_id, period_start)
         LEFT JOIN dna USING (team_id, period_start)
         ORDER BY cal.team_id, cal.period_start"""

@@ -356,10 +356,13 @@ class _Checks:
         return f"CASE WHEN {anything} THEN list_filter([{cases}], lambda x: x IS NOT NULL) END"
 
 
-def _column_checks(checks: _Checks, spec: FileSpec, col: Column, extract_date: date) -> None:
+def _column_checks(
+    checks: _Checks, spec: FileSpec, col: Column, extract_date: date, control: bool = True
+) -> None:
     """The rules of one column. Date rules use d_<col>: the date, or NULL if the text is not a real date.
 
-    Control characters are looked for in each column only when the row has some (bad_characters).
+    Control characters are looked for in each column only when the row has some (bad_characters), and
+    not at all when `control` is False (the file has none: see _may_have_control_characters).
     """
     file, name = spec.filename, col.name
     at = f"'{name}: '"
@@ -372,14 +375,15 @@ def _column_checks(checks: _Checks, spec: FileSpec, col: Column, extract_date: d
             f"{at} || 'is empty. Every row needs a {name}.'",
             "''",
         )
-    checks.add(
-        f"bad_characters AND regexp_matches({name}, '{_CONTROL}')",
-        name,
-        Rule.BAD_CHARACTER,
-        ERROR,
-        f"{at} || 'contains a hidden control character (such as NUL). Remove it and export again.'",
-        name,
-    )
+    if control:
+        checks.add(
+            f"bad_characters AND regexp_matches({name}, '{_CONTROL}')",
+            name,
+            Rule.BAD_CHARACTER,
+            ERROR,
+            f"{at} || 'contains a hidden control character (such as NUL). Remove it and export again.'",
+            name,
+        )
     if col.kind is Kind.ID:
         checks.add(
             f"length({name}) > {contract.MAX_ID_LENGTH}",
@@ -474,6 +478,28 @@ _NAME_PATTERN = r"([A-Z][a-z]+([ '-][A-Z][a-z]+)+)|([A-Z][A-Za-z'-]+, *[A-Z][a-z
 _NAME_SQL = _NAME_PATTERN.replace("'", "''")
 
 
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # the bytes of _CONTROL
+_COMPRESSED = (".gz", ".gzip", ".zst")
+
+
+def _may_have_control_characters(path: Path) -> bool:
+    """False only when no byte of the (uncompressed) file is a control character, so no value can hold
+    one and the per-row search can be skipped. One pass over the bytes in C (bytes.translate) is several
+    times cheaper than a regular expression over every row's values, and most files have none. In UTF-8
+    these bytes never occur inside a multi-byte character, so the answer is exact; when in doubt (a
+    compressed file, an unreadable one) say True and let the rows be searched."""
+    if path.name.lower().endswith(_COMPRESSED):
+        return True
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 24):
+                if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
+                    return True
+    except OSError:
+        return True
+    return False
+
+
 def _check_rows(
     con: duckdb.DuckDBPyConnection, spec: FileSpec, read_sql: str, path: Path, extract_date: date
 ) -> None:
@@ -484,13 +510,15 @@ def _check_rows(
     (nhs_candidate_<col>), the failed rules (problems) and has_error. Links to referrals, duplicate keys
     and NHS numbers are checked afterwards (_finish_checks).
     """
+    control = _may_have_control_characters(path)
     checks = _Checks()
     for col in spec.columns:
-        _column_checks(checks, spec, col, extract_date)
+        _column_checks(checks, spec, col, extract_date, control)
     dates = [c.name for c in spec.columns if c.kind is Kind.DATE]
     flags = "".join(f", {_as_date(c)} AS d_{c}" for c in dates)
     every = ", ".join(c.name for c in spec.columns)
-    flags += f", regexp_matches(concat({every}), '{_CONTROL}') AS bad_characters"
+    if control:
+        flags += f", regexp_matches(concat({every}), '{_CONTROL}') AS bad_characters"
     typed = ", ".join(f"d_{c.name} AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns)
     keep_text = "".join(f", {k} AS raw_{k}" for k in spec.key if spec.column(k).kind is Kind.DATE)
     candidates = "".join(
