@@ -185,29 +185,54 @@ PLANS: dict[str, DemoPlan] = {
 }
 
 
-def _rng(*keys: str) -> np.random.Generator:
+def demo_rng(*keys: str) -> np.random.Generator:
+    """A random generator seeded by names (team, measure), so the demo draws the same numbers every time."""
     return np.random.default_rng(zlib.crc32("/".join(keys).encode()))
+
+
+def draw_value(
+    rng: np.random.Generator, measure: Measure, level: float, size: float, spread: float
+) -> dict[str, float | None]:
+    """One period's value around `level`: a numerator and denominator (about `size`, varying by `spread`)
+    for ratio charts, or a single value with noise `size`."""
+    if measure.needs_denominator:
+        den = max(int(rng.normal(size, size * spread)), 3)
+        rate = level / measure.multiply
+        if measure.chart in ("p", "pp"):
+            num = int(rng.binomial(den, min(max(rate, 0.0), 1.0)))
+        else:
+            num = int(rng.poisson(rate * den))
+        return {"numerator": float(num), "denominator": float(den), "value": None}
+    return {"value": round(float(rng.normal(level, size)), 1), "numerator": None, "denominator": None}
+
+
+def save_missing_values(
+    team: Team, measure: Measure, periods: list[dt.date], rows: list[dict[str, float | None]]
+) -> None:
+    """Save the rows for periods the measure has no value for yet, and say so once in the audit log."""
+    have = set(Value.objects.filter(measure=measure).values_list("period", flat=True))
+    missing = [
+        Value(measure=measure, period=p, **row) for p, row in zip(periods, rows, strict=True) if p not in have
+    ]
+    if missing:
+        Value.objects.bulk_create(missing)
+        record(
+            Action.CREATE,
+            obj=measure,
+            team=team,
+            summary=f"demo data: {len(missing)} values added to {measure.code}",
+        )
 
 
 def _series(slug: str, spec: DemoMeasure, measure: Measure, n: int) -> list[dict[str, float | None]]:
     """Values before and after the change, with noise, so the charts show real special-cause signals."""
-    rng = _rng(slug, spec.code)
+    rng = demo_rng(slug, spec.code)
     out = []
     for i in range(n):
         level = spec.before if i < CHANGE_AT else spec.after
         if spec.late_drift and i >= n - 8:
             level += spec.late_drift
-        if measure.needs_denominator:
-            den = max(int(rng.normal(spec.size, spec.size * 0.15)), 3)
-            rate = level / measure.multiply
-            if measure.chart in ("p", "pp"):
-                num = int(rng.binomial(den, min(max(rate, 0.0), 1.0)))
-            else:
-                num = int(rng.poisson(rate * den))
-            out.append({"numerator": float(num), "denominator": float(den), "value": None})
-        else:
-            value = round(float(rng.normal(level, spec.size)), 1)
-            out.append({"value": value, "numerator": None, "denominator": None})
+        out.append(draw_value(rng, measure, level, spec.size, spread=0.15))
     return out
 
 
@@ -286,17 +311,5 @@ def _months_before(day: dt.date, n: int) -> dt.date:
 
 
 def _load_values(team: Team, spec: DemoMeasure, measure: Measure, periods: list[dt.date]) -> None:
-    have = set(Value.objects.filter(measure=measure).values_list("period", flat=True))
     # Values are drawn per month index from the first demo month: the same month always gets the same value.
-    rows = _series(team.slug, spec, measure, len(periods))
-    missing = [
-        Value(measure=measure, period=p, **row) for p, row in zip(periods, rows, strict=True) if p not in have
-    ]
-    if missing:
-        Value.objects.bulk_create(missing)
-        record(
-            Action.CREATE,
-            obj=measure,
-            team=team,
-            summary=f"demo data: {len(missing)} values added to {measure.code}",
-        )
+    save_missing_values(team, measure, periods, _series(team.slug, spec, measure, len(periods)))

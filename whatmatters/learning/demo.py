@@ -14,15 +14,12 @@ and values are only added for months that have none, so running it twice adds no
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.utils import timezone
 
-from whatmatters.audit.log import Action, record
 from whatmatters.framework.actions import adopt_library_measure
-from whatmatters.framework.demo import demo_domains
+from whatmatters.framework.demo import demo_domains, demo_rng, draw_value, save_missing_values
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -31,7 +28,6 @@ from whatmatters.framework.models import (
     Driver,
     LibraryMeasure,
     Measure,
-    Value,
     period_grid,
 )
 from whatmatters.framework.spc_results import last_complete_period
@@ -527,10 +523,6 @@ def _load_cycle(team: Team, spec: DemoCycle) -> None:
         actions.save_cycle(cycle, measures)
 
 
-def _rng(*keys: str) -> np.random.Generator:
-    return np.random.default_rng(zlib.crc32("/".join(keys).encode()))
-
-
 def _load_phase2_plan(team: Team, plan: Phase2Plan) -> None:
     domains = demo_domains(team, plan.domains)
     aim = Aim.objects.filter(team=team, what=plan.aim["what"]).first()
@@ -557,32 +549,12 @@ def _load_phase2_plan(team: Team, plan: Phase2Plan) -> None:
 
 
 def _load_values(team: Team, spec: Phase2Measure, measure: Measure, periods: list[dt.date]) -> None:
-    have = set(Value.objects.filter(measure=measure).values_list("period", flat=True))
-    rng = _rng(team.slug, spec.code)
-    rows = []
-    for i in range(len(periods)):
-        level = spec.before if i < ADOPTED_AT else spec.after
-        if measure.needs_denominator:
-            den = max(int(rng.normal(spec.size, spec.size * 0.1)), 3)
-            rate = level / measure.multiply
-            if measure.chart in ("p", "pp"):
-                num = int(rng.binomial(den, min(max(rate, 0.0), 1.0)))
-            else:
-                num = int(rng.poisson(rate * den))
-            rows.append({"numerator": float(num), "denominator": float(den), "value": None})
-        else:
-            rows.append({"value": round(float(rng.normal(level, spec.size)), 1)})
-    missing = [
-        Value(measure=measure, period=p, **row) for p, row in zip(periods, rows, strict=True) if p not in have
+    rng = demo_rng(team.slug, spec.code)
+    rows = [
+        draw_value(rng, measure, spec.before if i < ADOPTED_AT else spec.after, spec.size, spread=0.1)
+        for i in range(len(periods))
     ]
-    if missing:
-        Value.objects.bulk_create(missing)
-        record(
-            Action.CREATE,
-            obj=measure,
-            team=team,
-            summary=f"demo data: {len(missing)} values added to {spec.code}",
-        )
+    save_missing_values(team, measure, periods, rows)
 
 
 def _load_buddy_learning(team: Team, buddy: Team, plan: Phase2Plan) -> None:
