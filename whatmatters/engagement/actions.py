@@ -279,6 +279,18 @@ KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in
 # --- Rate limit for public forms -----------------------------------------------------------------
 
 
+def counted_address(meta: Mapping[str, str]) -> str | None:
+    """The address the rate limit counts, from a request's META, for every public form (statements, votes,
+    surveys, excellence reports). Behind the proxy in front (WHATMATTERS_BEHIND_PROXY), every request comes
+    from the proxy, so one shared limit would soon shut everyone out: use the address the proxy added last
+    to X-Forwarded-For (the one a person cannot forge), and REMOTE_ADDR otherwise."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return meta.get("REMOTE_ADDR")
+
+
 def address_hash(address: str | None) -> str:
     """A keyed hash of the address: enough to count submissions, never the address itself."""
     key = settings.SECRET_KEY.encode()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -603,17 +602,6 @@ def _open_session(code: str) -> EngagementSession:
     return session
 
 
-def _address(request: HttpRequest) -> str | None:
-    """The address the rate limit counts. Behind the proxy in front (WHATMATTERS_BEHIND_PROXY), every
-    request comes from the proxy, so one shared limit would soon shut everyone out: use the address the
-    proxy added last to X-Forwarded-For (the one a person cannot forge), and REMOTE_ADDR otherwise."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR")
-
-
 def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
     session = _open_session(code)
     form = PublicStatementForm(request.POST or None)
@@ -621,11 +609,11 @@ def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> Htt
     if not session.is_open:
         return render(request, "engagement/public_closed.jinja", context)
     if request.method == "POST":
-        if actions.over_limit(_address(request), "statement"):
+        if actions.over_limit(actions.counted_address(request.META), "statement"):
             return render(request, "engagement/public_slow_down.jinja", context, status=429)
         if form.is_valid():
             with acting_as(PUBLIC_ACTOR):
-                actions.note_submission(_address(request), "statement")
+                actions.note_submission(actions.counted_address(request.META), "statement")
                 if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
                     actions.arrive(
                         session,
@@ -651,7 +639,7 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
     relationship = request.POST.get("relationship", "")
     errors: list[str] = []
     if request.method == "POST" and session.is_open:
-        if actions.over_limit(_address(request), "vote"):
+        if actions.over_limit(actions.counted_address(request.META), "vote"):
             return render(
                 request, "engagement/public_slow_down.jinja", {"session": session, "public": True}, status=429
             )
@@ -666,7 +654,7 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
                 errors.append(f"You have {session.dots_per_person} dots. You used {total}: take some off")
             if not errors:
                 with acting_as(PUBLIC_ACTOR):
-                    actions.note_submission(_address(request), "vote")
+                    actions.note_submission(actions.counted_address(request.META), "vote")
                     if not request.POST.get("website"):
                         actions.record_ballot(session, relationship, dots, {t.pk: t for t in themes})
                 return redirect("engagement_public_voted", code=code)

@@ -7,7 +7,6 @@ that team, or through a buddy pair that includes it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -169,17 +168,6 @@ def _open_link(code: str) -> ExcellenceLink:
     return link
 
 
-def _address(request: HttpRequest) -> str | None:
-    """The address the rate limit counts, by the engagement public form's rule: behind the proxy in front
-    (WHATMATTERS_BEHIND_PROXY), the address the proxy added last to X-Forwarded-For (the one a person
-    cannot forge); REMOTE_ADDR otherwise."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR")
-
-
 def excellence_public_form(request: HttpRequest, code: str) -> HttpResponse:
     link = _open_link(code)
     form = PublicExcellenceForm(request.POST or None, team=link.team)
@@ -187,7 +175,7 @@ def excellence_public_form(request: HttpRequest, code: str) -> HttpResponse:
     if not link.is_open:
         return render(request, "learning/public_closed.jinja", context)
     if request.method == "POST":
-        address = _address(request)
+        address = engagement_actions.counted_address(request.META)
         if engagement_actions.over_limit(address, RATE_KIND):
             return render(request, "learning/public_slow_down.jinja", context, status=429)
         if form.is_valid():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -285,18 +284,6 @@ def _open_survey(code: str) -> Survey:
     return survey
 
 
-def _address(request: HttpRequest) -> str | None:
-    """The address the rate limit counts (as for statements). Behind the proxy in front
-    (WHATMATTERS_BEHIND_PROXY), every request comes from the proxy, so one shared limit would soon shut
-    everyone out: use the address the proxy added last to X-Forwarded-For (the one a person cannot forge),
-    and REMOTE_ADDR otherwise."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR")
-
-
 def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
     survey = _open_survey(code)
     questions = list(survey.questions.all())
@@ -315,12 +302,12 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
     kind = "checkin" if context["is_checkin"] else "survey"
     context["fields"] = [(q, form[field_name(q)]) for q in questions]
     if request.method == "POST":
-        if engagement.over_limit(_address(request), kind):
+        if engagement.over_limit(engagement.counted_address(request.META), kind):
             return render(request, "surveys/public_slow_down.jinja", context, status=429)
         if form.is_valid():
             outcome = None
             with acting_as(PUBLIC_ACTOR):
-                engagement.note_submission(_address(request), kind)
+                engagement.note_submission(engagement.counted_address(request.META), kind)
                 if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
                     try:
                         outcome = actions.submit(
