@@ -38,12 +38,12 @@ MAX_STATEMENT_LENGTH = 2000
 
 def hold_clean_statements() -> bool:
     """If True, even statements with nothing flagged wait for a person (reliability.md §3, configurable)."""
-    return bool(getattr(settings, "ENGAGEMENT_HOLD_CLEAN_STATEMENTS", False))
+    return settings.ENGAGEMENT_HOLD_CLEAN_STATEMENTS
 
 
 def original_text_days() -> int:
     """How long a redacted statement's original words are kept for moderators."""
-    return int(getattr(settings, "ENGAGEMENT_ORIGINAL_TEXT_DAYS", 30))
+    return settings.ENGAGEMENT_ORIGINAL_TEXT_DAYS
 
 
 # --- Arrival -------------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def address_hash(address: str | None) -> str:
 
 
 def rate_limit() -> tuple[int, timedelta]:
-    return int(getattr(settings, "ENGAGEMENT_RATE_LIMIT", 20)), timedelta(hours=1)
+    return settings.ENGAGEMENT_RATE_LIMIT, timedelta(hours=1)
 
 
 def over_limit(address: str | None, kind: str) -> bool:

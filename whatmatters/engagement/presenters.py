@@ -131,7 +131,7 @@ def board_for(team: Any, session_id: int | None = None) -> Board:
 
 
 def gap_threshold() -> int:
-    return int(getattr(settings, "ENGAGEMENT_GAP_DOTS", 10))
+    return settings.ENGAGEMENT_GAP_DOTS
 
 
 def gaps(team: Any) -> list[ThemeResult]:

@@ -48,7 +48,7 @@ RATING_PREFIX = "survey-rating-"
 
 
 def alert_response_days() -> int:
-    return int(getattr(settings, "SURVEYS_ALERT_RESPONSE_DAYS", 2))
+    return settings.SURVEYS_ALERT_RESPONSE_DAYS
 
 
 def _own(code: str, name: str, description: str, definition: str, **extra: Any) -> dict[str, Any]:
