@@ -133,11 +133,14 @@ def _attended(census: date) -> str:
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, census: date, attended: bool = True) -> None:
-    """Referrals and (unless `attended` is False) attended contacts as they stood on the census date."""
+    """Referrals and (unless `attended` is False) attended contacts as they stood on the census date.
+
+    clk_referrals is a view (rid is the referral's rowid): copying ten million referrals into a table
+    costs more than working the few CASEs out again where they are read."""
     c = f"DATE '{census.isoformat()}'"
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE clk_referrals AS
-        SELECT referral_id, person_id, team_id, team_type, primary_reason, referral_date,
+        f"""CREATE OR REPLACE TEMP VIEW clk_referrals AS
+        SELECT rowid AS rid, referral_id, person_id, team_id, team_type, primary_reason, referral_date,
             -- The earliest removal known by the census (DuckDB's least() skips blanks).
             CASE WHEN least(rejected_date, closed_date, discharge_date) <= {c}
                  THEN least(rejected_date, closed_date, discharge_date) END AS removal_date,
@@ -201,6 +204,9 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     help_kinds = _codes(contract.CMH_HELP_KINDS)
     # The first contacts of each referral straight from one join of referrals to contacts, grouped by the
     # referral's rowid (an integer, cheaper to group and join on than referral_id; referral IDs are unique).
+    # People with more than one referral are found by grouping the 64-bit hash of person_id, which is
+    # cheaper than grouping the text; a collision only sends a few one-referral people down the spell
+    # path, where a spell of one referral is that referral, so the answer is the same.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_cmh AS
         SELECT r.referral_id, r.person_id, r.team_id, r.referral_date AS s,
@@ -209,22 +215,22 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
                -- the first assessment, care plan or intervention: a contact or the treatment start date
                least(a.first_help, r.treatment_start_date) AS first_help
         FROM clk_referrals r
-        LEFT JOIN (SELECT r.rowid AS rid, min(c.contact_date) AS first_contact,
+        LEFT JOIN (SELECT r.rid, min(c.contact_date) AS first_contact,
                           min(c.contact_date) FILTER (WHERE c.contact_kind IN ({help_kinds})) AS first_help
                    FROM clk_referrals r JOIN contacts c
                         ON c.referral_id = r.referral_id AND {_attended(census)}
-                   GROUP BY r.rowid) a ON a.rid = r.rowid
+                   GROUP BY r.rid) a ON a.rid = r.rid
         WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE clk_multi AS
-        SELECT person_id FROM clk_cmh GROUP BY person_id HAVING count(*) > 1"""
+        SELECT hash(person_id) AS ph FROM clk_cmh GROUP BY 1 HAVING count(*) > 1"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_spell_members AS
         WITH w AS (SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, referral_id
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-                   FROM clk_cmh SEMI JOIN clk_multi USING (person_id))
+                   FROM clk_cmh SEMI JOIN clk_multi ON hash(clk_cmh.person_id) = clk_multi.ph)
         SELECT *, sum(CASE WHEN prev_end IS NULL OR s > prev_end + {SPELL_GAP_DAYS} THEN 1 ELSE 0 END)
                   OVER (PARTITION BY person_id ORDER BY s, referral_id) AS spell_no
         FROM w"""
@@ -250,7 +256,7 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
         FROM ranked WHERE pick = 1"""
     )
     spells = f"""SELECT referral_id, team_id, person_id, s AS clock_start, {stop} AS stop_date, removal_date
-                 FROM clk_cmh ANTI JOIN clk_multi USING (person_id)
+                 FROM clk_cmh ANTI JOIN clk_multi ON hash(clk_cmh.person_id) = clk_multi.ph
                  UNION ALL SELECT * FROM clk_spells"""
     # An anti join rather than NOT EXISTS: DuckDB would first group every spell by its correlated columns.
     return f"""SELECT sp.* FROM ({spells}) sp

@@ -247,8 +247,9 @@ def _read_sql(spec: FileSpec, header: _Header) -> str:
     positional = {f"c{i}": "VARCHAR" for i in range(len(header.names))}
     known = {c.name for c in spec.columns}
     # Blank means missing; surrounding spaces are dropped (trimming only values that have them is cheaper).
+    # DuckDB already reads an empty value, quoted or not, as NULL, so only spaces are left to look for.
     selected = ", ".join(
-        f"CASE WHEN prefix(c{i}, ' ') OR suffix(c{i}, ' ') OR c{i} = '' THEN nullif(trim(c{i}), '') "
+        f"CASE WHEN prefix(c{i}, ' ') OR suffix(c{i}, ' ') THEN nullif(trim(c{i}), '') "
         f"ELSE c{i} END AS {name}"
         for i, name in enumerate(header.names)
         if name in known
@@ -309,11 +310,13 @@ _CONTROL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]"  # control characters other than
 
 
 def _as_date(col: str) -> str:
-    """SQL: the date, if the text is a real ISO date (exactly YYYY-MM-DD); otherwise NULL."""
-    return (
-        f"CASE WHEN length({col}) = 10 AND regexp_full_match({col}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
-        f"THEN try_cast({col} AS DATE) END"
-    )
+    """SQL: the date, if the text is a real ISO date (exactly YYYY-MM-DD); otherwise NULL.
+
+    DuckDB's cast is lenient (it takes 2024-1-5, 2024/01/05, a time after the date, a leading zero), so a
+    date is kept only when it reads back as the very same text: DuckDB writes every date from 0001 to
+    9999 as YYYY-MM-DD. That is cheaper than a regular expression on every value.
+    """
+    return f"CASE WHEN CAST(try_cast({col} AS DATE) AS VARCHAR) = {col} THEN try_cast({col} AS DATE) END"
 
 
 def _date_message(file: str, col: str) -> str:
@@ -386,7 +389,8 @@ def _column_checks(
         )
     if col.kind is Kind.ID:
         checks.add(
-            f"length({name}) > {contract.MAX_ID_LENGTH}",
+            # strlen (bytes) first: cheap, and never less than the length in characters
+            f"strlen({name}) > {contract.MAX_ID_LENGTH} AND length({name}) > {contract.MAX_ID_LENGTH}",
             name,
             Rule.TOO_LONG,
             ERROR,
@@ -448,7 +452,7 @@ def _column_checks(
     if col.person_identifier:
         # NHS numbers: see _check_nhs_numbers. The value is never copied into rejects.csv.
         checks.add(
-            f"regexp_full_match({name}, '{_NAME_SQL}')",
+            f"{_may_be_name(name)} AND regexp_full_match({name}, '{_NAME_SQL}')",
             name,
             Rule.IDENTIFIER_DETECTED,
             ERROR,
@@ -476,6 +480,14 @@ def _nhs_number_sql(col: str) -> str:
 # Two or more capitalised words ("Jane Smith"), or "SMITH, Jane": a name, not a pseudonym.
 _NAME_PATTERN = r"([A-Z][a-z]+([ '-][A-Z][a-z]+)+)|([A-Z][A-Za-z'-]+, *[A-Z][a-z]+)"
 _NAME_SQL = _NAME_PATTERN.replace("'", "''")
+
+
+def _may_be_name(col: str) -> str:
+    """SQL: a cheap test every value matching _NAME_PATTERN passes (it starts with a capital followed by a
+    small letter, or starts with a capital and has a comma), so the regular expression runs on few rows."""
+    return (
+        f"(({col})[1] BETWEEN 'A' AND 'Z' AND (({col})[2] BETWEEN 'a' AND 'z' OR contains({col}, ',')))"
+    )
 
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # the bytes of _CONTROL
@@ -522,7 +534,8 @@ def _check_rows(
     typed = ", ".join(f"d_{c.name} AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns)
     keep_text = "".join(f", {k} AS raw_{k}" for k in spec.key if spec.column(k).kind is Kind.DATE)
     candidates = "".join(
-        f", CASE WHEN regexp_full_match({c.name}, '[0-9 -]{{10,20}}') THEN {_nhs_number_sql(c.name)} END "
+        f", CASE WHEN strlen({c.name}) BETWEEN 10 AND 20 AND regexp_full_match({c.name}, '[0-9 -]{{10,20}}') "
+        f"THEN {_nhs_number_sql(c.name)} END "
         f"AS nhs_candidate_{c.name}"
         for c in spec.columns
         if c.person_identifier
@@ -616,12 +629,7 @@ def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
             _check_nhs_numbers(con, spec, col.name)
     # Duplicate keys: the first row with a key is kept; later rows with the same key are rejected.
     keys = [f"raw_{k}" if spec.column(k).kind is Kind.DATE else k for k in spec.key]
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT {", ".join(keys)}, min(row) AS first_row FROM {rows} WHERE {keys[0]} IS NOT NULL
-        GROUP BY ALL HAVING count(*) > 1"""
-    )
-    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
+    if _find_duplicate_keys(con, spec, keys):
         # IS NOT DISTINCT FROM: an optional key column left blank on both rows still makes a duplicate.
         same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
         shown = " + ".join(spec.key)
@@ -641,8 +649,38 @@ def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
         )
         con.execute(f"UPDATE {checked} SET has_error = true WHERE rowid IN (SELECT rid FROM dup_rows)")
         con.execute("DROP TABLE dup_rows")
-    con.execute("DROP TABLE dup_keys")
+        con.execute("DROP TABLE dup_keys")
     _save_problems(con, spec, rows)
+
+
+def _find_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: FileSpec, keys: list[str]) -> bool:
+    """Write dup_keys (the key columns and the first row of each key that appears more than once) and
+    say whether there are any.
+
+    Grouping millions of text keys is costly, so the keys are grouped by their 64-bit hash first: only
+    rows whose hash appears more than once (the real duplicates, plus the rare hash collision) are then
+    grouped by the keys themselves, which keeps the answer exact.
+    """
+    checked, rows = f"checked_{spec.name}", f"rows_{spec.name}"
+    hashed = f"hash({', '.join(keys)})"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_hashes AS
+        SELECT {hashed} AS h FROM {checked} WHERE {keys[0]} IS NOT NULL GROUP BY 1 HAVING count(*) > 1"""
+    )
+    if con.execute("SELECT count(*) FROM dup_hashes").fetchone()[0] == 0:
+        con.execute("DROP TABLE dup_hashes")
+        return False
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT {", ".join(keys)}, min(row) AS first_row FROM {rows}
+        WHERE {keys[0]} IS NOT NULL AND {hashed} IN (SELECT h FROM dup_hashes)
+        GROUP BY ALL HAVING count(*) > 1"""
+    )
+    con.execute("DROP TABLE dup_hashes")
+    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
+        return True
+    con.execute("DROP TABLE dup_keys")
+    return False
 
 
 def _check_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str) -> None:
