@@ -135,12 +135,13 @@ def _attended(census: date) -> str:
 def _prepare(con: duckdb.DuckDBPyConnection, census: date, attended: bool = True) -> None:
     """Referrals and (unless `attended` is False) attended contacts as they stood on the census date.
 
-    clk_referrals is a view (rid is the referral's rowid): copying ten million referrals into a table
-    costs more than working the few CASEs out again where they are read."""
+    clk_referrals is a view: copying ten million referrals into a table costs more than working the few
+    CASEs out again where they are read. Its rid is the referral's row, which is unique in each table
+    (the file's row for validated extracts; a running number where the tables are loaded otherwise)."""
     c = f"DATE '{census.isoformat()}'"
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW clk_referrals AS
-        SELECT rowid AS rid, referral_id, person_id, team_id, team_type, primary_reason, referral_date,
+        SELECT row AS rid, referral_id, person_id, team_id, team_type, primary_reason, referral_date,
             -- The earliest removal known by the census (DuckDB's least() skips blanks).
             CASE WHEN least(rejected_date, closed_date, discharge_date) <= {c}
                  THEN least(rejected_date, closed_date, discharge_date) END AS removal_date,
@@ -203,7 +204,7 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     c = f"DATE '{census.isoformat()}'"
     help_kinds = _codes(contract.CMH_HELP_KINDS)
     # The first contacts of each referral straight from one join of referrals to contacts, grouped by the
-    # referral's rowid (an integer, cheaper to group and join on than referral_id; referral IDs are unique).
+    # referral's row (an integer, cheaper to group and join on than referral_id; referral IDs are unique).
     # People with more than one referral are found by grouping the 64-bit hash of person_id, which is
     # cheaper than grouping the text; a collision only sends a few one-referral people down the spell
     # path, where a spell of one referral is that referral, so the answer is the same.

@@ -541,7 +541,7 @@ def _check_rows(
         if c.person_identifier
     )
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE checked_{spec.name} AS
+        f"""CREATE OR REPLACE TABLE main.checked_{spec.name} AS
         SELECT {typed}{keep_text}{candidates}, problems, {_HAS_ERROR} AS has_error
         FROM (SELECT *, {checks.list_sql()} AS problems FROM (SELECT *{flags} FROM ({read_sql})))""",
         [str(path)],
@@ -753,17 +753,42 @@ def _sql_type(col: Column) -> str:
     return "DATE" if col.kind is Kind.DATE else "VARCHAR"
 
 
+def _drop_table_or_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop `name` from the main schema, whether a table or a view (DuckDB wants the right kind named)."""
+    kinds = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+        [name],
+    ).fetchall()
+    for (kind,) in kinds:
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} main.{name}")
+
+
 def _create_empty(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     cols = ", ".join(f"{c.name} {_sql_type(c)}" for c in spec.columns)
-    con.execute(f"CREATE OR REPLACE TABLE {spec.name} (row BIGINT, {cols})")
+    _drop_table_or_view(con, spec.name)
+    con.execute(f"DROP TABLE IF EXISTS main.checked_{spec.name}")
+    con.execute(f"CREATE TABLE main.{spec.name} (row BIGINT, {cols})")
 
 
-def _create_typed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
-    """Keep rows with no errors, with each column typed (checked_<name> already holds the types)."""
+def _create_typed(con: duckdb.DuckDBPyConnection, spec: FileSpec, shifted: bool) -> None:
+    """Keep rows with no errors, with each column typed (checked_<name> already holds the types).
+
+    The kept rows are a view over checked_<name>, not a copy: at ten million rows the copy cost as much
+    as the checks. The view's row is the table's rowid + 2 (see _number_rows), unless DuckDB skipped
+    malformed lines; then rows after them shift, and the kept rows are copied with their numbers worked
+    out once.
+    """
     cols = ", ".join(c.name for c in spec.columns)
-    con.execute(
-        f"CREATE OR REPLACE TABLE {spec.name} AS SELECT row, {cols} FROM rows_{spec.name} WHERE NOT has_error"
-    )
+    _drop_table_or_view(con, spec.name)
+    if shifted:
+        con.execute(
+            f"CREATE TABLE main.{spec.name} AS SELECT row, {cols} FROM rows_{spec.name} WHERE NOT has_error"
+        )
+    else:
+        con.execute(
+            f"CREATE VIEW main.{spec.name} AS SELECT rowid + 2 AS row, {cols} "
+            f"FROM checked_{spec.name} WHERE NOT has_error"
+        )
 
 
 def _report(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport:
@@ -859,7 +884,8 @@ def _validate_file(
         message = f"{spec.filename} could not be read as CSV: {_first_line(str(error))}"
         _insert(con, [_file_reject(spec.filename, Rule.FILE_UNREADABLE, message)])
         return FileReport(file=spec.filename, refused=True, refusal=message)
-    _number_rows(con, spec, shifted=_malformed(con, spec))
+    shifted = _malformed(con, spec)
+    _number_rows(con, spec, shifted=shifted)
     _finish_checks(con, spec)
     report = _refusal(con, spec)
     if spec.name == "referrals":
@@ -870,9 +896,12 @@ def _validate_file(
             f"WHERE {everything} AND referral_id IS NOT NULL"
         )
     if report is None:
-        _create_typed(con, spec)
+        _create_typed(con, spec, shifted)  # keeps checked_<name> under the view, unless shifted
         report = _report(con, spec)
-    con.execute(f"DROP VIEW rows_{spec.name}; DROP TABLE checked_{spec.name}; DROP TABLE IF EXISTS skipped")
+    con.execute(f"DROP VIEW rows_{spec.name}")
+    if report.refused or shifted:
+        con.execute(f"DROP TABLE checked_{spec.name}")
+    con.execute("DROP TABLE IF EXISTS skipped")
     return report
 
 

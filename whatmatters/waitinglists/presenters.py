@@ -80,7 +80,11 @@ def _load(team: Any) -> duckdb.DuckDBPyConnection:
             else f"nullif({c}, '')"
             for c in columns
         )
-        con.execute(f"INSERT INTO {name} (row, {', '.join(columns)}) SELECT 0, {select} FROM frame")
+        # row: a running number, unique in the table as the clock rules need (there is no file row here)
+        con.execute(
+            f"INSERT INTO {name} (row, {', '.join(columns)}) "
+            f"SELECT row_number() OVER () + 1, {select} FROM frame"
+        )
         con.unregister("frame")
     return con
 
