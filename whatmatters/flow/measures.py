@@ -20,6 +20,7 @@ from datetime import date
 import duckdb
 
 from whatmatters.flow import contract
+from whatmatters.flow.clocks import contacts_with_referrals
 
 PERIODS = ("week", "month")
 
@@ -172,16 +173,17 @@ def waiting_list_measures(
     p_ref = _period_sql(period, "referral_date")
     p_stop = _period_sql(period, "clock_stop")
     p_contact = _period_sql(period, "c.contact_date")
+    contacts = contacts_with_referrals(con, team=True)
     due = ", ".join(f"'{x}'" for x in sorted(contract.DNA_DENOMINATOR))
     rows = con.execute(
         f"""WITH refs AS (SELECT team_id, {p_ref} AS period_start, count(*) AS n FROM referrals GROUP BY ALL),
         done AS (SELECT team_id, {p_stop} AS period_start, count(*) AS n,
                         count(*) FILTER (WHERE within_standard) AS within, median(wait_days) AS median_wait
                  FROM {waits} WHERE status = 'stopped' GROUP BY ALL),
-        dna AS (SELECT r.team_id, {p_contact} AS period_start,
+        dna AS (SELECT c.team_id, {p_contact} AS period_start,
                        count(*) FILTER (WHERE c.attend_status = '{contract.DID_NOT_ATTEND}') AS missed,
                        count(*) FILTER (WHERE c.attend_status IN ({due})) AS due
-                FROM contacts c JOIN referrals r USING (referral_id) GROUP BY ALL)
+                FROM {contacts} c GROUP BY ALL)
         SELECT cal.team_id, cal.period_start, coalesce(refs.n, 0), wl.listed, wl.over,
                coalesce(done.n, 0), coalesce(done.within, 0), done.median_wait,
                coalesce(dna.missed, 0), coalesce(dna.due, 0)

@@ -587,28 +587,33 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     """Rows that point at a referral must point at one we kept: one join of the checked rows."""
     checks = _Checks()
     _reference_checks(checks, spec)
+    rejected = (
+        "LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s "
+        "ON s.s_referral_id = v.referral_id"
+    )
+    if spec.name == "contacts":
+        # The one join of contacts to referrals: it is kept (contact_links) for the clock rules and the
+        # measures, and the few rows it finds no kept referral for, or dated before theirs, are checked.
+        _link_contacts(con)
+        source = f"""SELECT v.rid, v.row, v.referral_id, v.contact_date AS d_contact_date, v.contact_date,
+                       CASE WHEN l.referral_row IS NOT NULL THEN v.referral_id END AS k_referral_id,
+                       l.referral_date AS k_referral_date, s.s_referral_id
+                FROM rows_contacts v
+                JOIN (SELECT c.rowid AS rid, l.referral_row, l.referral_date
+                      FROM checked_contacts c POSITIONAL JOIN contact_links l
+                      WHERE c.referral_id IS NOT NULL
+                        AND (l.referral_row IS NULL OR l.referral_date > c.contact_date)) l ON l.rid = v.rid
+                {rejected}"""
+    else:
+        source = f"""SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id
+                FROM rows_{spec.name} v
+                LEFT JOIN (SELECT referral_id AS k_referral_id FROM referrals) k
+                          ON k.k_referral_id = v.referral_id
+                {rejected}"""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE link_problems AS
         SELECT rid, row, problems, {_HAS_ERROR} AS has_error FROM (
-            SELECT rid, row, {checks.list_sql()} AS problems
-            FROM (SELECT v.rid, v.row, v.referral_id, v.contact_date AS d_contact_date,
-                         v.contact_date, k.k_referral_id, k.k_referral_date, s.s_referral_id
-                  FROM rows_{spec.name} v
-                  LEFT JOIN (SELECT referral_id AS k_referral_id, referral_date AS k_referral_date
-                             FROM referrals) k ON k.k_referral_id = v.referral_id
-                  LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s
-                             ON s.s_referral_id = v.referral_id))
-        WHERE problems IS NOT NULL"""
-        if spec.name == "contacts"
-        else f"""CREATE OR REPLACE TEMP TABLE link_problems AS
-        SELECT rid, row, problems, {_HAS_ERROR} AS has_error FROM (
-            SELECT rid, row, {checks.list_sql()} AS problems
-            FROM (SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id
-                  FROM rows_{spec.name} v
-                  LEFT JOIN (SELECT referral_id AS k_referral_id FROM referrals) k
-                             ON k.k_referral_id = v.referral_id
-                  LEFT JOIN (SELECT referral_id AS s_referral_id FROM rejected_referral_ids) s
-                             ON s.s_referral_id = v.referral_id))
+            SELECT rid, row, {checks.list_sql()} AS problems FROM ({source}))
         WHERE problems IS NOT NULL"""
     )
     _save_problems(con, spec, "link_problems")
@@ -617,6 +622,61 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
         "WHERE rowid IN (SELECT rid FROM link_problems WHERE has_error)"
     )
     con.execute("DROP TABLE link_problems")
+
+
+# What the clock rules and measures need of each kept contact and its referral, without joining ten
+# million referrals again (see whatmatters.flow.clocks.contacts_with_referrals).
+CONTACT_REFERRALS = "contact_referrals"
+
+
+def _link_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    """contact_links: for each row of checked_contacts, in the same order, the kept referral it points at
+    (its row, team number and date; NULL when there is none). flow_teams numbers the teams, so each
+    contact carries a small integer rather than the team's text.
+
+    DuckDB keeps a join's output in the order of the rows it reads unless the join spills to disk, so
+    the order is checked and the table sorted only when it was lost."""
+    con.execute(
+        """CREATE OR REPLACE TABLE main.flow_teams AS
+        SELECT team_id, (row_number() OVER (ORDER BY team_id))::INTEGER AS team_no
+        FROM (SELECT DISTINCT team_id FROM referrals)"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE main.contact_links AS
+        SELECT v.rowid::UINTEGER AS rid, k.row AS referral_row, k.team_no, k.referral_date
+        FROM checked_contacts v
+        LEFT JOIN (SELECT r.referral_id, r.row, t.team_no, r.referral_date
+                   FROM referrals r JOIN flow_teams t USING (team_id)) k ON k.referral_id = v.referral_id"""
+    )
+    _keep_contact_order(con)
+
+
+def _keep_contact_order(con: duckdb.DuckDBPyConnection) -> None:
+    """Sort contact_links by rid unless its rows already line up with checked_contacts."""
+    out_of_order = con.execute(
+        """SELECT count(*) FROM checked_contacts c POSITIONAL JOIN contact_links l
+        WHERE l.rid IS DISTINCT FROM c.rowid"""
+    ).fetchone()[0]
+    if out_of_order:
+        con.execute("CREATE OR REPLACE TABLE main.contact_links AS SELECT * FROM contact_links ORDER BY rid")
+
+
+def _create_contact_referrals(con: duckdb.DuckDBPyConnection) -> None:
+    """The view contact_referrals over the kept contacts and contact_links, lined up row by row."""
+    con.execute(
+        f"""CREATE VIEW main.{CONTACT_REFERRALS} AS
+        SELECT c.contact_date, c.attend_status, c.consultation_mechanism, c.contact_kind,
+               l.referral_row, l.team_no, l.referral_date
+        FROM checked_contacts c POSITIONAL JOIN contact_links l
+        WHERE NOT c.has_error"""
+    )
+
+
+def _drop_contact_referrals(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"DROP VIEW IF EXISTS main.{CONTACT_REFERRALS}; DROP TABLE IF EXISTS main.contact_links; "
+        "DROP TABLE IF EXISTS main.flow_teams"
+    )
 
 
 def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
@@ -857,6 +917,7 @@ def validate_extract(
         missing_files=[f"{n}.csv" for n in required_files if n not in files],
     )
     con.execute("CREATE OR REPLACE TEMP TABLE rejected_referral_ids (referral_id VARCHAR)")
+    _drop_contact_referrals(con)
     # Referrals first: the other files are checked against the referrals that were kept.
     for spec in contract.FILES:
         _create_empty(con, spec)
@@ -901,6 +962,10 @@ def _validate_file(
     con.execute(f"DROP VIEW rows_{spec.name}")
     if report.refused or shifted:
         con.execute(f"DROP TABLE checked_{spec.name}")
+        if spec.name == "contacts":
+            _drop_contact_referrals(con)
+    elif spec.name == "contacts":
+        _create_contact_referrals(con)
     con.execute("DROP TABLE IF EXISTS skipped")
     return report
 
