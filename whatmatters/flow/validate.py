@@ -2,7 +2,9 @@
 
 `validate_extract` reads the CSV files into one DuckDB connection, records every failed rule as a
 reject row (file, row, column, rule code, message, value), drops rows with errors, and returns an
-`ImportResult` holding typed tables `referrals`, `contacts`, `ward_stays` and `clock_pauses`.
+`ImportResult` whose connection holds the kept, typed rows as `referrals`, `contacts`, `ward_stays` and
+`clock_pauses` (views over the checked tables, or tables when malformed lines shifted the row numbers),
+and `contact_referrals`, each kept contact with its referral's row, team and date.
 
 Row numbers are spreadsheet rows: the header is row 1 and the first data row is row 2. Nothing here
 guesses: a date that is not YYYY-MM-DD is an error, never a re-interpretation.
@@ -485,9 +487,7 @@ _NAME_SQL = _NAME_PATTERN.replace("'", "''")
 def _may_be_name(col: str) -> str:
     """SQL: a cheap test every value matching _NAME_PATTERN passes (it starts with a capital followed by a
     small letter, or starts with a capital and has a comma), so the regular expression runs on few rows."""
-    return (
-        f"(({col})[1] BETWEEN 'A' AND 'Z' AND (({col})[2] BETWEEN 'a' AND 'z' OR contains({col}, ',')))"
-    )
+    return f"(({col})[1] BETWEEN 'A' AND 'Z' AND (({col})[2] BETWEEN 'a' AND 'z' OR contains({col}, ',')))"
 
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # the bytes of _CONTROL
@@ -724,7 +724,8 @@ def _find_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: FileSpec, keys: l
     checked, rows = f"checked_{spec.name}", f"rows_{spec.name}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
-        SELECT {", ".join(keys)} FROM {checked} WHERE {keys[0]} IS NOT NULL GROUP BY ALL HAVING count(*) > 1"""
+        SELECT {", ".join(keys)} FROM {checked} WHERE {keys[0]} IS NOT NULL
+        GROUP BY ALL HAVING count(*) > 1"""
     )
     if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0] == 0:
         con.execute("DROP TABLE dup_keys")
