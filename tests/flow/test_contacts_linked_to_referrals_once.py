@@ -15,14 +15,11 @@ from pathlib import Path
 import pytest
 
 from whatmatters.flow import synthetic
-from whatmatters.flow.clocks import compute_waits, contacts_with_referrals, fetch_waits
+from whatmatters.flow.clocks import compute_waits, fetch_waits
 from whatmatters.flow.database import connect
+from whatmatters.flow.links import CONTACT_REFERRALS, contacts_with_referrals
 from whatmatters.flow.measures import waiting_list_measures
-from whatmatters.flow.validate import (
-    CONTACT_REFERRALS,
-    _keep_contact_order,
-    validate_extract,
-)
+from whatmatters.flow.validate import validate_extract
 
 from .cases import EXTRACT_DATE, Extract, contact, referral
 
@@ -86,20 +83,27 @@ def test_the_link_covers_every_kept_contact_and_only_those(folder: Path) -> None
     assert wrong == 0
 
 
-def test_links_that_come_back_out_of_order_are_put_back_in_the_contacts_order(extract: Extract) -> None:
+def test_contacts_rejected_for_another_reason_are_left_out_of_the_link(extract: Extract) -> None:
     result = extract(
         [referral("R1", "2024-01-01", team_id="T1"), referral("R2", "2024-01-02", team_id="T2")],
-        [contact(f"C{i}", "R1", "2024-01-10") for i in range(20)]
-        + [contact(f"C{i}", "R2", "2024-01-20") for i in range(20, 40)],
+        [
+            contact("C1", "R1", "2024-01-10"),
+            contact("C1", "R2", "2024-01-11"),  # a repeated contact_id: rejected after the link is made
+            contact("C2", "R2", "2024-01-12", "3"),
+            contact("C3", "R2", "2024-01-13", "9"),  # an unknown attend_status: rejected in the scan
+            contact("C4", "R9", "2024-01-14"),  # no such referral
+        ],
     )
+    assert {r.rule_code for r in result.rejects()} == {"DUP_ID", "UNKNOWN_CODE", "ORPHAN_REF"}
     con = result.con
     linked = contacts_with_referrals(con, team=True)
-    pairs = f"SELECT contact_date, team_id, count(*) FROM {linked} GROUP BY ALL ORDER BY ALL"
-    expected = [(date(2024, 1, 10), "T1", 20), (date(2024, 1, 20), "T2", 20)]
-    assert con.execute(pairs).fetchall() == expected
-    con.execute("CREATE OR REPLACE TABLE contact_links AS SELECT * FROM contact_links ORDER BY rid DESC")
-    _keep_contact_order(con)
-    assert con.execute(pairs).fetchall() == expected
+    rows = con.execute(
+        f"SELECT contact_date, team_id, attended, missed, due FROM {linked} ORDER BY contact_date"
+    ).fetchall()
+    assert rows == [
+        (date(2024, 1, 10), "T1", True, False, True),
+        (date(2024, 1, 12), "T2", False, True, True),
+    ]
 
 
 def test_an_extract_validated_twice_on_one_connection_gives_the_same_tables(folder: Path) -> None:

@@ -24,8 +24,7 @@ from datetime import date
 
 import duckdb
 
-from whatmatters.flow import contract
-from whatmatters.flow.validate import CONTACT_REFERRALS
+from whatmatters.flow.links import contacts_with_referrals
 
 STOPPED, WAITING, REMOVED = "stopped", "waiting", "removed"
 # An open-ended date that is still far from DuckDB's limits when days are added to it.
@@ -122,37 +121,11 @@ def _codes(values: frozenset[str]) -> str:
     return ", ".join(f"'{v}'" for v in sorted(values))
 
 
-def _attended(census: date, referral_date: str = "r.referral_date") -> str:
-    """SQL condition: contact c is an attended, counted-mechanism contact of referral r on or after the
-    referral date and by the census. A blank mechanism is counted: many local extracts do not carry it,
-    and leaving them out would stop no clocks at all."""
-    c = f"DATE '{census.isoformat()}'"
-    return f"""c.attend_status IN ({_codes(contract.ATTENDED)})
-          AND (c.consultation_mechanism IS NULL
-               OR c.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)}))
-          AND c.contact_date >= {referral_date} AND c.contact_date <= {c}"""
-
-
-def contacts_with_referrals(con: duckdb.DuckDBPyConnection, *, team: bool = False) -> str:
-    """SQL for the kept contacts with what the clock rules and measures need of their referral:
-    contact_date, attend_status, consultation_mechanism, contact_kind, referral_row, referral_date and,
-    with `team`, the referral's team_id.
-
-    `validate_extract` leaves this as the view contact_referrals (teams by number, named in flow_teams),
-    made from the one join of contacts to referrals it needs for its own checks; tables made another
-    way are joined here instead.
-    """
-    made = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-        [CONTACT_REFERRALS],
-    ).fetchone()[0]
-    if made:
-        if not team:
-            return CONTACT_REFERRALS
-        return f"(SELECT c.*, t.team_id FROM {CONTACT_REFERRALS} c JOIN flow_teams t USING (team_no))"
-    return """(SELECT c.contact_date, c.attend_status, c.consultation_mechanism, c.contact_kind,
-                      r.row AS referral_row, r.team_id, r.referral_date
-               FROM contacts c JOIN referrals r USING (referral_id))"""
+def _attended(census: date) -> str:
+    """SQL condition: linked contact c (see links) is attended, by a mechanism that counts, on or after
+    its referral's date and by the census."""
+    census_sql = f"DATE '{census.isoformat()}'"
+    return f"c.attended AND c.contact_date >= c.referral_date AND c.contact_date <= {census_sql}"
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, census: date, attended: bool = True) -> None:
@@ -177,8 +150,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, census: date, attended: bool = True
     if attended:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE clk_attended AS
-            SELECT c.referral_id, c.contact_date, c.contact_kind
-            FROM contacts c JOIN clk_referrals r USING (referral_id)
+            SELECT r.referral_id, c.contact_date
+            FROM {contacts_with_referrals(con)} c JOIN clk_referrals r ON r.rid = c.referral_row
             WHERE {_attended(census)}"""
         )
 
@@ -225,7 +198,6 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     functions) for people with more than one.
     """
     c = f"DATE '{census.isoformat()}'"
-    help_kinds = _codes(contract.CMH_HELP_KINDS)
     # The first contacts of each referral, grouped by the referral's row (an integer, cheaper to group
     # and join on than referral_id; referral IDs are unique), from the contacts already linked to their
     # referrals (contacts_with_referrals).
@@ -238,9 +210,9 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
                least(a.first_help, r.treatment_start_date) AS first_help
         FROM clk_referrals r
         LEFT JOIN (SELECT c.referral_row AS rid, min(c.contact_date) AS first_contact,
-                          min(c.contact_date) FILTER (WHERE c.contact_kind IN ({help_kinds})) AS first_help
+                          min(c.contact_date) FILTER (WHERE c.helps) AS first_help
                    FROM {contacts_with_referrals(con)} c
-                   WHERE {_attended(census, "c.referral_date")}
+                   WHERE {_attended(census)}
                    GROUP BY c.referral_row) a ON a.rid = r.rid
         WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
     )

@@ -19,8 +19,7 @@ from datetime import date
 
 import duckdb
 
-from whatmatters.flow import contract
-from whatmatters.flow.clocks import contacts_with_referrals
+from whatmatters.flow.links import contacts_with_referrals
 
 PERIODS = ("week", "month")
 
@@ -176,15 +175,13 @@ def waiting_list_measures(
     p_stop = _period_sql(period, "clock_stop")
     p_contact = _period_sql(period, "c.contact_date")
     contacts = contacts_with_referrals(con, team=True)
-    due = ", ".join(f"'{x}'" for x in sorted(contract.DNA_DENOMINATOR))
     rows = con.execute(
         f"""WITH refs AS (SELECT team_id, {p_ref} AS period_start, count(*) AS n FROM referrals GROUP BY ALL),
         done AS (SELECT team_id, {p_stop} AS period_start, count(*) AS n,
                         count(*) FILTER (WHERE within_standard) AS within, median(wait_days) AS median_wait
                  FROM {waits} WHERE status = 'stopped' GROUP BY ALL),
         dna AS (SELECT c.team_id, {p_contact} AS period_start,
-                       count(*) FILTER (WHERE c.attend_status = '{contract.DID_NOT_ATTEND}') AS missed,
-                       count(*) FILTER (WHERE c.attend_status IN ({due})) AS due
+                       count(*) FILTER (WHERE c.missed) AS missed, count(*) FILTER (WHERE c.due) AS due
                 FROM {contacts} c GROUP BY ALL)
         SELECT cal.team_id, cal.period_start, coalesce(refs.n, 0), wl.listed, wl.over,
                coalesce(done.n, 0), coalesce(done.within, 0), done.median_wait,

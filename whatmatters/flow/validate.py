@@ -4,7 +4,7 @@
 reject row (file, row, column, rule code, message, value), drops rows with errors, and returns an
 `ImportResult` whose connection holds the kept, typed rows as `referrals`, `contacts`, `ward_stays` and
 `clock_pauses` (views over the checked tables, or tables when malformed lines shifted the row numbers),
-and `contact_referrals`, each kept contact with its referral's row, team and date.
+and `contact_referrals`, each kept contact with what the later steps need of its referral (see links).
 
 Row numbers are spreadsheet rows: the header is row 1 and the first data row is row 2. Nothing here
 guesses: a date that is not YYYY-MM-DD is an error, never a re-interpretation.
@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import nhs_number
 
-from whatmatters.flow import contract
+from whatmatters.flow import contract, links
 from whatmatters.flow.contract import Column, FileSpec, Kind, Rule
 from whatmatters.flow.database import connect
 
@@ -241,18 +241,23 @@ def _file_reject(file: str, rule: Rule, message: str, column: str = "") -> Rejec
 # Reading rows
 
 
-def _read_sql(spec: FileSpec, header: _Header) -> str:
+def _read_sql(spec: FileSpec, header: _Header, spaces: bool = True) -> str:
     """SQL reading the file (a bound parameter) as text, one column per contract column.
 
     Rows DuckDB cannot split into the header's columns go to csv_rejects_<name> (see _malformed).
+    `spaces` False says the file has no space at all (see _scan_bytes), so there is nothing to trim.
     """
     positional = {f"c{i}": "VARCHAR" for i in range(len(header.names))}
     known = {c.name for c in spec.columns}
     # Blank means missing; surrounding spaces are dropped (trimming only values that have them is cheaper).
     # DuckDB already reads an empty value, quoted or not, as NULL, so only spaces are left to look for.
     selected = ", ".join(
-        f"CASE WHEN prefix(c{i}, ' ') OR suffix(c{i}, ' ') THEN nullif(trim(c{i}), '') "
-        f"ELSE c{i} END AS {name}"
+        (
+            f"CASE WHEN prefix(c{i}, ' ') OR suffix(c{i}, ' ') THEN nullif(trim(c{i}), '') "
+            f"ELSE c{i} END AS {name}"
+            if spaces
+            else f"c{i} AS {name}"
+        )
         for i, name in enumerate(header.names)
         if name in known
     )
@@ -367,7 +372,7 @@ def _column_checks(
     """The rules of one column. Date rules use d_<col>: the date, or NULL if the text is not a real date.
 
     Control characters are looked for in each column only when the row has some (bad_characters), and
-    not at all when `control` is False (the file has none: see _may_have_control_characters).
+    not at all when `control` is False (the file has none: see _scan_bytes).
     """
     file, name = spec.filename, col.name
     at = f"'{name}: '"
@@ -494,26 +499,37 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # 
 _COMPRESSED = (".gz", ".gzip", ".zst")
 
 
-def _may_have_control_characters(path: Path) -> bool:
-    """False only when no byte of the (uncompressed) file is a control character, so no value can hold
-    one and the per-row search can be skipped. One pass over the bytes in C (bytes.translate) is several
-    times cheaper than a regular expression over every row's values, and most files have none. In UTF-8
-    these bytes never occur inside a multi-byte character, so the answer is exact; when in doubt (a
-    compressed file, an unreadable one) say True and let the rows be searched."""
+@dataclass(frozen=True)
+class _Bytes:
+    """What one pass over a file's bytes says about every value in it."""
+
+    control: bool  # some byte is a control character (other than tab, CR, LF)
+    spaces: bool  # some byte is a space
+
+
+def _scan_bytes(path: Path) -> _Bytes:
+    """Look once at every byte of the (uncompressed) file, in C: is there a control character, is there
+    a space? When there is none, no value can hold one, so the per-row search for control characters and
+    the trimming of every value can be skipped; both cost far more per row than this pass, and most
+    extracts have neither. In UTF-8 these bytes never occur inside a multi-byte character, so the answer
+    is exact; when in doubt (a compressed file, an unreadable one) say yes to both and check every row."""
     if path.name.lower().endswith(_COMPRESSED):
-        return True
+        return _Bytes(control=True, spaces=True)
+    control = spaces = False
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 24):
-                if len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk):
-                    return True
+                control = control or len(chunk.translate(None, _CONTROL_BYTES)) != len(chunk)
+                spaces = spaces or b" " in chunk
+                if control and spaces:
+                    break
     except OSError:
-        return True
-    return False
+        return _Bytes(control=True, spaces=True)
+    return _Bytes(control=control, spaces=spaces)
 
 
 def _check_rows(
-    con: duckdb.DuckDBPyConnection, spec: FileSpec, read_sql: str, path: Path, extract_date: date
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, header: _Header, path: Path, extract_date: date
 ) -> None:
     """Read the file and check the rules of every column of every row in the same parallel scan.
 
@@ -522,7 +538,9 @@ def _check_rows(
     (nhs_candidate_<col>), the failed rules (problems) and has_error. Links to referrals, duplicate keys
     and NHS numbers are checked afterwards (_finish_checks).
     """
-    control = _may_have_control_characters(path)
+    scanned = _scan_bytes(path)
+    control = scanned.control
+    read_sql = _read_sql(spec, header, spaces=scanned.spaces)
     checks = _Checks()
     for col in spec.columns:
         _column_checks(checks, spec, col, extract_date, control)
@@ -592,17 +610,15 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
         "ON s.s_referral_id = v.referral_id"
     )
     if spec.name == "contacts":
-        # The one join of contacts to referrals: it is kept (contact_links) for the clock rules and the
-        # measures, and the few rows it finds no kept referral for, or dated before theirs, are checked.
-        _link_contacts(con)
+        # The one join of contacts to referrals: it is kept (links.CONTACT_LINKS) for the clock rules and
+        # the measures, and the few rows it finds no kept referral for, or dated before theirs, are checked.
+        links.link_contacts(con, "checked_contacts")
         source = f"""SELECT v.rid, v.row, v.referral_id, v.contact_date AS d_contact_date, v.contact_date,
                        CASE WHEN l.referral_row IS NOT NULL THEN v.referral_id END AS k_referral_id,
                        l.referral_date AS k_referral_date, s.s_referral_id
                 FROM rows_contacts v
-                JOIN (SELECT c.rowid AS rid, l.referral_row, l.referral_date
-                      FROM checked_contacts c POSITIONAL JOIN contact_links l
-                      WHERE c.referral_id IS NOT NULL
-                        AND (l.referral_row IS NULL OR l.referral_date > c.contact_date)) l ON l.rid = v.rid
+                JOIN (SELECT rid, referral_row, referral_date FROM {links.CONTACT_LINKS}
+                      WHERE referral_row IS NULL OR referral_date > contact_date) l ON l.rid = v.rid
                 {rejected}"""
     else:
         source = f"""SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id
@@ -622,61 +638,6 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
         "WHERE rowid IN (SELECT rid FROM link_problems WHERE has_error)"
     )
     con.execute("DROP TABLE link_problems")
-
-
-# What the clock rules and measures need of each kept contact and its referral, without joining ten
-# million referrals again (see whatmatters.flow.clocks.contacts_with_referrals).
-CONTACT_REFERRALS = "contact_referrals"
-
-
-def _link_contacts(con: duckdb.DuckDBPyConnection) -> None:
-    """contact_links: for each row of checked_contacts, in the same order, the kept referral it points at
-    (its row, team number and date; NULL when there is none). flow_teams numbers the teams, so each
-    contact carries a small integer rather than the team's text.
-
-    DuckDB keeps a join's output in the order of the rows it reads unless the join spills to disk, so
-    the order is checked and the table sorted only when it was lost."""
-    con.execute(
-        """CREATE OR REPLACE TABLE main.flow_teams AS
-        SELECT team_id, (row_number() OVER (ORDER BY team_id))::INTEGER AS team_no
-        FROM (SELECT DISTINCT team_id FROM referrals)"""
-    )
-    con.execute(
-        """CREATE OR REPLACE TABLE main.contact_links AS
-        SELECT v.rowid::UINTEGER AS rid, k.row AS referral_row, k.team_no, k.referral_date
-        FROM checked_contacts v
-        LEFT JOIN (SELECT r.referral_id, r.row, t.team_no, r.referral_date
-                   FROM referrals r JOIN flow_teams t USING (team_id)) k ON k.referral_id = v.referral_id"""
-    )
-    _keep_contact_order(con)
-
-
-def _keep_contact_order(con: duckdb.DuckDBPyConnection) -> None:
-    """Sort contact_links by rid unless its rows already line up with checked_contacts."""
-    out_of_order = con.execute(
-        """SELECT count(*) FROM checked_contacts c POSITIONAL JOIN contact_links l
-        WHERE l.rid IS DISTINCT FROM c.rowid"""
-    ).fetchone()[0]
-    if out_of_order:
-        con.execute("CREATE OR REPLACE TABLE main.contact_links AS SELECT * FROM contact_links ORDER BY rid")
-
-
-def _create_contact_referrals(con: duckdb.DuckDBPyConnection) -> None:
-    """The view contact_referrals over the kept contacts and contact_links, lined up row by row."""
-    con.execute(
-        f"""CREATE VIEW main.{CONTACT_REFERRALS} AS
-        SELECT c.contact_date, c.attend_status, c.consultation_mechanism, c.contact_kind,
-               l.referral_row, l.team_no, l.referral_date
-        FROM checked_contacts c POSITIONAL JOIN contact_links l
-        WHERE NOT c.has_error"""
-    )
-
-
-def _drop_contact_referrals(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        f"DROP VIEW IF EXISTS main.{CONTACT_REFERRALS}; DROP TABLE IF EXISTS main.contact_links; "
-        "DROP TABLE IF EXISTS main.flow_teams"
-    )
 
 
 def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
@@ -914,7 +875,7 @@ def validate_extract(
         missing_files=[f"{n}.csv" for n in required_files if n not in files],
     )
     con.execute("CREATE OR REPLACE TEMP TABLE rejected_referral_ids (referral_id VARCHAR)")
-    _drop_contact_referrals(con)
+    links.drop(con)
     # Referrals first: the other files are checked against the referrals that were kept.
     for spec in contract.FILES:
         _create_empty(con, spec)
@@ -936,7 +897,7 @@ def _validate_file(
         )
     try:
         # Read and check in one parallel scan into a table that keeps the file's order.
-        _check_rows(con, spec, _read_sql(spec, header), path, extract_date)
+        _check_rows(con, spec, header, path, extract_date)
     except duckdb.Error as error:
         _drop_csv_rejects(con, spec)
         message = f"{spec.filename} could not be read as CSV: {_first_line(str(error))}"
@@ -960,9 +921,9 @@ def _validate_file(
     if report.refused or shifted:
         con.execute(f"DROP TABLE checked_{spec.name}")
         if spec.name == "contacts":
-            _drop_contact_referrals(con)
+            links.drop(con)
     elif spec.name == "contacts":
-        _create_contact_referrals(con)
+        links.create_view(con, "checked_contacts")
     con.execute("DROP TABLE IF EXISTS skipped")
     return report
 

@@ -1,0 +1,100 @@
+"""Each contact with what the clock rules and the measures need of it and of its referral.
+
+Validation has to join every contact to its referral anyway (a contact must point at a kept referral,
+and not more than a day before it). It keeps what that join found in the table `contact_links`, so the
+later steps never join ten million referrals again:
+
+    rid            the contact's rowid in checked_contacts (to leave out contacts rejected later)
+    referral_row   the referral's row (an integer key for the referral; NULL when there is none)
+    team_no        the referral's team, as a number (flow_teams names it)
+    referral_date  the referral's date
+    contact_date   the contact's date
+    attended       attended, by a mechanism that counts towards a clock stop (flow.md §2.1)
+    helps          an assessment, care plan or intervention (the cmh4 rule's second event)
+    missed         did not attend (the DNA rate's numerator)
+    due            due to happen: attended, late or missed (the DNA rate's denominator)
+
+`contacts_with_referrals` gives the kept contacts with those columns, from the view contact_referrals
+when validation made it, or from a plain join of `contacts` and `referrals` when the tables were made
+another way (the flow pages load them from the database). Both give the same rows.
+"""
+
+# SQL in this module is assembled only from fixed names and the contract's codes.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import duckdb
+
+from whatmatters.flow import contract
+
+CONTACT_LINKS = "contact_links"
+CONTACT_REFERRALS = "contact_referrals"
+TEAMS = "flow_teams"
+
+
+def _codes(values: frozenset[str] | set[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
+def contact_flags(c: str) -> str:
+    """SQL: the four flags of contact `c` (a table alias), each true or false, never NULL.
+
+    A blank mechanism counts towards a clock stop: many local extracts do not carry it, and leaving them
+    out would stop no clocks at all."""
+    return f"""coalesce({c}.attend_status IN ({_codes(contract.ATTENDED)})
+                     AND ({c}.consultation_mechanism IS NULL
+                          OR {c}.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)})),
+                     false) AS attended,
+            coalesce({c}.contact_kind IN ({_codes(contract.CMH_HELP_KINDS)}), false) AS helps,
+            coalesce({c}.attend_status = '{contract.DID_NOT_ATTEND}', false) AS missed,
+            coalesce({c}.attend_status IN ({_codes(contract.DNA_DENOMINATOR)}), false) AS due"""
+
+
+def link_contacts(con: duckdb.DuckDBPyConnection, checked: str, referrals: str = "referrals") -> None:
+    """Write flow_teams and contact_links for every row of the table `checked` (kept or not)."""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE main.{TEAMS} AS
+        SELECT team_id, (row_number() OVER (ORDER BY team_id))::INTEGER AS team_no
+        FROM (SELECT DISTINCT team_id FROM {referrals})"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE main.{CONTACT_LINKS} AS
+        SELECT v.rowid AS rid, k.row AS referral_row, k.team_no, k.referral_date, v.contact_date,
+               {contact_flags("v")}
+        FROM {checked} v
+        LEFT JOIN (SELECT r.referral_id, r.row, t.team_no, r.referral_date
+                   FROM {referrals} r JOIN {TEAMS} t USING (team_id)) k ON k.referral_id = v.referral_id"""
+    )
+
+
+def create_view(con: duckdb.DuckDBPyConnection, checked: str) -> None:
+    """The view contact_referrals: the links of the contacts that were kept (no error in `checked`)."""
+    con.execute(
+        f"""CREATE VIEW main.{CONTACT_REFERRALS} AS
+        SELECT l.* EXCLUDE (rid) FROM {CONTACT_LINKS} l
+        ANTI JOIN (SELECT rowid AS rid FROM {checked} WHERE has_error) e USING (rid)
+        WHERE l.referral_row IS NOT NULL"""
+    )
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"DROP VIEW IF EXISTS main.{CONTACT_REFERRALS}; DROP TABLE IF EXISTS main.{CONTACT_LINKS}; "
+        f"DROP TABLE IF EXISTS main.{TEAMS}"
+    )
+
+
+def contacts_with_referrals(con: duckdb.DuckDBPyConnection, *, team: bool = False) -> str:
+    """SQL for the kept contacts with referral_row, referral_date, contact_date, attended, helps, missed
+    and due, and with `team` the referral's team_id."""
+    made = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+        [CONTACT_REFERRALS],
+    ).fetchone()[0]
+    if made:
+        if not team:
+            return CONTACT_REFERRALS
+        return f"(SELECT c.*, t.team_id FROM {CONTACT_REFERRALS} c JOIN {TEAMS} t USING (team_no))"
+    return f"""(SELECT r.row AS referral_row, r.team_id, r.referral_date, c.contact_date, {contact_flags("c")}
+               FROM contacts c JOIN referrals r USING (referral_id))"""
