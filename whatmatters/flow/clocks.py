@@ -24,7 +24,7 @@ from datetime import date
 
 import duckdb
 
-from whatmatters.flow.links import contacts_with_referrals
+from whatmatters.flow.links import contacts_with_referrals, flag
 
 STOPPED, WAITING, REMOVED = "stopped", "waiting", "removed"
 # An open-ended date that is still far from DuckDB's limits when days are added to it.
@@ -125,7 +125,7 @@ def _attended(census: date) -> str:
     """SQL condition: linked contact c (see links) is attended, by a mechanism that counts, on or after
     its referral's date and by the census."""
     census_sql = f"DATE '{census.isoformat()}'"
-    return f"c.attended AND c.contact_date >= c.referral_date AND c.contact_date <= {census_sql}"
+    return f"{flag('attended')} AND c.contact_date >= c.referral_date AND c.contact_date <= {census_sql}"
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, census: date, attended: bool = True) -> None:
@@ -210,7 +210,7 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
                least(a.first_help, r.treatment_start_date) AS first_help
         FROM clk_referrals r
         LEFT JOIN (SELECT c.referral_row AS rid, min(c.contact_date) AS first_contact,
-                          min(c.contact_date) FILTER (WHERE c.helps) AS first_help
+                          min(c.contact_date) FILTER (WHERE {flag("helps")}) AS first_help
                    FROM {contacts_with_referrals(con)} c
                    WHERE {_attended(census)}
                    GROUP BY c.referral_row) a ON a.rid = r.rid

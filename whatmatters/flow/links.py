@@ -5,14 +5,19 @@ and not more than a day before it). It keeps what that join found in the table `
 later steps never join ten million referrals again:
 
     rid            the contact's rowid in checked_contacts (to leave out contacts rejected later)
-    referral_row   the referral's row (an integer key for the referral; NULL when there is none)
+    referral_row   the referral's row (an integer key for the referral; NULL when there is none, and
+                   set to NULL when the contact is rejected: see create_view)
     team_no        the referral's team, as a number (flow_teams names it)
     referral_date  the referral's date
     contact_date   the contact's date
-    attended       attended, by a mechanism that counts towards a clock stop (flow.md §2.1)
-    helps          an assessment, care plan or intervention (the cmh4 rule's second event)
-    missed         did not attend (the DNA rate's numerator)
-    due            due to happen: attended, late or missed (the DNA rate's denominator)
+    flags          what kind of contact it is, as bits (read them with `flag`):
+                   attended   attended, by a mechanism that counts towards a clock stop (flow.md §2.1)
+                   helps      an assessment, care plan or intervention (the cmh4 rule's second event)
+                   missed     did not attend (the DNA rate's numerator)
+                   due        due to happen: attended, late or missed (the DNA rate's denominator)
+
+The flags are packed into one small integer, worked out before the join: carried through a join of 15
+million contacts, four true/false columns cost as much again as the join itself.
 
 `contacts_with_referrals` gives the kept contacts with those columns, from the view contact_referrals
 when validation made it, or from a plain join of `contacts` and `referrals` when the tables were made
@@ -37,18 +42,31 @@ def _codes(values: frozenset[str] | set[str]) -> str:
     return ", ".join(f"'{v}'" for v in sorted(values))
 
 
+FLAG_BITS = {"attended": 1, "helps": 2, "missed": 4, "due": 8}
+
+
 def contact_flags(c: str) -> str:
-    """SQL: the four flags of contact `c` (a table alias), each true or false, never NULL.
+    """SQL: the flags of contact `c` (a table alias) as one UTINYINT named flags (see FLAG_BITS).
 
     A blank mechanism counts towards a clock stop: many local extracts do not carry it, and leaving them
     out would stop no clocks at all."""
-    return f"""coalesce({c}.attend_status IN ({_codes(contract.ATTENDED)})
-                     AND ({c}.consultation_mechanism IS NULL
-                          OR {c}.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)})),
-                     false) AS attended,
-            coalesce({c}.contact_kind IN ({_codes(contract.CMH_HELP_KINDS)}), false) AS helps,
-            coalesce({c}.attend_status = '{contract.DID_NOT_ATTEND}', false) AS missed,
-            coalesce({c}.attend_status IN ({_codes(contract.DNA_DENOMINATOR)}), false) AS due"""
+    conditions = {
+        "attended": f"""{c}.attend_status IN ({_codes(contract.ATTENDED)})
+                        AND ({c}.consultation_mechanism IS NULL
+                             OR {c}.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)}))""",
+        "helps": f"{c}.contact_kind IN ({_codes(contract.CMH_HELP_KINDS)})",
+        "missed": f"{c}.attend_status = '{contract.DID_NOT_ATTEND}'",
+        "due": f"{c}.attend_status IN ({_codes(contract.DNA_DENOMINATOR)})",
+    }
+    bits = " + ".join(
+        f"CASE WHEN {cond} THEN {FLAG_BITS[name]} ELSE 0 END" for name, cond in conditions.items()
+    )
+    return f"({bits})::UTINYINT AS flags"
+
+
+def flag(name: str, c: str = "c") -> str:
+    """SQL: true when linked contact `c` has the flag `name` (attended, helps, missed or due)."""
+    return f"({c}.flags & {FLAG_BITS[name]}) <> 0"
 
 
 def link_contacts(con: duckdb.DuckDBPyConnection, checked: str, referrals: str = "referrals") -> None:
@@ -60,21 +78,26 @@ def link_contacts(con: duckdb.DuckDBPyConnection, checked: str, referrals: str =
     )
     con.execute(
         f"""CREATE OR REPLACE TABLE main.{CONTACT_LINKS} AS
-        SELECT v.rowid AS rid, k.row AS referral_row, k.team_no, k.referral_date, v.contact_date,
-               {contact_flags("v")}
-        FROM {checked} v
+        SELECT v.rid, k.row::UINTEGER AS referral_row, k.team_no, k.referral_date, v.contact_date, v.flags
+        FROM (SELECT rowid::UINTEGER AS rid, referral_id, contact_date, {contact_flags(checked)}
+              FROM {checked}) v
         LEFT JOIN (SELECT r.referral_id, r.row, t.team_no, r.referral_date
                    FROM {referrals} r JOIN {TEAMS} t USING (team_id)) k ON k.referral_id = v.referral_id"""
     )
 
 
 def create_view(con: duckdb.DuckDBPyConnection, checked: str) -> None:
-    """The view contact_referrals: the links of the contacts that were kept (no error in `checked`)."""
+    """The view contact_referrals: the links of the contacts that were kept (no error in `checked`).
+
+    Call it once every check of `checked` is done. Rejected contacts are few, so their links are
+    unlinked here once, rather than filtered out by a join in every query that reads the view."""
+    con.execute(
+        f"""UPDATE {CONTACT_LINKS} SET referral_row = NULL
+        WHERE referral_row IS NOT NULL AND rid IN (SELECT rowid FROM {checked} WHERE has_error)"""
+    )
     con.execute(
         f"""CREATE VIEW main.{CONTACT_REFERRALS} AS
-        SELECT l.* EXCLUDE (rid) FROM {CONTACT_LINKS} l
-        ANTI JOIN (SELECT rowid AS rid FROM {checked} WHERE has_error) e USING (rid)
-        WHERE l.referral_row IS NOT NULL"""
+        SELECT * EXCLUDE (rid) FROM {CONTACT_LINKS} WHERE referral_row IS NOT NULL"""
     )
 
 
@@ -86,8 +109,8 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def contacts_with_referrals(con: duckdb.DuckDBPyConnection, *, team: bool = False) -> str:
-    """SQL for the kept contacts with referral_row, referral_date, contact_date, attended, helps, missed
-    and due, and with `team` the referral's team_id."""
+    """SQL for the kept contacts with referral_row, referral_date, contact_date and flags, and with `team`
+    the referral's team_id."""
     made = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
         [CONTACT_REFERRALS],

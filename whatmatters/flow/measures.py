@@ -19,7 +19,7 @@ from datetime import date
 
 import duckdb
 
-from whatmatters.flow.links import contacts_with_referrals
+from whatmatters.flow.links import contacts_with_referrals, flag
 
 PERIODS = ("week", "month")
 
@@ -181,7 +181,8 @@ def waiting_list_measures(
                         count(*) FILTER (WHERE within_standard) AS within, median(wait_days) AS median_wait
                  FROM {waits} WHERE status = 'stopped' GROUP BY ALL),
         dna AS (SELECT c.team_id, {p_contact} AS period_start,
-                       count(*) FILTER (WHERE c.missed) AS missed, count(*) FILTER (WHERE c.due) AS due
+                       count(*) FILTER (WHERE {flag("missed")}) AS missed,
+                       count(*) FILTER (WHERE {flag("due")}) AS due
                 FROM {contacts} c GROUP BY ALL)
         SELECT cal.team_id, cal.period_start, coalesce(refs.n, 0), wl.listed, wl.over,
                coalesce(done.n, 0), coalesce(done.within, 0), done.median_wait,
