@@ -24,6 +24,7 @@ from datetime import date
 
 import duckdb
 
+from whatmatters.flow.database import fingerprint
 from whatmatters.flow.links import contacts_with_referrals, flag
 
 STOPPED, WAITING, REMOVED = "stopped", "waiting", "removed"
@@ -200,7 +201,9 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     c = f"DATE '{census.isoformat()}'"
     # The first contacts of each referral, grouped by the referral's row (an integer, cheaper to group
     # and join on than referral_id; referral IDs are unique), from the contacts already linked to their
-    # referrals (contacts_with_referrals).
+    # referrals (contacts_with_referrals). People with more than one referral are found by grouping a
+    # fingerprint of person_id (cheaper than the text); should two people share one, both simply take the
+    # spell path, where a spell of one referral is that referral, so the answer is the same.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_cmh AS
         SELECT r.referral_id, r.person_id, r.team_id, r.referral_date AS s,
@@ -217,14 +220,14 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
         WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
     )
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE clk_multi AS
-        SELECT person_id FROM clk_cmh GROUP BY person_id HAVING count(*) > 1"""
+        f"""CREATE OR REPLACE TEMP TABLE clk_multi AS
+        SELECT {fingerprint("person_id")} AS ph FROM clk_cmh GROUP BY 1 HAVING count(*) > 1"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_spell_members AS
         WITH w AS (SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, referral_id
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-                   FROM clk_cmh SEMI JOIN clk_multi USING (person_id))
+                   FROM clk_cmh SEMI JOIN clk_multi ON {fingerprint("clk_cmh.person_id")} = clk_multi.ph)
         SELECT *, sum(CASE WHEN prev_end IS NULL OR s > prev_end + {SPELL_GAP_DAYS} THEN 1 ELSE 0 END)
                   OVER (PARTITION BY person_id ORDER BY s, referral_id) AS spell_no
         FROM w"""
@@ -250,7 +253,7 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
         FROM ranked WHERE pick = 1"""
     )
     spells = f"""SELECT referral_id, team_id, person_id, s AS clock_start, {stop} AS stop_date, removal_date
-                 FROM clk_cmh ANTI JOIN clk_multi USING (person_id)
+                 FROM clk_cmh ANTI JOIN clk_multi ON {fingerprint("clk_cmh.person_id")} = clk_multi.ph
                  UNION ALL SELECT * FROM clk_spells"""
     # An anti join rather than NOT EXISTS: DuckDB would first group every spell by its correlated columns.
     return f"""SELECT sp.* FROM ({spells}) sp
