@@ -278,7 +278,7 @@ def compute_waits(
     _prepare(con, census, attended=rule != "cmh4")
     source = _cmh_spells(con, census) if rule == "cmh4" else _per_referral_stops(rule)
     c = f"DATE '{census.isoformat()}'"
-    base = f"""SELECT referral_id, team_id, person_id, clock_start,
+    base = f"""SELECT referral_id, team_id, clock_start,
             CASE WHEN stop_date IS NOT NULL AND (removal_date IS NULL OR stop_date <= removal_date)
                  THEN 'stopped' WHEN removal_date IS NOT NULL THEN 'removed' ELSE 'waiting' END AS status,
             CASE WHEN stop_date IS NOT NULL AND (removal_date IS NULL OR stop_date <= removal_date)
@@ -299,8 +299,7 @@ def compute_waits(
         f"""CREATE OR REPLACE TABLE {into} AS
         WITH clk_base AS ({base})
         SELECT b.referral_id, b.team_id, b.clock_start, b.clock_stop, {days}::BIGINT AS wait_days, b.status,
-               CASE WHEN b.status = 'removed' THEN NULL ELSE {days} <= {standard} END AS within_standard,
-               b.person_id
+               CASE WHEN b.status = 'removed' THEN NULL ELSE {days} <= {standard} END AS within_standard
         FROM clk_base b {pauses}"""
     )
     return spec
