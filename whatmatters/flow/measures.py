@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import duckdb
 
@@ -88,9 +89,11 @@ MEASURES: dict[str, MeasureDefinition] = {
 }
 
 
-@dataclass(frozen=True)
-class MeasureValue:
-    """One period of one measure for one team. Numerator and denominator are kept for ratios."""
+class MeasureValue(NamedTuple):
+    """One period of one measure for one team. Numerator and denominator are kept for ratios.
+
+    A named tuple rather than a dataclass: a 10M-referral extract gives 1.4 million of them a period
+    type, and a tuple is made in half the time."""
 
     team_id: str
     measure: str
@@ -195,19 +198,27 @@ def waiting_list_measures(
         ORDER BY cal.team_id, cal.period_start"""
     ).fetchall()
     out: list[MeasureValue] = []
+    value = MeasureValue
     for team, start, refs, listed, over, done, within, median_wait, missed, due in rows:
         waiting_within = listed - over
-
-        def add(code: str, value: float | None, num: float | None = None, den: float | None = None) -> None:
-            out.append(MeasureValue(team, code, period, start, value, num, den))  # noqa: B023
-
-        add("referrals", refs)
-        add("waiting_list", listed)
-        add("waiting_over_standard", over)
-        add("median_completed_wait", float(median_wait) if median_wait is not None else None)
-        add("completed_within_standard", _pct(within, done), within, done)
-        add("waiting_within_standard", _pct(waiting_within, listed), waiting_within, listed)
-        add("dna_rate", _pct(missed, due), missed, due)
+        median = float(median_wait) if median_wait is not None else None
+        out += (
+            value(team, "referrals", period, start, refs),
+            value(team, "waiting_list", period, start, listed),
+            value(team, "waiting_over_standard", period, start, over),
+            value(team, "median_completed_wait", period, start, median),
+            value(team, "completed_within_standard", period, start, _pct(within, done), within, done),
+            value(
+                team,
+                "waiting_within_standard",
+                period,
+                start,
+                _pct(waiting_within, listed),
+                waiting_within,
+                listed,
+            ),
+            value(team, "dna_rate", period, start, _pct(missed, due), missed, due),
+        )
     return out
 
 
