@@ -126,33 +126,38 @@ def _calendar(con: duckdb.DuckDBPyConnection, period: str, census: date, teams_s
     )
 
 
-def _sweep(con: duckdb.DuckDBPyConnection, name: str, waits: str, standard_days: int) -> None:
-    """`name`(team_id, period_start, listed, over): on each calendar period's last day, the people on the
-    list (clock_start <= d < clock_stop) and those over the standard (clock_start + standard < d <
-    clock_stop), counted in one sweep of +1/-1 events over the waits table.
+def _daily_changes(con: duckdb.DuckDBPyConnection, waits: str, standard_days: int) -> None:
+    """wl_daily(team_id, day, d_listed, d_over): how the list and the count over the standard change
+    on each day, from +1/-1 events over the waits table: someone is on the list when
+    clock_start <= d < clock_stop, and over the standard on the same interval started standard + 1 days
+    later (when that is before its end).
 
-    Over the standard is the same interval started standard + 1 days later (when that is before its end).
+    Three scans of the waits table, each counted by team and day at once (starts, stops, and the days
+    people pass the standard), cost less than unnesting a list of events from every row.
     """
     late = f"clock_start + {standard_days + 1}"
     over_open = f"(clock_stop IS NULL OR clock_stop > {late})"
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {name} AS
-        WITH ev AS (
-            -- four scans of the waits table, each counted by team and day at once, are cheaper than
-            -- unnesting a list of four events from every row
+        f"""CREATE OR REPLACE TEMP TABLE wl_daily AS
+        SELECT team_id, day, sum(d_listed) AS d_listed, sum(d_over) AS d_over FROM (
             SELECT team_id, clock_start AS day, count(*) AS d_listed, 0 AS d_over
             FROM {waits} GROUP BY ALL
-            UNION ALL SELECT team_id, clock_stop, -count(*), 0 FROM {waits}
-            WHERE clock_stop IS NOT NULL GROUP BY ALL
-            UNION ALL SELECT team_id, {late}, 0, count(*) FROM {waits} WHERE {over_open} GROUP BY ALL
-            UNION ALL SELECT team_id, clock_stop, 0, -count(*) FROM {waits}
-            WHERE {over_open} AND clock_stop IS NOT NULL GROUP BY ALL),
-        daily AS (SELECT team_id, day, sum(d_listed) AS d_listed, sum(d_over) AS d_over
-                  FROM ev WHERE day IS NOT NULL GROUP BY ALL),
-        cum AS (SELECT team_id, day,
-                       sum(d_listed) OVER (PARTITION BY team_id ORDER BY day) AS listed,
-                       sum(d_over) OVER (PARTITION BY team_id ORDER BY day) AS over
-                FROM daily)
+            UNION ALL SELECT team_id, clock_stop, -count(*), -count(*) FILTER (WHERE {over_open})
+            FROM {waits} WHERE clock_stop IS NOT NULL GROUP BY ALL
+            UNION ALL SELECT team_id, {late}, 0, count(*) FROM {waits} WHERE {over_open} GROUP BY ALL)
+        GROUP BY ALL"""
+    )
+
+
+def _sweep(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """`name`(team_id, period_start, listed, over): on each calendar period's last day, the people on the
+    list and those over the standard, summed from wl_daily."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {name} AS
+        WITH cum AS (SELECT team_id, day,
+                            sum(d_listed) OVER (PARTITION BY team_id ORDER BY day) AS listed,
+                            sum(d_over) OVER (PARTITION BY team_id ORDER BY day) AS over
+                     FROM wl_daily)
         SELECT cal.team_id, cal.period_start, coalesce(cum.listed, 0) AS listed,
                coalesce(cum.over, 0) AS over
         FROM cal ASOF LEFT JOIN cum ON cal.team_id = cum.team_id AND cal.period_end >= cum.day"""
@@ -168,18 +173,25 @@ def waiting_list_measures(
     waits: str = "waits",
 ) -> list[MeasureValue]:
     """Referrals, list size, over-standard count, completed waits and DNA rate per team and period."""
-    first_days = f"""SELECT team_id, min(d) AS first_day FROM (
-            SELECT team_id, referral_date AS d FROM referrals
-            UNION ALL SELECT team_id, clock_start FROM {waits})
+    p_ref = _period_sql(period, "referral_date")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE wl_refs AS
+        SELECT team_id, {p_ref} AS period_start, count(*) AS n FROM referrals GROUP BY ALL"""
+    )
+    _daily_changes(con, waits, standard_days)
+    # Each team's calendar starts at its first referral or first wait (a spell can start with another
+    # team's referral), read from the two small tables just made rather than from the big ones again:
+    # a wait's first day is its earliest event day.
+    first_days = """SELECT team_id, min(d) AS first_day FROM (
+            SELECT team_id, period_start AS d FROM wl_refs UNION ALL SELECT team_id, day FROM wl_daily)
         GROUP BY team_id"""
     _calendar(con, period, census, first_days)
-    _sweep(con, "wl", waits, standard_days)
-    p_ref = _period_sql(period, "referral_date")
+    _sweep(con, "wl")
     p_stop = _period_sql(period, "clock_stop")
     p_contact = _period_sql(period, "c.contact_date")
     contacts = contacts_with_referrals(con, team=True)
     rows = con.execute(
-        f"""WITH refs AS (SELECT team_id, {p_ref} AS period_start, count(*) AS n FROM referrals GROUP BY ALL),
+        f"""WITH refs AS (SELECT * FROM wl_refs),
         done AS (SELECT team_id, {p_stop} AS period_start, count(*) AS n,
                         count(*) FILTER (WHERE within_standard) AS within, median(wait_days) AS median_wait
                  FROM {waits} WHERE status = 'stopped' GROUP BY ALL),
