@@ -226,3 +226,16 @@ def test_kept_rows_come_back_as_plain_dicts_in_batches(extract: Extract) -> None
     batches = list(result.rows("referrals", batch_size=2))
     assert [len(b) for b in batches] == [2, 2, 1]
     assert batches[0][0]["referral_id"] == "R0" and batches[0][0]["referral_date"] == date(2024, 1, 1)
+
+
+def test_an_old_optional_date_is_kept_without_a_problem(extract: Extract) -> None:
+    """Dates share one quick test for their three rules; an optional date before 2016 passes that test's
+    rules (only required dates have an earliest date) and the row is kept."""
+    result = extract(
+        [referral("R1", "2024-01-01")],
+        [contact("C1", "R1", "2024-01-05", earliest_reasonable_offer_date="2015-06-01")],
+    )
+    assert result.rejects() == []
+    assert result.con.execute("SELECT earliest_reasonable_offer_date FROM contacts").fetchone()[0] == date(
+        2015, 6, 1
+    )

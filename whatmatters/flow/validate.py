@@ -358,14 +358,30 @@ class _Checks:
     """Every rule of one file as (condition, reject) pairs, evaluated together in one scan of the rows."""
 
     items: list[tuple[str, str]] = field(default_factory=list)
+    gates: list[str] = field(default_factory=list)
 
-    def add(self, condition: str, column: str, rule: Rule, severity: str, message: str, value: str) -> None:
+    def add(
+        self,
+        condition: str,
+        column: str,
+        rule: Rule,
+        severity: str,
+        message: str,
+        value: str,
+        gate: str | None = None,
+    ) -> None:
+        """`gate`, when given, is a cheaper condition true whenever `condition` is (it may be true more
+        often); rules that share a gate are looked at together, so a valid row is tested once for them."""
         self.items.append((condition, _problem(column, rule, severity, message, value)))
+        gate = gate or condition
+        if gate not in self.gates:
+            self.gates.append(gate)
 
     def list_sql(self) -> str:
-        """The failed rules of a row as a list; NULL for the (many) rows that pass every rule."""
+        """The failed rules of a row as a list; NULL for the (many) rows that pass every gate (a row that
+        passes a gate's test but no rule of it gets an empty list)."""
         cases = ",\n            ".join(f"CASE WHEN {cond} THEN {struct} END" for cond, struct in self.items)
-        anything = " OR ".join(f"({cond})" for cond, _ in self.items)
+        anything = " OR ".join(f"({gate})" for gate in self.gates)
         return f"CASE WHEN {anything} THEN list_filter([{cases}], lambda x: x IS NOT NULL) END"
 
 
@@ -409,6 +425,11 @@ def _column_checks(
             name,
         )
     elif col.kind is Kind.DATE:
+        earliest = contract.EARLIEST_DATE.isoformat()
+        # One test for a date's three rules: given, and not a real date between the earliest and the
+        # extract date (for optional columns an early date is no problem: that row gets an empty list).
+        in_range = f"DATE '{earliest}' AND DATE '{extract_date.isoformat()}'"
+        date_gate = f"{name} IS NOT NULL AND NOT coalesce(d_{name} BETWEEN {in_range}, false)"
         checks.add(
             f"{name} IS NOT NULL AND d_{name} IS NULL",
             name,
@@ -416,6 +437,7 @@ def _column_checks(
             ERROR,
             _date_message(file, name),
             name,
+            gate=date_gate,
         )
         checks.add(
             f"d_{name} > DATE '{extract_date.isoformat()}'",
@@ -424,9 +446,9 @@ def _column_checks(
             ERROR,
             f"{at} || {name} || ' is after the extract date, {extract_date.isoformat()}.'",
             name,
+            gate=date_gate,
         )
         if col.required:
-            earliest = contract.EARLIEST_DATE.isoformat()
             checks.add(
                 f"d_{name} < DATE '{earliest}'",
                 name,
@@ -435,6 +457,7 @@ def _column_checks(
                 f"{at} || {name} || ' is before {earliest}, the earliest date we accept. "
                 "Is it a typing error?'",
                 name,
+                gate=date_gate,
             )
         if col.not_before:
             other = col.not_before
