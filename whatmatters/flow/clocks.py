@@ -206,7 +206,8 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
     # spell path, where a spell of one referral is that referral, so the answer is the same.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_cmh AS
-        SELECT r.referral_id, r.person_id, r.team_id, r.referral_date AS s,
+        SELECT r.referral_id, r.person_id, {fingerprint("r.person_id")} AS ph, r.team_id,
+               r.referral_date AS s,
                coalesce(r.removal_date, {_OPEN}) AS e, r.removal_date,
                a.first_contact,
                -- the first assessment, care plan or intervention: a contact or the treatment start date
@@ -220,14 +221,14 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
         WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
     )
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE clk_multi AS
-        SELECT {fingerprint("person_id")} AS ph FROM clk_cmh GROUP BY 1 HAVING count(*) > 1"""
+        """CREATE OR REPLACE TEMP TABLE clk_multi AS
+        SELECT ph FROM clk_cmh GROUP BY ph HAVING count(*) > 1"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_spell_members AS
         WITH w AS (SELECT *, max(e) OVER (PARTITION BY person_id ORDER BY s, referral_id
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-                   FROM clk_cmh SEMI JOIN clk_multi ON {fingerprint("clk_cmh.person_id")} = clk_multi.ph)
+                   FROM clk_cmh SEMI JOIN clk_multi USING (ph))
         SELECT *, sum(CASE WHEN prev_end IS NULL OR s > prev_end + {SPELL_GAP_DAYS} THEN 1 ELSE 0 END)
                   OVER (PARTITION BY person_id ORDER BY s, referral_id) AS spell_no
         FROM w"""
@@ -253,7 +254,7 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
         FROM ranked WHERE pick = 1"""
     )
     spells = f"""SELECT referral_id, team_id, person_id, s AS clock_start, {stop} AS stop_date, removal_date
-                 FROM clk_cmh ANTI JOIN clk_multi ON {fingerprint("clk_cmh.person_id")} = clk_multi.ph
+                 FROM clk_cmh ANTI JOIN clk_multi USING (ph)
                  UNION ALL SELECT * FROM clk_spells"""
     # An anti join rather than NOT EXISTS: DuckDB would first group every spell by its correlated columns.
     return f"""SELECT sp.* FROM ({spells}) sp
