@@ -126,11 +126,12 @@ def _calendar(con: duckdb.DuckDBPyConnection, period: str, census: date, teams_s
     )
 
 
-def _daily_changes(con: duckdb.DuckDBPyConnection, waits: str, standard_days: int) -> None:
-    """wl_daily(team_id, day, d_listed, d_over): how the list and the count over the standard change
-    on each day, from +1/-1 events over the waits table: someone is on the list when
+def _changes(con: duckdb.DuckDBPyConnection, waits: str, standard_days: int, period: str) -> None:
+    """wl_changes(team_id, period_start, d_listed, d_over): how the list and the count over the standard
+    change in each period, from +1/-1 events over the waits table: someone is on the list on day d when
     clock_start <= d < clock_stop, and over the standard on the same interval started standard + 1 days
-    later (when that is before its end).
+    later (when that is before its end). Only the last day of each period is reported, so the events
+    are summed by period, not by day: the running total at a period's end counts every event up to it.
 
     Three scans of the waits table, each counted by team and day at once (starts, stops, and the days
     people pass the standard), cost less than unnesting a list of events from every row.
@@ -138,8 +139,9 @@ def _daily_changes(con: duckdb.DuckDBPyConnection, waits: str, standard_days: in
     late = f"clock_start + {standard_days + 1}"
     over_open = f"(clock_stop IS NULL OR clock_stop > {late})"
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE wl_daily AS
-        SELECT team_id, day, sum(d_listed) AS d_listed, sum(d_over) AS d_over FROM (
+        f"""CREATE OR REPLACE TEMP TABLE wl_changes AS
+        SELECT team_id, {_period_sql(period, "day")} AS period_start, sum(d_listed) AS d_listed,
+               sum(d_over) AS d_over FROM (
             SELECT team_id, clock_start AS day, count(*) AS d_listed, 0 AS d_over
             FROM {waits} GROUP BY ALL
             UNION ALL SELECT team_id, clock_stop, -count(*), -count(*) FILTER (WHERE {over_open})
@@ -151,16 +153,17 @@ def _daily_changes(con: duckdb.DuckDBPyConnection, waits: str, standard_days: in
 
 def _sweep(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """`name`(team_id, period_start, listed, over): on each calendar period's last day, the people on the
-    list and those over the standard, summed from wl_daily."""
+    list and those over the standard: running totals of wl_changes (a period with no change carries the
+    last total forward)."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {name} AS
-        WITH cum AS (SELECT team_id, day,
-                            sum(d_listed) OVER (PARTITION BY team_id ORDER BY day) AS listed,
-                            sum(d_over) OVER (PARTITION BY team_id ORDER BY day) AS over
-                     FROM wl_daily)
+        WITH cum AS (SELECT team_id, period_start,
+                            sum(d_listed) OVER (PARTITION BY team_id ORDER BY period_start) AS listed,
+                            sum(d_over) OVER (PARTITION BY team_id ORDER BY period_start) AS over
+                     FROM wl_changes)
         SELECT cal.team_id, cal.period_start, coalesce(cum.listed, 0) AS listed,
                coalesce(cum.over, 0) AS over
-        FROM cal ASOF LEFT JOIN cum ON cal.team_id = cum.team_id AND cal.period_end >= cum.day"""
+        FROM cal ASOF LEFT JOIN cum ON cal.team_id = cum.team_id AND cal.period_start >= cum.period_start"""
     )
 
 
@@ -178,12 +181,13 @@ def waiting_list_measures(
         f"""CREATE OR REPLACE TEMP TABLE wl_refs AS
         SELECT team_id, {p_ref} AS period_start, count(*) AS n FROM referrals GROUP BY ALL"""
     )
-    _daily_changes(con, waits, standard_days)
-    # Each team's calendar starts at its first referral or first wait (a spell can start with another
-    # team's referral), read from the two small tables just made rather than from the big ones again:
-    # a wait's first day is its earliest event day.
+    _changes(con, waits, standard_days, period)
+    # Each team's calendar starts at the period of its first referral or first wait (a spell can start
+    # with another team's referral), read from the two small tables just made rather than from the big
+    # ones again: a wait's first period is that of its earliest event.
     first_days = """SELECT team_id, min(d) AS first_day FROM (
-            SELECT team_id, period_start AS d FROM wl_refs UNION ALL SELECT team_id, day FROM wl_daily)
+            SELECT team_id, period_start AS d FROM wl_refs
+            UNION ALL SELECT team_id, period_start FROM wl_changes)
         GROUP BY team_id"""
     _calendar(con, period, census, first_days)
     _sweep(con, "wl")
