@@ -77,6 +77,28 @@ def test_signing_in_is_recorded_with_who_and_where(people: dict[str, Any]) -> No
     assert event.at.utcoffset() == timedelta(0)  # stored in UTC
 
 
+def test_behind_the_proxy_the_address_recorded_is_the_persons_not_the_proxys(
+    people: dict[str, Any], settings: Any
+) -> None:
+    """The proxy adds the address it saw last to X-Forwarded-For; anything before it the person could
+    have written themselves, and REMOTE_ADDR is the proxy's own."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    user = people[Role.STAFF]
+    proxied = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+
+    sign_in(proxied, user.email, PASSWORD)
+
+    assert only_event(Action.SIGN_IN).ip_address == "203.0.113.7"
+
+
+def test_without_the_proxy_a_forwarded_for_header_is_not_believed(people: dict[str, Any]) -> None:
+    user = people[Role.STAFF]
+
+    sign_in(Client(REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.7"), user.email, PASSWORD)
+
+    assert only_event(Action.SIGN_IN).ip_address == "10.1.2.3"
+
+
 def test_a_failed_sign_in_is_recorded_without_the_password(people: dict[str, Any]) -> None:
     user = people[Role.STAFF]
     typed = "Typed-Secret-Guess-99"

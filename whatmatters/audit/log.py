@@ -11,14 +11,16 @@ from django.http import HttpRequest
 
 from whatmatters.audit.models import AuditEvent
 from whatmatters.audit.tracking import Actor, current_actor
+from whatmatters.client import client_address
 
 Action = AuditEvent.Action
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
+    """The person's address (behind the proxy, the one it forwarded, not the proxy's own)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request.META)
 
 
 def _plain(value: Any) -> Any:

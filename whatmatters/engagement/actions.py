@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
+from whatmatters.client import client_address
 from whatmatters.engagement.models import (
     EngagementSession,
     Placement,
@@ -280,15 +281,10 @@ KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in
 
 
 def counted_address(meta: Mapping[str, str]) -> str | None:
-    """The address the rate limit counts, from a request's META, for every public form (statements, votes,
-    surveys, excellence reports). Behind the proxy in front (WHATMATTERS_BEHIND_PROXY), every request comes
-    from the proxy, so one shared limit would soon shut everyone out: use the address the proxy added last
-    to X-Forwarded-For (the one a person cannot forge), and REMOTE_ADDR otherwise."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return meta.get("REMOTE_ADDR")
+    """The address the rate limit counts, for every public form (statements, votes, surveys, excellence
+    reports): the same address the audit log records (whatmatters.client.client_address), so one shared
+    limit does not shut everyone out behind the proxy."""
+    return client_address(meta)
 
 
 def address_hash(address: str | None) -> str:
