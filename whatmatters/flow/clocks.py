@@ -24,7 +24,7 @@ from datetime import date
 
 import duckdb
 
-from whatmatters.flow.database import fingerprint
+from whatmatters.flow.database import fingerprint, sql_codes
 from whatmatters.flow.links import contacts_with_referrals, flag
 
 STOPPED, WAITING, REMOVED = "stopped", "waiting", "removed"
@@ -118,10 +118,6 @@ def get_rule(name: str) -> ClockRule:
         ) from None
 
 
-def _codes(values: frozenset[str]) -> str:
-    return ", ".join(f"'{v}'" for v in sorted(values))
-
-
 def _attended(census: date) -> str:
     """SQL condition: linked contact c (see links) is attended, by a mechanism that counts, on or after
     its referral's date and by the census."""
@@ -176,7 +172,7 @@ def _per_referral_stops(rule: str) -> str:
                             THEN greatest(f.first_attended, r.care_coord_date) END AS stop_date,
                        r.removal_date
                    FROM clk_referrals r LEFT JOIN {first} USING (referral_id)
-                   WHERE coalesce(r.team_type IN ({_codes(EIP_TEAM_TYPES)}), true)
+                   WHERE coalesce(r.team_type IN ({sql_codes(EIP_TEAM_TYPES)}), true)
                      AND coalesce(r.primary_reason = '{EIP_PRIMARY_REASON}', true)"""
     if rule == "hidden-wait":
         # Only people who have had a first appointment are in this wait.
@@ -218,7 +214,7 @@ def _cmh_spells(con: duckdb.DuckDBPyConnection, census: date) -> str:
                    FROM {contacts_with_referrals(con)} c
                    WHERE {_attended(census)}
                    GROUP BY c.referral_row) a ON a.rid = r.rid
-        WHERE coalesce(r.team_type IN ({_codes(CMH_TEAM_TYPES)}), true)"""
+        WHERE coalesce(r.team_type IN ({sql_codes(CMH_TEAM_TYPES)}), true)"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE clk_multi AS

@@ -24,6 +24,20 @@ def connect(config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"temp_directory": spill_folder(), **(config or {})})
 
 
+def sql_codes(values: frozenset[str] | set[str]) -> str:
+    """SQL: the codes as a sorted list of string literals, for IN (...). Codes come from the contract."""
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
+def object_type(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """'BASE TABLE', 'VIEW' or None: what `name` is in the main schema of `con`."""
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+        [name],
+    ).fetchone()
+    return found[0] if found else None
+
+
 def fingerprint(*columns: str) -> str:
     """SQL: a 64-bit fingerprint of the text columns, for grouping millions of keys faster than the text.
 

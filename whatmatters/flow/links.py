@@ -32,14 +32,11 @@ from __future__ import annotations
 import duckdb
 
 from whatmatters.flow import contract
+from whatmatters.flow.database import object_type, sql_codes
 
 CONTACT_LINKS = "contact_links"
 CONTACT_REFERRALS = "contact_referrals"
 TEAMS = "flow_teams"
-
-
-def _codes(values: frozenset[str] | set[str]) -> str:
-    return ", ".join(f"'{v}'" for v in sorted(values))
 
 
 FLAG_BITS = {"attended": 1, "helps": 2, "missed": 4, "due": 8}
@@ -51,12 +48,12 @@ def contact_flags(c: str) -> str:
     A blank mechanism counts towards a clock stop: many local extracts do not carry it, and leaving them
     out would stop no clocks at all."""
     conditions = {
-        "attended": f"""{c}.attend_status IN ({_codes(contract.ATTENDED)})
+        "attended": f"""{c}.attend_status IN ({sql_codes(contract.ATTENDED)})
                         AND ({c}.consultation_mechanism IS NULL
-                             OR {c}.consultation_mechanism IN ({_codes(contract.COUNTED_MECHANISMS)}))""",
-        "helps": f"{c}.contact_kind IN ({_codes(contract.CMH_HELP_KINDS)})",
+                             OR {c}.consultation_mechanism IN ({sql_codes(contract.COUNTED_MECHANISMS)}))""",
+        "helps": f"{c}.contact_kind IN ({sql_codes(contract.CMH_HELP_KINDS)})",
         "missed": f"{c}.attend_status = '{contract.DID_NOT_ATTEND}'",
-        "due": f"{c}.attend_status IN ({_codes(contract.DNA_DENOMINATOR)})",
+        "due": f"{c}.attend_status IN ({sql_codes(contract.DNA_DENOMINATOR)})",
     }
     bits = " + ".join(
         f"CASE WHEN {cond} THEN {FLAG_BITS[name]} ELSE 0 END" for name, cond in conditions.items()
@@ -111,11 +108,7 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
 def contacts_with_referrals(con: duckdb.DuckDBPyConnection, *, team: bool = False) -> str:
     """SQL for the kept contacts with referral_row, referral_date, contact_date and flags, and with `team`
     the referral's team_id."""
-    made = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-        [CONTACT_REFERRALS],
-    ).fetchone()[0]
-    if made:
+    if object_type(con, CONTACT_REFERRALS):
         if not team:
             return CONTACT_REFERRALS
         return f"(SELECT c.*, t.team_id FROM {CONTACT_REFERRALS} c JOIN {TEAMS} t USING (team_no))"

@@ -33,7 +33,7 @@ import numpy as np
 
 from whatmatters.flow import contract, links
 from whatmatters.flow.contract import Column, FileSpec, Kind, Rule
-from whatmatters.flow.database import connect, fingerprint
+from whatmatters.flow.database import connect, fingerprint, object_type, sql_codes
 
 DEFAULT_THRESHOLD = 0.01
 ERROR = "error"
@@ -470,7 +470,7 @@ def _column_checks(
                 name,
             )
     elif col.kind is Kind.CODE and col.codes is not None:
-        codes = ", ".join(f"'{c}'" for c in sorted(col.codes))
+        codes = sql_codes(col.codes)
         shown = ", ".join(sorted(col.codes)) if len(col.codes) <= 12 else "the MHSDS code list"
         severity = ERROR if col.unknown_code_is_error else WARNING
         consequence = "" if col.unknown_code_is_error else " The row was kept."
@@ -820,11 +820,8 @@ def _sql_type(col: Column) -> str:
 
 def _drop_table_or_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop `name` from the main schema, whether a table or a view (DuckDB wants the right kind named)."""
-    kinds = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-        [name],
-    ).fetchall()
-    for (kind,) in kinds:
+    kind = object_type(con, name)
+    if kind is not None:
         con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} main.{name}")
 
 
