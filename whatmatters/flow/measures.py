@@ -92,8 +92,8 @@ MEASURES: dict[str, MeasureDefinition] = {
 class MeasureValue(NamedTuple):
     """One period of one measure for one team. Numerator and denominator are kept for ratios.
 
-    A named tuple rather than a dataclass: a 10M-referral extract gives 1.4 million of them a period
-    type, and a tuple is made in half the time."""
+    A named tuple rather than a dataclass: weekly measures of a 10M-referral extract are 1.4 million of
+    them, and a tuple is made in half the time."""
 
     team_id: str
     measure: str
@@ -133,20 +133,22 @@ def _changes(con: duckdb.DuckDBPyConnection, waits: str, standard_days: int, per
     later (when that is before its end). Only the last day of each period is reported, so the events
     are summed by period, not by day: the running total at a period's end counts every event up to it.
 
-    Three scans of the waits table, each counted by team and day at once (starts, stops, and the days
+    Three scans of the waits table, each counted by team and period at once (starts, stops, and the days
     people pass the standard), cost less than unnesting a list of events from every row.
     """
     late = f"clock_start + {standard_days + 1}"
     over_open = f"(clock_stop IS NULL OR clock_stop > {late})"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE wl_changes AS
-        SELECT team_id, {_period_sql(period, "day")} AS period_start, sum(d_listed) AS d_listed,
-               sum(d_over) AS d_over FROM (
-            SELECT team_id, clock_start AS day, count(*) AS d_listed, 0 AS d_over
+        SELECT team_id, period_start, sum(d_listed) AS d_listed, sum(d_over) AS d_over FROM (
+            SELECT team_id, {_period_sql(period, "clock_start")} AS period_start, count(*) AS d_listed,
+                   0 AS d_over
             FROM {waits} GROUP BY ALL
-            UNION ALL SELECT team_id, clock_stop, -count(*), -count(*) FILTER (WHERE {over_open})
+            UNION ALL SELECT team_id, {_period_sql(period, "clock_stop")}, -count(*),
+                             -count(*) FILTER (WHERE {over_open})
             FROM {waits} WHERE clock_stop IS NOT NULL GROUP BY ALL
-            UNION ALL SELECT team_id, {late}, 0, count(*) FROM {waits} WHERE {over_open} GROUP BY ALL)
+            UNION ALL SELECT team_id, {_period_sql(period, late)}, 0, count(*)
+            FROM {waits} WHERE {over_open} GROUP BY ALL)
         GROUP BY ALL"""
     )
 
@@ -195,8 +197,7 @@ def waiting_list_measures(
     p_contact = _period_sql(period, "c.contact_date")
     contacts = contacts_with_referrals(con, team=True)
     rows = con.execute(
-        f"""WITH refs AS (SELECT * FROM wl_refs),
-        done AS (SELECT team_id, {p_stop} AS period_start, count(*) AS n,
+        f"""WITH done AS (SELECT team_id, {p_stop} AS period_start, count(*) AS n,
                         count(*) FILTER (WHERE within_standard) AS within, median(wait_days) AS median_wait
                  FROM {waits} WHERE status = 'stopped' GROUP BY ALL),
         dna AS (SELECT c.team_id, {p_contact} AS period_start,
@@ -207,7 +208,7 @@ def waiting_list_measures(
                coalesce(done.n, 0), coalesce(done.within, 0), done.median_wait,
                coalesce(dna.missed, 0), coalesce(dna.due, 0)
         FROM cal
-        LEFT JOIN refs USING (team_id, period_start)
+        LEFT JOIN wl_refs refs USING (team_id, period_start)
         LEFT JOIN wl USING (team_id, period_start)
         LEFT JOIN done USING (team_id, period_start)
         LEFT JOIN dna USING (team_id, period_start)
