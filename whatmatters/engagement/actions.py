@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
-from whatmatters.client import client_address
 from whatmatters.engagement.models import (
     EngagementSession,
     Placement,
@@ -278,13 +277,6 @@ KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in
 
 
 # --- Rate limit for public forms -----------------------------------------------------------------
-
-
-def counted_address(meta: Mapping[str, str]) -> str | None:
-    """The address the rate limit counts, for every public form (statements, votes, surveys, excellence
-    reports): the same address the audit log records (whatmatters.client.client_address), so one shared
-    limit does not shut everyone out behind the proxy."""
-    return client_address(meta)
 
 
 def address_hash(address: str | None) -> str:

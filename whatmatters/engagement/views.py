@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from whatmatters.audit.log import Action, record
 from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.client import client_address
 from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, presenters
 from whatmatters.engagement.forms import (
@@ -609,11 +610,12 @@ def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> Htt
     if not session.is_open:
         return render(request, "engagement/public_closed.jinja", context)
     if request.method == "POST":
-        if actions.over_limit(actions.counted_address(request.META), "statement"):
+        address = client_address(request.META)
+        if actions.over_limit(address, "statement"):
             return render(request, "engagement/public_slow_down.jinja", context, status=429)
         if form.is_valid():
             with acting_as(PUBLIC_ACTOR):
-                actions.note_submission(actions.counted_address(request.META), "statement")
+                actions.note_submission(address, "statement")
                 if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
                     actions.arrive(
                         session,
@@ -639,7 +641,8 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
     relationship = request.POST.get("relationship", "")
     errors: list[str] = []
     if request.method == "POST" and session.is_open:
-        if actions.over_limit(actions.counted_address(request.META), "vote"):
+        address = client_address(request.META)
+        if actions.over_limit(address, "vote"):
             return render(
                 request, "engagement/public_slow_down.jinja", {"session": session, "public": True}, status=429
             )
@@ -654,7 +657,7 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
                 errors.append(f"You have {session.dots_per_person} dots. You used {total}: take some off")
             if not errors:
                 with acting_as(PUBLIC_ACTOR):
-                    actions.note_submission(actions.counted_address(request.META), "vote")
+                    actions.note_submission(address, "vote")
                     if not request.POST.get("website"):
                         actions.record_ballot(session, relationship, dots, {t.pk: t for t in themes})
                 return redirect("engagement_public_voted", code=code)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.client import client_address
 from whatmatters.engagement import actions as engagement_actions
 from whatmatters.learning import actions
 from whatmatters.learning.forms import (
@@ -175,7 +176,7 @@ def excellence_public_form(request: HttpRequest, code: str) -> HttpResponse:
     if not link.is_open:
         return render(request, "learning/public_closed.jinja", context)
     if request.method == "POST":
-        address = engagement_actions.counted_address(request.META)
+        address = client_address(request.META)
         if engagement_actions.over_limit(address, RATE_KIND):
             return render(request, "learning/public_slow_down.jinja", context, status=429)
         if form.is_valid():

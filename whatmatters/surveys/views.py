@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.client import client_address
 from whatmatters.engagement import actions as engagement
 from whatmatters.framework.models import Domain, Measure
 from whatmatters.qr import qr_svg
@@ -302,12 +303,13 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
     kind = "checkin" if context["is_checkin"] else "survey"
     context["fields"] = [(q, form[field_name(q)]) for q in questions]
     if request.method == "POST":
-        if engagement.over_limit(engagement.counted_address(request.META), kind):
+        address = client_address(request.META)
+        if engagement.over_limit(address, kind):
             return render(request, "surveys/public_slow_down.jinja", context, status=429)
         if form.is_valid():
             outcome = None
             with acting_as(PUBLIC_ACTOR):
-                engagement.note_submission(engagement.counted_address(request.META), kind)
+                engagement.note_submission(address, kind)
                 if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
                     try:
                         outcome = actions.submit(
