@@ -270,14 +270,28 @@ TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
 
-# Logs go to standard output. We never log request bodies, free text or email addresses.
+# Logs go to standard output. We never log request bodies, free text or email addresses: a refused request
+# is one line (account number, route, team, status), a traceback leaves out database error messages
+# (whatmatters/logs.py). Django's own handlers are dropped, so everything passes through ours.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refused_requests": {"()": "whatmatters.logs.RefusedRequests"}},
+    "formatters": {
+        "plain": {
+            "class": "whatmatters.logs.SafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refused_requests"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("WHATMATTERS_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},  # its DEBUG lines print SQL with the values people typed
+        "axes": {"level": "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "whatmatters.views.csrf_failure"
 
