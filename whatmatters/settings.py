@@ -1,6 +1,7 @@
 """Settings, read from environment variables (see the README's configuration table).
 
-`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, console email, debug pages),
+`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, console email, the app's own error pages;
+Django's debug pages only with `WHATMATTERS_DEBUG=true`),
 `test` (fast hashing, tasks run at once) or `production` (secure cookies, HSTS, secrets required).
 """
 
@@ -23,7 +24,9 @@ if ENV not in {"development", "test", "production"}:
 PRODUCTION = ENV == "production"
 TESTING = ENV == "test"
 
-DEBUG = env_bool("WHATMATTERS_DEBUG", ENV == "development")
+# Off unless asked for, in every mode: Django's debug pages list every route and show internals, and the demo
+# should show people the app's own "Page not found" and error pages.
+DEBUG = env_bool("WHATMATTERS_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured(
         "WHATMATTERS_DEBUG must not be on in production: it shows internals to anyone."
@@ -75,8 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves the built static files in production; runserver and the test server serve them otherwise.
-    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
+    # Serves the static files: the collected ones in production, straight from build/static in development
+    # (runserver serves none with DEBUG off). The test client and test server need it in neither.
+    *([] if TESTING else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +239,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production WhiteNoise finds files where they are built (no collectstatic) and sees them rebuilt.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Background work: django.tasks with a database queue (`whatmatters db_worker`); at once in tests.
 TASKS = {

@@ -100,3 +100,53 @@ def test_the_suite_runs_on_the_database_ci_asked_for() -> None:
 
     wanted = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     assert connection.vendor == wanted
+
+
+# A request in a fresh process, in development mode unless told otherwise, through the full middleware stack.
+_FETCH = (
+    "from django.conf import settings as s; from django.test import Client;"
+    "c = Client(raise_request_exception=False); r = c.get({path!r}, HTTP_HOST={host!r});"
+    "body = b''.join(r) if r.streaming else r.content;"
+    "print(s.DEBUG, r.status_code, r.get('Content-Type')); print(body.decode())"
+)
+
+
+def fetch(tmp_path: Path, path: str, host: str = "127.0.0.1", **env: str) -> tuple[str, str]:
+    code = _FETCH.format(path=path, host=host)
+    result = run_whatmatters(
+        "shell", "-v", "0", "-c", code, env={"WHATMATTERS_DATA_DIR": str(tmp_path), **env}
+    )
+    assert result.returncode == 0, result.stderr
+    first, _, body = result.stdout.partition("\n")
+    return first, body
+
+
+def test_development_shows_the_apps_own_page_not_found_in_the_layout_not_djangos_list_of_routes(
+    tmp_path: Path,
+) -> None:
+    for host in ("127.0.0.1", "localhost"):
+        first, page = fetch(tmp_path, "/no-such-page/", host=host)
+        assert first.startswith("False 404 text/html")
+        assert "Page not found" in page and "If you typed the web address, check it is correct." in page
+        assert 'class="nhsuk-header' in page and 'class="nhsuk-footer' in page
+        assert "URLconf" not in page and "teams/<slug:team>/" not in page
+
+
+def test_development_shows_the_apps_own_error_page_when_something_breaks(tmp_path: Path) -> None:
+    # No database to reach: /health/ fails with a real server error.
+    first, page = fetch(tmp_path, "/health/", DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
+    assert first.startswith("False 500 text/html")
+    assert "Sorry, there is a problem with the service" in page and 'class="nhsuk-header' in page
+    assert "Traceback" not in page and "OperationalError" not in page
+
+
+def test_development_serves_the_static_files_with_debug_off(tmp_path: Path) -> None:
+    first, script = fetch(tmp_path, "/static/whatmatters/app.js")
+    assert first.split()[:2] == ["False", "200"]
+    assert script == (Path(__file__).parents[2] / "whatmatters/static/whatmatters/app.js").read_text() + "\n"
+
+
+def test_whatmatters_debug_true_turns_on_djangos_debug_pages_in_development(tmp_path: Path) -> None:
+    first, page = fetch(tmp_path, "/no-such-page/", WHATMATTERS_DEBUG="true")
+    assert first.startswith("True 404")
+    assert "URLconf" in page  # Django's technical 404, which lists the routes
