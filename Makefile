@@ -14,6 +14,7 @@ demo: install assets
 	$(WM) migrate --noinput
 	$(WM) demo
 	@echo "What Matters is starting on http://$(ADDRESS)/ (press Ctrl+C to stop)."
+	@echo "It shows its own error pages; for Django's debug pages run: WHATMATTERS_DEBUG=true make demo"
 	$(WM) runserver $(ADDRESS)
 
 test: install assets
