@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whatmatters.teams",
     "whatmatters.audit",
     "whatmatters.api",
+    "whatmatters.safety",
     "whatmatters.framework",
     "whatmatters.engagement",
     "whatmatters.reports",
@@ -306,4 +307,6 @@ ENGAGEMENT_RATE_LIMIT = env_int("WHATMATTERS_PUBLIC_FORM_LIMIT", 20)  # answers 
 ENGAGEMENT_ORIGINAL_TEXT_DAYS = env_int("WHATMATTERS_ORIGINAL_TEXT_DAYS", 30)  # then purge-originals deletes
 ENGAGEMENT_HOLD_CLEAN_STATEMENTS = env_bool("WHATMATTERS_HOLD_ALL_STATEMENTS", False)
 ENGAGEMENT_GAP_DOTS = env_int("WHATMATTERS_GAP_DOTS", 10)  # this many dots and no domain: a gap
-SURVEYS_ALERT_RESPONSE_DAYS = env_int("WHATMATTERS_ALERT_RESPONSE_DAYS", 2)
+SURVEYS_ALERT_RESPONSE_DAYS = env_int("WHATMATTERS_ALERT_RESPONSE_DAYS", 2)  # then faculty are told
+# The address people use to reach the service, for links in emails sent by the task worker.
+WHATMATTERS_BASE_URL = env_str("WHATMATTERS_BASE_URL", "http://127.0.0.1:8000")

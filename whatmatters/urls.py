@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("whatmatters.engagement.urls")),
     path("", include("whatmatters.reports.urls")),
     path("", include("whatmatters.surveys.urls")),
+    path("", include("whatmatters.safety.urls")),
     path("", include("whatmatters.waitinglists.urls")),
     path("", include("whatmatters.dashboards.urls")),
     path("", include("whatmatters.learning.urls")),

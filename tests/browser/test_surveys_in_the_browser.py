@@ -113,7 +113,7 @@ def test_the_easy_read_survey_works_on_a_phone(
 def test_a_worsening_check_in_shows_crisis_contacts_and_raises_an_alert_for_a_clinician(
     live_server: Any, surveys: dict[str, Any], people: Any, browser: Browser, javascript: bool
 ) -> None:
-    from whatmatters.surveys.models import Alert
+    from whatmatters.safety.models import Alert
     from whatmatters.teams.roles import Role
 
     checkin = surveys["checkin"]
@@ -241,7 +241,8 @@ def test_a_check_in_that_cannot_be_saved_says_so_and_shows_crisis_contacts_first
 ) -> None:
     from django.db import DatabaseError
 
-    from whatmatters.surveys.models import Alert, Response
+    from whatmatters.safety.models import Alert
+    from whatmatters.surveys.models import Response
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise DatabaseError("disk I/O error")

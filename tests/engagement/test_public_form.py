@@ -8,7 +8,8 @@ from typing import Any
 from django.urls import reverse
 
 from whatmatters.audit.models import AuditEvent
-from whatmatters.engagement.models import Statement, Submission
+from whatmatters.engagement.models import Statement
+from whatmatters.safety.models import Submission
 
 ANSWER = {"text": "Knowing who to ring when things get bad", "relationship": "carer", "stage": "waiting"}
 

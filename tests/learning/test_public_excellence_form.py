@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 
 from whatmatters.audit.models import AuditEvent
-from whatmatters.engagement.models import Submission
 from whatmatters.learning.models import ExcellenceReport
+from whatmatters.safety.models import Submission
 from whatmatters.teams.roles import Role
 
 GOOD = {"text": "The evening nurse sat with my dad when he was scared", "who": "the evening nurse"}

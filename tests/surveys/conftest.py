@@ -62,3 +62,20 @@ def checkin_post(
         "contact_name": name,
         "website": "",
     }
+
+
+def checkin_alert(survey: Any, answers: dict[int, Any], phone: str, now: Any = None) -> Any:
+    """A check-in saved with a phone number, and the alert the public form raises for it."""
+    from whatmatters.safety import alerts
+    from whatmatters.surveys import actions
+
+    outcome = actions.submit(survey, answers, now=now)
+    return alerts.raise_alert(
+        survey.team,
+        source="checkin",
+        reasons=outcome.concerns,
+        risk=outcome.needs_help,
+        contact=alerts.Contact("phone", phone),
+        response=outcome.response,
+        now=now,
+    )

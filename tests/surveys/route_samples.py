@@ -22,13 +22,6 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
             "question": survey.questions.first().pk,
         }
         if team is not None:
-            checkin = actions.create_survey(team, "Sample check-in", "waiting", ["checkin"])
-            outcome = actions.submit(
-                checkin,
-                {q.pk: "worse" if q.kind == "checkin_feeling" else "" for q in checkin.questions.all()},
-                contact=actions.Contact("phone", "07700 900001"),
-            )
-            result["survey_alert_update"] = {**kwargs, "pk": outcome.alert.pk}
             for name in (
                 "survey_public",
                 "survey_public_easy_read",

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.surveys.conftest import checkin_post
+from tests.surveys.conftest import checkin_alert, checkin_post
 from whatmatters.audit.models import AuditEvent
-from whatmatters.surveys.models import Alert, Response
+from whatmatters.safety import alerts
+from whatmatters.safety.models import Alert
+from whatmatters.surveys.models import Response
 from whatmatters.teams.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +24,7 @@ def test_a_worse_check_in_shows_crisis_contacts_first_and_raises_an_alert(checki
     response = client.post(
         f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
     )
-    assert response["Location"].endswith("/thanks/?help=yes&contact=yes")
+    assert response["Location"].endswith("/thanks/?help=yes&alerted=yes&contact=yes")
     page = client.get(response["Location"]).content.decode()
     assert page.index("NHS 111") < page.index("What happens next")
     assert "Samaritans free on 116 123" in page and "999" in page
@@ -67,9 +69,9 @@ def test_contact_details_never_reach_the_audit_log(checkin: Any, client_for: Any
     )
     alert = Alert.objects.get()
     client_for(people[Role.STAFF]).post(
-        f"/teams/team-a/surveys/alerts/{alert.pk}/", {"decision": "responded", "note": "Rang Jo Bloggs"}
+        f"/teams/team-a/alerts/{alert.pk}/", {"decision": "responded", "note": "Rang Jo Bloggs"}
     )
-    events = AuditEvent.objects.filter(object_type="surveys.alert")
+    events = AuditEvent.objects.filter(object_type="safety.alert")
     assert events.count() == 2
     for event in events:
         everything = f"{event.changes} {event.summary} {event.object_repr}"
@@ -81,14 +83,14 @@ def test_team_clinicians_see_alerts_with_contact_details(
     checkin: Any, client_for: Any, people: Any, role: str
 ) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
-    page = client_for(people[role]).get("/teams/team-a/surveys/alerts/").content.decode()
+    page = client_for(people[role]).get("/teams/team-a/alerts/").content.decode()
     assert PHONE in page and "Feels worse than before" in page
 
 
 @pytest.mark.parametrize("who", [Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE, Role.VIEWER])
 def test_other_roles_cannot_see_alerts(checkin: Any, client_for: Any, people: Any, who: str) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
-    response = client_for(people[who]).get("/teams/team-a/surveys/alerts/")
+    response = client_for(people[who]).get("/teams/team-a/alerts/")
     assert response.status_code in (403, 404)
     assert PHONE not in response.content.decode()
 
@@ -97,9 +99,9 @@ def test_another_teams_lead_gets_not_found(checkin: Any, client_for: Any, people
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
     alert = Alert.objects.get()
     lead_b = client_for(people["team_b_lead"])
-    assert lead_b.get("/teams/team-a/surveys/alerts/").status_code == 404
+    assert lead_b.get("/teams/team-a/alerts/").status_code == 404
     assert (
-        lead_b.post(f"/teams/team-b/surveys/alerts/{alert.pk}/", {"decision": "acknowledge"}).status_code
+        lead_b.post(f"/teams/team-b/alerts/{alert.pk}/", {"decision": "acknowledge"}).status_code
         == 404
     )
     assert Alert.objects.get().status == Alert.Status.NEW
@@ -110,7 +112,7 @@ def test_a_clinician_acknowledges_then_records_a_response_with_who_and_when(
 ) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, sooner="yes", how="phone", detail=PHONE))
     alert = Alert.objects.get()
-    url = f"/teams/team-a/surveys/alerts/{alert.pk}/"
+    url = f"/teams/team-a/alerts/{alert.pk}/"
     client_for(people[Role.STAFF]).post(url, {"decision": "acknowledge"})
     alert.refresh_from_db()
     assert alert.status == Alert.Status.ACKNOWLEDGED and alert.acknowledged_by == people[Role.STAFF]
@@ -180,9 +182,9 @@ def test_sending_again_after_a_failure_raises_the_alert(checkin: Any, monkeypatc
 def test_an_alert_is_audited_when_raised_with_the_check_in_as_the_actor(checkin: Any) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, sooner="yes", how="text", detail=PHONE))
     alert = Alert.objects.get()
-    event = AuditEvent.objects.get(object_type="surveys.alert", action="create")
+    event = AuditEvent.objects.get(object_type="safety.alert", action="create")
     assert event.object_id == str(alert.pk) and event.team == checkin.team
-    assert event.actor is None and "survey link" in event.actor_label
+    assert event.actor is None and "public link" in event.actor_label
 
 
 def test_a_rate_limited_check_in_says_it_was_not_sent_and_gives_crisis_contacts(
@@ -219,7 +221,7 @@ def test_the_easy_read_check_in_uses_easy_words_and_still_raises_the_alert(check
     response = client.post(
         f"/s/{checkin.code}/easy-read/", checkin_post(checkin, changed="worse", how="phone", detail=PHONE)
     )
-    assert response["Location"] == f"/s/{checkin.code}/easy-read/thanks/?help=yes&contact=yes"
+    assert response["Location"] == f"/s/{checkin.code}/easy-read/thanks/?help=yes&alerted=yes&contact=yes"
     assert Alert.objects.get().reasons == ["Things have changed for the worse"]
     assert Response.objects.get().easy_read is True
 
@@ -235,22 +237,17 @@ def test_the_thanks_page_promises_contact_within_the_set_number_of_days(checkin:
 def test_the_alerts_page_makes_the_same_number_of_queries_for_3_or_30_alerts(
     checkin: Any, client_for: Any, people: Any, django_assert_max_num_queries: Any
 ) -> None:
-    from whatmatters.surveys import actions
 
     def raise_alerts(n: int) -> None:
         for _ in range(n):
-            outcome = actions.submit(
-                checkin,
-                {checkin.questions.get(kind="checkin_feeling").pk: "worse"},
-                contact=actions.Contact("phone", PHONE),
-            )
-            if outcome.alert.pk % 2:
-                actions.responded(outcome.alert, people[Role.STAFF])
+            alert = checkin_alert(checkin, {checkin.questions.get(kind="checkin_feeling").pk: "worse"}, PHONE)
+            if alert.pk % 2:
+                alerts.responded(alert, people[Role.STAFF])
 
     client = client_for(people[Role.STAFF])
     raise_alerts(3)
     with django_assert_max_num_queries(40) as few:
-        assert client.get("/teams/team-a/surveys/alerts/").status_code == 200
+        assert client.get("/teams/team-a/alerts/").status_code == 200
     raise_alerts(27)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert client.get("/teams/team-a/surveys/alerts/").status_code == 200
+        assert client.get("/teams/team-a/alerts/").status_code == 200

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from whatmatters.audit.models import AuditEvent
 from whatmatters.framework.models import DataSource, Measure, Value
+from whatmatters.safety.models import Alert
 from whatmatters.surveys import measures
 from whatmatters.surveys.demo import CHECKIN_TITLE, FFT_TITLE
-from whatmatters.surveys.models import Alert, Answer, Question, Response, Survey
+from whatmatters.surveys.models import Answer, Question, Response, Survey
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.surveys.conftest import checkin_post, field, question
+from tests.surveys.conftest import checkin_alert, checkin_post, field, question
 from whatmatters.framework.models import DataSource, Measure, Value
+from whatmatters.safety.models import Alert
 from whatmatters.surveys import actions, measures
-from whatmatters.surveys.models import Alert
 
 pytestmark = pytest.mark.django_db
 
@@ -107,14 +107,7 @@ def test_check_ins_completed_are_counted_each_month_with_zero_for_quiet_months(c
 
 
 def raise_alert(checkin: Any, when: dt.datetime) -> Alert:
-    outcome = actions.submit(
-        checkin,
-        {question(checkin, "checkin_feeling").pk: "worse"},
-        contact=actions.Contact("phone", "07700 900111"),
-        now=when,
-    )
-    assert outcome.alert is not None
-    return outcome.alert
+    return checkin_alert(checkin, {question(checkin, "checkin_feeling").pk: "worse"}, "07700 900111", when)
 
 
 def respond_after(alert: Alert, hours: int) -> None:
@@ -187,7 +180,7 @@ def test_recording_a_response_to_an_alert_updates_the_answered_measure(
     assert value(checkin.team, measures.ALERTS_ANSWERED, this_month).numerator == 0
     alert = Alert.objects.get()
     client_for(people[Role.STAFF]).post(
-        f"/teams/team-a/surveys/alerts/{alert.pk}/", {"decision": "responded"}
+        f"/teams/team-a/alerts/{alert.pk}/", {"decision": "responded"}
     )
     assert value(checkin.team, measures.ALERTS_ANSWERED, this_month).numerator == 1
 

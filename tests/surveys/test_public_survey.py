@@ -184,7 +184,7 @@ def test_the_honeypot_is_hidden_from_people_and_screen_readers(fft_survey: Any) 
 
 def test_a_robot_that_fills_the_hidden_box_on_a_check_in_raises_no_alert(checkin: Any) -> None:
     from tests.surveys.conftest import checkin_post
-    from whatmatters.surveys.models import Alert
+    from whatmatters.safety.models import Alert
 
     data = checkin_post(checkin, feeling="worse", how="phone", detail="07700 900333")
     data["website"] = "http://spam.example"

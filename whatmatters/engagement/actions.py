@@ -7,8 +7,6 @@ moderator. Statement text never goes into the audit log or app logs; summaries n
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import uuid
 from collections.abc import Iterable, Mapping
@@ -27,10 +25,12 @@ from whatmatters.engagement.models import (
     Relationship,
     Stage,
     Statement,
-    Submission,
     Theme,
     Vote,
 )
+from whatmatters.safety.models import Alert
+from whatmatters.safety.public_forms import alert_for_words
+from whatmatters.safety.screening import Screening, screen
 from whatmatters.text.pii import LABELS, Finding, find_personal_data, redact
 
 MAX_STATEMENT_LENGTH = 2000
@@ -49,13 +49,10 @@ def original_text_days() -> int:
 # --- Arrival -------------------------------------------------------------------------------------
 
 
-def check(text: str) -> tuple[str, list[dict[str, Any]]]:
+def check(text: str, hold_every_answer: bool = False) -> tuple[str, list[dict[str, Any]]]:
     """The status a new statement gets, and where personal data was found (offsets only, no text)."""
-    findings = find_personal_data(text)
-    spans = [{"kind": f.kind, "start": f.start, "end": f.end} for f in findings]
-    if spans:
-        return Statement.Status.HELD, spans
-    return (Statement.Status.PENDING if hold_clean_statements() else Statement.Status.APPROVED), spans
+    screening = screen(text)
+    return screening.decision(hold_every_answer or hold_clean_statements()), screening.spans
 
 
 def arrive(
@@ -66,21 +63,30 @@ def arrive(
     stage: str = Stage.OTHER,
     consent_to_share: bool = False,
     source: str = Statement.Source.ONLINE,
+    screening: Screening | None = None,
 ) -> Statement:
-    """Every statement comes in here: checked for personal data, held if anything is found."""
+    """Every statement comes in here: screened (safety.screening) and held if anything is found.
+
+    The public form screens the words itself and raises any alert (safety.public_forms); words typed in by a
+    facilitator (quick entry, CSV import) are screened here, and words that may mean risk raise an alert too.
+    """
     text = text.strip()
-    status, spans = check(text)
-    return Statement.objects.create(
+    from_public_form = screening is not None
+    screening = screening or screen(text)
+    statement = Statement.objects.create(
         session=session,
         team=session.team,
         text=text,
-        status=status,
-        findings=spans,
+        status=screening.decision(session.hold_every_answer or hold_clean_statements()),
+        findings=screening.spans,
         relationship=relationship,
         stage=stage,
         consent_to_share=consent_to_share,
         source=source,
     )
+    if not from_public_form:
+        alert_for_words(session.team, screening, Alert.Source.STATEMENT, statement=statement)
+    return statement
 
 
 def split_lines(text: str) -> list[str]:
@@ -274,40 +280,6 @@ def highlight(text: str, findings: list[dict[str, Any]]) -> list[tuple[str, str 
 
 
 KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
-
-
-# --- Rate limit for public forms -----------------------------------------------------------------
-
-
-def address_hash(address: str | None) -> str:
-    """A keyed hash of the address: enough to count submissions, never the address itself."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, (address or "unknown").encode(), hashlib.sha256).hexdigest()
-
-
-def rate_limit() -> tuple[int, timedelta]:
-    return settings.ENGAGEMENT_RATE_LIMIT, timedelta(hours=1)
-
-
-def over_limit(address: str | None, kind: str) -> bool:
-    limit, window = rate_limit()
-    since = timezone.now() - window
-    return (
-        Submission.objects.filter(
-            address_hash=address_hash(address), kind=kind, created_at__gte=since
-        ).count()
-        >= limit
-    )
-
-
-def note_submission(address: str | None, kind: str) -> None:
-    Submission.objects.create(address_hash=address_hash(address), kind=kind)
-
-
-def forget_old_submissions(now: Any = None) -> int:
-    now = now or timezone.now()
-    deleted, _ = Submission.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
-    return deleted
 
 
 # --- Theming -------------------------------------------------------------------------------------

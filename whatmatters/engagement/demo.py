@@ -225,6 +225,7 @@ def load_engagement() -> None:
                 facilitators=facilitators,
                 audience=audience,
                 is_open=held_on.year >= 2023 and "Staff" not in title,
+                hold_every_answer=False,  # these cards were moderated on the day; new answers are held below
             )
             for index, name in enumerate(THEMES[slug]):
                 if themes[index] is None:
@@ -240,6 +241,9 @@ def load_engagement() -> None:
                 )
                 if theme_index is not None and statement.is_approved:
                     actions.place(statement, themes[theme_index])
+            if audience != "staff":
+                session.hold_every_answer = True  # from now on a moderator reads every answer first
+                session.save(update_fields=["hold_every_answer"])
             for index, (people, staff) in ROOM_DOTS.items():
                 if session.audience == "staff":
                     people, staff = 0, people + staff

@@ -8,6 +8,7 @@ from django import forms
 
 from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH
 from whatmatters.engagement.models import EngagementSession, Relationship, Stage, Theme
+from whatmatters.safety.public_forms import HoneypotMixin
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -15,7 +16,16 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 class SessionForm(forms.ModelForm):
     class Meta:
         model = EngagementSession
-        fields = ["title", "held_on", "place", "facilitators", "audience", "is_open", "dots_per_person"]
+        fields = [
+            "title",
+            "held_on",
+            "place",
+            "facilitators",
+            "audience",
+            "hold_every_answer",
+            "is_open",
+            "dots_per_person",
+        ]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
             "title": {"required": "Enter a title for the session"},
@@ -29,7 +39,7 @@ class SessionForm(forms.ModelForm):
         return dots
 
 
-class PublicStatementForm(forms.Form):
+class PublicStatementForm(HoneypotMixin):
     """The public form. `website` is a honeypot: hidden from people, filled in by spam robots."""
 
     text = forms.CharField(
@@ -58,14 +68,10 @@ class PublicStatementForm(forms.Form):
         required=False,
         help_text="If you do not tick this, only the team will read your words.",
     )
-    website = forms.CharField(required=False, label="Leave this empty")
 
     def clean_stage(self) -> str:
         return self.cleaned_data.get("stage") or Stage.OTHER
 
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class QuickEntryForm(forms.Form):

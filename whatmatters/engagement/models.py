@@ -82,6 +82,15 @@ class EngagementSession(AuditedModel):
     is_open = models.BooleanField(
         "Open for answers", default=True, help_text="People can use the public link while it is open."
     )
+    hold_every_answer = models.BooleanField(
+        "Hold every answer for a moderator",
+        default=True,
+        help_text=(
+            "A moderator reads each answer before the team sees it. We recommend this for every session "
+            "with service users or carers. Answers with personal details or words that may mean risk are "
+            "always held."
+        ),
+    )
     dots_per_person = models.PositiveSmallIntegerField(
         "Dots each person can vote with", default=3, help_text="Between 1 and 10."
     )
@@ -300,14 +309,3 @@ class DomainUpdate(AuditedModel):
 
     def audit_team(self) -> Any:
         return self.team
-
-
-class Submission(models.Model):
-    """When a public form was sent from an address, for the rate limit. The address is a keyed hash only."""
-
-    address_hash = models.CharField(max_length=64, db_index=True)
-    kind = models.CharField(max_length=10)  # "statement" or "vote"
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.kind} at {self.created_at:%Y-%m-%d %H:%M}"

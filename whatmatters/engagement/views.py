@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from whatmatters.audit.log import Action, record
-from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.audit.tracking import acting_as
 from whatmatters.client import client_address
 from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, presenters
@@ -45,6 +45,10 @@ from whatmatters.engagement.models import (
     Theme,
 )
 from whatmatters.qr import qr_svg
+from whatmatters.safety import public_forms, ratelimit
+from whatmatters.safety.models import Alert
+from whatmatters.safety.public_forms import PUBLIC_ACTOR, PublicForm, Saved
+from whatmatters.safety.screening import Screening
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
 from whatmatters.teams.page_scope import PageScope
@@ -593,7 +597,6 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
 
 # --- Public pages (no account) -------------------------------------------------------------------
 
-PUBLIC_ACTOR = Actor(user=None, label="anonymous person (public link)")  # no address: it is never stored
 
 
 def _open_session(code: str) -> EngagementSession:
@@ -606,31 +609,49 @@ def _open_session(code: str) -> EngagementSession:
 def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
     session = _open_session(code)
     form = PublicStatementForm(request.POST or None)
-    context = {"session": session, "form": form, "easy_read": easy_read, "minimal": False, "public": True}
-    if not session.is_open:
-        return render(request, "engagement/public_closed.jinja", context)
-    if request.method == "POST":
-        address = client_address(request.META)
-        if actions.over_limit(address, "statement"):
-            return render(request, "engagement/public_slow_down.jinja", context, status=429)
-        if form.is_valid():
-            with acting_as(PUBLIC_ACTOR):
-                actions.note_submission(address, "statement")
-                if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
-                    actions.arrive(
-                        session,
-                        form.cleaned_data["text"],
-                        relationship=form.cleaned_data["relationship"],
-                        stage=form.cleaned_data["stage"],
-                        consent_to_share=form.cleaned_data["consent_to_share"],
-                    )
-            return redirect("engagement_public_thanks", code=code)
-    return render(request, "engagement/public_form.jinja", context, status=400 if form.errors else 200)
+
+    def save(screening: Screening) -> Saved:
+        statement = actions.arrive(
+            session,
+            form.cleaned_data["text"],
+            relationship=form.cleaned_data["relationship"],
+            stage=form.cleaned_data["stage"],
+            consent_to_share=form.cleaned_data["consent_to_share"],
+            screening=screening,
+        )
+        return Saved(links={"statement": statement})
+
+    return public_forms.handle(
+        request,
+        PublicForm(
+            kind="statement",
+            code=code,
+            team=session.team,
+            is_open=session.is_open,
+            form=form,
+            template="engagement/public_form.jinja",
+            context={"session": session, "holder": session, "minimal": False},
+            closed=(
+                "This session has closed",
+                "Thank you for wanting to tell us what matters to you. "
+                "This session is no longer taking answers.",
+            ),
+            texts=[request.POST.get("text", "")],
+            save=save,
+            thanks_url=reverse("engagement_public_thanks", kwargs={"code": code}),
+            source=Alert.Source.STATEMENT,
+            easy_read=easy_read,
+        ),
+    )
 
 
 def public_thanks(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(code)
-    return render(request, "engagement/public_thanks.jinja", {"session": session, "public": True})
+    return render(
+        request,
+        "engagement/public_thanks.jinja",
+        {"session": session, "holder": session, "public": True, **public_forms.thanks_context(request)},
+    )
 
 
 def public_vote(request: HttpRequest, code: str) -> HttpResponse:
@@ -642,9 +663,9 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and session.is_open:
         address = client_address(request.META)
-        if actions.over_limit(address, "vote"):
+        if ratelimit.over_limit(address, "vote"):
             return render(
-                request, "engagement/public_slow_down.jinja", {"session": session, "public": True}, status=429
+                request, "safety/public_slow_down.jinja", {"session": session, "public": True}, status=429
             )
         if relationship not in Relationship.values:
             errors.append("Choose how you are connected to the service")
@@ -657,7 +678,7 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
                 errors.append(f"You have {session.dots_per_person} dots. You used {total}: take some off")
             if not errors:
                 with acting_as(PUBLIC_ACTOR):
-                    actions.note_submission(address, "vote")
+                    ratelimit.note_submission(address, "vote")
                     if not request.POST.get("website"):
                         actions.record_ballot(session, relationship, dots, {t.pk: t for t in themes})
                 return redirect("engagement_public_voted", code=code)

@@ -33,7 +33,10 @@ from whatmatters.framework.models import (
 )
 from whatmatters.framework.spc_results import last_complete_period
 from whatmatters.learning.models import BuddyLogEntry, ExcellenceReport, PdsaCycle
-from whatmatters.text.pii import Finding, find_personal_data, redact
+from whatmatters.safety.models import Alert
+from whatmatters.safety.public_forms import alert_for_words
+from whatmatters.safety.screening import Screening, screen
+from whatmatters.text.pii import Finding, redact
 
 MAX_REPORT_LENGTH = 2000
 
@@ -48,18 +51,14 @@ def _joined(text: str, who: str) -> str:
 
 
 def check(text: str, who: str = "") -> tuple[str, list[dict[str, Any]]]:
-    """The same personal-data check and rule as statements (engagement.actions.check), over what happened
-    and who did it. Findings are offsets into text + newline + who, so a moderator sees both highlighted.
-    Anything flagged is held for a person; a clean report is approved unless the setting holds all.
+    """The same screening and rule as statements (safety.screening), over what happened and who did it.
+    Findings are offsets into text + newline + who, so a moderator sees both highlighted. Anything flagged is
+    held for a person; a clean report is approved unless the setting holds all.
     """
-    spans = [{"kind": f.kind, "start": f.start, "end": f.end} for f in find_personal_data(_joined(text, who))]
-    if spans:
-        return ExcellenceReport.Status.HELD, spans
-    held = hold_clean_statements()
-    return (ExcellenceReport.Status.PENDING if held else ExcellenceReport.Status.APPROVED), spans
+    screening = screen(_joined(text, who))
+    return screening.decision(hold_clean_statements()), screening.spans
 
 
-@transaction.atomic
 def arrive(
     team: Any,
     text: str,
@@ -70,22 +69,31 @@ def arrive(
     thanked_user: Any = None,
     reported_by: Any = None,
     source: str = ExcellenceReport.Source.ONLINE,
+    screening: Screening | None = None,
 ) -> ExcellenceReport:
-    """Every excellence report comes in here: checked for personal data, held if anything is found."""
+    """Every excellence report comes in here: screened, held if anything is found.
+
+    The public form screens the words and raises any alert itself; reports written by people who are signed
+    in are screened here, and words that may mean risk raise an alert too.
+    """
     text, who = text.strip(), who.strip()
-    status, spans = check(text, who)
+    from_public_form = screening is not None
+    screening = screening or screen(_joined(text, who))
+    status = screening.decision(hold_clean_statements())
     report = ExcellenceReport.objects.create(
         team=team,
         text=text,
         who=who,
         status=status,
-        findings=spans,
+        findings=screening.spans,
         domain=domain,
         thanked_team=thanked_team,
         thanked_user=thanked_user,
         reported_by=reported_by,
         source=source,
     )
+    if not from_public_form:
+        alert_for_words(team, screening, Alert.Source.EXCELLENCE, excellence_report=report)
     if status == ExcellenceReport.Status.APPROVED:
         _after_approval(report)
     return report

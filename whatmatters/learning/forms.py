@@ -10,6 +10,7 @@ from whatmatters.engagement.actions import KIND_WORDS
 from whatmatters.framework.models import ChangeIdea, Domain, Driver, Measure
 from whatmatters.learning.actions import MAX_REPORT_LENGTH
 from whatmatters.learning.models import BuddyLogEntry, PdsaCycle
+from whatmatters.safety.public_forms import HoneypotMixin
 from whatmatters.teams.models import Team, User
 from whatmatters.text.pii import find_personal_data
 
@@ -33,7 +34,7 @@ def _domain_field(team: Any) -> forms.ModelChoiceField:
     return field
 
 
-class PublicExcellenceForm(forms.Form):
+class PublicExcellenceForm(HoneypotMixin):
     """The public form (no account). `website` is a honeypot: hidden from people, filled in by robots."""
 
     text = forms.CharField(
@@ -49,16 +50,12 @@ class PublicExcellenceForm(forms.Form):
         help_text="A first name, a job or a team. For example: the nurse on the evening shift.",
         error_messages={"max_length": "Keep it under 200 characters"},
     )
-    website = forms.CharField(required=False, label="Leave this empty")
 
     def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"] = _domain_field(team)
         self.order_fields(["text", "who", "domain"])
 
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class ExcellenceForm(forms.Form):

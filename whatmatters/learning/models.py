@@ -32,6 +32,11 @@ class ExcellenceLink(AuditedModel):
     def audit_team(self) -> Any:
         return self.team
 
+    @property
+    def hold_every_answer(self) -> bool:
+        """Reports with nothing flagged are approved unless WHATMATTERS_HOLD_ALL_STATEMENTS holds them all."""
+        return settings.ENGAGEMENT_HOLD_CLEAN_STATEMENTS
+
     def public_path(self) -> str:
         return reverse("excellence_public_form", kwargs={"code": self.code})
 

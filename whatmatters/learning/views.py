@@ -11,10 +11,9 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.client import client_address
 from whatmatters.engagement import actions as engagement_actions
 from whatmatters.learning import actions
 from whatmatters.learning.forms import (
@@ -26,11 +25,12 @@ from whatmatters.learning.forms import (
     PublicExcellenceForm,
 )
 from whatmatters.learning.models import BuddyLogEntry, ExcellenceLink, ExcellenceReport, PdsaCycle
+from whatmatters.safety import public_forms
+from whatmatters.safety.models import Alert
+from whatmatters.safety.public_forms import PublicForm, Saved
+from whatmatters.safety.screening import Screening
 from whatmatters.teams.models import BuddyPair
 from whatmatters.teams.permissions import allows
-
-RATE_KIND = "excellence"  # rate-limit bucket in the engagement app's Submission table (hashed address)
-
 
 # --- The team's learning page --------------------------------------------------------------------
 
@@ -159,7 +159,6 @@ def excellence_moderate_report(request: HttpRequest, team: str, pk: int) -> Http
 
 # --- Public pages (no account) -------------------------------------------------------------------
 
-PUBLIC_ACTOR = Actor(user=None, label="anonymous person (public link)")  # no address: it is never stored
 
 
 def _open_link(code: str) -> ExcellenceLink:
@@ -172,32 +171,53 @@ def _open_link(code: str) -> ExcellenceLink:
 def excellence_public_form(request: HttpRequest, code: str) -> HttpResponse:
     link = _open_link(code)
     form = PublicExcellenceForm(request.POST or None, team=link.team)
-    context = {"link": link, "the_team": link.team, "form": form, "public": True}
-    if not link.is_open:
-        return render(request, "learning/public_closed.jinja", context)
-    if request.method == "POST":
-        address = client_address(request.META)
-        if engagement_actions.over_limit(address, RATE_KIND):
-            return render(request, "learning/public_slow_down.jinja", context, status=429)
-        if form.is_valid():
-            with acting_as(PUBLIC_ACTOR):
-                engagement_actions.note_submission(address, RATE_KIND)
-                if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
-                    actions.arrive(
-                        link.team,
-                        form.cleaned_data["text"],
-                        who=form.cleaned_data["who"],
-                        domain=form.cleaned_data["domain"],
-                        thanked_team=link.team,
-                    )
-            return redirect("excellence_public_thanks", code=code)
-    return render(request, "learning/public_form.jinja", context, status=400 if form.errors else 200)
+
+    def save(screening: Screening) -> Saved:
+        report = actions.arrive(
+            link.team,
+            form.cleaned_data["text"],
+            who=form.cleaned_data["who"],
+            domain=form.cleaned_data["domain"],
+            thanked_team=link.team,
+            screening=screening,
+        )
+        return Saved(links={"excellence_report": report})
+
+    return public_forms.handle(
+        request,
+        PublicForm(
+            kind="excellence",
+            code=code,
+            team=link.team,
+            is_open=link.is_open,
+            form=form,
+            template="learning/public_form.jinja",
+            context={"link": link, "the_team": link.team, "holder": link},
+            closed=(
+                "This link is closed",
+                f"{link.team.name} is not taking reports through this link at the moment. "
+                "Ask the team for a new link or a paper card.",
+            ),
+            texts=[request.POST.get("text", ""), request.POST.get("who", "")],
+            save=save,
+            thanks_url=reverse("excellence_public_thanks", kwargs={"code": code}),
+            source=Alert.Source.EXCELLENCE,
+        ),
+    )
 
 
 def excellence_public_thanks(request: HttpRequest, code: str) -> HttpResponse:
     link = _open_link(code)
     return render(
-        request, "learning/public_thanks.jinja", {"link": link, "the_team": link.team, "public": True}
+        request,
+        "learning/public_thanks.jinja",
+        {
+            "link": link,
+            "the_team": link.team,
+            "holder": link,
+            "public": True,
+            **public_forms.thanks_context(request),
+        },
     )
 
 

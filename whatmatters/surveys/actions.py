@@ -19,11 +19,12 @@ from whatmatters.audit.log import Action, record
 from whatmatters.engagement import actions as engagement
 from whatmatters.engagement.models import EngagementSession, Relationship, Statement
 from whatmatters.framework.models import Frequency, period_start
+from whatmatters.safety.alerts import Contact
+from whatmatters.safety.screening import screen
 from whatmatters.surveys import library
 from whatmatters.surveys.models import (
     CHECKIN_KINDS,
     TEXT_KINDS,
-    Alert,
     Answer,
     Kind,
     Question,
@@ -124,7 +125,6 @@ def remove_question(question: Question) -> None:
 class Outcome:
     response: Response
     concerns: list[str] = field(default_factory=list)
-    alert: Alert | None = None
     statements: list[Statement] = field(default_factory=list)
 
     @property
@@ -132,11 +132,7 @@ class Outcome:
         return bool(self.concerns)
 
 
-@dataclass(frozen=True)
-class Contact:
-    how: str  # Alert.How value
-    detail: str
-    name: str = ""
+__all__ = ["Contact", "Outcome", "submit"]
 
 
 def survey_session(survey: Survey) -> EngagementSession:
@@ -172,31 +168,35 @@ def concerns_in(questions: Mapping[int, Question], answers: Mapping[int, Any]) -
     return found
 
 
+def is_checkin(survey: Survey) -> bool:
+    return any(q.kind in CHECKIN_KINDS for q in survey.questions.all())
+
+
 @transaction.atomic
 def submit(
     survey: Survey,
     answers: Mapping[int, Any],
     *,
-    contact: Contact | None = None,
     easy_read: bool = False,
     now: dt.datetime | None = None,
 ) -> Outcome:
     """Save one person's answers: {question id: value, list of values or text}. Empty answers are skipped.
 
-    Free text arrives as engagement statements (checked for personal data, held if anything is found). A
-    check-in that left a contact route raises an alert for the team's clinicians, in the same transaction.
+    Free text arrives as engagement statements (screened, held if anything is found). Any alert (a check-in
+    with a way to contact the person, words that may mean risk) is raised by the public-form flow
+    (safety.public_forms) in the same transaction.
     """
     now = now or timezone.now()
     questions = {q.pk: q for q in survey.questions.all()}
     concerns = concerns_in(questions, answers)
-    is_checkin = any(q.kind in CHECKIN_KINDS for q in questions.values())
+    checkin = any(q.kind in CHECKIN_KINDS for q in questions.values())
     response = Response.objects.create(
         survey=survey,
         team=survey.team,
         submitted_at=now,
         period=period_of(now),
         easy_read=easy_read,
-        is_checkin=is_checkin,
+        is_checkin=checkin,
         concern=bool(concerns),
     )
     outcome = Outcome(response, concerns)
@@ -211,7 +211,11 @@ def submit(
             continue
         if question.kind in TEXT_KINDS:
             statement = engagement.arrive(
-                survey_session(survey), str(value), relationship=relationship, stage=survey.stage
+                survey_session(survey),
+                str(value),
+                relationship=relationship,
+                stage=survey.stage,
+                screening=screen(str(value).strip()),
             )
             outcome.statements.append(statement)
             Answer.objects.create(response=response, question=question, statement=statement)
@@ -220,36 +224,7 @@ def submit(
         else:
             number = int(value) if question.kind in (Kind.COLLABORATE, Kind.DOMAIN_RATING) else None
             Answer.objects.create(response=response, question=question, value=value, number=number)
-    if survey.team is not None and is_checkin and contact is not None and contact.detail.strip():
-        outcome.alert = Alert.objects.create(
-            team=survey.team,
-            response=response,
-            reasons=concerns or ["Asked us to contact them"],
-            contact_how=contact.how,
-            contact_detail=contact.detail.strip()[:200],
-            contact_name=contact.name.strip()[:100],
-            created_at=now,
-        )
     return outcome
-
-
-def not_saved(survey: Survey, answers: Mapping[int, Any], *, wanted_contact: bool) -> list[str]:
-    """Called when saving a response failed (nothing of it was kept: `submit` is one transaction).
-
-    The person is told on the page, with crisis contacts, and their answers stay in the form to send again;
-    the failure is logged as an error for the people who run the service, without any of the answers. Returns
-    the concerns the answers showed, so the page can put crisis contacts first.
-    """
-    questions = {q.pk: q for q in survey.questions.all()}
-    concerns = concerns_in(questions, answers)
-    logger.error(
-        "A response to survey %s could not be saved (check-in concern: %s, asked to be contacted: %s)",
-        survey.pk,
-        "yes" if concerns else "no",
-        "yes" if wanted_contact else "no",
-        exc_info=True,
-    )
-    return concerns
 
 
 def after_response(team_id: int | None) -> None:
@@ -263,40 +238,6 @@ def after_response(team_id: int | None) -> None:
         refresh_survey_measures.enqueue(team_id)
     except Exception:  # noqa: BLE001 - the answers are saved; say so without any of their content
         logger.exception("Could not queue the survey measure refresh for team %s", team_id)
-
-
-# --- Alerts ---------------------------------------------------------------------------------------
-
-
-class AlertError(ValueError):
-    pass
-
-
-@transaction.atomic
-def acknowledge(alert: Alert, user: Any) -> Alert:
-    if alert.status != Alert.Status.NEW:
-        raise AlertError("This alert has already been acknowledged")
-    alert.status = Alert.Status.ACKNOWLEDGED
-    alert.acknowledged_at = timezone.now()
-    alert.acknowledged_by = user
-    alert.save()
-    return alert
-
-
-@transaction.atomic
-def responded(alert: Alert, user: Any, note: str = "") -> Alert:
-    """Record that a clinician contacted the person (acknowledging it too, if nobody had)."""
-    if alert.status == Alert.Status.RESPONDED:
-        raise AlertError("This alert already has a response recorded")
-    now = timezone.now()
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at, alert.acknowledged_by = now, user
-    alert.status = Alert.Status.RESPONDED
-    alert.responded_at = now
-    alert.responded_by = user
-    alert.note = note.strip()[:500]
-    alert.save()
-    return alert
 
 
 def record_demo_responses(survey: Survey, count: int) -> None:

@@ -17,9 +17,10 @@ import zlib
 from django.utils import timezone
 
 from whatmatters.framework.models import Domain
+from whatmatters.safety.models import Alert
 from whatmatters.surveys import actions
 from whatmatters.surveys.measures import refresh_team
-from whatmatters.surveys.models import Alert, Answer, Kind, Response, Survey
+from whatmatters.surveys.models import Answer, Kind, Response, Survey
 from whatmatters.teams.models import Team
 
 TEAMS = {

@@ -7,9 +7,12 @@ from typing import Any
 from django import forms
 
 from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH
+from whatmatters.safety.alerts import Contact
+from whatmatters.safety.models import Alert
+from whatmatters.safety.public_forms import HoneypotMixin
 from whatmatters.surveys import library
-from whatmatters.surveys.actions import Contact
-from whatmatters.surveys.models import TEXT_KINDS, Alert, Kind, Question, Stage, Survey
+from whatmatters.surveys.library import CONCERNS
+from whatmatters.surveys.models import TEXT_KINDS, Kind, Question, Stage, Survey
 
 
 class SurveyForm(forms.ModelForm):
@@ -100,10 +103,9 @@ def field_name(question: Question) -> str:
     return f"q{question.pk}"
 
 
-class PublicSurveyForm(forms.Form):
+class PublicSurveyForm(HoneypotMixin):
     """The public survey, built from its questions. `website` is a honeypot for spam robots."""
 
-    website = forms.CharField(required=False, label="Leave this empty")
 
     def __init__(self, questions: list[Question], easy_read: bool, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,9 +165,6 @@ class PublicSurveyForm(forms.Form):
         # The honeypot goes last, after the questions.
         self.fields["website"] = self.fields.pop("website")
 
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -190,18 +189,37 @@ class PublicSurveyForm(forms.Form):
             return None
         how = self.cleaned_data.get(field_name(self.contact_question)) or ""
         detail = (self.cleaned_data.get("contact_detail") or "").strip()
-        if how == "none" or not detail:
-            return None  # the person chose not to be contacted: nothing about them is kept
-        if how not in Alert.How.values:
-            how = Alert.How.EMAIL if "@" in detail else Alert.How.PHONE
-        return Contact(how=how, detail=detail, name=self.cleaned_data.get("contact_name") or "")
+        return _contact(how, detail, self.cleaned_data.get("contact_name") or "")
+
+    # What the person typed and chose, read before the form is validated: a form that comes back with an
+    # error must still show crisis contacts and raise the alert (safety.public_forms).
+
+    def _raw(self, name: str) -> str:
+        value = self.data.get(name, "") if self.is_bound else ""
+        return value if isinstance(value, str) else ""
+
+    def texts_as_typed(self) -> list[str]:
+        return [self._raw(field_name(q)) for q in self.questions if q.kind in TEXT_KINDS]
+
+    def concerns_as_typed(self) -> list[str]:
+        found = []
+        for question in self.questions:
+            words = CONCERNS.get((question.kind, self._raw(field_name(question))))
+            if words:
+                found.append(words)
+        return found
+
+    def contact_as_typed(self) -> Contact | None:
+        if self.contact_question is None:
+            return None
+        how = self._raw(field_name(self.contact_question))
+        detail = self._raw("contact_detail").strip()[:200]
+        return _contact(how, detail, self._raw("contact_name").strip()[:100])
 
 
-class AlertUpdateForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("acknowledge", "Acknowledge"), ("responded", "Responded")])
-    note = forms.CharField(
-        label="What we did (optional)",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+def _contact(how: str, detail: str, name: str) -> Contact | None:
+    if how == "none" or not detail:
+        return None  # the person chose not to be contacted: nothing about them is kept
+    if how not in Alert.How.values:
+        how = Alert.How.EMAIL if "@" in detail else Alert.How.PHONE
+    return Contact(how=how, detail=detail, name=name)

@@ -36,8 +36,9 @@ from whatmatters.framework.models import (
     period_grid,
     period_start,
 )
+from whatmatters.safety.models import Alert
 from whatmatters.surveys import library
-from whatmatters.surveys.models import Alert, Answer, Kind, Response
+from whatmatters.surveys.models import Answer, Kind, Response
 
 FFT = "fft-positive"
 COLLABORATE = "collaborate"
@@ -199,7 +200,9 @@ def compute(team: Any, today: dt.date | None = None) -> tuple[Series, dict[str, 
 
     raised: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     window = dt.timedelta(days=alert_response_days())
-    for created, answered in Alert.objects.filter(team=team).values_list("created_at", "responded_at"):
+    for created, answered in Alert.objects.filter(team=team, source=Alert.Source.CHECKIN).values_list(
+        "created_at", "responded_at"
+    ):
         period = period_start(Frequency.MONTHLY, timezone.localtime(created).date())
         raised[period][1] += 1
         raised[period][0] += int(answered is not None and answered - created <= window)

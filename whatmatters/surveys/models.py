@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +58,11 @@ class Survey(AuditedModel):
 
     def audit_team(self) -> Any:
         return self.team
+
+    @property
+    def hold_every_answer(self) -> bool:
+        """Free-text answers arrive in the survey's session, which holds every answer unless told not to."""
+        return self.session.hold_every_answer if self.session_id is not None else True
 
     def public_path(self) -> str:
         return reverse("survey_public", kwargs={"code": self.code})
@@ -176,60 +180,3 @@ class Answer(models.Model):
         return f"Answer {self.pk}"
 
 
-class AlertQuerySet(models.QuerySet["Alert"]):
-    def for_team(self, team: Any) -> AlertQuerySet:
-        return self.filter(team=team)
-
-    def open(self) -> AlertQuerySet:
-        """Alerts nobody has responded to yet, newest first."""
-        return self.exclude(status=Alert.Status.RESPONDED).order_by("-created_at")
-
-
-class Alert(AuditedModel):
-    """A check-in that says things are worse or help is needed, with a way to contact the person.
-
-    Never deleted from the app: a clinician acknowledges it, then records that they responded.
-    """
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        RESPONDED = "responded", "Responded"
-
-    class How(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
-        EMAIL = "email", "Email"
-
-    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="survey_alerts")
-    response = models.OneToOneField(Response, on_delete=models.PROTECT, related_name="alert")
-    reasons = models.JSONField(default=list)  # plain words, e.g. "Feels worse"
-    contact_how = models.CharField("How to contact", max_length=10, choices=How.choices)
-    contact_detail = models.CharField("Contact details", max_length=200)  # personal data
-    contact_name = models.CharField("Name", max_length=100, blank=True)  # personal data
-    status = models.CharField(max_length=15, choices=Status.choices, default=Status.NEW)
-    created_at = models.DateTimeField(default=timezone.now)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.CharField("What we did", max_length=500, blank=True)  # may name the person
-
-    audit_exclude = frozenset({"contact_detail", "contact_name", "note"})
-
-    objects = AlertQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["team", "status"])]
-
-    def __str__(self) -> str:
-        # Never the contact details: this string goes into the audit log as the object's name.
-        return f"Check-in alert {self.pk}"
-
-    def audit_team(self) -> Any:
-        return self.team

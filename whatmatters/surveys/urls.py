@@ -18,8 +18,6 @@ SCOPED = [
 urlpatterns = [
     *[path(f"teams/<slug:team>/surveys/{route}", view, name=name) for route, view, name in SCOPED],
     *[path(f"programme/surveys/{route}", view, name=f"programme_{name}") for route, view, name in SCOPED],
-    path("teams/<slug:team>/surveys/alerts/", views.alert_list, name="survey_alerts"),
-    path("teams/<slug:team>/surveys/alerts/<int:pk>/", views.alert_update, name="survey_alert_update"),
     # Public: no account needed.
     path("s/<str:code>/", views.public_survey, name="survey_public"),
     path("s/<str:code>/easy-read/", views.public_survey, {"easy_read": True}, name="survey_public_easy_read"),

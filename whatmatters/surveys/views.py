@@ -9,20 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.client import client_address
-from whatmatters.engagement import actions as engagement
 from whatmatters.framework.models import Domain, Measure
 from whatmatters.qr import qr_svg
+from whatmatters.safety import public_forms
+from whatmatters.safety.models import Alert
+from whatmatters.safety.public_forms import PublicForm, Saved
+from whatmatters.safety.screening import Screening
 from whatmatters.surveys import actions, library, measures, presenters
 from whatmatters.surveys.forms import (
-    AlertUpdateForm,
     BlocksForm,
     ChoiceQuestionForm,
     PublicSurveyForm,
@@ -30,11 +31,9 @@ from whatmatters.surveys.forms import (
     SurveyForm,
     field_name,
 )
-from whatmatters.surveys.models import Alert, Answer, Kind, Survey
+from whatmatters.surveys.models import CHECKIN_KINDS, Answer, Kind, Survey
 from whatmatters.teams.page_scope import PageScope
 from whatmatters.teams.permissions import allows
-
-PUBLIC_ACTOR = Actor(user=None, label="anonymous person (survey link)")  # no address: it is never stored
 
 
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -65,7 +64,7 @@ def survey_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
     hide = presenters.outside_team(request.user, scope.team)
     rows = [(s, presenters.suppress(s.answered) if hide else s.answered) for s in surveys]
     open_alerts = None
-    if scope.team is not None and allows(request.user, "survey_alerts", scope.team):
+    if scope.team is not None and allows(request.user, "alerts", scope.team):
         open_alerts = Alert.objects.for_team(scope.team).open().count()
     return page(request, "surveys/list.jinja", {"rows": rows, "open_alerts": open_alerts, "hide": hide})
 
@@ -233,48 +232,6 @@ def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> Ht
     )
 
 
-# --- Alerts (team clinicians only) ------------------------------------------------------------------
-
-
-def alert_list(request: HttpRequest, team: str) -> HttpResponse:
-    alerts = Alert.objects.for_team(request.team).select_related(
-        "response__survey", "acknowledged_by", "responded_by"
-    )
-    open_alerts = list(alerts.exclude(status=Alert.Status.RESPONDED))
-    done = list(alerts.filter(status=Alert.Status.RESPONDED).order_by("-responded_at", "-pk")[:50])
-    return page(
-        request,
-        "surveys/alerts.jinja",
-        {
-            "open_alerts": open_alerts,
-            "done": done,
-            "form": AlertUpdateForm(),
-            "days": measures.alert_response_days(),
-        },
-    )
-
-
-@require_POST
-def alert_update(request: HttpRequest, team: str, pk: int) -> HttpResponse:
-    alert = get_object_or_404(Alert.objects.for_team(request.team), pk=pk)
-    form = AlertUpdateForm(request.POST)
-    back = reverse("survey_alerts", kwargs={"team": request.team.slug})
-    if not form.is_valid():
-        messages.error(request, "Choose acknowledge or responded.")
-        return redirect(back)
-    try:
-        if form.cleaned_data["decision"] == "acknowledge":
-            actions.acknowledge(alert, request.user)
-            messages.success(request, f"Alert {alert.pk} acknowledged.")
-        else:
-            actions.responded(alert, request.user, form.cleaned_data["note"])
-            messages.success(request, f"Response to alert {alert.pk} recorded.")
-    except actions.AlertError as error:
-        messages.error(request, str(error))
-    actions.after_response(request.team.pk)
-    return redirect(back)
-
-
 # --- Public pages (no account) -----------------------------------------------------------------------
 
 
@@ -289,48 +246,45 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
     survey = _open_survey(code)
     questions = list(survey.questions.all())
     form = PublicSurveyForm(questions, easy_read, request.POST or None)
-    context = {
-        "survey": survey,
-        "session": survey,  # for the shared public-page words (who reads it)
-        "form": form,
-        "easy_read": easy_read,
-        "minutes": library.minutes_to_answer([q.kind for q in questions]),
-        "is_checkin": any(q.kind == Kind.CHECKIN_SOONER for q in questions),
-        "public": True,
-    }
-    if not survey.is_open:
-        return render(request, "surveys/public_closed.jinja", context)
-    kind = "checkin" if context["is_checkin"] else "survey"
-    context["fields"] = [(q, form[field_name(q)]) for q in questions]
-    if request.method == "POST":
-        address = client_address(request.META)
-        if engagement.over_limit(address, kind):
-            return render(request, "surveys/public_slow_down.jinja", context, status=429)
-        if form.is_valid():
-            outcome = None
-            with acting_as(PUBLIC_ACTOR):
-                engagement.note_submission(address, kind)
-                if not form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
-                    try:
-                        outcome = actions.submit(
-                            survey, form.answers(), contact=form.contact(), easy_read=easy_read
-                        )
-                    except Exception:  # noqa: BLE001 - never lose answers silently: say so, keep them
-                        concerns = actions.not_saved(
-                            survey, form.answers(), wanted_contact=bool(form.contact())
-                        )
-                        context.update(not_saved=True, needs_help=bool(concerns))
-                        return render(request, "surveys/public_form.jinja", context, status=503)
-            if outcome is not None:
-                actions.after_response(survey.team_id)
-            query = ""
-            if outcome is not None and outcome.needs_help:
-                query = "?help=yes" + ("&contact=yes" if outcome.alert else "")
-            elif outcome is not None and outcome.alert:
-                query = "?contact=yes"
-            name = "survey_public_easy_read_thanks" if easy_read else "survey_public_thanks"
-            return redirect(reverse(name, kwargs={"code": code}) + query)
-    return render(request, "surveys/public_form.jinja", context, status=400 if form.errors else 200)
+    checkin = any(q.kind in CHECKIN_KINDS for q in questions)
+
+    def save(screening: Screening) -> Saved:
+        outcome = actions.submit(survey, form.answers(), easy_read=easy_read)
+        transaction.on_commit(lambda: actions.after_response(survey.team_id))
+        return Saved(links={"response": outcome.response}, result=outcome)
+
+    name = "survey_public_easy_read_thanks" if easy_read else "survey_public_thanks"
+    return public_forms.handle(
+        request,
+        PublicForm(
+            kind="checkin" if checkin else "survey",
+            code=code,
+            team=survey.team,
+            is_open=survey.is_open,
+            form=form,
+            template="surveys/public_form.jinja",
+            context={
+                "survey": survey,
+                "holder": survey,
+                "minutes": library.minutes_to_answer([q.kind for q in questions]),
+                "is_checkin": any(q.kind == Kind.CHECKIN_SOONER for q in questions),
+                "fields": [(q, form[field_name(q)]) for q in questions],
+            },
+            closed=(
+                "This survey is closed",
+                f"Thank you for wanting to help. {survey.team.name if survey.team else 'The team'} is not "
+                "collecting answers to this survey now.",
+            ),
+            texts=form.texts_as_typed(),
+            save=save,
+            thanks_url=reverse(name, kwargs={"code": code}),
+            source=Alert.Source.CHECKIN if checkin else Alert.Source.SURVEY,
+            concerns=form.concerns_as_typed(),
+            contact=form.contact_as_typed(),
+            checkin=checkin,
+            easy_read=easy_read,
+        ),
+    )
 
 
 def public_thanks(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
@@ -341,8 +295,7 @@ def public_thanks(request: HttpRequest, code: str, easy_read: bool = False) -> H
         {
             "survey": survey,
             "session": survey,
-            "help": request.GET.get("help") == "yes",
-            "contact": request.GET.get("contact") == "yes",
+            **public_forms.thanks_context(request),
             "easy_read": easy_read,
             "days": measures.alert_response_days(),
             "public": True,

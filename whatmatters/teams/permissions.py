@@ -108,6 +108,10 @@ PERMISSIONS: dict[str, Access] = {
     "person_detail": MANAGES_PROGRAMME,
     # The audit log.
     "audit_log": ADMIN_ONLY,
+    # Alerts (safety app): people who may need help, from any public form. They hold what the person wrote and
+    # how to contact them: only the team's clinical roles, never organisation roles.
+    "alerts": Access(Scope.TEAM, frozenset({Role.TEAM_LEAD, Role.STAFF})),
+    "alert_update": Access(Scope.TEAM, frozenset({Role.TEAM_LEAD, Role.STAFF})),
     # Co-production (engagement app): sessions, public forms, statements, moderation, themes, votes.
     # Team routes also exist programme-wide ("programme_" + name) for admins and faculty.
     # "moderate" is both the moderation queue route and the named action checked with allows().
@@ -230,9 +234,6 @@ PERMISSIONS: dict[str, Access] = {
             "survey_results": TEAM_MEMBER,
         }.items()
     },
-    # Alerts hold a person's contact details: only the team's clinical roles, never organisation roles.
-    "survey_alerts": Access(Scope.TEAM, frozenset({Role.TEAM_LEAD, Role.STAFF})),
-    "survey_alert_update": Access(Scope.TEAM, frozenset({Role.TEAM_LEAD, Role.STAFF})),
     "survey_public": PUBLIC,
     "survey_public_easy_read": PUBLIC,
     "survey_public_thanks": PUBLIC,

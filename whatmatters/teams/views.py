@@ -19,6 +19,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whatmatters.audit.log import Action, record
+from whatmatters.safety.presenters import waiting_for
 from whatmatters.teams import actions
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.forms import (
@@ -151,7 +152,9 @@ def account(request: HttpRequest) -> HttpResponse:
 def programme(request: HttpRequest) -> HttpResponse:
     visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
     return render(
-        request, "teams/programme.jinja", {"programme": programme_for(visible), "active": "programme"}
+        request,
+        "teams/programme.jinja",
+        {"programme": programme_for(visible), "alerts": waiting_for(request.user), "active": "programme"},
     )
 
 

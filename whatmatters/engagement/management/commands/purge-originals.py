@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.engagement import actions
+from whatmatters.safety import ratelimit
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("--days must be 0 or more.")
         with acting_as(Actor(user=None, label="command line: purge-originals")):
             purged = actions.purge_originals(days)
-            forgotten = actions.forget_old_submissions()
+            forgotten = ratelimit.forget_old_submissions()
         kept = actions.original_text_days() if days is None else days
         self.stdout.write(
             f"Deleted the original words of {purged} redacted statements older than {kept} days; "

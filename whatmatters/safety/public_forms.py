@@ -1,0 +1,235 @@
+"""One flow for every public form (statements, surveys and check-ins, excellence reports).
+
+Each app describes its form with a `PublicForm` and calls `handle()`. The flow, in order:
+
+1. closed link: the closed page (with crisis contacts);
+2. the words typed and the answers chosen are screened **before** the form is validated, so a form that comes
+   back with an error still shows the crisis contacts at once and still raises the alert;
+3. rate limit (the slow-down page, which also puts crisis contacts first when the words signal risk);
+4. the honeypot: a robot is thanked and nothing is kept;
+5. the app's `save` runs in one transaction with the alert it raises; if saving fails, the alert is saved on
+   its own (or the leads are emailed directly), the person is told, and what they typed stays in the form.
+
+The crisis rule lives here and nowhere else: an alert is raised when the words signal risk or ask to be
+contacted, or when a check-in left a way to contact the person.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.client import client_address
+from whatmatters.safety import alerts, ratelimit
+from whatmatters.safety.alerts import Contact
+from whatmatters.safety.models import Alert
+from whatmatters.safety.screening import Screening, screen
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_ACTOR = Actor(user=None, label="anonymous person (public link)")  # no address: it is never stored
+HONEYPOT = "website"
+
+
+class HoneypotMixin(forms.Form):
+    """A hidden box people never see; spam robots fill it in."""
+
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get(HONEYPOT))
+
+
+@dataclass
+class Saved:
+    """What the app's `save` made: the links for the alert (e.g. {"statement": s}) and anything else."""
+
+    links: dict[str, Any] = field(default_factory=dict)
+    result: Any = None
+
+
+@dataclass
+class PublicForm:
+    kind: str  # rate-limit bucket and session key: "statement", "survey", "checkin", "excellence"
+    code: str  # the public link's code
+    team: Any  # None for programme-wide links (no alert can be raised without a team)
+    is_open: bool
+    form: Any  # a bound or unbound Django form with HoneypotMixin
+    template: str
+    context: dict[str, Any]
+    closed: tuple[str, str]  # title and sentence for the closed page
+    texts: list[str]  # the free text as typed (read from request.POST, before validation)
+    save: Callable[[Screening], Saved]  # saves the answer (called inside a transaction)
+    thanks_url: str
+    source: str = Alert.Source.STATEMENT
+    concerns: list[str] = field(default_factory=list)  # answers that say things are worse (check-ins)
+    contact: Contact | None = None  # a way to contact the person, as typed
+    checkin: bool = False
+    easy_read: bool = False
+
+
+def _session_key(pf: PublicForm) -> str:
+    return f"wm-alert-{pf.kind}-{pf.code}"
+
+
+def _alert_needed(pf: PublicForm, screening: Screening) -> bool:
+    return pf.team is not None and (
+        screening.at_risk or screening.wants_contact or (pf.checkin and pf.contact is not None)
+    )
+
+
+def alert_for_words(team: Any, screening: Screening, source: str, **links: Any) -> Alert | None:
+    """Words that arrived another way (typed in from a paper card, imported): the same rule for words."""
+    if team is None or not (screening.at_risk or screening.wants_contact):
+        return None
+    return alerts.raise_alert(team, source=source, reasons=screening.reasons, risk=screening.at_risk, **links)
+
+
+def _reasons(pf: PublicForm, screening: Screening) -> list[str]:
+    reasons = [*pf.concerns, *screening.reasons]
+    if pf.contact is not None and not reasons:
+        reasons.append("Asked us to contact them")
+    return reasons
+
+
+def _pending_alert(request: HttpRequest, pf: PublicForm) -> Alert | None:
+    pk = request.session.get(_session_key(pf)) if hasattr(request, "session") else None
+    if pk is None:
+        return None
+    return Alert.objects.filter(
+        pk=pk, team=pf.team, response__isnull=True, statement__isnull=True, excellence_report__isnull=True
+    ).first()
+
+
+def _words(pf: PublicForm) -> str:
+    return "\n\n".join(t.strip() for t in pf.texts if t and t.strip())
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int) -> HttpResponse:
+    return render(request, template, context, status=status)
+
+
+def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
+    base = {**pf.context, "public": True, "easy_read": pf.easy_read, "form": pf.form}
+    if not pf.is_open:
+        title, sentence = pf.closed
+        return _page(
+            request, "safety/public_closed.jinja", {**base, "title": title, "sentence": sentence}, 200
+        )
+    if request.method != "POST":
+        return _page(request, pf.template, base, 200)
+
+    screening = screen(*pf.texts)
+    needs_help = screening.at_risk or bool(pf.concerns)
+    help_context = {
+        **base,
+        "needs_help": needs_help,
+        "wants_contact": screening.wants_contact,
+        "has_contact": pf.contact is not None,
+    }
+    address = client_address(request.META)
+    if ratelimit.over_limit(address, pf.kind):
+        return _page(request, "safety/public_slow_down.jinja", {**help_context, "checkin": pf.checkin}, 429)
+    if pf.form.is_spam:  # a robot filled the hidden box: thank it, keep nothing
+        with acting_as(PUBLIC_ACTOR):
+            ratelimit.note_submission(address, pf.kind)
+        return redirect(pf.thanks_url)
+
+    alert_needed = _alert_needed(pf, screening)
+    reasons = _reasons(pf, screening)
+    if not pf.form.is_valid():
+        alert = None
+        if alert_needed:
+            # The form came back with an error, but the person may need help now: raise the alert from what
+            # they typed. If they then send the form properly, the same alert is linked to their answer.
+            with acting_as(PUBLIC_ACTOR):
+                alert = _pending_alert(request, pf)
+                if alert is None:
+                    alert = alerts.raise_alert_apart(
+                        pf.team,
+                        source=pf.source,
+                        reasons=reasons,
+                        risk=needs_help,
+                        contact=pf.contact,
+                        words=_words(pf),
+                    )
+                    if alert is not None:
+                        request.session[_session_key(pf)] = alert.pk
+        return _page(request, pf.template, {**help_context, "alert_raised": alert is not None}, 400)
+
+    alert: Alert | None = None
+    try:
+        with acting_as(PUBLIC_ACTOR), transaction.atomic():
+            ratelimit.note_submission(address, pf.kind)
+            saved = pf.save(screening)
+            if alert_needed:
+                pending = _pending_alert(request, pf)
+                if pending is not None:
+                    alert = alerts.attach(
+                        pending, reasons=reasons, risk=needs_help, contact=pf.contact, **saved.links
+                    )
+                else:
+                    alert = alerts.raise_alert(
+                        pf.team,
+                        source=pf.source,
+                        reasons=reasons,
+                        risk=needs_help,
+                        contact=pf.contact,
+                        **saved.links,
+                    )
+    except Exception as error:  # noqa: BLE001 - never lose a cry for help: raise the alert apart, keep the form
+        logger.error(
+            "A public %s answer could not be saved (%s; needs help: %s; alert needed: %s)",
+            pf.kind,
+            type(error).__name__,
+            "yes" if needs_help else "no",
+            "yes" if alert_needed else "no",
+        )
+        alert = None
+        if alert_needed:
+            with acting_as(PUBLIC_ACTOR):
+                alert = _pending_alert(request, pf) or alerts.raise_alert_apart(
+                    pf.team,
+                    source=pf.source,
+                    reasons=reasons,
+                    risk=needs_help,
+                    contact=pf.contact,
+                    words=_words(pf),
+                )
+            if alert is not None and hasattr(request, "session"):
+                request.session[_session_key(pf)] = alert.pk
+        return _page(
+            request, pf.template, {**help_context, "not_saved": True, "alert_raised": alert is not None}, 503
+        )
+
+    if hasattr(request, "session"):
+        request.session.pop(_session_key(pf), None)
+    query = []
+    if needs_help:
+        query.append("help=yes")
+    if alert is not None:
+        query.append("alerted=yes")
+        if alert.has_contact:
+            query.append("contact=yes")
+    if screening.wants_contact:
+        query.append("asked=yes")
+    return redirect(pf.thanks_url + ("?" + "&".join(query) if query else ""))
+
+
+def thanks_context(request: HttpRequest) -> dict[str, bool]:
+    """What the thanks page says about help: from the query the flow added."""
+    return {
+        "help": request.GET.get("help") == "yes",
+        "alerted": request.GET.get("alerted") == "yes",
+        "contact": request.GET.get("contact") == "yes",
+        "asked": request.GET.get("asked") == "yes",
+    }
