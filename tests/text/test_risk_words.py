@@ -219,8 +219,9 @@ def test_findings_are_in_text_order_and_never_overlap():
 
 
 def test_where_two_rules_match_the_same_words_suicide_wins():
-    # "want to kill myself" is also "want to … hurt/kill" wording; the earlier kind in KINDS wins.
-    assert kinds("I want to kill myself") == ["suicide"]
+    # "kill my self" is also "kill my <someone>" wording (harm to others); the earlier kind in KINDS wins.
+    text = "I want to kill my self"
+    assert spans(text) == [("suicide", "kill my self")]
 
 
 def test_risk_in_the_middle_of_a_long_statement_is_found():
