@@ -67,7 +67,7 @@ Idioms, decided one by one (none of these is flagged):
 Close calls that **are** flagged (safety first): "I'd rather die than wait another year", "I'm losing the
 will to live", "kill me now", "I could kill him", "I'm killing myself working three jobs", "I can't cope
 with the wait", "I don't want to die", "I don't want to be here" (without "any more"), "I haven't hurt
-myself", "I need help".
+myself"; and, as a request for contact, "I need help".
 
 Negations. A negated statement about oneself is left unflagged only when the negation is unambiguous and
 attached: from the start of the clause (after . ! ? ; : , or a new line, or "and"/"but"/"so"/"because")
