@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,3 +24,12 @@ def run_whatmatters(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subpro
         text=True,
         timeout=120,
     )
+
+
+def share_with_programme(*measures: Any) -> list[Any]:
+    """Mark these measures as shared with the programme (as a team lead would on *Share with the
+    programme*), so programme outputs may show them. Returns them, saved."""
+    for measure in measures:
+        measure.shared_with_programme = True
+        measure.save(update_fields=["shared_with_programme"])
+    return list(measures)

@@ -172,6 +172,12 @@ def _learning() -> None:
     load_learning_demo()
 
 
+def _sharing() -> None:
+    from whatmatters.framework.demo import share_demo_measures
+
+    share_demo_measures([slug for slug, *_ in TEAMS])
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("the programme: organisation, phases, teams and buddy pairs", load_programme),
     ("one person for each role", load_users),
@@ -180,6 +186,7 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("waiting lists: a synthetic extract for the phase 1 teams, imported", _waiting_lists),
     ("experience surveys: a check-in and an FFT survey per phase 1 team, a year of answers", _surveys),
     ("learning: what went well, tests of change, and phase 2 teams learning from their buddies", _learning),
+    ("sharing with the programme: most measures, so the programme pages tell the story", _sharing),
 ]
 
 

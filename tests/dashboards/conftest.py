@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.framework.factories import add_values, make_domain, make_measure
+from tests.helpers import share_with_programme
 
 IMPROVING = [20, 21, 19, 20, 22, 20, 21, 19, 20, 21, 20, 22, 10, 9, 10, 8, 9, 10, 9, 8]  # lower is better
 STEADY = [10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 12, 10, 11, 9, 10, 11, 10, 9, 10]
@@ -26,8 +27,14 @@ def recent_start(n: int) -> dt.date:
 @pytest.fixture
 def measures_in(db: Any):
     def build(
-        team: Any, specs: list[tuple[str, list[float], dict[str, Any]]], domain: Any = None
+        team: Any,
+        specs: list[tuple[str, list[float], dict[str, Any]]],
+        domain: Any = None,
+        *,
+        shared: bool = True,
     ) -> list[Any]:
+        """Measures with monthly values ending last month; shared with the programme unless `shared` is
+        False."""
         domain = domain or make_domain(team)
         out = []
         for code, values, fields in specs:
@@ -37,6 +44,6 @@ def measures_in(db: Any):
             if values:
                 add_values(m, values, start=recent_start(len(values)))
             out.append(m)
-        return out
+        return share_with_programme(*out) if shared else out
 
     return build

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.dashboards.conftest import IMPROVING, STEADY, recent_start
 from tests.framework.factories import make_domain, make_ratio_measure
+from tests.helpers import share_with_programme
 from whatmatters.framework.models import Value
 from whatmatters.teams.roles import Role
 
@@ -26,7 +27,7 @@ def test_shared_measures_are_columns_by_phase_with_icons_and_words(
 
 def test_a_rate_from_fewer_than_8_people_is_shown_as_a_star(programme, people, client_for):
     for team in (programme.team_a, programme.team_b):
-        m = make_ratio_measure(team, make_domain(team))
+        m = share_with_programme(make_ratio_measure(team, make_domain(team)))[0]
         for i, period in enumerate([recent_start(3), recent_start(2), recent_start(1)]):
             Value.objects.create(measure=m, period=period, numerator=3 + i, denominator=5)
     page = client_for(people[Role.VIEWER]).get(URL).content.decode()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.framework.factories import make_domain, make_measure, months
+from tests.helpers import share_with_programme
 from whatmatters.reports.exports import COLUMNS, neutralise, write_csv
 from whatmatters.teams.roles import Role
 
@@ -121,10 +122,12 @@ def test_the_programme_export_has_every_active_team(
 
     b = make_measure(programme.team_b, make_domain(programme.team_b), "team-b-only", name="Only in team B")
     Value.objects.create(measure=b, period=dt.date(2024, 1, 1), value=3)
+    share_with_programme(b, report_world["wait"])
     response = client_for(people[Role.FACULTY]).get("/programme/export/measures.csv")
     assert response.status_code == 200
     exported = rows(response.content.decode())
     assert {r["team"] for r in exported} == {"Team A", "Team B"}
+    assert {r["measure_code"] for r in exported} == {"team-b-only", "wait-days"}  # only shared measures
 
 
 def test_people_outside_a_team_cannot_export_its_measures(

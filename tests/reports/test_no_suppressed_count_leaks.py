@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.framework.factories import make_domain, make_measure, make_ratio_measure, months
+from tests.helpers import share_with_programme
 from tests.reports.conftest import FROM, TO
 
 AUDIENCES = ("committee", "qi-forum", "lived-experience")
@@ -263,7 +264,9 @@ def test_no_count_from_1_to_7_appears_in_any_report_or_export(programme: Any, w:
         for audience in AUDIENCES:
             html = rendering.render_body(presenters.build(team, FROM, TO, audience))
             check_report(html, measures, w, audience)
+        share_with_programme(*measures.values())
         programme_html = rendering.render_body(presenters.build(None, FROM, TO, "committee"))
         check_report(programme_html, measures, w, "committee")
         check_csv(exports.write_csv([team]), w)
+        check_csv(exports.write_csv([team], programme=True), w)
         transaction.set_rollback(True)

@@ -79,7 +79,7 @@ def test_a_report_is_found_only_through_its_own_team(
 
 
 @pytest.mark.parametrize("role", [Role.TEAM_LEAD, Role.EXPERT_BY_EXPERIENCE, Role.VIEWER, "team_b_lead"])
-def test_programme_readers_read_programme_reports_but_only_faculty_and_admins_make_them(
+def test_programme_readers_read_programme_reports_but_only_faculty_and_admins_make_them_or_get_the_csv(
     programme: Any, people: dict[str, Any], client_for: Any, role: str
 ) -> None:
     report = ready(None)
@@ -87,7 +87,8 @@ def test_programme_readers_read_programme_reports_but_only_faculty_and_admins_ma
     assert client.get("/programme/reports/").status_code == 200
     assert client.get(f"/programme/reports/{report.pk}/").status_code == 200
     assert client.get(f"/programme/reports/{report.pk}/report.pdf").status_code == 200
-    assert client.get("/programme/export/measures.csv").status_code == 200
+    assert client.get("/programme/export/measures.csv").status_code == 403
+    assert "/programme/export/measures.csv" not in client.get("/programme/reports/").content.decode()
     assert client.get("/programme/reports/new/").status_code == 403
     assert client.post("/programme/reports/new/", FORM).status_code == 403
 

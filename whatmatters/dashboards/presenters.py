@@ -10,10 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from whatmatters.disclosure import SMALLEST_SHOWN, SUPPRESSED, shown
+from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, shown, suppress_measured
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
 from whatmatters.framework.spc_results import MeasureSpc, spc_for_team
+from whatmatters.reports.presenters import chart_would_disclose, counts_people
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.svg import render_svg
@@ -39,6 +40,7 @@ class Card:
     going_well: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
     suppressed: bool = False
+    hidden: str = ""  # outside the team: why the chart and its sentence are left out (disclosure control)
 
     @property
     def measure(self) -> Measure:
@@ -49,10 +51,6 @@ class Card:
         return bool(self.attention)
 
 
-def _small(count: float | None) -> bool:
-    return count is not None and 0 < count < SMALLEST_SHOWN
-
-
 def card_for(
     item: MeasureSpc,
     domain: Domain | None,
@@ -61,34 +59,43 @@ def card_for(
     outside_team: bool = False,
     id_prefix: str = "chart",
 ) -> Card:
-    """Latest value, target, both icons with words, a sentence, a chart and the reasons it is listed."""
+    """Latest value, target, both icons with words, a sentence, a chart and the reasons it is listed.
+
+    `outside_team`: the card is read by people outside the measure's team (the programme dashboard, a
+    buddy's side of the buddy view), so it goes through disclosure control as reports do: a rate from 1 to 7
+    people is "*", a count of people is rounded (1 to 7 is "*"), and a chart and sentence that would show
+    such numbers (or any count of people) are left out; the icons and their words stay.
+    """
     measure = item.measure
     card = Card(item=item, domain=domain)
     if measure.target is not None:
         card.target = number(measure.target, measure.unit)
     result = item.result
     if result is not None:
+        card.hidden = chart_would_disclose(measure, item) if outside_team else ""
         index = result.latest_index
         if index is not None:
             day = result.dates[index].astype("datetime64[D]").astype(dt.date)
             value = item.values.get(day)
             card.latest_period = period_label(measure.frequency, day)
-            # Outside the team, a rate built from 1 to 7 people is hidden (disclosure control).
-            if (
-                outside_team
-                and value is not None
-                and measure.needs_denominator
-                and (_small(value.numerator) or _small(value.denominator))
-            ):
-                card.latest, card.suppressed = SUPPRESSED, True
+            if outside_team and value is not None and measure.needs_denominator:
+                if rate_is_suppressed(value.numerator, value.denominator):
+                    card.latest, card.suppressed = SUPPRESSED, True
+                else:
+                    card.latest = number(float(result.values[index]), measure.unit)
+            elif outside_team and value is not None and value.value is not None and counts_people(measure):
+                count = suppress_measured(value.value)
+                card.latest = SUPPRESSED if count == SUPPRESSED else number(float(count), measure.unit)
+                card.suppressed = count == SUPPRESSED
             else:
                 card.latest = number(float(result.values[index]), measure.unit)
         card.variation = result.variation
         card.assurance = result.assurance
-        story = narrate(result)
-        card.sentence = story.text("committee")
-        card.easy_read = story.text("easy_read")
-        if chart and not card.suppressed:
+        if not card.hidden:
+            story = narrate(result)
+            card.sentence = story.text("committee")
+            card.easy_read = story.text("easy_read")
+        if chart and not card.suppressed and not card.hidden:
             card.svg = render_svg(result, id_prefix=f"{id_prefix}-{measure.pk}")
     tone = card.variation.tone if card.variation else ""
     assurance = card.assurance.name if card.assurance else ""
@@ -200,8 +207,9 @@ class CohortBlock:
 
 
 def shared_measures(measures: list[Measure]) -> list[SharedMeasure]:
-    """Measures (by code) that at least 2 teams have: the columns of the programme matrix. Excellence-report
-    counts have their own row (through disclosure control), so they are not a column."""
+    """Measures (by code) that at least 2 teams have and share: the columns of the programme matrix.
+    `measures` must be only measures shared with the programme. Excellence-report counts have their own row
+    (through disclosure control), so they are not a column."""
     teams_by_code: dict[str, set[int]] = defaultdict(set)
     first: dict[str, Measure] = {}
     for m in measures:
@@ -248,7 +256,8 @@ class BuddyRow:
 
 
 def buddy_rows(team: Any, buddy: Any, ours: list[Measure], theirs: list[Measure]) -> list[BuddyRow]:
-    """Both teams' charts for the measures they share (same code), side by side."""
+    """Both teams' charts for the measures they both have (same code), side by side. `theirs` must be only
+    the buddy's measures shared with the programme; their cards go through disclosure control."""
     their_codes = {m.code for m in theirs}
     shared_ours = [m for m in ours if m.code in their_codes]
     shared_codes = {m.code for m in shared_ours}
@@ -258,7 +267,7 @@ def buddy_rows(team: Any, buddy: Any, ours: list[Measure], theirs: list[Measure]
         for i in spc_for_team(team, shared_ours)
     }
     other = {
-        i.measure.code: card_for(i, None, id_prefix=f"theirs-{buddy.pk}")
+        i.measure.code: card_for(i, None, outside_team=True, id_prefix=f"theirs-{buddy.pk}")
         for i in spc_for_team(buddy, shared_theirs)
     }
     return [BuddyRow(m.name, mine[m.code], other[m.code]) for m in shared_ours]

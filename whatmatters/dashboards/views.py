@@ -61,7 +61,9 @@ def programme_dashboard(request: HttpRequest) -> HttpResponse:
     teams = list(
         Team.objects.filter(is_active=True).select_related("cohort").order_by("cohort__number", "name")
     )
-    measures = list(Measure.objects.filter(team__in=teams).order_by("team_id", "position", "name"))
+    measures = list(
+        Measure.objects.shared_with_programme().filter(team__in=teams).order_by("team_id", "position", "name")
+    )
     counts = dict(
         ExcellenceReport.objects.approved()
         .filter(team__in=teams)
@@ -97,8 +99,8 @@ def buddy_view(request: HttpRequest, team: str, buddy: str) -> HttpResponse:
     if pair is None:
         raise Http404
     other = pair.second_team if pair.first_team_id == the_team.pk else pair.first_team
-    ours = list(Measure.objects.for_team(the_team))
-    theirs = list(Measure.objects.for_team(other))
+    ours = list(Measure.objects.for_team(the_team))  # our own team: all our measures
+    theirs = list(Measure.objects.shared_with_programme().for_team(other))  # only what the buddy shares
     rows = presenters.buddy_rows(the_team, other, ours, theirs)
     return render(
         request,

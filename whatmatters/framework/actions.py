@@ -42,6 +42,33 @@ def adopt_library_measure(
     return measure
 
 
+# --- Sharing with the programme -----------------------------------------------------------------
+
+
+@dataclass
+class SharingResult:
+    shared: int = 0
+    stopped: int = 0
+
+
+@transaction.atomic
+def set_programme_sharing(team: Any, shared: set[int]) -> SharingResult:
+    """Share exactly these of the team's measures (by pk) with the programme; each change is saved on its
+    own measure, so the audit log records who shared or stopped sharing which measure."""
+    result = SharingResult()
+    for measure in Measure.objects.for_team(team).select_for_update():
+        wanted = measure.pk in shared
+        if measure.shared_with_programme == wanted:
+            continue
+        measure.shared_with_programme = wanted
+        measure.save(update_fields=["shared_with_programme"])
+        if wanted:
+            result.shared += 1
+        else:
+            result.stopped += 1
+    return result
+
+
 # --- Manual entry --------------------------------------------------------------------------------
 
 

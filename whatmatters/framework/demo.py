@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from whatmatters.audit.log import Action, record
-from whatmatters.framework.actions import adopt_library_measure
+from whatmatters.framework.actions import adopt_library_measure, set_programme_sharing
 from whatmatters.framework.library import seed_library
 from whatmatters.framework.models import (
     Aim,
@@ -234,6 +234,21 @@ def _series(slug: str, spec: DemoMeasure, measure: Measure, n: int) -> list[dict
             level += spec.late_drift
         out.append(draw_value(rng, measure, level, spec.size, spread=0.15))
     return out
+
+
+# Measures the demo's teams keep to themselves, so the programme pages show what "Not shared" looks like.
+KEPT_IN_TEAM = {("cert", "staff-pulse-engagement"), ("eip", "hidden-wait-days")}
+
+
+def share_demo_measures(slugs: list[str]) -> None:
+    """The demo's teams share most of their measures with the programme, so the programme dashboard, buddy
+    views and programme reports still tell the story (a real team's measures start unshared). A team that
+    already shares a measure has made its own choice, and running the demo again leaves it alone."""
+    for team in Team.objects.filter(slug__in=slugs):
+        measures = Measure.objects.for_team(team)
+        if measures.shared_with_programme().exists():
+            continue
+        set_programme_sharing(team, {m.pk for m in measures if (team.slug, m.code) not in KEPT_IN_TEAM})
 
 
 def load_framework_demo() -> None:

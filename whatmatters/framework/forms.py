@@ -87,7 +87,7 @@ class ChangeIdeaForm(forms.ModelForm):
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = ["domains", "aim", *DEFINITION_FIELDS]
+        fields = ["domains", "aim", *DEFINITION_FIELDS, "shared_with_programme"]
         widgets = {
             "domains": forms.CheckboxSelectMultiple,
             "target_date": DATE,
@@ -134,6 +134,34 @@ class MeasureForm(forms.ModelForm):
         if data.get("multiply") is not None and data["multiply"] <= 0:
             self.add_error("multiply", "Enter a number above 0")
         return data
+
+
+SHARING_HINT = (
+    "A shared measure's chart, icons and sentence appear on the programme dashboard, on your buddy team's "
+    "view and in programme reports, read by everyone in the programme's other teams, faculty and committees. "
+    "Rates and counts from fewer than 8 people are hidden there. A measure you do not share stays inside "
+    "your team; only admins and faculty can open any team's own pages and values."
+)
+
+
+class SharingForm(forms.Form):
+    """Which of a team's measures it shares with the programme, chosen for all of them at once."""
+
+    shared = forms.ModelMultipleChoiceField(
+        queryset=Measure.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Measures we share with the programme",
+        help_text=SHARING_HINT,
+    )
+
+    def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        measures = Measure.objects.for_team(team)
+        self.fields["shared"].queryset = measures
+        self.fields["shared"].label_from_instance = lambda m: m.name
+        if not self.is_bound:
+            self.initial["shared"] = [m.pk for m in measures.shared_with_programme()]
 
 
 class AdoptForm(forms.Form):

@@ -285,6 +285,11 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def for_team(self, team: Any) -> MeasureQuerySet:
         return self.filter(team=team)
 
+    def shared_with_programme(self) -> MeasureQuerySet:
+        """The measures their teams chose to share with the programme: the only ones any programme output
+        (programme dashboard, a buddy's side of the buddy view, programme reports and CSV) may read."""
+        return self.filter(shared_with_programme=True)
+
 
 class Measure(MeasureDefinition):
     """One measure in a team's plan. Links to at least one domain, so a chart traces back to what matters."""
@@ -306,6 +311,14 @@ class Measure(MeasureDefinition):
         blank=True,
         related_name="adoptions",
         verbose_name="Adopted from the national library",
+    )
+    shared_with_programme = models.BooleanField(
+        "Share with the programme",
+        default=False,
+        help_text=(
+            "Other teams in the programme, faculty and committees see this measure's chart, "
+            "with small numbers hidden."
+        ),
     )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -20,6 +20,7 @@ urlpatterns = [
     path(f"{T}/plan/import/", views.framework_import, name="framework_import"),
     path(f"{T}/measures/", views.measure_list, name="measure_list"),
     path(f"{T}/measures/new/", views.measure_create, name="measure_create"),
+    path(f"{T}/measures/sharing/", views.measure_sharing, name="measure_sharing"),
     path(f"{T}/measures/<int:pk>/", views.measure_detail, name="measure_detail"),
     path(f"{T}/measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path(f"{T}/measures/<int:pk>/events/new/", views.annotation_add, name="annotation_add"),

@@ -25,6 +25,7 @@ from whatmatters.framework.forms import (
     DriverForm,
     FrameworkImportForm,
     MeasureForm,
+    SharingForm,
     UploadForm,
     ValueEntryForm,
 )
@@ -214,9 +215,31 @@ def measure_list(request: HttpRequest, team: str) -> HttpResponse:
             "team": request.team,
             "items": items,
             "can_edit": allows(request.user, "measure_create", request.team),
+            "can_share": allows(request.user, "measure_sharing", request.team),
             "can_enter": allows(request.user, "value_entry_index", request.team),
             "active": "programme",
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_sharing(request: HttpRequest, team: str) -> HttpResponse:
+    """Which of the team's measures it shares with the programme, all chosen on one page."""
+    form = SharingForm(request.POST or None, team=request.team)
+    if request.method == "POST" and form.is_valid():
+        result = actions.set_programme_sharing(request.team, {m.pk for m in form.cleaned_data["shared"]})
+        if result.shared or result.stopped:
+            messages.success(
+                request,
+                f"Saved: {result.shared} more shared with the programme, {result.stopped} no longer shared",
+            )
+        else:
+            messages.success(request, "Nothing changed")
+        return redirect("measure_list", team=request.team.slug)
+    return render(
+        request,
+        "framework/measure_sharing.jinja",
+        {"team": request.team, "form": form, "active": "programme"},
     )
 
 

@@ -8,6 +8,8 @@
 - Text cells starting with = + - @, a tab or a carriage return get a leading ' so a spreadsheet never runs
   them as a formula (reliability.md §2.4). Numeric columns are left alone so negative numbers survive.
 - Value notes are free text that nobody approved, so they are never exported.
+- The programme CSV (admins and faculty only) holds only the measures each team shares with the programme,
+  read through the same `report_measures` as programme reports.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, suppress_measured
-from whatmatters.framework.models import Measure
 from whatmatters.framework.spc_results import spc_for_team
-from whatmatters.reports.presenters import HIDDEN_SMALL, chart_would_disclose, counts_people
+from whatmatters.reports.presenters import HIDDEN_SMALL, chart_would_disclose, counts_people, report_measures
 from whatmatters.spc.svg import POINT_WORDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,9 +63,10 @@ def _count(x: float | None) -> str:
     return "" if x is None else str(suppress_measured(x))
 
 
-def measure_rows(team: Any) -> Iterable[dict[str, str]]:
-    """One row per period of each of the team's measures, newest last."""
-    measures = list(Measure.objects.for_team(team))
+def measure_rows(team: Any, *, programme: bool = False) -> Iterable[dict[str, str]]:
+    """One row per period of each of the team's measures (only its shared ones for the programme CSV),
+    newest last."""
+    measures = list(report_measures(team, programme))
     for item in spc_for_team(team, measures):
         measure, result = item.measure, item.result
         hide_spc = chart_would_disclose(measure, item) == HIDDEN_SMALL
@@ -113,13 +115,14 @@ def measure_rows(team: Any) -> Iterable[dict[str, str]]:
             yield row
 
 
-def write_csv(teams: Iterable[Any]) -> str:
-    """The CSV text for these teams (one team, or every team of the programme)."""
+def write_csv(teams: Iterable[Any], *, programme: bool = False) -> str:
+    """The CSV text for these teams: one team's measures, or (`programme`) the shared measures of every
+    team of the programme."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name for name, _ in COLUMNS])
     for team in teams:
-        for row in measure_rows(team):
+        for row in measure_rows(team, programme=programme):
             writer.writerow(
                 [neutralise(row[name]) if kind == "text" else row[name] for name, kind in COLUMNS]
             )

@@ -7,6 +7,8 @@
   1-7 is hidden; breakdowns get complementary suppression).
 - A chart draws exact values (and each point's tooltip names them), so a chart is left out when it would
   show a count of people, or a rate worked out from 1 to 7 people. The icons and their words stay.
+- A programme report holds only the measures each team shares with the programme
+  (`Measure.objects.shared_with_programme()`); a team's own report holds all of its measures.
 - Statement words come only from `Statement.objects.shareable()` (approved, and the author agreed they may
   be shared beyond the team); excellence reports only from `ExcellenceReport.objects.approved()`.
 """
@@ -234,8 +236,17 @@ def spc_as_of(team: Any, measures: list[Measure], date_to: dt.date) -> list[Meas
     return items
 
 
-def measure_reports(team: Any, date_from: dt.date, date_to: dt.date, audience: str) -> list[MeasureReport]:
-    measures = list(Measure.objects.for_team(team).prefetch_related("domains"))
+def report_measures(team: Any, programme: bool) -> Any:
+    """The team's measures a report may hold: all of them in its own report, only those it shares with the
+    programme in a programme report."""
+    measures = Measure.objects.for_team(team)
+    return measures.shared_with_programme() if programme else measures
+
+
+def measure_reports(
+    team: Any, date_from: dt.date, date_to: dt.date, audience: str, *, programme: bool = False
+) -> list[MeasureReport]:
+    measures = list(report_measures(team, programme).prefetch_related("domains"))
     items = spc_as_of(team, measures, date_to)
     level = "easy_read" if audience == Audience.LIVED_EXPERIENCE else "committee"
     out = []
@@ -300,15 +311,18 @@ def voices(team: Any, date_to: dt.date) -> list[Voice]:
 # --- Learning: small tests of change and what went well ------------------------------------------
 
 
-def pdsa_cycles(team: Any, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
+def pdsa_cycles(
+    team: Any, date_from: dt.date, date_to: dt.date, *, programme: bool = False
+) -> list[dict[str, Any]]:
     """The team's PDSA cycles in the period: those still running that started by its end, and finished
-    ones that started in it.
+    ones that started in it. In a programme report a cycle names only the measures the team shares.
 
     PDSA text is written by staff signed in to the team's own plan, not by the public, so it is shown as
     the team wrote it.
     """
     from whatmatters.learning.models import PdsaCycle
 
+    named = {m.pk for m in report_measures(team, programme)}
     cycles = (
         PdsaCycle.objects.filter(team=team, starts_on__lte=date_to)
         .select_related("change_idea")
@@ -326,7 +340,7 @@ def pdsa_cycles(team: Any, date_from: dt.date, date_to: dt.date) -> list[dict[st
                 "started": cycle.starts_on,
                 "stage": cycle.get_stage_display(),
                 "decision": cycle.get_decision_display() if cycle.decision else "",
-                "measures": [m.name for m in cycle.measures.all()],
+                "measures": [m.name for m in cycle.measures.all() if m.pk in named],
                 "parts": [
                     (label, text)
                     for label, text in (
@@ -360,7 +374,9 @@ def excellence(team: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any
 # --- The whole report ----------------------------------------------------------------------------
 
 
-def team_section(team: Any, date_from: dt.date, date_to: dt.date, audience: str) -> TeamSection:
+def team_section(
+    team: Any, date_from: dt.date, date_to: dt.date, audience: str, *, programme: bool = False
+) -> TeamSection:
     ideas = list(
         ChangeIdea.objects.filter(driver__aim__team=team).select_related("driver", "driver__aim")
         if audience == Audience.QI_FORUM
@@ -368,10 +384,14 @@ def team_section(team: Any, date_from: dt.date, date_to: dt.date, audience: str)
     )
     return TeamSection(
         team=team,
-        measures=measure_reports(team, date_from, date_to, audience),
+        measures=measure_reports(team, date_from, date_to, audience, programme=programme),
         voices=voices(team, date_to),
         change_ideas=ideas,
-        pdsa_cycles=pdsa_cycles(team, date_from, date_to) if audience == Audience.QI_FORUM else None,
+        pdsa_cycles=(
+            pdsa_cycles(team, date_from, date_to, programme=programme)
+            if audience == Audience.QI_FORUM
+            else None
+        ),
         excellence=excellence(team, date_from, date_to),
     )
 
@@ -401,7 +421,7 @@ def build(
     for index, each in enumerate(teams):
         if progress:
             progress(index, len(teams), f"Reading the results of {each.name}")
-        sections.append(team_section(each, date_from, date_to, audience))
+        sections.append(team_section(each, date_from, date_to, audience, programme=team is None))
     return ReportData(
         title=title,
         audience=audience,

@@ -54,6 +54,9 @@ def report_list(request: HttpRequest, team: str | None = None) -> HttpResponse:
             "kw": _url_kwargs(the_team),
             "can_build": allows(request.user, names["report_create"], the_team),
             "csv_name": "team_export_csv" if the_team is not None else "programme_export_csv",
+            "can_download_csv": allows(
+                request.user, "team_export_csv" if the_team is not None else "programme_export_csv", the_team
+            ),
             "active": "programme",
         },
     )
@@ -120,11 +123,13 @@ def report_html(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
 
 @require_http_methods(["GET"])
 def export_csv(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    """Measure values and SPC results as CSV: the team's, or every active team's on programme routes."""
+    """Measure values and SPC results as CSV: the team's, or every active team's shared measures on the
+    programme route (admins and faculty only)."""
     from whatmatters.teams.models import Team
 
     the_team = _team(request)
     teams = [the_team] if the_team is not None else list(Team.objects.filter(is_active=True).order_by("name"))
     who = the_team.slug if the_team is not None else "programme"  # type: ignore[attr-defined]
     name = f"what-matters-{who}-measures-{timezone.localdate().isoformat()}.csv"
-    return _download(exports.write_csv(teams), "text/csv; charset=utf-8", name)
+    csv_text = exports.write_csv(teams, programme=the_team is None)
+    return _download(csv_text, "text/csv; charset=utf-8", name)

@@ -10,6 +10,10 @@ Scopes:
 - TEAM: the route names a team (`<slug:team>`); the person holds one of `roles` in that team, or
   organisation-wide. People outside the team get 404, as if the team did not exist.
 - ORGANISATION: the person holds one of `roles` across the organisation (not just in a team).
+
+Sharing: programme outputs (programme dashboard, a buddy's side of the buddy view, programme reports and the
+programme CSV) show only the measures a team chose to share (`Measure.objects.shared_with_programme()`),
+through disclosure control, and another team's raw values (its pages, CSV and API) are for admins and faculty.
 """
 
 from __future__ import annotations
@@ -179,6 +183,7 @@ PERMISSIONS: dict[str, Access] = {
     "value_entry": Access(Scope.TEAM, DATA_ENTRY),
     "value_import": Access(Scope.TEAM, DATA_ENTRY),
     "value_import_example": Access(Scope.TEAM, DATA_ENTRY),
+    "measure_sharing": Access(Scope.TEAM, PLAN_EDITORS),  # which measures the team shares with the programme
     "value_import_detail": Access(Scope.TEAM, DATA_ENTRY),
     "library": ANY_MEMBER,
     "library_measure": ANY_MEMBER,
@@ -241,8 +246,8 @@ PERMISSIONS: dict[str, Access] = {
     # Reports (reports app): every report is read outside the team, so its counts are disclosure-controlled
     # and it quotes only words people agreed to share. Team reports: any member reads them and the CSV;
     # team leads, experts by experience (who review reports), faculty and admins make them. Programme
-    # reports and the programme CSV hold every team's results: admins and faculty make them; team leads,
-    # experts by experience and viewers (committee members) may read them too.
+    # reports hold only the measures each team shares: admins and faculty make them; team leads, experts by
+    # experience and viewers (committee members) may read them too. The programme CSV: admins and faculty.
     **{
         name: access
         for names, access in (
@@ -254,11 +259,10 @@ PERMISSIONS: dict[str, Access] = {
                     "programme_report_detail",
                     "programme_report_pdf",
                     "programme_report_html",
-                    "programme_export_csv",
                 ),
                 Access(Scope.PROGRAMME, PROGRAMME_REPORT_READERS),
             ),
-            (("programme_report_create",), MANAGES_PROGRAMME),
+            (("programme_report_create", "programme_export_csv"), MANAGES_PROGRAMME),
         )
         for name in names
     },
