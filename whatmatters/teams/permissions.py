@@ -96,6 +96,10 @@ PERMISSIONS: dict[str, Access] = {
     "password_change_done": SIGNED_IN,
     "api_tokens": SIGNED_IN,
     "api_token_revoke": SIGNED_IN,
+    # What we hold about a person (UK GDPR Art 15): their own page and file; admins download anyone's and
+    # erase a person (Art 17) from the person's page.
+    "account_data": SIGNED_IN,
+    "account_data_json": SIGNED_IN,
     # The programme: cohorts, teams and buddy pairs.
     "programme": ANY_MEMBER,
     "team_detail": TEAM_MEMBER,
@@ -110,6 +114,8 @@ PERMISSIONS: dict[str, Access] = {
     "people": MANAGES_PROGRAMME,
     "person_invite": MANAGES_PROGRAMME,
     "person_detail": MANAGES_PROGRAMME,
+    "person_data_json": ADMIN_ONLY,
+    "person_erase": ADMIN_ONLY,
     # The audit log.
     "audit_log": ADMIN_ONLY,
     # Alerts (safety app): people who may need help, from any public form. They hold what the person wrote and

@@ -31,6 +31,8 @@ urlpatterns = [
         views.password_page("teams/password_change_done.jinja"),
         name="password_change_done",
     ),
+    path("account/data/", views.account_data, name="account_data"),
+    path("account/data.json", views.account_data_json, name="account_data_json"),
     path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<int:pk>/revoke/", api_views.api_token_revoke, name="api_token_revoke"),
     path("programme/", views.programme, name="programme"),
@@ -46,4 +48,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/invite/", views.person_invite, name="person_invite"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/data.json", views.person_data_json, name="person_data_json"),
+    path("people/<int:pk>/erase/", views.person_erase, name="person_erase"),
 ]

@@ -13,14 +13,14 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whatmatters.audit.log import Action, record
 from whatmatters.safety.presenters import waiting_for
-from whatmatters.teams import actions
+from whatmatters.teams import actions, personal_data
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.forms import (
     BuddyPairForm,
@@ -363,4 +363,62 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active": "people",
             "invited": not person.has_usable_password(),
         },
+    )
+
+
+# --- Personal data: what we hold about a person, and erasing them (see docs/privacy.md) -----------------
+
+
+def _data_file(person: User, filename: str) -> JsonResponse:
+    response = JsonResponse(personal_data.export(person), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def account_data(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    return render(
+        request,
+        "teams/account_data.jinja",
+        {
+            "data": personal_data.summary(personal_data.export(person)),
+            "joined": person.date_joined,
+            "last_login": person.last_login,
+            "active": "account",
+        },
+    )
+
+
+def account_data_json(request: HttpRequest) -> HttpResponse:
+    return _data_file(request.user, "what-matters-your-data.json")
+
+
+def person_data_json(request: HttpRequest, pk: int) -> HttpResponse:
+    return _data_file(get_object_or_404(User, pk=pk), f"what-matters-person-{pk}.json")
+
+
+@require_http_methods(["GET", "POST"])
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    problem = ""
+    try:
+        personal_data.check_can_erase(person, request.user)
+    except personal_data.CannotErase as error:
+        problem = str(error)
+    if request.method == "POST" and not problem:
+        personal_data.erase(person, by=request.user)
+        messages.success(request, f"Erased. This person is now shown as {personal_data.erased_label(pk)}")
+        return redirect("person_detail", pk=pk)
+    return render(
+        request,
+        "teams/person_erase.jinja",
+        {
+            "person": person,
+            "problem": problem,
+            "label": personal_data.erased_label(pk),
+            "email": personal_data.erased_email(pk),
+            "active": "people",
+        },
+        status=409 if problem and request.method == "POST" else 200,
     )
