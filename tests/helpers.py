@@ -33,3 +33,12 @@ def share_with_programme(*measures: Any) -> list[Any]:
         measure.shared_with_programme = True
         measure.save(update_fields=["shared_with_programme"])
     return list(measures)
+
+
+def alert_ref(response: Any) -> str:
+    """The signed reference a public form page carries when it raised an alert (sent back with the form)."""
+    import re
+
+    found = re.search(r'name="alert_ref" value="([^"]+)"', response.content.decode())
+    assert found, "the page does not carry the alert it raised"
+    return found.group(1)

@@ -24,7 +24,7 @@ def test_the_form_asks_the_question_and_says_who_reads_it_and_where_to_get_urgen
     assert "When you have a good day with us, what makes it good?" in text
     for contact in ("NHS 111", "option 2", "999", "116 123"):
         assert contact in text
-    assert "read every answer" in text
+    assert "Answers go straight to people in Team A" in text
     assert "Easy read version" in text
     assert "<script>" not in text.split("</head>")[1]
 

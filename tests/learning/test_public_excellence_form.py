@@ -30,7 +30,7 @@ def test_the_form_works_without_an_account_or_javascript_and_gives_crisis_contac
     assert "<script>" not in page.split("</head>")[1]
     for contact in ("NHS 111", "option 2", "999", "116 123"):
         assert contact in page
-    assert "People in Team A read every report" in page
+    assert "Answers go straight to people in Team A" in page
     assert "I am listened to" in page  # the domain, in the contributors' words
     assert 'name="viewport"' in page  # phone-friendly layout
 

@@ -44,3 +44,12 @@ def checkin(programme: Any) -> Any:
     # "Has anything changed" is a needed answer here: the person in the issue skipped it.
     survey.questions.filter(kind="checkin_changed").update(required=True)
     return survey
+
+
+@pytest.fixture(autouse=True)
+def after_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run inside a transaction that never commits: run the after-commit work (the email to the
+    team leads) straight away, as it runs in the service once the answer is saved."""
+    from whatmatters.safety import alerts
+
+    monkeypatch.setattr(alerts, "after_commit", lambda work: work())

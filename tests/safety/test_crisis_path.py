@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.helpers import alert_ref
 from tests.surveys.conftest import checkin_post, field
 from whatmatters.safety import alerts
 from whatmatters.safety.models import Alert
@@ -58,8 +59,8 @@ def test_sending_the_corrected_check_in_links_the_same_alert_instead_of_raising_
     client = Client()
     data = checkin_post(checkin, feeling="worse", sooner="yes", how="phone", detail=PHONE)
     missing = {k: v for k, v in data.items() if k != field(checkin, "checkin_changed")}
-    client.post(f"/s/{checkin.code}/", missing)
-    response = client.post(f"/s/{checkin.code}/", data)
+    first = client.post(f"/s/{checkin.code}/", missing)
+    response = client.post(f"/s/{checkin.code}/", {**data, "alert_ref": alert_ref(first)})
     assert response.status_code == 302
     alert = Alert.objects.get()
     assert alert.response is not None and alert.source == Alert.Source.CHECKIN
@@ -143,7 +144,7 @@ def test_risk_words_in_a_form_with_an_error_show_help_first_and_keep_the_words_o
     _help_before(response.content.decode(), "There is a problem")
     alert = Alert.objects.get()
     assert alert.words == RISK and alert.statement is None
-    client.post(session.public_path(), _statement(session, RISK))
+    client.post(session.public_path(), _statement(session, RISK, alert_ref=alert_ref(response)))
     alert.refresh_from_db()
     assert Alert.objects.count() == 1 and alert.statement is not None and alert.words == ""
 
@@ -209,7 +210,7 @@ def test_a_person_slowed_down_by_the_rate_limit_still_sees_help_first(
     client.post(session.public_path(), _statement(session, "The wait is long"))
     response = client.post(session.public_path(), _statement(session, RISK))
     assert response.status_code == 429
-    _help_before(response.content.decode(), "Please try again later")
+    _help_before(response.content.decode(), "<h1>Please try again later")
     assert "has not reached the team" in response.content.decode()
 
 

@@ -20,13 +20,18 @@ def domain(programme: Any) -> Any:
 def fft_survey(programme: Any, domain: Any) -> Any:
     from whatmatters.surveys import actions
 
-    return actions.create_survey(
+    survey = actions.create_survey(
         programme.team_a,
         "Your experience",
         "treatment",
         ["fft", "collaborate", "domains", "what_matters"],
         [domain],
     )
+    # Most tests here follow clean answers straight to the theming board; holding is tested in tests/safety.
+    session = actions.survey_session(survey)
+    session.hold_every_answer = False
+    session.save(update_fields=["hold_every_answer"])
+    return survey
 
 
 @pytest.fixture

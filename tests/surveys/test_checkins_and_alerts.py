@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.helpers import alert_ref
 from tests.surveys.conftest import checkin_alert, checkin_post
 from whatmatters.audit.models import AuditEvent
 from whatmatters.safety import alerts
@@ -127,7 +128,7 @@ def test_the_team_page_shows_open_alerts_to_clinicians_only(
 ) -> None:
     Client().post(f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE))
     lead = client_for(people[Role.TEAM_LEAD]).get("/teams/team-a/").content.decode()
-    assert "1 check-in alert waiting for a response" in lead
+    assert "1 alert waiting for a response" in lead
     viewer = client_for(people[Role.VIEWER]).get("/teams/team-a/").content.decode()
     assert "check-in alert" not in viewer
 
@@ -173,10 +174,13 @@ def test_sending_again_after_a_failure_raises_the_alert(checkin: Any, monkeypatc
     monkeypatch.setattr(Alert, "save", fails_once)
     data = checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
     client = Client()
-    assert client.post(f"/s/{checkin.code}/", data).status_code == 503
-    assert client.post(f"/s/{checkin.code}/", data).status_code == 302
-    assert Alert.objects.get().contact_detail == PHONE
-    assert Response.objects.count() == 1
+    failed = client.post(f"/s/{checkin.code}/", data)
+    assert failed.status_code == 503
+    assert Alert.objects.get().response is None  # saved apart, so the team knows at once
+    again = {**data, "alert_ref": alert_ref(failed)}  # the form sends back which alert it raised
+    assert client.post(f"/s/{checkin.code}/", again).status_code == 302
+    alert = Alert.objects.get()
+    assert alert.contact_detail == PHONE and alert.response == Response.objects.get()
 
 
 def test_an_alert_is_audited_when_raised_with_the_check_in_as_the_actor(checkin: Any) -> None:
@@ -198,7 +202,7 @@ def test_a_rate_limited_check_in_says_it_was_not_sent_and_gives_crisis_contacts(
     )
     page = refused.content.decode()
     assert refused.status_code == 429
-    assert "Your check-in was not sent, so the team will not contact you about it" in page
+    assert "What you sent has not reached the team, so nobody will contact you about it" in page
     assert "116 123" in page and "NHS 111" in page
     assert not Alert.objects.exists()
 
@@ -231,7 +235,7 @@ def test_the_thanks_page_promises_contact_within_the_set_number_of_days(checkin:
     response = Client().post(
         f"/s/{checkin.code}/", checkin_post(checkin, feeling="worse", how="phone", detail=PHONE)
     )
-    assert "We aim to do this within 3 days" in Client().get(response["Location"]).content.decode()
+    assert "in the way you chose, within 3 days" in Client().get(response["Location"]).content.decode()
 
 
 def test_the_alerts_page_makes_the_same_number_of_queries_for_3_or_30_alerts(

@@ -43,7 +43,7 @@ def test_each_phase_1_team_gets_a_check_in_and_an_fft_survey_with_a_year_of_answ
             months = set(survey.responses.values_list("period", flat=True))
             assert len(months) == 12, (slug, survey.title)
             assert min(months) >= a_year_ago and max(months) < this_month
-        alerts = Alert.objects.filter(team__slug=slug)
+        alerts = Alert.objects.filter(team__slug=slug, source="checkin")
         assert alerts.exists() and all(a.response.is_checkin for a in alerts)
         assert all(a.contact_detail.startswith("07700 900") for a in alerts)  # drama numbers only
         quick = [a for a in alerts if a.responded_at - a.created_at <= dt.timedelta(days=2)]

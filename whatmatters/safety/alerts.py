@@ -37,6 +37,10 @@ class Contact:
     name: str = ""
 
 
+def after_commit(work: Any) -> None:
+    transaction.on_commit(work)
+
+
 def response_days() -> int:
     return settings.SURVEYS_ALERT_RESPONSE_DAYS
 
@@ -185,7 +189,7 @@ def raise_alert(
         created_at=now or timezone.now(),
         **links,
     )
-    transaction.on_commit(lambda: _queue(alert.pk, alert.created_at))
+    after_commit(lambda: _queue(alert.pk, alert.created_at))
     return alert
 
 

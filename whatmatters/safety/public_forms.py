@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,10 +76,14 @@ class PublicForm:
     contact: Contact | None = None  # a way to contact the person, as typed
     checkin: bool = False
     easy_read: bool = False
+    after: Callable[[Saved], None] | None = None  # work after the answer is saved (e.g. queue a refresh)
 
 
-def _session_key(pf: PublicForm) -> str:
-    return f"wm-alert-{pf.kind}-{pf.code}"
+ALERT_REF = "alert_ref"  # a hidden field: the alert raised when the form came back, signed
+
+
+def _alert_ref(pf: PublicForm, alert: Alert | None) -> str:
+    return signing.dumps(alert.pk, salt=f"wm-alert-{pf.kind}-{pf.code}") if alert is not None else ""
 
 
 def _alert_needed(pf: PublicForm, screening: Screening) -> bool:
@@ -102,8 +107,12 @@ def _reasons(pf: PublicForm, screening: Screening) -> list[str]:
 
 
 def _pending_alert(request: HttpRequest, pf: PublicForm) -> Alert | None:
-    pk = request.session.get(_session_key(pf)) if hasattr(request, "session") else None
-    if pk is None:
+    """The alert raised when this form came back with an error or was not saved (same link, within a day)."""
+    try:
+        pk = signing.loads(
+            request.POST.get(ALERT_REF, ""), salt=f"wm-alert-{pf.kind}-{pf.code}", max_age=86400
+        )
+    except signing.BadSignature:
         return None
     return Alert.objects.filter(
         pk=pk, team=pf.team, response__isnull=True, statement__isnull=True, excellence_report__isnull=True
@@ -162,9 +171,8 @@ def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
                         contact=pf.contact,
                         words=_words(pf),
                     )
-                    if alert is not None:
-                        request.session[_session_key(pf)] = alert.pk
-        return _page(request, pf.template, {**help_context, "alert_raised": alert is not None}, 400)
+        context = {**help_context, "alert_raised": alert is not None, "alert_ref": _alert_ref(pf, alert)}
+        return _page(request, pf.template, context, 400)
 
     alert: Alert | None = None
     try:
@@ -205,14 +213,20 @@ def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
                     contact=pf.contact,
                     words=_words(pf),
                 )
-            if alert is not None and hasattr(request, "session"):
-                request.session[_session_key(pf)] = alert.pk
         return _page(
-            request, pf.template, {**help_context, "not_saved": True, "alert_raised": alert is not None}, 503
+            request,
+            pf.template,
+            {
+                **help_context,
+                "not_saved": True,
+                "alert_raised": alert is not None,
+                "alert_ref": _alert_ref(pf, alert),
+            },
+            503,
         )
 
-    if hasattr(request, "session"):
-        request.session.pop(_session_key(pf), None)
+    if pf.after is not None:
+        pf.after(saved)
     query = []
     if needs_help:
         query.append("help=yes")

@@ -143,6 +143,7 @@ def _checkin_responses(rng: random.Random, survey: Survey, worse: float, months:
                         contact_detail=f"07700 900{rng.randint(0, 999):03d}",
                         status=Alert.Status.RESPONDED,
                         created_at=moment,
+                        leads_told_at=moment,
                         acknowledged_at=moment + delay / 2,
                         responded_at=moment + delay,
                         note="Phoned and offered an earlier appointment.",

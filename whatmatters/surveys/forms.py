@@ -114,6 +114,9 @@ class PublicSurveyForm(HoneypotMixin):
         for question in questions:
             label = question.words(easy_read)
             hint = question.hint if not easy_read else ""
+            if question.required and question.kind not in TEXT_KINDS and question.kind != Kind.MULTIPLE:
+                needed = "You need to answer this." if not easy_read else "Please answer this."
+                hint = f"{needed} {hint}".strip()
             name = field_name(question)
             if question.kind in TEXT_KINDS:
                 self.fields[name] = forms.CharField(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -250,7 +249,6 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
 
     def save(screening: Screening) -> Saved:
         outcome = actions.submit(survey, form.answers(), easy_read=easy_read)
-        transaction.on_commit(lambda: actions.after_response(survey.team_id))
         return Saved(links={"response": outcome.response}, result=outcome)
 
     name = "survey_public_easy_read_thanks" if easy_read else "survey_public_thanks"
@@ -283,6 +281,7 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
             contact=form.contact_as_typed(),
             checkin=checkin,
             easy_read=easy_read,
+            after=lambda saved: actions.after_response(survey.team_id),
         ),
     )
 

@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def earlier_alerts_were_already_seen(apps, schema_editor):
+    """Alerts raised before this change were shown on the team page; nobody is emailed about them now."""
+    Alert = apps.get_model("safety", "Alert")
+    for alert in Alert.objects.filter(leads_told_at__isnull=True).only("pk", "created_at"):
+        Alert.objects.filter(pk=alert.pk).update(leads_told_at=alert.created_at)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -79,4 +86,5 @@ class Migration(migrations.Migration):
             name='alert',
             table=None,
         ),
+        migrations.RunPython(earlier_alerts_were_already_seen, migrations.RunPython.noop),
     ]
