@@ -252,6 +252,12 @@ def test_a_closed_team_is_not_found_even_for_its_own_members(
         ("membership_add", {Role.ADMIN, Role.FACULTY}),
         ("programme", set(Role)),
         ("team_detail", set(Role)),
+        # Sharing with the programme: team leads choose; programme outputs show only shared measures, and
+        # another team's raw values (the programme CSV) are for admins and faculty.
+        ("measure_sharing", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD}),
+        ("programme_dashboard", set(Role)),
+        ("programme_report_list", set(Role) - {Role.STAFF}),
+        ("programme_export_csv", {Role.ADMIN, Role.FACULTY}),
     ],
 )
 def test_key_routes_are_open_to_exactly_these_roles(
@@ -259,7 +265,11 @@ def test_key_routes_are_open_to_exactly_these_roles(
 ) -> None:
     """Hand-written expectations, so a wrong row in the table cannot hide behind the matrix above."""
     url = url_for(
-        Route(route, ("team",) if route in ("team_edit", "membership_add", "team_detail") else ()), world
+        Route(
+            route,
+            ("team",) if route in ("team_edit", "membership_add", "team_detail", "measure_sharing") else (),
+        ),
+        world,
     )
     for role in Role:
         got, response = outcome(client_for(world["subjects"][role]), url)
