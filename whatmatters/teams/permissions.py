@@ -183,13 +183,13 @@ PERMISSIONS: dict[str, Access] = {
     "measure_create": Access(Scope.TEAM, PLAN_EDITORS),
     "measure_detail": TEAM_MEMBER,
     "measure_edit": Access(Scope.TEAM, PLAN_EDITORS),
+    "measure_sharing": Access(Scope.TEAM, PLAN_EDITORS),  # which measures the team shares with the programme
     "annotation_add": Access(Scope.TEAM, DATA_ENTRY),
     "annotation_delete": Access(Scope.TEAM, DATA_ENTRY),
     "value_entry_index": Access(Scope.TEAM, DATA_ENTRY),
     "value_entry": Access(Scope.TEAM, DATA_ENTRY),
     "value_import": Access(Scope.TEAM, DATA_ENTRY),
     "value_import_example": Access(Scope.TEAM, DATA_ENTRY),
-    "measure_sharing": Access(Scope.TEAM, PLAN_EDITORS),  # which measures the team shares with the programme
     "value_import_detail": Access(Scope.TEAM, DATA_ENTRY),
     "library": ANY_MEMBER,
     "library_measure": ANY_MEMBER,
