@@ -62,3 +62,21 @@ def test_running_the_demo_twice_adds_no_plans_values_or_audit_events() -> None:
     first = counts()
     call_command("demo", stdout=StringIO())
     assert counts() == first
+
+
+def test_the_demo_shares_most_measures_with_the_programme_and_keeps_a_few_in_their_teams() -> None:
+    from whatmatters.framework.demo import KEPT_IN_TEAM
+
+    call_command("demo", stdout=StringIO())
+    all_measures = Measure.objects.select_related("team")
+    kept = {(m.team.slug, m.code) for m in all_measures if not m.shared_with_programme}
+    assert kept == KEPT_IN_TEAM
+    assert Measure.objects.shared_with_programme().count() >= 20
+    # A team lead's choice survives running the demo again.
+    cert = Team.objects.get(slug="cert")
+    stopped = Measure.objects.for_team(cert).shared_with_programme().first()
+    stopped.shared_with_programme = False
+    stopped.save()
+    call_command("demo", stdout=StringIO())
+    stopped.refresh_from_db()
+    assert not stopped.shared_with_programme
