@@ -165,6 +165,8 @@ def test_an_admin_erases_a_person_keeping_the_shape_of_what_they_did(
     assert "Erasing cannot be undone" in confirm.content.decode()
     response = admin.post(reverse("person_erase", kwargs={"pk": jo.pk}))
     assert response.status_code == 302
+    page = admin.get(response["Location"]).content.decode()
+    assert "details were erased" in page and "Send the invitation again" not in page
 
     jo.refresh_from_db()
     assert jo.full_name == f"Erased person {jo.pk}"

@@ -361,7 +361,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "memberships": memberships,
             "active": "people",
-            "invited": not person.has_usable_password(),
+            "invited": not person.has_usable_password() and not personal_data.is_erased(person),
+            "erased": personal_data.is_erased(person),
         },
     )
 
