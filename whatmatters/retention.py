@@ -161,8 +161,13 @@ def delete_old_audit_events(now: dt.datetime) -> int:
 def apply_retention_daily() -> dict[str, int]:
     """The daily run. It queues tomorrow's first, so a failure today still leaves tomorrow's waiting."""
     ensure_scheduled()
+    from whatmatters.safety import alerts  # the same daily run sweeps alerts nobody was told of or answered
+
     with acting_as(Actor(user=None, label="task: retention")):
-        return apply_retention()
+        counts = apply_retention()
+        counts["alert emails caught up"] = alerts.tell_untold()
+        counts["alerts escalated"] = alerts.escalate_due()
+        return counts
 
 
 def next_run(now: dt.datetime | None = None) -> dt.datetime:

@@ -82,7 +82,7 @@ def test_words_that_may_mean_risk_show_help_and_the_lead_finds_the_alert_on_thei
     from whatmatters.teams.roles import Role
 
     person = phone_page(browser, javascript)
-    person.goto(f"{live_server.url}/s/{links['session'].code}/")
+    person.goto(live_server.url + links["session"].public_path())
     person.get_by_label("What matters to you?").fill(RISK)
     person.get_by_role("group", name="How are you connected to the service?").get_by_label(
         "I use the service"
@@ -117,7 +117,7 @@ def test_a_statement_that_cannot_be_saved_still_shows_help_and_keeps_the_words_o
 
     monkeypatch.setattr(actions, "arrive", broken)
     person = phone_page(browser, javascript)
-    person.goto(f"{live_server.url}/s/{links['session'].code}/")
+    person.goto(live_server.url + links["session"].public_path())
     person.get_by_label("What matters to you?").fill(RISK)
     person.get_by_role("group", name="How are you connected to the service?").get_by_label(
         "I use the service"

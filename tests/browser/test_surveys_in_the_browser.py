@@ -30,14 +30,18 @@ def surveys(programme: Any, people: Any) -> dict[str, Any]:
 
     domain = Domain.objects.create(team=programme.team_a, i_statement="I know what is happening while I wait")
     team = programme.team_a
+    fft = actions.create_survey(
+        team,
+        "Tell us about your experience",
+        "treatment",
+        ["fft", "collaborate", "domains", "what_matters", "who"],
+        [domain],
+    )
+    session = actions.survey_session(fft)  # clean answers go straight to the board in these tests
+    session.hold_every_answer = False
+    session.save(update_fields=["hold_every_answer"])
     return {
-        "fft": actions.create_survey(
-            team,
-            "Tell us about your experience",
-            "treatment",
-            ["fft", "collaborate", "domains", "what_matters", "who"],
-            [domain],
-        ),
+        "fft": fft,
         "checkin": actions.create_survey(team, "How are you while you wait?", "waiting", ["checkin"]),
     }
 
@@ -149,9 +153,9 @@ def test_a_worsening_check_in_shows_crisis_contacts_and_raises_an_alert_for_a_cl
     clinician = phone_page(browser, javascript)
     sign_in(clinician, live_server.url, people[Role.STAFF].email, PASSWORD)
     clinician.goto(f"{live_server.url}/teams/team-a/")
-    expect(clinician.get_by_text("1 check-in alert waiting for a response")).to_be_visible()
+    expect(clinician.get_by_text("1 alert waiting for a response")).to_be_visible()
     assert_accessible(clinician)
-    clinician.get_by_role("link", name="See the check-in alerts").click()
+    clinician.get_by_role("link", name="See the alerts").click()
     expect(clinician.get_by_text(NUMBER)).to_be_visible()
     expect(clinician.get_by_text("Feels worse than before")).to_be_visible()
     assert_accessible(clinician)

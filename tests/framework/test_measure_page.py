@@ -153,7 +153,9 @@ def test_the_page_shows_the_approved_statements_behind_its_domain_and_links_to_t
     from whatmatters.engagement.models import EngagementSession, Theme
 
     team = plan["wait"].team
-    session = EngagementSession.objects.create(team=team, title="Hub day", held_on=dt.date(2024, 1, 10))
+    session = EngagementSession.objects.create(
+        team=team, title="Hub day", held_on=dt.date(2024, 1, 10), hold_every_answer=False
+    )
     theme = Theme.objects.create(team=team, name="Knowing what happens while I wait")
     theme.domains.add(plan["domain"])
     said = actions.arrive(session, "A phone call every month while I wait", relationship="carer")

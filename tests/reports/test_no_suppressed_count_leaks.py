@@ -181,7 +181,9 @@ def build(team: Any, w: dict[str, Any]) -> dict[str, Any]:
         )
         for period, (num, den) in zip(months(START, len(w[code])), w[code], strict=True):
             Value.objects.create(measure=rates[code], period=period, numerator=num, denominator=den)
-    session = EngagementSession.objects.create(team=team, title="Ward meeting", held_on=dt.date(2024, 3, 1))
+    session = EngagementSession.objects.create(
+        team=team, title="Ward meeting", held_on=dt.date(2024, 3, 1), hold_every_answer=False
+    )
     theme = Theme.objects.create(team=team, name="Feeling safe")
     theme.domains.add(domain)
     when = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
