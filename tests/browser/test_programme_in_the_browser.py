@@ -21,7 +21,8 @@ def test_a_person_signs_in_and_reads_the_programme(
     sign_in(page, live_server.url, "faculty@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     expect(page.get_by_role("heading", name="Phase 1")).to_be_visible()
-    expect(page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)")).to_be_visible()
+    cert = page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)", exact=True)
+    expect(cert).to_be_visible()
     expect(page.get_by_role("heading", name="Buddy pairs")).to_be_visible()
     expect(page.locator("body")).to_have_class("js-enabled nhsuk-frontend-supported")
     assert_accessible(page)
@@ -45,7 +46,7 @@ def test_the_programme_works_without_javascript(
     page = context.new_page()
     sign_in(page, live_server.url, "lead@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
-    page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)").click()
+    page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)", exact=True).click()
     expect(page.get_by_role("heading", name="People and roles")).to_be_visible()
     context.close()
 

@@ -81,7 +81,7 @@ def test_a_statement_with_an_nhs_number_is_held_and_shown_nowhere_until_approved
     moderator = browser.new_context(viewport=PHONE).new_page()
     sign_in(moderator, live_server.url, "faculty@example.com")
     moderator.get_by_role("link", name="Moderation").click()
-    moderator.get_by_role("link", name="Community Enhancing Recovery Team (CERT)").click()
+    moderator.get_by_role("link", name="Community Enhancing Recovery Team (CERT)", exact=True).click()
     expect(moderator.locator("mark", has_text=NHS_NUMBER)).to_be_visible()
     assert_accessible(moderator)
     card = moderator.locator(".wm-moderation", has=moderator.locator("mark", has_text=NHS_NUMBER))
