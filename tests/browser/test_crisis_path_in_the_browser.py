@@ -37,6 +37,18 @@ def links(programme: Any, people: Any) -> dict[str, Any]:
     return {"checkin": checkin, "session": session}
 
 
+def send_statement(browser: Browser, javascript: bool, url: str, text: str) -> Page:
+    """A service user writes on the public "What matters to you?" form and presses Send."""
+    person = phone_page(browser, javascript)
+    person.goto(url)
+    person.get_by_label("What matters to you?").fill(text)
+    person.get_by_role("group", name="How are you connected to the service?").get_by_label(
+        "I use the service"
+    ).check()
+    person.get_by_role("button", name="Send").click()
+    return person
+
+
 def expect_help_first(page: Page) -> None:
     help_box = page.get_by_role("region", name="If you need help now")
     expect(help_box).to_be_visible()
@@ -81,13 +93,7 @@ def test_words_that_may_mean_risk_show_help_and_the_lead_finds_the_alert_on_thei
 ) -> None:
     from whatmatters.teams.roles import Role
 
-    person = phone_page(browser, javascript)
-    person.goto(live_server.url + links["session"].public_path())
-    person.get_by_label("What matters to you?").fill(RISK)
-    person.get_by_role("group", name="How are you connected to the service?").get_by_label(
-        "I use the service"
-    ).check()
-    person.get_by_role("button", name="Send").click()
+    person = send_statement(browser, javascript, live_server.url + links["session"].public_path(), RISK)
     expect_help_first(person)
     expect(person.get_by_text("We have told the team leaders what you wrote")).to_be_visible()
     person.context.close()
@@ -116,13 +122,7 @@ def test_a_statement_that_cannot_be_saved_still_shows_help_and_keeps_the_words_o
         raise DatabaseError("disk I/O error")
 
     monkeypatch.setattr(actions, "arrive", broken)
-    person = phone_page(browser, javascript)
-    person.goto(live_server.url + links["session"].public_path())
-    person.get_by_label("What matters to you?").fill(RISK)
-    person.get_by_role("group", name="How are you connected to the service?").get_by_label(
-        "I use the service"
-    ).check()
-    person.get_by_role("button", name="Send").click()
+    person = send_statement(browser, javascript, live_server.url + links["session"].public_path(), RISK)
     expect_help_first(person)
     expect(person.get_by_role("heading", name="Your answers were not sent")).to_be_visible()
     expect(person.get_by_label("What matters to you?")).to_have_value(RISK)

@@ -153,7 +153,7 @@ def _queue(alert_pk: int, created_at: dt.datetime) -> None:
             logger.error("Could not queue the escalation for alert %s (%s)", alert_pk, type(error).__name__)
 
 
-def tell_untold(now: dt.datetime | None = None) -> int:
+def tell_untold() -> int:
     """The daily sweep's catch-up: alerts whose email to the leads never went (a queue failure)."""
     told = 0
     for alert in Alert.objects.filter(leads_told_at__isnull=True).select_related("team"):

@@ -123,6 +123,17 @@ def _words(pf: PublicForm) -> str:
     return "\n\n".join(t.strip() for t in pf.texts if t and t.strip())
 
 
+def _alert_from_typed(
+    request: HttpRequest, pf: PublicForm, reasons: list[str], needs_help: bool
+) -> Alert | None:
+    """Nothing was saved (an error in the form, or saving failed): the alert this form already raised, or
+    a new one saved on its own with the words as typed."""
+    with acting_as(PUBLIC_ACTOR):
+        return _pending_alert(request, pf) or alerts.raise_alert_apart(
+            pf.team, source=pf.source, reasons=reasons, risk=needs_help, contact=pf.contact, words=_words(pf)
+        )
+
+
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
@@ -160,17 +171,7 @@ def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
         if alert_needed:
             # The form came back with an error, but the person may need help now: raise the alert from what
             # they typed. If they then send the form properly, the same alert is linked to their answer.
-            with acting_as(PUBLIC_ACTOR):
-                alert = _pending_alert(request, pf)
-                if alert is None:
-                    alert = alerts.raise_alert_apart(
-                        pf.team,
-                        source=pf.source,
-                        reasons=reasons,
-                        risk=needs_help,
-                        contact=pf.contact,
-                        words=_words(pf),
-                    )
+            alert = _alert_from_typed(request, pf, reasons, needs_help)
         context = {**help_context, "alert_raised": alert is not None, "alert_ref": _alert_ref(pf, alert)}
         return _page(request, pf.template, context, 400)
 
@@ -204,15 +205,7 @@ def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
         )
         alert = None
         if alert_needed:
-            with acting_as(PUBLIC_ACTOR):
-                alert = _pending_alert(request, pf) or alerts.raise_alert_apart(
-                    pf.team,
-                    source=pf.source,
-                    reasons=reasons,
-                    risk=needs_help,
-                    contact=pf.contact,
-                    words=_words(pf),
-                )
+            alert = _alert_from_typed(request, pf, reasons, needs_help)
         return _page(
             request,
             pf.template,

@@ -19,7 +19,6 @@ from whatmatters.audit.log import Action, record
 from whatmatters.engagement import actions as engagement
 from whatmatters.engagement.models import EngagementSession, Relationship, Statement
 from whatmatters.framework.models import Frequency, period_start
-from whatmatters.safety.alerts import Contact
 from whatmatters.safety.screening import screen
 from whatmatters.surveys import library
 from whatmatters.surveys.models import (
@@ -132,9 +131,6 @@ class Outcome:
         return bool(self.concerns)
 
 
-__all__ = ["Contact", "Outcome", "submit"]
-
-
 def survey_session(survey: Survey) -> EngagementSession:
     """The engagement session free-text answers arrive in (made with the first one): moderation and themes
     then work on them exactly as on anything else people said."""
@@ -166,10 +162,6 @@ def concerns_in(questions: Mapping[int, Question], answers: Mapping[int, Any]) -
         if words:
             found.append(words)
     return found
-
-
-def is_checkin(survey: Survey) -> bool:
-    return any(q.kind in CHECKIN_KINDS for q in survey.questions.all())
 
 
 @transaction.atomic
