@@ -21,10 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
 from whatmatters.safety.models import Alert
+from whatmatters.teams.models import Membership
 from whatmatters.teams.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -63,16 +65,12 @@ def _active(users: Iterable[Any]) -> list[Any]:
 
 def team_leads(team: Any) -> list[Any]:
     """The team's named leads: everyone holding the team lead role in the team."""
-    from whatmatters.teams.models import Membership
-
     memberships = Membership.objects.filter(team=team, role=Role.TEAM_LEAD).select_related("user")
     return _active(m.user for m in memberships.order_by("user__pk"))
 
 
 def faculty_for(team: Any) -> list[Any]:
     """Faculty of the team and faculty across the organisation, who hear when nobody answered."""
-    from whatmatters.teams.models import Membership
-
     memberships = Membership.objects.filter(role=Role.FACULTY).select_related("user")
     memberships = memberships.filter(team=team) | memberships.filter(team__isnull=True)
     return _active(m.user for m in memberships.order_by("user__pk"))
@@ -137,9 +135,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
 
 def _queue(alert_pk: int, created_at: dt.datetime) -> None:
     """After the commit: the email to the leads at once, and the escalation check when it falls due."""
-    from django.tasks import default_task_backend
-
-    from whatmatters.safety.tasks import escalate_unanswered_alerts, tell_team_leads
+    from whatmatters.safety.tasks import escalate_unanswered_alerts, tell_team_leads  # tasks import alerts
 
     try:
         tell_team_leads.enqueue(alert_pk)

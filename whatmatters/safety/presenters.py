@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from whatmatters.safety.alerts import response_days
 from whatmatters.safety.models import Alert
+from whatmatters.teams.models import Membership, Team
+from whatmatters.teams.roles import Role
 
 
 @dataclass(frozen=True)
@@ -49,15 +56,6 @@ class Waiting:
 
 def waiting_for(user: Any) -> list[Waiting]:
     """The start page's panel: open alerts in each team where this person answers them (team lead, staff)."""
-    import datetime as dt
-
-    from django.db.models import Count, Min
-    from django.utils import timezone
-
-    from whatmatters.safety.alerts import response_days
-    from whatmatters.teams.models import Membership, Team
-    from whatmatters.teams.roles import Role
-
     if not user.is_authenticated:
         return []
     team_ids = Membership.objects.filter(

@@ -12,13 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from whatmatters.text import risk as risk_words
 from whatmatters.text.pii import find_personal_data
-
-
-def _risk() -> Any:
-    from whatmatters.text import risk
-
-    return risk
+from whatmatters.text.risk import RiskFinding
 
 
 class Decision:
@@ -30,7 +26,7 @@ class Decision:
 @dataclass(frozen=True)
 class Screening:
     spans: list[dict[str, Any]] = field(default_factory=list)  # personal data: kinds and offsets, no text
-    risk: tuple[Any, ...] = ()  # whatmatters.text.risk.RiskFinding
+    risk: tuple[RiskFinding, ...] = ()
 
     @property
     def at_risk(self) -> bool:
@@ -50,7 +46,7 @@ class Screening:
         """Plain words for staff (never the person's own words), in a stable order, once each."""
         seen: list[str] = []
         for finding in self.risk:
-            words = _risk().LABELS[finding.kind]
+            words = risk_words.LABELS[finding.kind]
             if words not in seen:
                 seen.append(words)
         return seen
@@ -65,4 +61,4 @@ def screen(*texts: str) -> Screening:
     """Screen one answer (several texts are joined with newlines, as moderators see them)."""
     text = "\n".join(t for t in texts if t)
     spans = [{"kind": f.kind, "start": f.start, "end": f.end} for f in find_personal_data(text)]
-    return Screening(spans, tuple(_risk().find_risk(text)))
+    return Screening(spans, tuple(risk_words.find_risk(text)))

@@ -11,16 +11,21 @@ from django.views.decorators.http import require_POST
 from whatmatters.safety import alerts, presenters
 from whatmatters.safety.forms import AlertUpdateForm
 from whatmatters.safety.models import Alert
+from whatmatters.surveys.actions import after_response
 
 
 def alert_list(request: HttpRequest, team: str) -> HttpResponse:
-    found = Alert.objects.for_team(request.team).select_related(
-        "response__survey",
-        "statement__session",
-        "excellence_report",
-        "acknowledged_by",
-        "responded_by",
-    ).prefetch_related("response__answers__statement")
+    found = (
+        Alert.objects.for_team(request.team)
+        .select_related(
+            "response__survey",
+            "statement__session",
+            "excellence_report",
+            "acknowledged_by",
+            "responded_by",
+        )
+        .prefetch_related("response__answers__statement")
+    )
     open_alerts = list(found.exclude(status=Alert.Status.RESPONDED))
     done = list(found.filter(status=Alert.Status.RESPONDED).order_by("-responded_at", "-pk")[:50])
     return render(
@@ -55,7 +60,5 @@ def alert_update(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     except alerts.AlertError as error:
         messages.error(request, str(error))
     if alert.source == Alert.Source.CHECKIN:
-        from whatmatters.surveys.actions import after_response  # the check-in measures count answers
-
-        after_response(request.team.pk)
+        after_response(request.team.pk)  # the check-in measures count answers
     return redirect(back)
