@@ -249,7 +249,7 @@ def seed() -> World:
     survey = survey_actions.create_survey(team_a, "Sample survey with free text", "treatment", ["fft"])
     questions = list(survey.questions.all())
     survey_actions.submit(survey, {q.pk: "Kind staff" if q.kind == "text" else "" for q in questions})
-    ExtractTeam.objects.create(code="ALDER", team=team_a, clock_rule="referral_to_treatment")
+    ExtractTeam.objects.create(code="ALDER", team=team_a, clock_rule="cmh4")
     day = dt.date(2024, 1, 8)
     Referral.objects.create(
         team=team_a, referral_id="R1", person_id="P1", team_code="ALDER", referral_date=day
