@@ -1,6 +1,6 @@
 """Settings, read from environment variables (see the README's configuration table).
 
-`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, console email, the app's own error pages;
+`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, emails written to files in var/emails/, the app's own error pages;
 Django's debug pages only with `WHATMATTERS_DEBUG=true`),
 `test` (fast hashing, tasks run at once) or `production` (secure cookies, HSTS, secrets required).
 """
@@ -252,7 +252,8 @@ TASKS = {
     }
 }
 
-# Email: printed to the console outside production; SMTP in production.
+# Email: SMTP in production; in development each email is written to a file under the data folder
+# (var/emails/ by default), never to the console, so reset links and report texts stay out of the log.
 DEFAULT_FROM_EMAIL = env_str("WHATMATTERS_FROM_EMAIL", "What Matters <no-reply@localhost>")
 if PRODUCTION:
     MAILERS = {
@@ -270,7 +271,13 @@ if PRODUCTION:
 elif TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    EMAIL_DIR = Path(env_str("WHATMATTERS_EMAIL_DIR", str(DATA_DIR / "emails")))
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(EMAIL_DIR)},
+        }
+    }
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
