@@ -114,3 +114,22 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     for item in browser_items:
         item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def public_pages_send_their_form_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every public form page carries a signed form token in place of the CSRF cookie (safety.public_forms
+    .cookieless), and a browser sends it back with the form. Test posts do the same unless they set
+    `form_token` themselves (the tests of the token do)."""
+    from django.test import Client
+
+    from whatmatters.safety.public_forms import FORM_TOKEN, form_token
+
+    post = Client.post
+
+    def post_with_token(self: Client, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and FORM_TOKEN not in data and not kwargs.get("content_type"):
+            data = {**data, FORM_TOKEN: form_token()}
+        return post(self, path, data, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "post", post_with_token)

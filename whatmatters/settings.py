@@ -1,7 +1,7 @@
 """Settings, read from environment variables (see the README's configuration table).
 
-`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, emails written to files in var/emails/, the app's own error pages;
-Django's debug pages only with `WHATMATTERS_DEBUG=true`),
+`WHATMATTERS_ENV` picks the mode: `development` (default: SQLite, emails written to files in var/emails/,
+the app's own error pages; Django's debug pages only with `WHATMATTERS_DEBUG=true`),
 `test` (fast hashing, tasks run at once) or `production` (secure cookies, HSTS, secrets required).
 """
 
@@ -84,6 +84,8 @@ MIDDLEWARE = [
     *([] if TESTING else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads a form: uploads over their limit are refused while they arrive.
+    "whatmatters.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "whatmatters.api.middleware.ApiTokenMiddleware",
@@ -314,6 +316,10 @@ ENGAGEMENT_RATE_LIMIT = env_int("WHATMATTERS_PUBLIC_FORM_LIMIT", 20)  # answers 
 ENGAGEMENT_ORIGINAL_TEXT_DAYS = env_int("WHATMATTERS_ORIGINAL_TEXT_DAYS", 30)  # then purge-originals deletes
 ENGAGEMENT_HOLD_CLEAN_STATEMENTS = env_bool("WHATMATTERS_HOLD_ALL_STATEMENTS", False)
 ENGAGEMENT_GAP_DOTS = env_int("WHATMATTERS_GAP_DOTS", 10)  # this many dots and no domain: a gap
+# Uploads: the largest file a page takes when it does not say (whatmatters/uploads.py); each importer's
+# own limit is in docs/importing.md. The API takes a JSON body of up to the values file limit.
+WHATMATTERS_MAX_UPLOAD_MB = env_int("WHATMATTERS_MAX_UPLOAD_MB", 5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SURVEYS_ALERT_RESPONSE_DAYS = env_int("WHATMATTERS_ALERT_RESPONSE_DAYS", 2)  # then faculty are told
 # Retention (docs/privacy.md): whatmatters.retention applies these daily (a task the worker runs); the
 # original words of redacted statements follow ENGAGEMENT_ORIGINAL_TEXT_DAYS above.

@@ -53,6 +53,7 @@ from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
 from whatmatters.teams.page_scope import PageScope
 from whatmatters.teams.permissions import allows
+from whatmatters.uploads import upload_limit
 
 # --- Page helpers ---------------------------------------------------------------------------------
 
@@ -184,6 +185,7 @@ def quick_entry(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
     return page(request, "engagement/quick_entry.jinja", {"form": form, "session": session})
 
 
+@upload_limit(2 * 1024 * 1024)  # engagement.forms.MAX_IMPORT_BYTES
 def statement_import(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
     session = _session(request, pk)
@@ -606,6 +608,7 @@ def _open_session(code: str) -> EngagementSession:
     return session
 
 
+@public_forms.cookieless
 def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
     session = _open_session(code)
     form = PublicStatementForm(request.POST or None)
@@ -654,6 +657,7 @@ def public_thanks(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public_forms.cookieless
 def public_vote(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(code)
     themes = list(Theme.objects.for_team(session.team).order_by("name", "pk"))
@@ -669,6 +673,8 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
             )
         if relationship not in Relationship.values:
             errors.append("Choose how you are connected to the service")
+        if not public_forms.token_ok(request):
+            errors.append(public_forms.EXPIRED)
         if form.is_valid():
             dots = {t.pk: form.cleaned_data.get(f"dots_{t.pk}") or 0 for t in themes}
             total = sum(dots.values())
@@ -695,6 +701,7 @@ def public_vote(request: HttpRequest, code: str) -> HttpResponse:
             "relationship": relationship,
             "relationships": Relationship.choices,
             "public": True,
+            "form_token": public_forms.form_token(),
         },
         status=status,
     )

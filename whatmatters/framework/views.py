@@ -49,6 +49,7 @@ from whatmatters.framework.tasks import run_value_import
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.svg import render_svg
 from whatmatters.teams.permissions import allows
+from whatmatters.uploads import upload_limit
 
 
 def _form_page(request: HttpRequest, form: object, title: str, button: str, back: str, **extra: object):
@@ -391,6 +392,7 @@ def value_entry(request: HttpRequest, team: str, frequency: str, period: str) ->
 
 
 @require_http_methods(["GET", "POST"])
+@upload_limit(5 * 1024 * 1024)  # framework.importing.MAX_BYTES
 def value_import(request: HttpRequest, team: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -503,6 +505,7 @@ def framework_export(request: HttpRequest, team: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@upload_limit(5 * 1024 * 1024)
 def framework_import(request: HttpRequest, team: str) -> HttpResponse:
     return _framework_import(request, lambda data: actions.import_team(request.team, data), team=request.team)
 
@@ -512,6 +515,7 @@ def programme_framework_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@upload_limit(5 * 1024 * 1024)
 def programme_framework_import(request: HttpRequest) -> HttpResponse:
     return _framework_import(request, actions.import_programme, team=None)
 

@@ -168,6 +168,7 @@ def _open_link(code: str) -> ExcellenceLink:
     return link
 
 
+@public_forms.cookieless
 def excellence_public_form(request: HttpRequest, code: str) -> HttpResponse:
     link = _open_link(code)
     form = PublicExcellenceForm(request.POST or None, team=link.team)

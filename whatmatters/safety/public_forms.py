@@ -26,6 +26,7 @@ from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.client import client_address
@@ -80,6 +81,37 @@ class PublicForm:
 
 
 ALERT_REF = "alert_ref"  # a hidden field: the alert raised when the form came back, signed
+FORM_TOKEN = "form_token"  # noqa: S105 - a field name, not a secret. A hidden field: this page was served by us for this link, signed and dated
+FORM_TOKEN_DAYS = 7
+EXPIRED = (
+    "This page has been open for more than a week, so we could not take your answer yet. "
+    "Check what you wrote below and send it again."
+)
+
+
+def cookieless(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For public form views: they work on phones that block cookies.
+
+    Django's CSRF check needs a cookie, and refused such a phone with "This form has expired". A public form
+    is anonymous (nothing is done as the person signed in, if anyone is), so the cookie check is replaced by a
+    signed, dated token in the page (`form_token`), checked in `handle()` (or `token_ok()`) together with the
+    rate limit and the honeypot."""
+    return csrf_exempt(view)
+
+
+def form_token() -> str:
+    return signing.dumps("public form", salt="wm-public-form")
+
+
+def token_ok(request: HttpRequest) -> bool:
+    """True when the post carries a token from a page we served within FORM_TOKEN_DAYS."""
+    try:
+        value = signing.loads(
+            request.POST.get(FORM_TOKEN, ""), salt="wm-public-form", max_age=FORM_TOKEN_DAYS * 86400
+        )
+    except signing.BadSignature:
+        return False
+    return value == "public form"
 
 
 def _alert_ref(pf: PublicForm, alert: Alert | None) -> str:
@@ -139,7 +171,13 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
 
 
 def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
-    base = {**pf.context, "public": True, "easy_read": pf.easy_read, "form": pf.form}
+    base = {
+        **pf.context,
+        "public": True,
+        "easy_read": pf.easy_read,
+        "form": pf.form,
+        "form_token": form_token(),
+    }
     if not pf.is_open:
         title, sentence = pf.closed
         return _page(
@@ -166,7 +204,10 @@ def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
 
     alert_needed = _alert_needed(pf, screening)
     reasons = _reasons(pf, screening)
-    if not pf.form.is_valid():
+    fresh = token_ok(request)
+    if not pf.form.is_valid() or not fresh:
+        if not fresh and not pf.form.errors:
+            pf.form.add_error(None, EXPIRED)
         alert = None
         if alert_needed:
             # The form came back with an error, but the person may need help now: raise the alert from what

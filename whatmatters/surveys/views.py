@@ -241,6 +241,7 @@ def _open_survey(code: str) -> Survey:
     return survey
 
 
+@public_forms.cookieless
 def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> HttpResponse:
     survey = _open_survey(code)
     questions = list(survey.questions.all())

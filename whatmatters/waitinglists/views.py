@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from whatmatters.teams.models import Team
+from whatmatters.uploads import upload_limit
 from whatmatters.waitinglists import presenters
 from whatmatters.waitinglists.forms import ExtractUploadForm, LeversForm
 from whatmatters.waitinglists.importing import create_import
@@ -16,6 +17,7 @@ from whatmatters.waitinglists.tasks import run_extract_import
 HISTORY_FIELDS = ("rejects_csv",)
 
 
+@upload_limit(50 * 1024 * 1024, files=4)  # waitinglists.forms.MAX_BYTES each
 def extract_upload(request: HttpRequest) -> HttpResponse:
     form = ExtractUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
