@@ -11,6 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from whatmatters.framework.framework_file import (
+    FORMAT,
+    MAX_POSITION,
+    MAX_PROBLEMS,
+    VERSION,
+    DriverItem,
+    FrameworkError,
+    describe,
+    read,
+    shown,
+)
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     Aim,
@@ -21,9 +32,8 @@ from whatmatters.framework.models import (
     Measure,
     Value,
 )
-
-FORMAT = "whatmatters-framework"
-VERSION = 1
+from whatmatters.framework.framework_file import MAX_BYTES as MAX_BYTES  # for the pages and the command
+from whatmatters.imports.problems import Problem
 
 
 # --- Adopting a national measure -----------------------------------------------------------------
@@ -110,14 +120,11 @@ def save_period_values(
 # --- Framework export and import ------------------------------------------------------------------
 
 
-class FrameworkError(ValueError):
-    """A framework file that cannot be imported; the message says why in plain English."""
-
-
 @dataclass
 class FrameworkReport:
     created: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # created, but with something left out, and why
 
 
 def _definition(obj: Any) -> dict[str, Any]:
@@ -217,196 +224,203 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def parse_document(data: bytes) -> dict[str, Any]:
-    if not data:
-        raise FrameworkError("The file is empty.")
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise FrameworkError("This is not a framework file: it is not valid JSON.") from error
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise FrameworkError("This is not a What Matters framework file.")
-    version = document.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise FrameworkError("The file does not say which version of the format it uses.")
-    if version > VERSION:
-        raise FrameworkError(
-            f"The file uses version {version} of the format; this service reads version {VERSION}. "
-            "Update What Matters first."
-        )
-    return document
+def summary(problems: list[Problem]) -> str:
+    """What the page's error says: the one problem, or how many there are (the page lists them)."""
+    if len(problems) == 1:
+        return describe(problems[0])
+    more = "or more " if len(problems) >= MAX_PROBLEMS else ""
+    return f"The file has {len(problems):,} {more}problems, listed below. Nothing was added."
 
 
-def _items(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    items = document.get(key, [])
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise FrameworkError(f"'{key}' must be a list of objects.")
-    return items
-
-
-def _text(item: Any, where: str) -> str:
-    text = item.get("text") if isinstance(item, dict) else None
-    if not isinstance(text, str) or not text.strip() or len(text) > 300:
-        raise FrameworkError(f"{where} needs a text of 1 to 300 characters.")
-    return text
-
-
-def _check(obj: Any, where: str, exclude: list[str] | None = None) -> None:
+def _check(obj: Any, file: str, path: str, label: str, exclude: list[str] | None = None) -> None:
+    """The model's own checks, after the file's: a last line of defence that names the field it refused."""
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
-        raise FrameworkError(f"{where}: {details}") from error
+        raise FrameworkError(
+            [
+                Problem(file, None, f"{path}.{key}", f"{label}: {' '.join(messages)}")
+                for key, messages in error.message_dict.items()
+            ]
+        ) from error
 
 
-def _definition_fields(item: dict[str, Any], where: str) -> dict[str, Any]:
-    unknown = [k for k in DEFINITION_FIELDS if k not in item]
-    if unknown:
-        raise FrameworkError(f"{where}: missing {', '.join(unknown)}.")
-    fields = {k: item[k] for k in DEFINITION_FIELDS}
-    if fields["target_date"]:
-        try:
-            fields["target_date"] = dt.date.fromisoformat(fields["target_date"])
-        except (TypeError, ValueError) as error:
-            raise FrameworkError(f"{where}: target_date is not a YYYY-MM-DD date.") from error
-    return fields
+def _missing(file: str, place: str, label: str, what: str) -> Problem:
+    return Problem(
+        file,
+        None,
+        place,
+        f"{label}: {what} is neither in the file nor in this team's plan. Add it to the file, or correct "
+        "the words.",
+    )
 
 
 @transaction.atomic
-def import_team(team: Any, data: bytes) -> FrameworkReport:
-    """Create what the team lacks; skip what it has (matched by natural key). All or nothing."""
-    document = parse_document(data)
-    if document.get("scope") != "team":
-        raise FrameworkError("This file holds a programme framework. Import it from the programme's page.")
+def import_team(team: Any, data: bytes, *, file: str = "") -> FrameworkReport:
+    """Create what the team lacks; skip what it has (domains by their "I" statement, aims by their domain
+    and what they improve, measures by code). All or nothing: a file with any problem saves nothing.
+
+    The file may come from another team or organisation: everything is created in this team, linked to
+    this team's domains and the programme's shared ones, never to another team's."""
+    framework = read(file, data, scope="team")
+    file = framework.file
+    here: dict[str, Domain] = {}
+    for domain in Domain.objects.for_team(team):
+        if domain.i_statement not in here or (
+            domain.team_id is not None and here[domain.i_statement].team_id is None
+        ):
+            here[domain.i_statement] = domain  # the team's own domain before a shared one with the same words
+    team_aims = list(Aim.objects.filter(team=team))
+    in_file_domains = {d.i_statement for d in framework.domains}
+    known_aims = {a.what for a in framework.aims} | {a.what for a in team_aims}
+    problems = []
+    for aim in framework.aims:
+        if aim.domain not in in_file_domains and aim.domain not in here:
+            problems.append(
+                _missing(
+                    file,
+                    f"{aim.path}.domain",
+                    aim.label,
+                    f"its domain “{shown(aim.domain)}”",
+                )
+            )
+    for item in framework.measures:
+        for place, statement in item.domains:
+            if statement not in in_file_domains and statement not in here:
+                problems.append(_missing(file, place, item.label, f"its domain “{shown(statement)}”"))
+        if item.aim and item.aim not in known_aims:
+            problems.append(
+                _missing(
+                    file,
+                    f"{item.path}.aim",
+                    item.label,
+                    f"its aim “{shown(item.aim)}”",
+                )
+            )
+    if problems:
+        raise FrameworkError(problems[:MAX_PROBLEMS])
+
     report = FrameworkReport()
     domains: dict[str, Domain] = {}
-    for item in _items(document, "domains"):
-        statement = str(item.get("i_statement", "")).strip()
-        existing = Domain.objects.for_team(team).filter(i_statement=statement).first()
-        if existing is not None:
-            domains[statement] = existing
-            report.skipped.append(f"Domain “{statement}”: already there")
+    for item in framework.domains:
+        label = f"Domain “{item.i_statement}”"
+        if item.i_statement in domains:
+            report.skipped.append(f"{label}: it is in the file more than once, so it was added once")
+            continue
+        if item.i_statement in here:
+            domains[item.i_statement] = here[item.i_statement]
+            report.skipped.append(f"{label}: already there")
             continue
         domain = Domain(
-            team=team,
-            i_statement=statement,
-            description=item.get("description", ""),
-            position=item.get("position", 0),
+            team=team, i_statement=item.i_statement, description=item.description, position=item.position
         )
-        _check(domain, f"Domain “{statement}”")
+        _check(domain, file, item.path, label)
         domain.save()
-        domains[statement] = domain
-        report.created.append(f"Domain “{statement}”")
-    aims: dict[str, Aim] = {}
-    for item in _items(document, "aims"):
-        what = str(item.get("what", "")).strip()
-        domain = (
-            domains.get(item.get("domain", ""))
-            or Domain.objects.for_team(team).filter(i_statement=item.get("domain", "")).first()
-        )
-        if domain is None:
-            raise FrameworkError(f"Aim “{what}”: its domain “{item.get('domain')}” is not in the file.")
-        existing = Aim.objects.filter(team=team, domain=domain, what=what).first()
-        if existing is not None:
-            aims[what] = existing
-            report.skipped.append(f"Aim “{what}”: already there")
+        domains[item.i_statement] = domain
+        report.created.append(label)
+    existing_aims = {(a.domain_id, a.what): a for a in team_aims}
+    aims: dict[str, Aim] = {}  # by what they improve: the file's aims first, then the team's others
+    for item in framework.aims:
+        domain = domains.get(item.domain) or here[item.domain]
+        label = f"Aim “{item.what}”"
+        found = existing_aims.get((domain.pk, item.what))
+        if found is not None:
+            aims.setdefault(item.what, found)
+            report.skipped.append(f"{label}: already there")
             continue
         aim = Aim(
             team=team,
             domain=domain,
-            what=what,
-            for_whom=item.get("for_whom", ""),
-            how_much=item.get("how_much", ""),
-            by_when=item.get("by_when"),
+            what=item.what,
+            for_whom=item.for_whom,
+            how_much=item.how_much,
+            by_when=item.by_when,
         )
-        _check(aim, f"Aim “{what}”", exclude=["team", "domain"])
+        _check(aim, file, item.path, label, exclude=["team", "domain"])
         aim.save()
-        aims[what] = aim
-        report.created.append(f"Aim “{what}”")
-        for p_pos, primary in enumerate(item.get("drivers", [])):
-            p = Driver.objects.create(aim=aim, text=_text(primary, f"Aim “{what}”, a driver"), position=p_pos)
-            for i_pos, idea in enumerate(primary.get("change_ideas", [])):
-                ChangeIdea.objects.create(
-                    driver=p, text=_text({"text": idea}, f"Aim “{what}”, a change idea"), position=i_pos
-                )
-            for s_pos, secondary in enumerate(primary.get("secondary", [])):
-                s = Driver.objects.create(
-                    aim=aim, parent=p, text=_text(secondary, f"Aim “{what}”, a driver"), position=s_pos
-                )
-                for i_pos, idea in enumerate(secondary.get("change_ideas", [])):
-                    ChangeIdea.objects.create(
-                        driver=s, text=_text({"text": idea}, f"Aim “{what}”, a change idea"), position=i_pos
-                    )
+        existing_aims[(domain.pk, item.what)] = aim  # the same aim again later in the file is skipped
+        aims.setdefault(item.what, aim)
+        report.created.append(label)
+        _save_drivers(aim, item.drivers)
+    for aim in team_aims:
+        aims.setdefault(aim.what, aim)
     library = {m.code: m for m in LibraryMeasure.objects.all()}
-    position = Measure.objects.filter(team=team).count()
-    for item in _items(document, "measures"):
-        code = str(item.get("code", ""))
-        where = f"Measure {code or '(no code)'}"
-        if Measure.objects.filter(team=team, code=code).exists():
-            report.skipped.append(f"{where}: already there (the team has a measure with this code)")
+    codes = set(Measure.objects.filter(team=team).values_list("code", flat=True))
+    position = len(codes)
+    for item in framework.measures:
+        code = item.fields["code"]
+        label = f"Measure {code}"
+        if code in codes:
+            report.skipped.append(f"{label}: already there (the team has a measure with this code)")
             continue
-        linked = []
-        for statement in item.get("domains", []):
-            domain = (
-                domains.get(statement) or Domain.objects.for_team(team).filter(i_statement=statement).first()
-            )
-            if domain is None:
-                raise FrameworkError(f"{where}: its domain “{statement}” is not in the file.")
-            linked.append(domain)
-        if not linked:
+        if not item.domains:
             # Every measure traces back to what matters. Measures another part of the service derived on
             # its own (waiting-list and survey measures) may have no domain yet: they are left out, and
             # the report says so, rather than refusing the whole file.
             report.skipped.append(
-                f"{where}: it links to no quality domain, so it was not added. "
+                f"{label}: it links to no quality domain, so it was not added. "
                 "Add it by hand and choose its domain."
             )
             continue
+        source = library.get(item.library_source) if item.library_source else None
         measure = Measure(
             team=team,
-            aim=aims.get(item.get("aim") or ""),
-            source=library.get(item.get("library_source") or ""),
-            position=position,
-            **_definition_fields(item, where),
+            aim=aims.get(item.aim) if item.aim else None,
+            source=source,
+            position=min(position, MAX_POSITION),
+            **item.fields,
         )
-        _check(measure, where, exclude=["team", "aim", "source"])
+        _check(measure, file, item.path, label, exclude=["team", "aim", "source"])
         measure.save()
-        measure.domains.set(linked)
+        measure.domains.set([domains.get(s) or here[s] for _, s in item.domains])
+        codes.add(code)
         position += 1
-        report.created.append(where)
+        report.created.append(label)
+        if item.library_source and source is None:
+            report.notes.append(
+                f"{label}: it was adopted from the national measure “{item.library_source}”, which is not in "
+                "this library, so it is not linked to it."
+            )
     return report
 
 
+def _save_drivers(aim: Aim, drivers: list[DriverItem]) -> None:
+    """The aim's driver diagram, each row saved on its own so the audit log records it."""
+    for p_pos, primary in enumerate(drivers):
+        parent = Driver.objects.create(aim=aim, text=primary.text, position=p_pos)
+        for i_pos, text in enumerate(primary.change_ideas):
+            ChangeIdea.objects.create(driver=parent, text=text, position=i_pos)
+        for s_pos, secondary in enumerate(primary.secondary):
+            child = Driver.objects.create(aim=aim, parent=parent, text=secondary.text, position=s_pos)
+            for i_pos, text in enumerate(secondary.change_ideas):
+                ChangeIdea.objects.create(driver=child, text=text, position=i_pos)
+
+
 @transaction.atomic
-def import_programme(data: bytes) -> FrameworkReport:
-    """Create missing shared domains and library measures; skip those already here."""
-    document = parse_document(data)
-    if document.get("scope") != "programme":
-        raise FrameworkError("This file holds a team's framework. Import it from the team's plan.")
+def import_programme(data: bytes, *, file: str = "") -> FrameworkReport:
+    """Create missing shared domains and library measures; skip those already here (by "I" statement and
+    by code). All or nothing."""
+    framework = read(file, data, scope="programme")
+    file = framework.file
     report = FrameworkReport()
-    for item in _items(document, "domains"):
-        statement = str(item.get("i_statement", "")).strip()
-        if Domain.objects.filter(team__isnull=True, i_statement=statement).exists():
-            report.skipped.append(f"Domain “{statement}”: already there")
+    shared = set(Domain.objects.filter(team__isnull=True).values_list("i_statement", flat=True))
+    for item in framework.domains:
+        label = f"Domain “{item.i_statement}”"
+        if item.i_statement in shared:
+            report.skipped.append(f"{label}: already there")
             continue
-        domain = Domain(
-            i_statement=statement, description=item.get("description", ""), position=item.get("position", 0)
-        )
-        _check(domain, f"Domain “{statement}”")
+        domain = Domain(i_statement=item.i_statement, description=item.description, position=item.position)
+        _check(domain, file, item.path, label)
         domain.save()
-        report.created.append(f"Domain “{statement}”")
-    for item in _items(document, "library"):
-        code = str(item.get("code", ""))
-        where = f"Library measure {code or '(no code)'}"
-        if LibraryMeasure.objects.filter(code=code).exists():
-            report.skipped.append(f"{where}: already there")
+        report.created.append(label)
+    codes = set(LibraryMeasure.objects.values_list("code", flat=True))
+    for item in framework.library:
+        label = f"Library measure {item.fields['code']}"
+        if item.fields["code"] in codes:
+            report.skipped.append(f"{label}: already there")
             continue
-        measure = LibraryMeasure(
-            topic=item.get("topic", ""),
-            source_reference=item.get("source_reference", ""),
-            **_definition_fields(item, where),
-        )
-        _check(measure, where)
+        measure = LibraryMeasure(**item.fields)
+        _check(measure, file, item.path, label)
         measure.save()
-        report.created.append(where)
+        report.created.append(label)
     return report

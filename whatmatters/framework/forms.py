@@ -229,7 +229,7 @@ class UploadForm(forms.Form):
 class FrameworkImportForm(forms.Form):
     file = forms.FileField(
         label="Framework file (.json)",
-        help_text="A file exported from What Matters, here or at another organisation.",
+        help_text="A file exported from What Matters, here or at another organisation, up to 5 MB.",
         error_messages={"required": "Choose a framework file"},
     )
 

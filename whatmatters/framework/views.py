@@ -507,7 +507,9 @@ def framework_export(request: HttpRequest, team: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @upload_limit(5 * 1024 * 1024)
 def framework_import(request: HttpRequest, team: str) -> HttpResponse:
-    return _framework_import(request, lambda data: actions.import_team(request.team, data), team=request.team)
+    return _framework_import(
+        request, lambda data, file: actions.import_team(request.team, data, file=file), team=request.team
+    )
 
 
 def programme_framework_export(request: HttpRequest) -> HttpResponse:
@@ -517,19 +519,29 @@ def programme_framework_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @upload_limit(5 * 1024 * 1024)
 def programme_framework_import(request: HttpRequest) -> HttpResponse:
-    return _framework_import(request, actions.import_programme, team=None)
+    return _framework_import(request, lambda data, file: actions.import_programme(data, file=file), team=None)
 
 
 def _framework_import(request: HttpRequest, run: object, team: object) -> HttpResponse:
     form = FrameworkImportForm(request.POST or None, request.FILES or None)
     report = None
+    problems: list = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            report = run(form.cleaned_data["file"].read())  # type: ignore[operator]
+            # One byte more than the limit is enough to know a file is too large.
+            report = run(upload.read(actions.MAX_BYTES + 1), upload.name)  # type: ignore[operator]
         except actions.FrameworkError as error:
-            form.add_error("file", str(error))
+            problems = error.problems
+            form.add_error("file", actions.summary(problems))
     return render(
         request,
         "framework/framework_import.jinja",
-        {"form": form, "report": report, "team": team, "active": "programme" if team else "library"},
+        {
+            "form": form,
+            "report": report,
+            "problems": problems,
+            "team": team,
+            "active": "programme" if team else "library",
+        },
     )
