@@ -77,9 +77,9 @@ def test_a_csv_with_any_bad_row_imports_nothing_and_names_each_row(
     text = response.content.decode()
     assert response.status_code == 400
     assert "Nothing was imported" in text
-    assert "Row 3: Enter the statement" in text
-    assert "Row 4: Relationship must be one of" in text
-    assert "Row 4: Consent must be yes or no" in text
+    assert "statements.csv row 3, column &#39;statement&#39;: Enter the statement" in text
+    assert "statements.csv row 4, column &#39;relationship&#39;: Relationship must be one of" in text
+    assert "statements.csv row 4, column &#39;consent&#39;: Consent must be yes or no" in text
     assert Statement.objects.count() == 0
 
 
@@ -87,7 +87,9 @@ def test_a_csv_without_the_header_is_refused(session: Any, people: dict, client_
     response = client_for(people[Role.STAFF]).post(
         url("statement_import", pk=session.pk), {"file": upload("hello,carer\n")}
     )
-    assert "Row 1: The first row must name the columns" in response.content.decode()
+    text = response.content.decode()
+    assert "statements.csv row 1, column &#39;statement&#39;: This column is missing" in text
+    assert Statement.objects.count() == 0
 
 
 def test_viewers_cannot_add_statements(session: Any, people: dict, client_for: Any) -> None:

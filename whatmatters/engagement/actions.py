@@ -6,11 +6,8 @@ moderator. Statement text never goes into the audit log or app logs; summaries n
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -28,12 +25,17 @@ from whatmatters.engagement.models import (
     Theme,
     Vote,
 )
+from whatmatters.imports.cells import looks_like_formula, nhs_number_in, strip_controls
+from whatmatters.imports.problems import Problem, Refused
+from whatmatters.imports.reading import MAX_PROBLEMS, Limits, Table, check_header, read_table
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words
 from whatmatters.safety.screening import Screening, screen
 from whatmatters.text.pii import LABELS, Finding, find_personal_data, redact
 
 MAX_STATEMENT_LENGTH = 2000
+# The kind of finding (in Statement.findings) for words a spreadsheet would run as a formula.
+FORMULA = "formula"
 
 
 def hold_clean_statements() -> bool:
@@ -65,7 +67,8 @@ def arrive(
     source: str = Statement.Source.ONLINE,
     screening: Screening | None = None,
 ) -> Statement:
-    """Every statement comes in here: screened (safety.screening) and held if anything is found.
+    """Every statement comes in here: screened (safety.screening) and held if anything is found. Words a
+    spreadsheet would run as a formula (= + - @ at the start) are held too, with the reason "formula".
 
     The public form screens the words itself and raises any alert (safety.public_forms); words typed in by a
     facilitator (quick entry, CSV import) are screened here, and words that may mean risk raise an alert too.
@@ -73,12 +76,18 @@ def arrive(
     text = text.strip()
     from_public_form = screening is not None
     screening = screening or screen(text)
+    status = screening.decision(session.hold_every_answer or hold_clean_statements())
+    findings = screening.spans
+    if looks_like_formula(text):
+        # A spreadsheet would run these words as a formula: a person reads them first.
+        status = Statement.Status.HELD
+        findings = [*findings, {"kind": FORMULA, "start": 0, "end": 1}]
     statement = Statement.objects.create(
         session=session,
         team=session.team,
         text=text,
-        status=screening.decision(session.hold_every_answer or hold_clean_statements()),
-        findings=screening.spans,
+        status=status,
+        findings=findings,
         relationship=relationship,
         stage=stage,
         consent_to_share=consent_to_share,
@@ -114,73 +123,146 @@ def add_batch(
 # --- CSV import ----------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("statement", "relationship", "stage", "consent")
+REQUIRED_COLUMNS = ("statement",)
+STATEMENT_LIMITS = Limits(
+    max_bytes=2 * 1024 * 1024,  # the same as the upload limit of the import page (views.statement_import)
+    max_rows=10_000,
+    max_columns=20,  # more than this and the file is not a statements file (or not comma-separated)
+    max_cell=MAX_STATEMENT_LENGTH,
+)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
+_SHOWN = 30  # characters of a wrong value quoted back in a message
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the row number as a spreadsheet shows it (the header is row 1)
-    message: str
+class ImportRefused(Refused):
+    """Nothing was imported. `errors` lists every problem found, each with its file, row and column."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.problems
 
 
-class ImportRefused(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} problems")
-        self.errors = errors
+def _choice(cell: Any, default: str) -> str:
+    """'Service User', ' service-user ' and 'service_user' are the same choice."""
+    text = "" if cell is None else str(cell)
+    return "_".join(text.strip().lower().replace("-", " ").replace("_", " ").split()) or default
 
 
-def parse_csv(raw: bytes) -> list[dict[str, Any]]:
-    """Read and check every row first. Any problem refuses the whole file, naming each row."""
+def _quoted(value: str) -> str:
+    """A wrong value, quoted back so the person can find it (never an NHS number, never much of it)."""
+    if not value or nhs_number_in(value):
+        return ""
+    shown = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
+    return f" '{shown}' is not one of them."
+
+
+def _file_name(name: str) -> str:
+    name = strip_controls(name or "").strip().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return name[:100] or "statements.csv"
+
+
+def parse_csv(raw: bytes, name: str = "statements.csv") -> list[dict[str, Any]]:
+    """Read and check every row first. Any problem refuses the whole file, naming each file, row and column.
+
+    The reading (encodings, quotes, sizes, control characters) is `imports.reading.read_table`, the same for
+    every importer. Blank rows are skipped. Columns other than `statement` may be left out."""
+    name = _file_name(name)
     try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRefused([RowError(1, "Save the file as CSV UTF-8 and try again.")]) from error
-    reader = csv.DictReader(io.StringIO(content))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    if "statement" not in header:
+        table = read_table(name, raw, STATEMENT_LIMITS, allow_xlsx=False)
+    except Refused as refused:
+        raise ImportRefused(refused.problems) from refused
+    problems = check_header(table, required=REQUIRED_COLUMNS, optional=CSV_COLUMNS[1:])
+    if problems:
+        raise ImportRefused(problems)
+    rows = _rows(table)
+    if not rows:
         raise ImportRefused(
-            [RowError(1, "The first row must name the columns: statement, relationship, stage, consent.")]
+            Problem(name, 2, "", "The file has no statements in it. Add a statement on each row.")
         )
-    reader.fieldnames = header
-    relationships = {value for value in Relationship.values}
-    stages = {value for value in Stage.values}
+    return rows
+
+
+def _rows(table: Table) -> list[dict[str, Any]]:
+    relationships = sorted(Relationship.values)
+    stages = sorted(Stage.values)
+    at = {column: table.column(column) for column in CSV_COLUMNS}
+
+    def cell(cells: list[Any], column: str) -> str:
+        i = at[column]
+        return "" if i is None or cells[i] is None else str(cells[i])
+
     rows: list[dict[str, Any]] = []
-    errors: list[RowError] = []
-    for number, row in enumerate(reader, start=2):
-        text = (row.get("statement") or "").strip()
-        relationship = (row.get("relationship") or "other").strip().lower().replace(" ", "_") or "other"
-        stage = (row.get("stage") or "other").strip().lower().replace(" ", "_") or "other"
-        consent = (row.get("consent") or "").strip().lower()
-        if None in row:
-            errors.append(RowError(number, "This row has more cells than the header has columns."))
-            continue
+    problems: list[Problem] = []
+    for number, cells in table.rows:
+        text = cell(cells, "statement").strip()
+        relationship = _choice(cell(cells, "relationship"), Relationship.OTHER)
+        stage = _choice(cell(cells, "stage"), Stage.OTHER)
+        consent = cell(cells, "consent").strip().lower()
         if not text:
-            errors.append(RowError(number, "Enter the statement, or delete the empty row."))
+            problems.append(
+                Problem(table.file, number, "statement", "Enter the statement, or delete the row.")
+            )
         elif len(text) > MAX_STATEMENT_LENGTH:
-            errors.append(
-                RowError(number, f"The statement is longer than {MAX_STATEMENT_LENGTH} characters.")
+            problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    "statement",
+                    f"The statement has {len(text):,} characters; the most is {MAX_STATEMENT_LENGTH:,}. "
+                    "Split it into 2 rows.",
+                )
             )
         if relationship not in relationships:
-            errors.append(
-                RowError(number, f"Relationship must be one of: {', '.join(sorted(relationships))}.")
+            problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    "relationship",
+                    f"Relationship must be one of: {', '.join(relationships)}."
+                    + _quoted(cell(cells, "relationship").strip()),
+                )
             )
         if stage not in stages:
-            errors.append(RowError(number, f"Stage must be one of: {', '.join(sorted(stages))}."))
+            problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    "stage",
+                    f"Stage must be one of: {', '.join(stages)}." + _quoted(cell(cells, "stage").strip()),
+                )
+            )
         if consent not in _YES | _NO:
-            errors.append(RowError(number, "Consent must be yes or no."))
+            problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    "consent",
+                    "Consent must be yes or no (or left empty for no)."
+                    + _quoted(cell(cells, "consent").strip()),
+                )
+            )
         rows.append({"text": text, "relationship": relationship, "stage": stage, "consent": consent in _YES})
-    if not rows and not errors:
-        errors.append(RowError(2, "The file has no statements in it."))
-    if errors:
-        raise ImportRefused(errors)
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(
+                Problem(
+                    table.file,
+                    None,
+                    "",
+                    f"We stopped checking after {MAX_PROBLEMS} problems. Fix these and try again.",
+                )
+            )
+            break
+    if problems:
+        raise ImportRefused(problems)
     return rows
 
 
 @transaction.atomic
-def import_csv(session: EngagementSession, raw: bytes) -> list[Statement]:
-    """All or nothing: every row is checked before anything is saved."""
-    rows = parse_csv(raw)
+def import_csv(session: EngagementSession, raw: bytes, name: str = "statements.csv") -> list[Statement]:
+    """All or nothing: every row is checked before anything is saved. Each statement then arrives like any
+    other (`arrive`): personal data, words that may mean risk, or a formula hold it for a person."""
+    rows = parse_csv(raw, name)
     return [
         arrive(
             session,
@@ -220,8 +302,12 @@ def suggested_redaction(statement: Statement) -> str:
     findings = [
         Finding(f["kind"], f["start"], f["end"], statement.text[f["start"] : f["end"]])
         for f in statement.findings
+        if f["kind"] in LABELS
     ]
-    return redact(statement.text, findings)
+    text = redact(statement.text, findings)
+    if any(f["kind"] == FORMULA for f in statement.findings):
+        text = text.lstrip("=+-@|%'\t\r\n ")  # the words without what would make them a formula
+    return text
 
 
 @transaction.atomic
@@ -280,6 +366,7 @@ def highlight(text: str, findings: list[dict[str, Any]]) -> list[tuple[str, str 
 
 
 KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
+KIND_WORDS[FORMULA] = "a spreadsheet formula (it starts with = + - or @)"
 
 
 # --- Theming -------------------------------------------------------------------------------------

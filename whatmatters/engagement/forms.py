@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH
+from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH, STATEMENT_LIMITS
 from whatmatters.engagement.models import EngagementSession, Relationship, Stage, Theme
+from whatmatters.imports.reading import megabytes
 from whatmatters.safety.public_forms import HoneypotMixin
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_BYTES = STATEMENT_LIMITS.max_bytes
 
 
 class SessionForm(forms.ModelForm):
@@ -104,16 +105,28 @@ class QuickEntryForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    max_rows = STATEMENT_LIMITS.max_rows  # for the page's guidance
+    max_length = MAX_STATEMENT_LENGTH
+    max_size = megabytes(MAX_IMPORT_BYTES)
+
     file = forms.FileField(
         label="CSV file",
-        help_text="Columns: statement, relationship, stage, consent. The first row names the columns.",
+        help_text=(
+            f"Saved as 'CSV UTF-8', up to {megabytes(MAX_IMPORT_BYTES)} and {STATEMENT_LIMITS.max_rows:,} "
+            "statements. The first row names the columns: statement, relationship, stage, consent."
+        ),
         error_messages={"required": "Choose a CSV file"},
+        allow_empty_file=True,  # the import says the file is empty, naming it, like every other problem
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
+            # Refused before it is read, in the words the import uses for every other problem.
+            raise forms.ValidationError(
+                f"{upload.name[:100]}: The file is larger than {megabytes(MAX_IMPORT_BYTES)}. "
+                "Split it into parts."
+            )
         return upload
 
 

@@ -44,6 +44,7 @@ from whatmatters.engagement.models import (
     Statement,
     Theme,
 )
+from whatmatters.imports.problems import Problem
 from whatmatters.qr import qr_svg
 from whatmatters.safety import public_forms, ratelimit
 from whatmatters.safety.models import Alert
@@ -190,15 +191,19 @@ def statement_import(request: HttpRequest, pk: int, team: str | None = None) -> 
     scope = PageScope(request)
     session = _session(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    row_errors: list[actions.RowError] = []
+    row_errors: list[Problem] = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            added = actions.import_csv(session, form.cleaned_data["file"].read())
+            added = actions.import_csv(session, upload.read(), upload.name)
         except actions.ImportRefused as refused:
             row_errors = refused.errors
         else:
-            held = sum(1 for s in added if s.status == Statement.Status.HELD)
-            messages.success(request, f"{len(added)} statements imported. {held} held for a moderator.")
+            waiting = sum(1 for s in added if s.status != Statement.Status.APPROVED)
+            messages.success(
+                request,
+                f"{len(added):,} statements imported. {waiting:,} wait for a moderator to read them.",
+            )
             return redirect(scope.url("session_detail", pk=pk))
     status = 400 if request.method == "POST" and (row_errors or form.errors) else 200
     return page(

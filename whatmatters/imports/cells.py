@@ -13,6 +13,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 # Invisible characters that change how text reads: bidirectional overrides and isolates ("Trojan source").
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+# Characters that show as nothing and can hide an NHS number or an email from the personal-data check:
+# zero-width space, word joiner, invisible operators, a byte-order mark inside text, soft hyphen, Mongolian
+# vowel separator. (The zero-width joiner and non-joiner stay: emoji and Urdu or Persian words need them.)
+_INVISIBLE = "\u200b\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
 
 # The longest number we read: 15 significant digits is what a spreadsheet keeps, plus sign, point and room.
 MAX_NUMBER_CHARACTERS = 20
@@ -20,7 +24,8 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
-    """The text without control characters (NUL, escape, backspace, …) and bidirectional overrides.
+    """The text without control characters (NUL, escape, backspace, …), bidirectional overrides and
+    invisible characters such as the zero-width space.
     Tabs become spaces; new lines are kept only where a column may hold several lines."""
     out = []
     for ch in text:
@@ -31,7 +36,7 @@ def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
                 out.append("\n")
             elif not keep_newlines:
                 out.append(" ")
-        elif ch in _BIDI or unicodedata.category(ch) == "Cc":
+        elif ch in _BIDI or ch in _INVISIBLE or unicodedata.category(ch) == "Cc":
             continue
         else:
             out.append(ch)
@@ -39,7 +44,10 @@ def strip_controls(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def has_controls(text: str) -> bool:
-    return any(ch in _BIDI or (unicodedata.category(ch) == "Cc" and ch not in "\t\r\n") for ch in text)
+    return any(
+        ch in _BIDI or ch in _INVISIBLE or (unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+        for ch in text
+    )
 
 
 def looks_like_formula(text: str) -> bool:

@@ -5,8 +5,9 @@
   values of measures that count people; rates from 1 to 7 people are "*", and so are that period's centre
   line and limits (a p chart's limits would give the denominator away). A measure whose chart a report
   would leave out because of small numbers has no SPC columns at all.
-- Text cells starting with = + - @, a tab or a carriage return get a leading ' so a spreadsheet never runs
-  them as a formula (reliability.md §2.4). Numeric columns are left alone so negative numbers survive.
+- Every cell goes through `imports.safe.writer`: text starting with = + - @ | %, a tab, a carriage return or
+  a new line gets a leading ' so a spreadsheet never runs it as a formula (reliability.md §2.4). Numbers,
+  and text that is just a number such as -3, are left alone so negative numbers survive.
 - Value notes are free text that nobody approved, so they are never exported.
 - The programme CSV (admins and faculty only) holds only the measures each team shares with the programme,
   read through the same `report_measures` as programme reports.
@@ -14,7 +15,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Iterable
@@ -22,10 +22,9 @@ from typing import Any
 
 from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, suppress_measured
 from whatmatters.framework.spc_results import spc_for_team
+from whatmatters.imports import safe
 from whatmatters.reports.presenters import HIDDEN_SMALL, chart_would_disclose, counts_people, report_measures
 from whatmatters.spc.svg import POINT_WORDS
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
     ("team", "text"),
@@ -46,17 +45,13 @@ COLUMNS = [
 ]
 
 
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet will show as text: a leading ' before = + - @, tab or carriage return."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def _number(x: float | None) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return ""
-    if float(x).is_integer():
-        return str(int(x))
-    return repr(round(float(x), 6))
+    rounded = round(float(x), 6)
+    if rounded.is_integer():
+        return str(int(rounded))
+    return f"{rounded:.6f}".rstrip("0")  # never 1e-05, which a spreadsheet may not read as a number
 
 
 def _count(x: float | None) -> str:
@@ -119,11 +114,9 @@ def write_csv(teams: Iterable[Any], *, programme: bool = False) -> str:
     """The CSV text for these teams: one team's measures, or (`programme`) the shared measures of every
     team of the programme."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe.writer(out)
     writer.writerow([name for name, _ in COLUMNS])
     for team in teams:
         for row in measure_rows(team, programme=programme):
-            writer.writerow(
-                [neutralise(row[name]) if kind == "text" else row[name] for name, kind in COLUMNS]
-            )
+            writer.writerow([row[name] for name, _ in COLUMNS])
     return out.getvalue()

@@ -12,7 +12,6 @@ importing the same extract again changes nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import logging
@@ -32,6 +31,7 @@ from whatmatters.flow import contract
 from whatmatters.flow.clocks import get_rule
 from whatmatters.flow.measures import PERIODS, waiting_list_measures, ward_measures
 from whatmatters.flow.validate import ImportResult, validate_extract
+from whatmatters.imports import safe
 from whatmatters.teams.models import Team
 from whatmatters.waitinglists.derived import WAIT_MEASURES, WARD_MEASURES, save_derived
 from whatmatters.waitinglists.models import (
@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 FILE_NAMES = tuple(spec.name for spec in contract.FILES)
 REQUIRED_FILES = ("referrals", "contacts")
 BATCH = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REJECT_HEADER = ("file", "row", "column", "rule_code", "severity", "message", "value")
 
 Progress = Callable[[int, str], None]
@@ -76,20 +75,13 @@ def parse_team_map(text: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def safe_cell(value: object) -> str:
-    """A spreadsheet must never run a cell as a formula: prefix risky starts with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def rejects_csv(result: ImportResult) -> str:
+    """One row per failed rule; a spreadsheet never runs a cell as a formula (`imports.safe`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe.writer(buffer)
     writer.writerow(REJECT_HEADER)
     for r in result.rejects():
-        writer.writerow(
-            [safe_cell(x) for x in (r.file, r.row, r.column, r.rule_code, r.severity, r.message, r.value)]
-        )
+        writer.writerow([r.file, r.row, r.column, r.rule_code, r.severity, r.message, r.value])
     return buffer.getvalue()
 
 

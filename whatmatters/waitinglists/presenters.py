@@ -9,7 +9,6 @@ then the core's clock rules, analytics and forecasts run on them. Only the team'
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from whatmatters.flow import analytics, contract, forecast
 from whatmatters.flow.clocks import compute_waits
 from whatmatters.flow.database import connect
 from whatmatters.flow.svg import Band, Line, bar_chart, line_chart
-from whatmatters.waitinglists.importing import safe_cell
+from whatmatters.imports import safe
 from whatmatters.waitinglists.models import (
     ClockPause,
     ClockRuleChoice,
@@ -605,7 +604,7 @@ def plan_ahead(team: Any, form: Any) -> Plan:
 
 def plan_csv(plan: Plan) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe.writer(buffer)
     writer.writerow(
         [
             "week_starting",
@@ -620,7 +619,7 @@ def plan_csv(plan: Plan) -> str:
     for i, week in enumerate(plan.weeks):
         writer.writerow(
             [
-                safe_cell(week.isoformat()),
+                week.isoformat(),
                 f"{plan.referrals[i]:.2f}",
                 f"{plan.appointments[i]:.2f}",
                 f"{plan.central[i]:.1f}",
