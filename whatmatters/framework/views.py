@@ -7,6 +7,7 @@ goes through that team.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
@@ -46,6 +47,7 @@ from whatmatters.framework.models import (
 )
 from whatmatters.framework.spc_results import last_complete_period, spc_for_team
 from whatmatters.framework.tasks import run_value_import
+from whatmatters.imports import safe
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.svg import render_svg
 from whatmatters.teams.permissions import allows
@@ -424,15 +426,17 @@ def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpRespons
 
 
 def value_import_example(request: HttpRequest, team: str) -> HttpResponse:
-    """An example file with this team's measures, for the last 2 periods."""
-    lines = ["measure,team,period,value,numerator,denominator,note"]
+    """An example file with this team's measures, for the last complete period (cells made safe to open)."""
+    out = io.StringIO()
+    writer = safe.writer(out, lineterminator="\n")
+    writer.writerow(["measure", "team", "period", "value", "numerator", "denominator", "note"])
     for m in Measure.objects.for_team(request.team):
-        period = last_complete_period(m.frequency)
+        period = last_complete_period(m.frequency).isoformat()
         if m.needs_denominator:
-            lines.append(f"{m.code},{request.team.slug},{period.isoformat()},,12,20,")
+            writer.writerow([m.code, request.team.slug, period, "", 12, 20, ""])
         else:
-            lines.append(f"{m.code},{request.team.slug},{period.isoformat()},14,,,")
-    response = HttpResponse("\n".join(lines) + "\n", content_type="text/csv; charset=utf-8")
+            writer.writerow([m.code, request.team.slug, period, 14, "", "", ""])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{request.team.slug}-values-example.csv"'
     return response
 
