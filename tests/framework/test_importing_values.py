@@ -197,7 +197,7 @@ BAD_FILES = [
     ("a binary file named .csv", "values.csv", b"%PDF-1.4\x00\x01binary", "not a CSV"),
     ("a spreadsheet that is not a workbook", "values.xlsx", b"measure,team\n", "not a working Excel"),
     ("an unsupported file type", "values.txt", csv_bytes(*GOOD), "must be a CSV"),
-    ("an unclosed quote", "values.csv", csv_bytes('wait-days,team-a,2024-03-01,"12,,,'), "quotes"),
+    ("an unclosed quote", "values.csv", csv_bytes('wait-days,team-a,2024-03-01,"12,,,'), "never closed"),
 ]
 
 
@@ -320,8 +320,8 @@ def test_the_command_lists_every_problem_and_fails(plan: dict[str, Any], tmp_pat
     with pytest.raises(CommandError, match="2 problem"):
         call_command("import-values", str(path), stdout=out, stderr=StringIO())
     text = out.getvalue()
-    assert "values.csv, Row 3, column 'period'" in text
-    assert "values.csv, Row 3, column 'value'" in text
+    assert "values.csv row 3, column 'period'" in text
+    assert "values.csv row 3, column 'value'" in text
     assert Value.objects.count() == 0
 
 

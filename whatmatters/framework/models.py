@@ -404,6 +404,7 @@ class ValueImport(models.Model):
         SAVED = "saved", "Saved"
         CHECKED = "checked", "Checked (nothing saved: trial run)"
         REJECTED = "rejected", "Nothing saved: the file has problems"
+        FAILED = "failed", "Nothing saved: something went wrong"
 
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="value_imports")
     uploaded_by = models.ForeignKey("teams.User", on_delete=models.SET_NULL, null=True, related_name="+")
@@ -424,7 +425,12 @@ class ValueImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.SAVED, self.Status.CHECKED, self.Status.REJECTED)
+        return self.status in (
+            self.Status.SAVED,
+            self.Status.CHECKED,
+            self.Status.REJECTED,
+            self.Status.FAILED,
+        )
 
     @property
     def percent(self) -> int:

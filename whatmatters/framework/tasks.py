@@ -1,12 +1,29 @@
-"""Background work: checking and saving an uploaded file of values (`whatmatters db_worker` runs it)."""
+"""Background work: checking and saving an uploaded file of values (`whatmatters db_worker` runs it).
+
+An upload never stays "running": the checked rows, the saved values and the upload's final status are one
+transaction, and any error nobody expected ends the upload as failed, with a plain message on its page and a
+traceback in the log that names no value from the file.
+"""
 
 from __future__ import annotations
 
+import logging
+import traceback
+
+from django.db import transaction
 from django.tasks import task
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.framework.importing import import_values
+from whatmatters.framework.importing import check_file, save_rows
 from whatmatters.framework.models import ValueImport
+from whatmatters.imports.problems import Problem
+
+logger = logging.getLogger(__name__)
+
+FAILED = (
+    "Something went wrong on our side while checking this file, so nothing was saved. Try again later. "
+    "If it happens again, tell your administrator the number of this upload: {pk}."
+)
 
 
 @task
@@ -16,24 +33,49 @@ def run_value_import(import_id: int) -> str:
     if upload.finished:
         return upload.status
     ValueImport.objects.filter(pk=upload.pk).update(status=ValueImport.Status.RUNNING)
+    try:
+        return _run(upload)
+    except Exception as error:  # noqa: BLE001 - whatever went wrong, the upload must end, not stay running
+        logger.error(
+            "Value import %s failed: %s\n%s",
+            upload.pk,
+            type(error).__qualname__,
+            "".join(traceback.format_tb(error.__traceback__)).rstrip(),  # frames only: no message, no values
+        )
+        problem = Problem(upload.file_name, None, "", FAILED.format(pk=upload.pk))
+        ValueImport.objects.filter(pk=upload.pk).update(
+            status=ValueImport.Status.FAILED,
+            report={
+                "file": upload.file_name,
+                "problems": [problem.as_dict()],
+                "problem_count": 1,
+                "rows": 0,
+                "created": 0,
+                "replaced": 0,
+                "unchanged": 0,
+                "saved": False,
+                "summary": "Nothing was saved: something went wrong.",
+            },
+        )
+        return ValueImport.Status.FAILED
 
+
+def _run(upload: ValueImport) -> str:
     def progress(done: int, total: int) -> None:
         ValueImport.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total)
 
-    actor = Actor(user=upload.uploaded_by, label=f"upload: {upload.file_name}"[:200])
-    with acting_as(actor):
-        report = import_values(
-            upload.file_name,
-            bytes(upload.content),
-            allowed_teams={upload.team.slug},
-            dry_run=upload.dry_run,
-            progress=progress,
-        )
+    report = check_file(
+        upload.file_name, bytes(upload.content), allowed_teams={upload.team.slug}, progress=progress
+    )
     if report.problems:
         status = ValueImport.Status.REJECTED
     elif upload.dry_run:
         status = ValueImport.Status.CHECKED
     else:
         status = ValueImport.Status.SAVED
-    ValueImport.objects.filter(pk=upload.pk).update(status=status, report=report.as_dict())
+    actor = Actor(user=upload.uploaded_by, label=f"upload: {upload.file_name}"[:200])
+    with transaction.atomic(), acting_as(actor):
+        if not report.problems:
+            save_rows(report.rows, report, dry_run=upload.dry_run)
+        ValueImport.objects.filter(pk=upload.pk).update(status=status, report=report.as_dict())
     return status

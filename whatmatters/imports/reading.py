@@ -13,11 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from whatmatters.imports.cells import strip_controls
+from whatmatters.imports.cells import has_controls, strip_controls
 from whatmatters.imports.problems import Problem, Refused
 
 MAX_PROBLEMS = 200  # after this many, a file is refused without reading further: the person has enough to fix
@@ -31,6 +31,9 @@ class Limits:
     max_columns: int = 50
     max_cell: int = 10_000  # characters in one cell
     multiline: frozenset[str] = frozenset()  # columns whose cells may hold several lines
+    # columns where a hidden control character is refused rather than removed (codes, dates, numbers:
+    # removing it could turn a cell that was typed wrong into one that looks right)
+    refuse_controls: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -47,8 +50,21 @@ def megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB"
 
 
-def read_table(file: str, data: bytes, limits: Limits, *, allow_xlsx: bool = True) -> Table:
-    """The header (lower case, trimmed) and the non-blank rows. Raises Refused with every problem found."""
+HeaderCheck = Callable[["Table"], list[Problem]]
+
+
+def read_table(
+    file: str,
+    data: bytes,
+    limits: Limits,
+    *,
+    allow_xlsx: bool = True,
+    header_check: HeaderCheck | None = None,
+) -> Table:
+    """The header (lower case, trimmed) and the non-blank rows. Raises Refused with every problem found.
+
+    `header_check`, when given, sees the header before any row is read; its problems refuse the file at
+    once (a wrong header explains every row after it)."""
     if not data:
         raise _whole(file, "The file is empty. Choose a file with a header row and rows.")
     if len(data) > limits.max_bytes:
@@ -60,7 +76,7 @@ def read_table(file: str, data: bytes, limits: Limits, *, allow_xlsx: bool = Tru
         rows = _csv_rows(file, data, limits)
     else:
         raise _whole(file, "The file must be a CSV (.csv) or an Excel workbook (.xlsx).")
-    return _table(file, rows, limits)
+    return _table(file, rows, limits, header_check)
 
 
 def check_header(table: Table, *, required: Iterable[str], optional: Iterable[str] = ()) -> list[Problem]:
@@ -93,7 +109,9 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _table(file: str, rows: Iterable[tuple[int, list[Any]]], limits: Limits) -> Table:
+def _table(
+    file: str, rows: Iterable[tuple[int, list[Any]]], limits: Limits, header_check: HeaderCheck | None = None
+) -> Table:
     iterator = iter(rows)
     header_cells: list[Any] | None = None
     for _number, cells in iterator:
@@ -116,6 +134,8 @@ def _table(file: str, rows: Iterable[tuple[int, list[Any]]], limits: Limits) -> 
             )
         )
     table = Table(file, header)
+    if header_check is not None and (header_problems := header_check(table)):
+        raise Refused(header_problems)
     problems: list[Problem] = []
     width = len(header)
     for number, cells in iterator:
@@ -145,6 +165,16 @@ def _table(file: str, rows: Iterable[tuple[int, list[Any]]], limits: Limits) -> 
                                 number,
                                 header[i],
                                 f"This cell has {len(cell):,} characters; the most is {limits.max_cell:,}.",
+                            )
+                        )
+                    elif header[i] in limits.refuse_controls and has_controls(cell):
+                        problems.append(
+                            Problem(
+                                file,
+                                number,
+                                header[i],
+                                "This cell has a hidden character in it (such as a null, escape or "
+                                "text-direction character). Type the cell again.",
                             )
                         )
                     elif "\n" in cell.strip() and header[i] not in limits.multiline:

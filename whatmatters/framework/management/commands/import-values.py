@@ -1,14 +1,24 @@
-"""`whatmatters import-values FILE [--dry-run]`: values for any team's measures from a CSV or XLSX file."""
+"""`whatmatters import-values FILE [--dry-run]`: values for any team's measures from a CSV or XLSX file.
+
+Every problem is printed on its own line (file, row, column, reason); the command then exits with a one-line
+reason and status 1. It never ends in a traceback: an error nobody expected is logged without any value from
+the file and reported in one line, and nothing is saved.
+"""
 
 from __future__ import annotations
 
+import logging
+import traceback
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.framework.importing import import_values
+from whatmatters.framework.importing import MAX_BYTES, MAX_SHOWN, import_values
+from whatmatters.imports.reading import megabytes
+
+logger = logging.getLogger("whatmatters.framework.importing")
 
 
 class Command(BaseCommand):
@@ -25,6 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
+            if path.is_file() and path.stat().st_size > MAX_BYTES:
+                raise CommandError(
+                    f"{path.name} is larger than {megabytes(MAX_BYTES)}. Split it into parts: nothing was saved."
+                )
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror or error}") from error
@@ -34,14 +48,25 @@ class Command(BaseCommand):
             step = max(total // 10, 1)
             if done == total or done // step != last[0]:
                 last[0] = done // step
-                self.stderr.write(f"Checked {done} of {total} rows")
+                self.stderr.write(f"Checked {done:,} of {total:,} rows")
 
-        with acting_as(Actor(user=None, label="command line: import-values")):
-            report = import_values(path.name, data, dry_run=options["dry_run"], progress=progress)
-        for problem in report.problems:
-            self.stdout.write(f"{path.name}, {problem}")
+        try:
+            with acting_as(Actor(user=None, label="command line: import-values")):
+                report = import_values(path.name, data, dry_run=options["dry_run"], progress=progress)
+        except Exception as error:  # noqa: BLE001 - one line for the person, the frames for the log
+            logger.error(
+                "import-values failed: %s\n%s",
+                type(error).__qualname__,
+                "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+            )
+            raise CommandError(
+                f"Something went wrong while importing {path.name} ({type(error).__name__}): nothing was saved."
+            ) from None
+        for problem in report.problems[:MAX_SHOWN]:
+            self.stdout.write(str(problem))
         if report.problems:
             n = len(report.problems)
-            problems = "1 problem" if n == 1 else f"{n} problems"
-            raise CommandError(f"{problems} found in {path.name}: nothing was saved.")
+            problems = "1 problem" if n == 1 else f"{n:,} problems"
+            shown = f" (the first {MAX_SHOWN} are listed)" if n > MAX_SHOWN else ""
+            raise CommandError(f"{problems} found in {path.name}{shown}: nothing was saved.")
         self.stdout.write(self.style.SUCCESS(report.summary()))
