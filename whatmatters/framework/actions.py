@@ -22,6 +22,7 @@ from whatmatters.framework.framework_file import (
     read,
     shown,
 )
+from whatmatters.framework.framework_file import MAX_BYTES as MAX_BYTES  # for the pages and the command
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     Aim,
@@ -32,9 +33,7 @@ from whatmatters.framework.models import (
     Measure,
     Value,
 )
-from whatmatters.framework.framework_file import MAX_BYTES as MAX_BYTES  # for the pages and the command
 from whatmatters.imports.problems import Problem
-
 
 # --- Adopting a national measure -----------------------------------------------------------------
 

@@ -567,7 +567,8 @@ class _Checker:
         number = float(value)
         lowest = 0.0 if spec.positive else -most
         if not math.isfinite(number) or not lowest <= number <= most or (spec.positive and number == 0):
-            self.add(place, f"{_lead(label)}“{key}” is {number:,.15g}. Enter a number {rule}.")
+            said = f"{number:,.15g}" if math.isfinite(number) else "a number too large to store"
+            self.add(place, f"{_lead(label)}“{key}” is {said}. Enter a number {rule}.")
             return None
         return number
 
