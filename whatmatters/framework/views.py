@@ -428,7 +428,7 @@ def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpRespons
 def value_import_example(request: HttpRequest, team: str) -> HttpResponse:
     """An example file with this team's measures, for the last complete period (cells made safe to open)."""
     out = io.StringIO()
-    writer = safe.writer(out, lineterminator="\n")
+    writer = safe.writer(out)
     writer.writerow(["measure", "team", "period", "value", "numerator", "denominator", "note"])
     for m in Measure.objects.for_team(request.team):
         period = last_complete_period(m.frequency).isoformat()

@@ -21,7 +21,11 @@ def safe_cell(value: Any) -> Any:
 
 class SafeWriter:
     def __init__(self, stream: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("lineterminator", "\r\n")
+        # Lines end with \r\n, so a carriage return or a new line inside a cell is always quoted: with "\n"
+        # alone, csv leaves a lone \r unquoted, and a spreadsheet starts a new row there (a cell "'\r=1"
+        # would become a row starting "=1").
+        if kwargs.setdefault("lineterminator", "\r\n") != "\r\n":
+            raise ValueError("A safe CSV file ends its lines with \\r\\n.")
         self._writer = csv.writer(stream, **kwargs)
 
     def writerow(self, row: Any) -> Any:
