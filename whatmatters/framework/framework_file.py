@@ -60,7 +60,15 @@ _LONGEST_NUMBER = 30  # characters; longer numbers are refused before Python tur
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+# A full date with its year (12/03/1980, 1980-03-12, 12 March 1980, March 12th, 1980): what a date of birth
+# next to a name looks like.
+_FULL_DATE = re.compile(
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|(?:19|20)\d\d-\d\d-\d\d"
+    r"|\d{1,2}(?:st|nd|rd|th)?(?: of)? [A-Za-z]{3,9}\.?,? (?:19|20)\d\d"
+    r"|[A-Za-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d)\b"
+)
+MAX_WINDOWS = 1_000  # dates in one file read for a name next to them (about 1 ms each)
 
 
 class FrameworkError(ValueError):
@@ -254,8 +262,22 @@ class _Enough(Exception):
 
 def shown(text: str, most: int = 40) -> str:
     """Text from the file, safe to put in a message: no control or surrogate characters, and short."""
-    clean = "".join(ch for ch in strip_controls(text) if unicodedata.category(ch) != "Cs").strip()
+    clean = _clean(text[: most * 4], multiline=False)
     return clean if len(clean) <= most else clean[: most - 1] + "…"
+
+
+# Control characters (C0, DEL, C1), bidirectional overrides and lone surrogates: most text has none, and
+# then it needs no character-by-character pass.
+_UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _clean(text: str, *, multiline: bool) -> str:
+    """The text without control characters (tabs become spaces; new lines kept only in long text) and
+    without lone surrogates, which JSON can write as \\ud800 but no database can store; trimmed."""
+    if _UNCLEAN.search(text):
+        text = strip_controls(text, keep_newlines=multiline)
+        text = "".join(ch for ch in text if not "\ud800" <= ch <= "\udfff")
+    return text.strip()
 
 
 def _at(path: str, key: str | int) -> str:
@@ -356,6 +378,7 @@ class _Checker:
         self.file = file
         self.problems: list[Problem] = []
         self.tree = 0  # drivers and change ideas so far
+        self.windows = 0  # dates read for a name next to them
 
     def grow(self, place: str) -> None:
         """One more driver or change idea; a file with too many is refused here, without reading on."""
@@ -490,8 +513,7 @@ class _Checker:
             return None
         if spec.kind == "code":
             return self.code(value, spec, place, label, key)
-        text = strip_controls(value, keep_newlines=spec.multiline)
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cs").strip()
+        text = _clean(value, multiline=spec.multiline)
         if not text and not spec.blank:
             self.add(place, f"{_lead(label)}“{key}” is empty. Write it in.")
             return None
@@ -509,16 +531,27 @@ class _Checker:
                 "anyone: remove it, then import the file again.",
             )
             return None
-        if _YEAR.search(text):
-            kinds = {f.kind for f in find_personal_data(text)}
-            if {"name", "date_of_birth"} <= kinds:
-                self.add(
-                    place,
-                    f"{_lead(label)}“{key}” holds what looks like a person's name and date of birth. "
-                    "A framework must not identify anyone: remove them, then import the file again.",
-                )
-                return None
+        if self.name_and_birth_date(text):
+            self.add(
+                place,
+                f"{_lead(label)}“{key}” holds what looks like a person's name and date of birth. "
+                "A framework must not identify anyone: remove them, then import the file again.",
+            )
+            return None
         return text
+
+    def name_and_birth_date(self, text: str) -> bool:
+        """A date of birth with a name next to it. Only the words around each full date are read (names
+        alone are not refused: owners and contacts are staff), and only so many in a file, so a file full
+        of dates is still answered in seconds."""
+        for found, match in enumerate(_FULL_DATE.finditer(text)):
+            if found >= 10 or self.windows >= MAX_WINDOWS:
+                break
+            self.windows += 1
+            window = text[max(0, match.start() - 200) : match.end() + 200]
+            if {"name", "date_of_birth"} <= {f.kind for f in find_personal_data(window)}:
+                return True
+        return False
 
     def code(self, value: str, spec: _Field, place: str, label: str, key: str) -> str | None:
         if not value:
