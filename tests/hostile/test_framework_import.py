@@ -490,6 +490,13 @@ BAD_VALUES = [
     ("a code with a slash", measure(code="first/help"), "measures[0].code", "other than letters"),
     ("a code of 61 characters", measure(code="c" * 61), "measures[0].code", "at most 60"),
     ("an empty code", measure(code=""), "measures[0].code", "is empty"),
+    ("a code ending in a new line", measure(code="first-help\n"), "measures[0].code", "control or invisible"),
+    (
+        "a date with a new line after it",
+        measure(target_date="2026-03-31\n"),
+        "measures[0].target_date",
+        "YYYY-MM-DD",
+    ),
     (
         "a code used twice",
         lambda d: d["measures"][1].update(code="first-help-wait"),
@@ -813,5 +820,9 @@ def test_the_command_line_prints_each_problem_and_exits_with_a_reason(tmp_path: 
     good.write_bytes(encode(a_plan()))
     call_command("import-framework", str(good), "--team", team.slug, stdout=out)
     assert "Created: Measure first-help-wait" in out.getvalue()
+    library = tmp_path / "library.json"
+    library.write_bytes(encode(a_library()))
+    call_command("import-framework", str(library), "--programme", stdout=out)
+    assert "Created: Library measure national-wait" in out.getvalue()
     with pytest.raises(CommandError, match="no team called 'nobody'"):
         call_command("import-framework", str(good), "--team", "nobody", stdout=out)

@@ -1,10 +1,11 @@
 """Read a framework file (JSON) and check every part of it before anything is saved.
 
-A framework file is what *Export the framework* downloads: a team's measurement plan (domains, aims, driver
-diagrams, measures) or the programme's shared domains and national measure library. `read` turns its bytes
-into checked items, or raises `FrameworkError` with every problem found, each a `Problem(file, None, place,
-reason)` whose place is a path in the file such as `measures[3].target` (items count from 0, as JSON tools
-do; the reason names the item by its code or words so a person can find it).
+A framework file is what *Download the plan as a framework file* (or the programme's export) gives: a
+team's measurement plan (domains, aims, driver diagrams, measures) or the programme's shared domains and
+national measure library. `read` turns its bytes into checked items, or raises `FrameworkError` with every
+problem found, each a `Problem(file, None, place, reason)` whose place is a path in the file such as
+`measures[3].target` (items count from 0, as JSON tools do; the reason names the item by its code or words
+so a person can find it).
 
 What is refused, in seconds and before any database work: an empty, binary, UTF-16 or non-UTF-8 file; a
 file over `MAX_BYTES`; text that is not JSON (with its line and character); lists nested deeper than Python
@@ -57,9 +58,9 @@ MAX_POSITION = 32_767
 MAX_PROBLEMS = 200  # after this many the file is refused without reading further
 _LONGEST_NUMBER = 30  # characters; longer numbers are refused before Python turns them into anything
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # A full date with its year (12/03/1980, 1980-03-12, 12 March 1980, March 12th, 1980): what a date of birth
 # next to a name looks like.
 _FULL_DATE = re.compile(
