@@ -802,6 +802,8 @@ def test_the_page_names_the_file_and_the_place_and_saves_nothing(
     ).content.decode()
     assert "The file has 3 problems, listed below. Nothing was added." in many
     assert "measures[0].direction" in many and "measures[0].name" in many and "Where in the file" in many
+    empty = client.post(url, {"file": SimpleUploadedFile(FILE, b"")}).content.decode()
+    assert "The file is empty. Choose a framework file exported from What Matters." in empty
     deep = client.post(url, {"file": SimpleUploadedFile(FILE, b"[" * 100_000 + b"]" * 100_000)})
     assert deep.status_code == 200 and "more deeply" in deep.content.decode()
     assert counts() == before

@@ -230,7 +230,10 @@ class FrameworkImportForm(forms.Form):
     file = forms.FileField(
         label="Framework file (.json)",
         help_text="A file exported from What Matters, here or at another organisation, up to 5 MB.",
-        error_messages={"required": "Choose a framework file"},
+        error_messages={
+            "required": "Choose a framework file",
+            "empty": "The file is empty. Choose a framework file exported from What Matters.",
+        },
     )
 
 
