@@ -126,7 +126,7 @@ CSV_COLUMNS = ("statement", "relationship", "stage", "consent")
 REQUIRED_COLUMNS = ("statement",)
 STATEMENT_LIMITS = Limits(
     max_bytes=2 * 1024 * 1024,  # the same as the upload limit of the import page (views.statement_import)
-    max_rows=10_000,
+    max_rows=5_000,  # about 9 seconds to import on SQLite: each statement is screened and audited
     max_columns=20,  # more than this and the file is not a statements file (or not comma-separated)
     max_cell=MAX_STATEMENT_LENGTH,
 )
