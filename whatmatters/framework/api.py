@@ -11,15 +11,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from whatmatters.api.schemas import ErrorOut
 from whatmatters.audit.log import actor_for_request
 from whatmatters.audit.tracking import acting_as
-from whatmatters.framework.importing import REQUIRED, check_rows, save_rows
+from whatmatters.framework.importing import MAX_API_ROWS, REQUEST, REQUIRED, check_rows, read_rows, save_rows
 from whatmatters.framework.importing import Report as ImportReport
 from whatmatters.framework.models import Measure, Value
 from whatmatters.framework.spc_results import spc_for_team
+from whatmatters.imports.problems import Refused
 from whatmatters.spc.narrative import narrate
 
 router = Router(tags=["measures"])
@@ -81,21 +82,26 @@ class SpcOut(Schema):
 
 
 class ValueIn(Schema):
-    measure: str
-    period: str
-    value: float | str | None = None
-    numerator: float | str | None = None
+    """One row of values. The request body is a list of these (at most MAX_API_ROWS)."""
+
+    measure: str = Field(description="The measure's code, as on its page.", max_length=60)
+    period: str = Field(description="The first day of the week (a Monday) or month, as YYYY-MM-DD.")
+    value: float | str | None = Field(None, description="For measures that take one value.")
+    numerator: float | str | None = Field(None, description="For measures with a numerator and denominator.")
     denominator: float | str | None = None
-    note: str = ""
+    note: str | None = Field("", max_length=500, description="Must not identify anyone.")
+    team: str | None = Field(None, description="Optional: if given, the team in the address.")
 
 
 class ProblemOut(Schema):
+    file: str
     row: int | None
     column: str
     reason: str
 
 
 class PostResult(Schema):
+    detail: str
     saved: bool
     created: int
     replaced: int
@@ -194,31 +200,53 @@ def measure_spc(request: HttpRequest, team: str, code: str) -> dict[str, Any]:
     return out
 
 
+_ROWS_SCHEMA = {
+    "type": "array",
+    "maxItems": MAX_API_ROWS,
+    "items": {**ValueIn.model_json_schema(), "additionalProperties": False},
+}
+
+
 @router.post(
     "/teams/{team}/values",
     response={200: PostResult, 400: PostResult, **ERRORS},
     url_name="value_post",
     summary="Post values for a team's measures (all or nothing; the same values again change nothing)",
+    description=(
+        f"A JSON list of at most {MAX_API_ROWS:,} rows. Every problem is listed with its row (the row's "
+        "place in the list, from 1) and column (the field), and nothing is saved. The checks are those of "
+        "an imported file (docs/importing.md)."
+    ),
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ROWS_SCHEMA}}}
+    },
 )
-def value_post(request: HttpRequest, team: str, rows: list[ValueIn]) -> Any:
+def value_post(request: HttpRequest, team: str) -> Any:
+    # The body is read here, not by django-ninja, so that NaN, Infinity, 4,000-digit numbers and deep
+    # nesting are each refused with a row and column (a body over the size limit: a 413, from api.errors).
     header = [*REQUIRED, "value", "numerator", "denominator", "note"]
-    body = [
-        (number, [r.measure, request.team.slug, r.period, r.value, r.numerator, r.denominator, r.note])
-        for number, r in enumerate(rows, start=1)
-    ]
-    clean, problems = check_rows(header, body, allowed_teams={request.team.slug})
-    report = ImportReport(problems=problems, rows=clean)
-    if not problems and clean:
+    try:
+        rows = read_rows(request.body, team=request.team.slug)
+    except Refused as refused:
+        return Status(400, _result(ImportReport(file=REQUEST, problems=refused.problems)))
+    if not rows:
+        nothing = _result(ImportReport(file=REQUEST))
+        return Status(200, {**nothing, "detail": "No rows were sent: nothing changed."})
+    clean, problems = check_rows(header, rows, file=REQUEST, allowed_teams={request.team.slug})
+    report = ImportReport(file=REQUEST, problems=problems, rows=clean)
+    if not problems:
         with acting_as(actor_for_request(request)):
             save_rows(clean, report)
-    result = {
-        "saved": report.saved,
-        "created": report.created,
-        "replaced": report.replaced,
-        "unchanged": report.unchanged,
-        "problems": [p.as_dict() for p in problems],
+    return Status(400 if problems else 200, _result(report))
+
+
+def _result(report: ImportReport) -> dict[str, Any]:
+    """The answer to a post: a one-line `detail`, the counts, and the first MAX_SHOWN problems."""
+    out = report.as_dict()
+    return {
+        "detail": out["summary"],
+        **{k: out[k] for k in ("saved", "created", "replaced", "unchanged", "problems")},
     }
-    return Status(400, result) if problems else Status(200, result)
 
 
 def _finite(value: Any) -> float | None:

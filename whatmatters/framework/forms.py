@@ -219,7 +219,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
         help_text="A CSV (saved as 'CSV UTF-8') or an Excel workbook (.xlsx), up to 5 MB.",
-        error_messages={"required": "Choose a file to upload"},
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The file is empty. Choose a file with a header row and values.",
+        },
     )
     dry_run = forms.BooleanField(
         required=False, label="Check the file only: do not save anything (a trial run)"

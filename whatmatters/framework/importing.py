@@ -383,7 +383,7 @@ def personal_data_reason(text: str, what: str = "This note") -> str:
 
 def check_note(cell: Any) -> tuple[str, str]:
     """The note without hidden characters, or ("", the reason it cannot be saved)."""
-    if cell is not None and not isinstance(cell, str):
+    if cell is not None and (not isinstance(cell, str) or isinstance(cell, JsonNumber)):
         return "", "Write the note as text."
     text = cells.strip_controls(cell or "").strip()
     if not text:
@@ -625,6 +625,10 @@ def import_values(
 _JSON_TYPES = {dict: "an object", list: "a list", str: "text", JsonNumber: "a number", bool: "true or false"}
 
 
+def _is_text(item: Any) -> bool:
+    return isinstance(item, str) and not isinstance(item, JsonNumber)
+
+
 def _json_type(item: Any) -> str:
     return "null" if item is None else _JSON_TYPES.get(type(item), "something else")
 
@@ -635,6 +639,8 @@ def read_rows(body: bytes, *, team: str) -> list[tuple[int, list[Any]]]:
     nests too deeply, is not a list, has too many rows, or rows that are not objects, have unknown fields,
     text where a code belongs, hidden characters in codes, numbers or dates, or cells too long."""
     example = 'like [{"measure": "wait-days", "period": "2024-03-01", "value": 12}]'
+    if body.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as some tools write: allowed, skipped
+        body = body[3:]
     if not body.strip():
         raise Refused(
             Problem(REQUEST, None, "", f"The request is empty. Send a JSON list of rows, {example}.")
@@ -686,7 +692,7 @@ def read_rows(body: bytes, *, team: str) -> list[tuple[int, list[Any]]]:
                     REQUEST,
                     number,
                     "",
-                    f"Each row must be an object, {example[5:-1]}, not {_json_type(item)}.",
+                    f"Each row must be an object, not {_json_type(item)}. Write it like {example[6:-1]}.",
                 )
             )
             continue
@@ -699,12 +705,12 @@ def read_rows(body: bytes, *, team: str) -> list[tuple[int, list[Any]]]:
                 )
         for key in ("measure", "period", "team"):
             cell = item.get(key)
-            if cell is not None and not isinstance(cell, str):
+            if cell is not None and not _is_text(cell):
                 row_problems.append(
                     Problem(REQUEST, number, key, f"Send this as text, not {_json_type(cell)}.")
                 )
         for key, cell in item.items():
-            if key in API_FIELDS and isinstance(cell, str):
+            if key in API_FIELDS and _is_text(cell):
                 if len(cell) > LIMITS.max_cell:
                     row_problems.append(
                         Problem(
@@ -717,7 +723,7 @@ def read_rows(body: bytes, *, team: str) -> list[tuple[int, list[Any]]]:
                 elif key != "note" and cells.has_controls(cell):
                     row_problems.append(Problem(REQUEST, number, key, HIDDEN_CHARACTER))
         sent_team = item.get("team")
-        if isinstance(sent_team, str) and sent_team.strip() and sent_team.strip() != team:
+        if _is_text(sent_team) and sent_team.strip() and sent_team.strip() != team:
             row_problems.append(
                 Problem(
                     REQUEST,
@@ -730,7 +736,7 @@ def read_rows(body: bytes, *, team: str) -> list[tuple[int, list[Any]]]:
         if row_problems:
             problems += row_problems
             continue
-        text = {k: cells.strip_controls(v).strip() if isinstance(v, str) else v for k, v in item.items()}
+        text = {k: cells.strip_controls(v).strip() if _is_text(v) else v for k, v in item.items()}
         rows.append(
             (
                 number,
