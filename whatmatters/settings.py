@@ -181,6 +181,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT = env_int("WHATMATTERS_SESSION_ABSOLUTE_HOURS", 10) * 3600
 SESSION_COOKIE_NAME = "whatmatters_session"
+# Sessions in the database, ignoring cookies that hold characters no session key has (teams/sessions.py).
+SESSION_ENGINE = "whatmatters.teams.sessions"
 
 # Lock an account for a while after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = env_int("WHATMATTERS_SIGN_IN_ATTEMPTS", 5)

@@ -10,9 +10,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 
-from whatmatters.api.schemas import BuddyPairOut, CohortOut, ErrorOut, MeOut, TeamOut, TeamSummaryOut
+from whatmatters.api import errors
+from whatmatters.api.errors import ERRORS
+from whatmatters.api.schemas import BuddyPairOut, CohortOut, MeOut, TeamOut, TeamSlug, TeamSummaryOut
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import BuddyPair, Cohort, Team
 
@@ -33,15 +36,33 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+class WhatMattersAPI(NinjaAPI):
+    """Errors in one documented shape (whatmatters/api/errors.py), each status described in plain English."""
+
+    def set_default_exception_handlers(self) -> None:
+        errors.install(self)
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        document = super().get_openapi_schema(**kwargs)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    if int(status) in errors.MEANINGS:
+                        answer["description"] = errors.MEANINGS[int(status)]
+        return document
+
+
+api = WhatMattersAPI(
     title="What Matters API",
     version="1",
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
-    description="Teams, cohorts and buddy pairs. Each person sees what their roles allow.",
+    description=(
+        "Teams, cohorts, buddy pairs, measures, values, SPC results and what matters to people. Each person "
+        "sees what their roles allow. Every error answer is an ErrorOut: a sentence (detail) and, where "
+        "something sent was wrong, its problems one by one (file, row, column, reason)."
+    ),
 )
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, url_name="me", summary="Who you are signed in as")
@@ -78,7 +99,7 @@ def team_list(request: HttpRequest) -> list[dict[str, Any]]:
     url_name="team_detail",
     summary="One team, with its people and buddies (members of the team only)",
 )
-def team_detail(request: HttpRequest, team: str) -> dict[str, Any]:
+def team_detail(request: HttpRequest, team: TeamSlug) -> dict[str, Any]:
     the_team: Team = request.team  # found and checked by PermissionMiddleware
     members = the_team.memberships.select_related("user").order_by("user__full_name")
     return {

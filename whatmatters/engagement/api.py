@@ -11,14 +11,14 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
-from whatmatters.api.schemas import ErrorOut
+from whatmatters.api.errors import BAD_PARAMETERS, ERRORS, MAX_ID
+from whatmatters.api.schemas import TeamSlug
 from whatmatters.engagement import presenters
 from whatmatters.engagement.models import EngagementSession, Placement, Statement, Theme, Vote
 
 router = Router(tags=["what matters to people"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class SessionOut(Schema):
@@ -73,7 +73,7 @@ class DomainOut(Schema):
     url_name="engagement_session_list",
     summary="A team's engagement sessions",
 )
-def session_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
+def session_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
     return [
         {
             "id": s.pk,
@@ -96,7 +96,7 @@ def session_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
     url_name="engagement_statement_list",
     summary="A team's approved statements (held, waiting and rejected ones are never included)",
 )
-def statement_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
+def statement_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
     statements = list(Statement.objects.approved().for_team(request.team))
     themes: dict[int, list[int]] = {}
     for theme_id, statement_id in Placement.objects.filter(statement__in=statements).values_list(
@@ -123,7 +123,7 @@ def statement_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
     url_name="engagement_theme_list",
     summary="A team's themes, with the approved statements in each",
 )
-def theme_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
+def theme_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
     themes = Theme.objects.for_team(request.team).prefetch_related("domains")
     approved = set(Statement.objects.approved().for_team(request.team).values_list("pk", flat=True))
     cards: dict[int, list[int]] = {}
@@ -145,11 +145,17 @@ def theme_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
 
 @router.get(
     "/teams/{team}/engagement/votes",
-    response={200: list[VoteOut], **ERRORS},
+    response={200: list[VoteOut], **ERRORS, **BAD_PARAMETERS},
     url_name="engagement_vote_list",
     summary="Dots per theme: service users and carers, staff, others and combined (they add up)",
 )
-def vote_list(request: HttpRequest, team: str, session: int | None = None) -> list[dict[str, Any]]:
+def vote_list(
+    request: HttpRequest,
+    team: TeamSlug,
+    session: int | None = Query(  # noqa: B008 - django-ninja's way to bound a query parameter
+        None, ge=1, le=MAX_ID, description="Only this session's dots (a session id from the sessions list)."
+    ),
+) -> list[dict[str, Any]]:
     votes = Vote.objects.filter(session__in=EngagementSession.objects.for_team(request.team))
     if session is not None:
         votes = votes.filter(session_id=session)
@@ -173,7 +179,7 @@ def vote_list(request: HttpRequest, team: str, session: int | None = None) -> li
     url_name="engagement_domain_list",
     summary="A team's quality domains (and the programme's), with the team's themes behind each",
 )
-def domain_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
+def domain_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
     from whatmatters.framework.models import Domain
 
     domains = Domain.objects.for_team(request.team).prefetch_related("themes")

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from whatmatters.api.schemas import ErrorOut
+from whatmatters.api.errors import BAD_PARAMETERS, ERRORS, TOO_LARGE
+from whatmatters.api.schemas import MeasureCode, ProblemOut, TeamSlug
 from whatmatters.audit.log import actor_for_request
 from whatmatters.audit.tracking import acting_as
 from whatmatters.framework.importing import MAX_API_ROWS, REQUEST, REQUIRED, check_rows, read_rows, save_rows
@@ -24,7 +25,6 @@ from whatmatters.imports.problems import Refused
 from whatmatters.spc.narrative import narrate
 
 router = Router(tags=["measures"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class MeasureOut(Schema):
@@ -93,13 +93,6 @@ class ValueIn(Schema):
     team: str | None = Field(None, description="Optional: if given, the team in the address.")
 
 
-class ProblemOut(Schema):
-    file: str
-    row: int | None
-    column: str
-    reason: str
-
-
 class PostResult(Schema):
     detail: str
     saved: bool
@@ -129,39 +122,39 @@ def _measure(request: HttpRequest, code: str) -> Measure:
     url_name="measure_list",
     summary="A team's measures, with every field of the measurement plan",
 )
-def measure_list(request: HttpRequest, team: str) -> list[dict[str, Any]]:
+def measure_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
     measures = Measure.objects.for_team(request.team).select_related("source").prefetch_related("domains")
     return [_measure_out(m) for m in measures]
 
 
 @router.get(
     "/teams/{team}/measures/{code}",
-    response={200: MeasureOut, **ERRORS},
+    response={200: MeasureOut, **ERRORS, **BAD_PARAMETERS},
     url_name="measure_detail",
     summary="One measure",
 )
-def measure_detail(request: HttpRequest, team: str, code: str) -> dict[str, Any]:
+def measure_detail(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict[str, Any]:
     return _measure_out(_measure(request, code))
 
 
 @router.get(
     "/teams/{team}/measures/{code}/values",
-    response={200: list[ValueOut], **ERRORS},
+    response={200: list[ValueOut], **ERRORS, **BAD_PARAMETERS},
     url_name="value_list",
     summary="A measure's values, oldest first",
 )
-def value_list(request: HttpRequest, team: str, code: str) -> Any:
+def value_list(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> Any:
     measure = _measure(request, code)
     return Value.objects.filter(measure=measure, measure__team=request.team).order_by("period")
 
 
 @router.get(
     "/teams/{team}/measures/{code}/spc",
-    response={200: SpcOut, **ERRORS},
+    response={200: SpcOut, **ERRORS, **BAD_PARAMETERS},
     url_name="measure_spc",
     summary="SPC results for a measure: icons, sentences, warnings and every point",
 )
-def measure_spc(request: HttpRequest, team: str, code: str) -> dict[str, Any]:
+def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict[str, Any]:
     measure = _measure(request, code)
     (item,) = spc_for_team(request.team, [measure])
     result = item.result
@@ -209,7 +202,7 @@ _ROWS_SCHEMA = {
 
 @router.post(
     "/teams/{team}/values",
-    response={200: PostResult, 400: PostResult, **ERRORS},
+    response={200: PostResult, 400: PostResult, **ERRORS, **TOO_LARGE},
     url_name="value_post",
     summary="Post values for a team's measures (all or nothing; the same values again change nothing)",
     description=(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from whatmatters.audit.log import record_refusal
@@ -54,7 +55,10 @@ class PermissionMiddleware:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         team = None
         if access.scope is Scope.TEAM:
-            team = Team.objects.filter(slug=view_kwargs.get("team", ""), is_active=True).first()
+            slug = str(view_kwargs.get("team", ""))
+            # Only a slug can name a team (API addresses take any text): anything else is not looked up, as
+            # PostgreSQL refuses some characters (NUL) with an error rather than finding nothing.
+            team = Team.objects.filter(slug=slug, is_active=True).first() if slug_re.match(slug) else None
             if team is None or not roles_of(user).can_see_team(team.pk):
                 # Someone outside the team is told nothing about it, not even that it exists.
                 if team is not None:
