@@ -456,7 +456,10 @@ def test_the_command_reports_an_unexpected_error_in_one_line(
     with pytest.raises(CommandError) as raised:
         call_command("import-values", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     message = str(raised.value)
-    assert message == "Something went wrong while importing v.csv (ZeroDivisionError): nothing was saved."
+    assert message == (
+        "Something went wrong while importing v.csv (ZeroDivisionError): nothing was saved. "
+        "Run it again with --traceback to see where."
+    )
     assert "\n" not in message
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 

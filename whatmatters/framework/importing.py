@@ -452,6 +452,7 @@ def check_rows(
     measures = {
         (m.team.slug, m.code): m for m in Measure.objects.select_related("team").filter(team__is_active=True)
     }
+    order = {column: i for i, column in enumerate(header)}  # each row's problems in the order of its cells
     clean: list[CleanRow] = []
     seen: dict[tuple[int, dt.date], int] = {}
     for done, (number, row) in enumerate(rows, start=1):
@@ -523,7 +524,7 @@ def check_rows(
             else:
                 seen[key] = number
         if row_problems:
-            problems += row_problems
+            problems += sorted(row_problems, key=lambda p: order.get(p.column, len(order)))
             continue
         assert measure is not None and period is not None  # noqa: S101 - guarded by row_problems above
         clean.append(

@@ -1,14 +1,13 @@
 """`whatmatters import-values FILE [--dry-run]`: values for any team's measures from a CSV or XLSX file.
 
 Every problem is printed on its own line (file, row, column, reason); the command then exits with a one-line
-reason and status 1. It never ends in a traceback: an error nobody expected is logged without any value from
-the file and reported in one line, and nothing is saved.
+reason and status 1. It never ends in a traceback: an error nobody expected is reported in one line (and its
+kind logged, without any value from the file), nothing is saved, and `--traceback` shows where it happened.
 """
 
 from __future__ import annotations
 
 import logging
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,8 @@ class Command(BaseCommand):
         try:
             if path.is_file() and path.stat().st_size > MAX_BYTES:
                 raise CommandError(
-                    f"{path.name} is larger than {megabytes(MAX_BYTES)}. Split it into parts: nothing was saved."
+                    f"{path.name} is larger than {megabytes(MAX_BYTES)}. Split it into parts: nothing was "
+                    "saved."
                 )
             data = path.read_bytes()
         except OSError as error:
@@ -53,14 +53,13 @@ class Command(BaseCommand):
         try:
             with acting_as(Actor(user=None, label="command line: import-values")):
                 report = import_values(path.name, data, dry_run=options["dry_run"], progress=progress)
-        except Exception as error:  # noqa: BLE001 - one line for the person, the frames for the log
-            logger.error(
-                "import-values failed: %s\n%s",
-                type(error).__qualname__,
-                "".join(traceback.format_tb(error.__traceback__)).rstrip(),
-            )
+        except Exception as error:  # noqa: BLE001 - one line for the person; --traceback shows where
+            if options.get("traceback"):
+                raise
+            logger.error("import-values failed: %s", type(error).__qualname__)
             raise CommandError(
-                f"Something went wrong while importing {path.name} ({type(error).__name__}): nothing was saved."
+                f"Something went wrong while importing {path.name} ({type(error).__name__}): nothing was "
+                "saved. Run it again with --traceback to see where."
             ) from None
         for problem in report.problems[:MAX_SHOWN]:
             self.stdout.write(str(problem))
