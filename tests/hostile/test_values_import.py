@@ -430,6 +430,22 @@ def test_the_values_and_the_uploads_status_are_saved_in_one_transaction(
     assert counts() == before
 
 
+def test_an_upload_ends_as_failed_when_the_worker_is_stopped_half_way(
+    measures: dict[str, Any], programme: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tasks, "save_rows", stopped)
+    record = ValueImport.objects.create(team=programme.team_a, file_name="v.csv", content=csv_file(*GOOD))
+    before = counts()
+    with pytest.raises(KeyboardInterrupt):
+        tasks.run_value_import.call(record.pk)
+    record.refresh_from_db()
+    assert record.status == ValueImport.Status.FAILED
+    assert counts() == before
+
+
 def test_a_retried_upload_that_was_left_running_finishes(measures: dict[str, Any], programme: Any) -> None:
     record = ValueImport.objects.create(
         team=programme.team_a, file_name="v.csv", content=csv_file(*GOOD), status=ValueImport.Status.RUNNING

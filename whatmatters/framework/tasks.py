@@ -35,7 +35,7 @@ def run_value_import(import_id: int) -> str:
     ValueImport.objects.filter(pk=upload.pk).update(status=ValueImport.Status.RUNNING)
     try:
         return _run(upload)
-    except Exception as error:  # noqa: BLE001 - whatever went wrong, the upload must end, not stay running
+    except BaseException as error:  # whatever went wrong, even the worker being stopped: the upload ends
         logger.error(
             "Value import %s failed: %s\n%s",
             upload.pk,
@@ -57,6 +57,8 @@ def run_value_import(import_id: int) -> str:
                 "summary": "Nothing was saved: something went wrong.",
             },
         )
+        if not isinstance(error, Exception):
+            raise  # the worker is stopping (Ctrl+C, a shutdown): let it
         return ValueImport.Status.FAILED
 
 
