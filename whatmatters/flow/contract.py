@@ -70,6 +70,7 @@ class Rule(StrEnum):
     ORPHAN_REF = "ORPHAN_REF"
     UNKNOWN_CODE = "UNKNOWN_CODE"
     IDENTIFIER_DETECTED = "IDENTIFIER_DETECTED"
+    LOOKS_LIKE_FORMULA = "LOOKS_LIKE_FORMULA"
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     # Date columns that must not be before another date column in the same row.
     not_before: str | None = None
-    # Check that values are not NHS numbers or names (person identifiers).
+    # Check that values are not names (person identifiers). NHS numbers are refused in every column.
     person_identifier: bool = False
+    # The longest code kept (an unknown code is kept with a warning where it drives no calculation).
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,9 @@ REFERRALS = FileSpec(
         Column("referral_id", Kind.ID, required=True),
         Column("person_id", Kind.ID, required=True, person_identifier=True),
         Column("team_id", Kind.ID, required=True),
-        Column("team_type", Kind.CODE, codes=TEAM_TYPE_CODES),
+        Column("team_type", Kind.CODE, codes=TEAM_TYPE_CODES, max_length=10),
         Column("referral_date", Kind.DATE, required=True),
-        Column("priority", Kind.CODE, codes=PRIORITY_CODES, unknown_code_is_error=True),
+        Column("priority", Kind.CODE, codes=PRIORITY_CODES, unknown_code_is_error=True, max_length=4),
         Column("primary_reason", Kind.TEXT),
         Column("source_of_referral", Kind.TEXT),
         Column("age_band", Kind.TEXT),
@@ -143,9 +146,10 @@ CONTACTS = FileSpec(
             codes=ATTEND_STATUS_CODES,
             unknown_code_is_error=True,
             aliases=("attend_or_dna_code",),
+            max_length=4,
         ),
-        Column("consultation_mechanism", Kind.CODE, codes=MECHANISM_CODES),
-        Column("contact_kind", Kind.CODE, codes=CONTACT_KINDS),
+        Column("consultation_mechanism", Kind.CODE, codes=MECHANISM_CODES, max_length=4),
+        Column("contact_kind", Kind.CODE, codes=CONTACT_KINDS, max_length=20),
         Column("cancelled_date", Kind.DATE),
         Column("earliest_reasonable_offer_date", Kind.DATE),
     ),

@@ -16,6 +16,7 @@ guesses: a date that is not YYYY-MM-DD is an error, never a re-interpretation.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -28,12 +29,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import nhs_number
 import numpy as np
 
 from whatmatters.flow import contract, links
 from whatmatters.flow.contract import Column, FileSpec, Kind, Rule
 from whatmatters.flow.database import connect, fingerprint, object_type, sql_codes
+from whatmatters.imports.cells import nhs_number_in, strip_controls
+from whatmatters.imports.problems import Refused
+from whatmatters.imports.reading import decode_csv
 
 DEFAULT_THRESHOLD = 0.01
 ERROR = "error"
@@ -41,7 +44,13 @@ WARNING = "warning"
 HEADER_ROW = 1
 # The longest raw value copied into rejects.csv; enough to recognise it, not enough to leak a note.
 MAX_VALUE_SHOWN = 60
-_HEADER_BYTES = 1 << 20
+# What cannot be an extract is refused before DuckDB reads it (see _read_header and _scan_bytes).
+MAX_COLUMNS = 100  # columns in a header row: the widest file of the contract has 15
+MAX_HEADER_CHARACTERS = 1 << 16  # the header row must end within this many bytes
+MAX_ROW_CHARACTERS = 100_000  # one row, or one value running over several lines
+# More hidden control characters than 1 in this many bytes (and at least _BINARY_FLOOR) is binary data.
+_BINARY_SHARE = 1_000
+_BINARY_FLOOR = 64
 
 REJECT_COLUMNS = ("file", "row", "column", "rule_code", "severity", "message", "value")
 _REJECT_SELECT = 'file, row, "column", rule_code, severity, message, value'
@@ -102,11 +111,23 @@ class ImportResult:
         for report in self.files.values():
             if report.refused:
                 reasons.append(f"{report.file} was refused: {report.refusal}")
+            elif report.reject_rate > self.threshold and self.threshold == 0:
+                have = "row has an error" if report.rows_rejected == 1 else "rows have errors"
+                reasons.append(
+                    f"{report.file}: {report.rows_rejected:,} of {report.rows_read:,} {have}. You chose "
+                    "to refuse the extract if any row has an error, so nothing has been saved. Fix the "
+                    "rows listed in rejects.csv and import again."
+                )
             elif report.reject_rate > self.threshold:
                 reasons.append(
                     f"{report.file}: {report.rows_rejected:,} of {report.rows_read:,} rows "
                     f"({report.reject_rate:.1%}) have errors, more than the {self.threshold:.1%} allowed. "
                     "Nothing has been saved. Fix the rows listed in rejects.csv and import again."
+                )
+            elif report.rows_read == 0 and report.file == contract.REFERRALS.filename:
+                reasons.append(
+                    f"{report.file} has a header row but no rows, so there is nothing to import. "
+                    "Nothing has been saved."
                 )
         return reasons
 
@@ -162,54 +183,68 @@ class _Header:
 
 
 def _read_header(path: Path, spec: FileSpec) -> _Header:
-    """Read and check the header row ourselves: DuckDB would silently rename duplicate columns."""
+    """Read and check the header row ourselves: DuckDB would silently rename duplicate columns.
+
+    Only the first row is read (at most MAX_HEADER_CHARACTERS bytes), so a file that cannot be an extract
+    (a workbook, UTF-16 text, binary data, one enormous line, a million commas) is refused at once, before
+    anything reads the rest of it.
+    """
     file = spec.filename
+
+    def refuse(message: str, row: int = HEADER_ROW) -> _Header:
+        return _Header([], [Reject(file, row, "", Rule.FILE_UNREADABLE, ERROR, message)])
+
     try:
         with path.open("rb") as handle:
-            head = handle.read(_HEADER_BYTES)
+            head = handle.read(MAX_HEADER_CHARACTERS + 1)
     except OSError as error:
-        return _Header(
-            [], [_file_reject(file, Rule.FILE_UNREADABLE, f"{file} could not be opened ({error}).")]
+        return refuse(f"{file} could not be opened ({error.strerror or error}).")
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
+        return refuse(f"{file} is empty: it has no header row.")
+    end = head.find(b"\n")
+    if end < 0 and len(head) > MAX_HEADER_CHARACTERS:
+        return refuse(
+            f"{file} row 1: the first row is more than {MAX_HEADER_CHARACTERS:,} characters long, so it "
+            "cannot be a header row. Check that this is a CSV file with one row on each line."
         )
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]  # a UTF-8 byte-order mark, as Excel writes: harmless
-    if not head.strip():
-        return _Header(
-            [], [_file_reject(file, Rule.FILE_UNREADABLE, f"{file} is empty: it has no header row.")]
+    first_line = head if end < 0 else head[:end]
+    try:
+        # The same checks as every other importer: workbooks, PDFs, UTF-16, binary data, not UTF-8.
+        text = decode_csv(file, first_line).rstrip("\r")
+    except Refused as refused:
+        return refuse(f"{file} row 1: {refused.problems[0].reason}")
+    if "\r" in text:
+        return refuse(
+            f"{file} row 1: the rows of this file end with a carriage return only, as some old Mac "
+            "programs write. Save it again as 'CSV UTF-8'."
         )
-    first_line = head.split(b"\n", 1)[0].rstrip(b"\r")
-    if b"\x00" in first_line:
-        return _Header(
-            [],
-            [
-                _file_reject(
-                    file,
-                    Rule.FILE_UNREADABLE,
-                    f"{file} has NUL characters in its header row. "
-                    "Save it again as CSV (UTF-8) from the source system.",
-                )
-            ],
+    if "\x00" in text:
+        return refuse(f"{file} row 1: the header row has NUL characters. Save the file again as 'CSV UTF-8'.")
+    columns = text.count(",") + 1  # an upper bound (a quoted name may hold a comma): cheap, and enough
+    if columns > MAX_COLUMNS:
+        return refuse(
+            f"{file} row 1: the header row has {columns:,} columns; a file of the extract has at most "
+            f"{MAX_COLUMNS}. Check that it is the right file, that it is comma-separated, and that the "
+            "header row has only the names of the columns."
         )
     try:
-        text = first_line.decode("utf-8")
-    except UnicodeDecodeError:
-        return _Header(
-            [],
-            [_file_reject(file, Rule.FILE_UNREADABLE, f"{file} is not UTF-8 text. Save it as CSV (UTF-8).")],
-        )
-    names = [n.strip().lower() for n in next(csv.reader(io.StringIO(text)))]
+        names = [n.strip().lower() for n in next(csv.reader([text]), [])]
+    except csv.Error:
+        return refuse(f"{file} row 1: the header row could not be read as CSV. Check its quotes and commas.")
+    names = [n.removeprefix("\ufeff") for n in names]
     problems: list[Reject] = []
     aliases = {alias: c.name for c in spec.columns for alias in c.aliases}
     canonical = [aliases.get(n, n) for n in names]
     for name, count in Counter(canonical).items():
         if count > 1 and name:
+            shown = _shown_name(name)
             problems.append(
                 _file_reject(
                     file,
                     Rule.DUPLICATE_HEADER,
-                    f"{file}: the column {name!r} appears {count} times in the header row. "
+                    f"{file}: the column {shown!r} appears {count} times in the header row. "
                     "Each column must appear once.",
-                    column=name,
+                    column=shown,
                 )
             )
     for name in spec.required:
@@ -222,7 +257,7 @@ def _read_header(path: Path, spec: FileSpec) -> _Header:
     known = {c.name for c in spec.columns}
     for name in canonical:
         if name not in known:
-            shown = name or "(blank)"
+            shown = _shown_name(name)
             problems.append(
                 Reject(
                     file,
@@ -234,6 +269,16 @@ def _read_header(path: Path, spec: FileSpec) -> _Header:
                 )
             )
     return _Header(canonical, problems)
+
+
+def _shown_name(name: str) -> str:
+    """A header name as a message may show it: short, without hidden characters, never an NHS number."""
+    if not name:
+        return "(blank)"
+    if nhs_number_in(name):
+        return "(a name holding an NHS number)"
+    shown = strip_controls(name)[:40]
+    return shown if len(name) <= 40 else shown + "…"
 
 
 def _file_reject(file: str, rule: Rule, message: str, column: str = "") -> Reject:
@@ -265,7 +310,9 @@ def _read_sql(spec: FileSpec, header: _Header, spaces: bool = True) -> str:
         if name in known
     )
     absent = ", ".join(f"NULL::VARCHAR AS {c.name}" for c in spec.columns if c.name not in header.names)
-    columns_sql = ", ".join(x for x in (selected, absent) if x)
+    # Columns we do not use are read only to look for NHS numbers in them (see _nhs_cells).
+    unknown = ", ".join(f"c{i} AS unknown_{i}" for i, name in enumerate(header.names) if name not in known)
+    columns_sql = ", ".join(x for x in (selected, absent, unknown) if x)
     return f"""SELECT {columns_sql}
         FROM read_csv(?, header=true, auto_detect=false, delim=',', quote='"', escape='"',
                       columns={positional!r}, store_rejects=true, strict_mode=true,
@@ -296,12 +343,13 @@ def _malformed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> bool:
                 WHEN error_type = 'TOO MANY COLUMNS'
                     THEN 'has more values than the header row (an unquoted comma?)'
                 WHEN error_type = 'INVALID ENCODING' THEN 'is not valid UTF-8 text'
-                WHEN error_type = 'UNQUOTED VALUE' THEN 'has a quote mark in the wrong place'
+                WHEN error_type = 'UNQUOTED VALUE' THEN 'has a quote (") in the wrong place'
                 ELSE 'could not be read (' || lower(error_type) || ')' END || '. The row was skipped.',
             left(replace(trim(csv_line), chr(0), '\\0'), ?)
         FROM bad_lines""",
         [spec.filename, spec.filename, MAX_VALUE_SHOWN],
     )
+    _nhs_numbers_in_bad_lines(con, spec)
     # Kept record k (read as row k + 1) sits on row k + 1 + (number of skipped rows before it).
     con.execute(
         """CREATE OR REPLACE TEMP TABLE skipped AS
@@ -310,6 +358,37 @@ def _malformed(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> bool:
     )
     con.execute("DROP TABLE bad_lines")
     return True
+
+
+def _nhs_numbers_in_bad_lines(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """A row that could not be split into columns is still looked at for NHS numbers: one refuses the file
+    as anywhere else, and the row's text is then not shown in rejects.csv."""
+    suspects = con.execute(
+        f"SELECT DISTINCT line, csv_line FROM bad_lines WHERE regexp_matches(csv_line, '{_NHS_SHAPE}')"
+    ).fetchall()
+    holding = sorted({line for line, text in suspects if nhs_number_in(text)})
+    if not holding:
+        return
+    file = spec.filename
+    _insert(
+        con,
+        [
+            Reject(
+                file,
+                line,
+                "",
+                Rule.IDENTIFIER_DETECTED,
+                ERROR,
+                f"{file} row {line:,}: this row holds a valid NHS number. {_nhs_advice(None)}",
+            )
+            for line in holding
+        ],
+    )
+    con.execute(
+        "UPDATE rejects SET value = '' WHERE file = ? AND rule_code = 'MALFORMED_ROW' "
+        "AND list_contains(?, row)",
+        [file, holding],
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -471,16 +550,36 @@ def _column_checks(
             )
     elif col.kind is Kind.CODE and col.codes is not None:
         codes = sql_codes(col.codes)
+        # A known code is short and no formula, so the rules for codes share one test: is it known?
+        unknown = f"{name} IS NOT NULL AND {name} NOT IN ({codes})"
         shown = ", ".join(sorted(col.codes)) if len(col.codes) <= 12 else "the MHSDS code list"
         severity = ERROR if col.unknown_code_is_error else WARNING
         consequence = "" if col.unknown_code_is_error else " The row was kept."
         checks.add(
-            f"{name} IS NOT NULL AND {name} NOT IN ({codes})",
+            unknown,
             name,
             Rule.UNKNOWN_CODE,
             severity,
             f"{at} || '''' || left({name}, 40) || ''' is not a known code (expected {shown}).{consequence}'",
             name,
+        )
+        if col.max_length:
+            checks.add(
+                f"strlen({name}) > {col.max_length} AND length({name}) > {col.max_length}",
+                name,
+                Rule.TOO_LONG,
+                ERROR,
+                f"{at} || 'is ' || length({name}) || ' characters long; codes in this column are at most "
+                f"{col.max_length}.'",
+                name,
+                gate=unknown,
+            )
+        _formula_check(checks, name, gate=unknown)
+    if col.kind is Kind.ID:
+        # The gate compares whole strings (cheap): only values starting with a character below '0',
+        # between '9' and 'A' or above 'z' are looked at more closely.
+        _formula_check(
+            checks, name, gate=f"({name} < '0' OR ({name} >= ':' AND {name} < 'A') OR {name} >= '{{')"
         )
     if col.person_identifier:
         # NHS numbers: see _check_nhs_numbers. The value is never copied into rejects.csv.
@@ -493,6 +592,22 @@ def _column_checks(
             "pseudonymised IDs, so the whole file was refused.'",
             "''",
         )
+
+
+def _formula_check(checks: _Checks, name: str, gate: str) -> None:
+    """Kept IDs and codes reach pages, the API and downloads: none may be a spreadsheet formula (a plain
+    negative number is not one)."""
+    checks.add(
+        f"{name}[1] IN ('=', '+', '-', '@', '|', '%') "
+        f"AND NOT regexp_full_match({name}, '-?[0-9]+([.][0-9]+)?')",
+        name,
+        Rule.LOOKS_LIKE_FORMULA,
+        ERROR,
+        f"'{name}: ' || '''' || left({name}, 40) || ''' starts with ' || {name}[1] || ', so a spreadsheet "
+        "would run it as a formula. IDs and codes never start with = + - @ | or %.'",
+        name,
+        gate=gate,
+    )
 
 
 def _nhs_number_sql(col: str) -> str:
@@ -526,63 +641,290 @@ _COMPRESSED = (".gz", ".gzip", ".zst")
 
 @dataclass(frozen=True)
 class _Bytes:
-    """What one pass over a file's bytes says about every value in it."""
+    """What one pass over a file's bytes says about every value in it, and about its shape."""
 
     control: bool  # some byte is a control character (other than tab, CR, LF)
     spaces: bool  # some byte is a space
+    # The shape, or None when the file was not looked at (compressed, or unreadable): lines holding
+    # something (DuckDB skips blank lines), the first line with an odd number of quotes (") and where it
+    # starts, and the reason the file cannot be read as an extract, with its row if there is one.
+    lines: int | None = None
+    odd_quote_line: int = 0
+    odd_quote_offset: int = 0
+    refusal: tuple[int | None, str] | None = None
 
 
 def _scan_bytes(path: Path) -> _Bytes:
-    """Look once at every byte of the (uncompressed) file: is there a control character, is there a space?
+    """Look once at every byte of the (uncompressed) file: is there a control character, is there a space,
+    and can it be read as an extract at all?
 
-    When there is none, no value can hold one, so the per-row search for control characters and the
-    trimming of every value can be skipped; both cost far more per row than this pass, and most extracts
-    have neither. In UTF-8 these bytes never occur inside a multi-byte character, so the answer is exact;
-    when in doubt (a compressed file, an unreadable one) say yes to both and check every row.
+    When there is no control character or no space, no value can hold one, so the per-row search for
+    control characters and the trimming of every value can be skipped; both cost far more per row than this
+    pass, and most extracts have neither. In UTF-8 these bytes never occur inside a multi-byte character, so
+    the answer is exact; when in doubt (a compressed file, an unreadable one) say yes to both and check
+    every row.
+
+    The same pass refuses, in seconds and before DuckDB reads a row, what is not an extract: binary data,
+    text that is not UTF-8 (the row is named), a row longer than MAX_ROW_CHARACTERS (one enormous line, a
+    million commas, a file with no line breaks). It counts the lines that hold something, for the check
+    that DuckDB read every one (see _lost_rows), and notes the first line with an odd number of quotes,
+    where a quoted value may run on into the next lines (see _check_quotes).
 
     The file is read a block at a time into one buffer, and each block is counted by numpy on every core
-    (numpy lets go of the interpreter while it counts): a gigabyte takes about half a second, and memory
+    (numpy lets go of the interpreter while it counts): a gigabyte takes about a second, and memory
     stays at one block (mapping the whole file would count all of it as this process's memory).
     """
     if path.name.lower().endswith(_COMPRESSED):
         return _Bytes(control=True, spaces=True)
     workers = min(4, os.cpu_count() or 1)
     control = spaces = False
+    shape = _Shape()
     buffer = bytearray(_PIECE)
     try:
         with path.open("rb") as handle, ThreadPoolExecutor(max_workers=workers) as pool:
-            while size := handle.readinto(buffer):
+            while shape.refusal is None and (size := handle.readinto(buffer)):
                 block = np.frombuffer(buffer, dtype=np.uint8, count=size)
-                for c, s in pool.map(_scan_piece, np.array_split(block, workers)):
-                    control, spaces = control or c, spaces or s
+                counted = pool.map(_scan_piece, np.array_split(block, workers))
+                starts = shape.lines_of(block)  # while the pool counts
+                hidden = 0
+                for c, s in counted:
+                    hidden, spaces = hidden + c, spaces or s
+                control = control or hidden > 0
+                if hidden > max(_BINARY_FLOOR, size // _BINARY_SHARE):
+                    # The first cause, even if this block's lines were also too long.
+                    shape.refusal = (
+                        None,
+                        "this file holds binary data (hidden control characters), so it is not CSV "
+                        "text. Check that it is the right file, and save it as 'CSV UTF-8'.",
+                    )
+                elif shape.refusal is None:
+                    shape.check_text(buffer, block, starts)
+                shape.advance(size)
                 del block  # release the view before the buffer is filled again
+            shape.finish()
     except OSError:
         return _Bytes(control=True, spaces=True)
-    return _Bytes(control=control, spaces=spaces)
+    return _Bytes(
+        control=control,
+        spaces=spaces,
+        lines=shape.nonblank,
+        odd_quote_line=shape.odd_line,
+        odd_quote_offset=shape.odd_offset,
+        refusal=shape.refusal,
+    )
 
 
 _PIECE = 1 << 24
 _ALLOWED_LOW_BYTES = (0x09, 0x0A, 0x0D)  # tab, LF, CR: the bytes below 0x20 a CSV may hold
+_NOT_UTF8 = (
+    "this row has characters that are not UTF-8 text (Excel's plain 'CSV' format writes them). Save the "
+    "file as 'CSV UTF-8' and try again."
+)
+_DECODE_SLICE = 1 << 20  # decode at most this much at a time, so the text never takes much memory
 
 
-def _scan_piece(piece: np.ndarray) -> tuple[bool, bool]:
-    """(has a control character, has a space) for one piece of a file's bytes."""
+def _scan_piece(piece: np.ndarray) -> tuple[int, bool]:
+    """(how many control characters, has a space) for one piece of a file's bytes."""
     low = piece[piece < 0x20]
-    control = bool(np.count_nonzero(~np.isin(low, _ALLOWED_LOW_BYTES)))
-    return control, bool(np.count_nonzero(piece == 0x20))
+    return int(np.count_nonzero(~np.isin(low, _ALLOWED_LOW_BYTES))), bool(np.count_nonzero(piece == 0x20))
+
+
+@dataclass
+class _Shape:
+    """Lines, quotes and UTF-8 across the blocks of one file (see _scan_bytes)."""
+
+    base: int = 0  # where the current block starts in the file
+    lines: int = 0  # lines ended so far
+    nonblank: int = 0  # of those, lines holding something
+    line_start: int = 0  # where the current (unfinished) line starts
+    line_quotes: int = 0  # quotes in it so far
+    last_byte: int = -1  # the previous block's last byte
+    odd_line: int = 0
+    odd_offset: int = 0
+    refusal: tuple[int | None, str] | None = None
+    decoder: codecs.IncrementalDecoder = field(
+        default_factory=lambda: codecs.getincrementaldecoder("utf-8")()
+    )
+
+    def refuse(self, row: int | None, reason: str) -> None:
+        if self.refusal is None:
+            self.refusal = (row, reason)
+
+    def lines_of(self, block: np.ndarray) -> np.ndarray:
+        """Count the lines ending in this block and their quotes; refuse a line that is too long.
+        Returns where each line ending here starts, as offsets in the file."""
+        ends = np.flatnonzero(block == 0x0A)
+        starts = np.empty(len(ends), dtype=np.int64)
+        if len(ends):
+            starts[0] = self.line_start
+            starts[1:] = self.base + ends[:-1] + 1
+            lengths = self.base + ends - starts
+            too_long = np.flatnonzero(lengths > MAX_ROW_CHARACTERS)
+            if len(too_long):
+                self._too_long(self.lines + int(too_long[0]) + 1)
+            # A blank line is empty, or only the carriage return of a Windows line ending.
+            before = np.where(ends > 0, block[np.maximum(ends - 1, 0)].astype(np.int16), self.last_byte)
+            blank = (lengths == 0) | ((lengths == 1) & (before == 0x0D))
+            self.nonblank += len(ends) - int(np.count_nonzero(blank))
+        quotes = np.flatnonzero(block == 0x22)
+        if len(ends) and self.odd_line == 0:
+            per_line = np.diff(np.searchsorted(quotes, ends), prepend=0)
+            per_line[0] += self.line_quotes
+            odd = np.flatnonzero(per_line % 2)
+            if len(odd):
+                self.odd_line, self.odd_offset = self.lines + int(odd[0]) + 1, int(starts[odd[0]])
+        if len(ends):
+            self.line_quotes = len(quotes) - int(np.searchsorted(quotes, ends[-1]))
+            self.line_start = self.base + int(ends[-1]) + 1
+        else:
+            self.line_quotes += len(quotes)
+        self.lines += len(ends)
+        if self.base + len(block) - self.line_start > MAX_ROW_CHARACTERS:
+            self._too_long(self.lines + 1)  # refused before the rest of an endless line is read
+        if len(block):
+            self.last_byte = int(block[-1])
+        return starts
+
+    def check_text(self, buffer: bytearray, block: np.ndarray, starts: np.ndarray) -> None:
+        """Refuse text that is not UTF-8, naming the row. Only blocks with bytes above 127 (and the end
+        of a character cut by the last block) need decoding; most extracts are plain ASCII."""
+        pending = self.decoder.getstate()[0]
+        if not pending and not np.count_nonzero(block >= 0x80):
+            return
+        view = memoryview(buffer)[: len(block)]
+        for offset in range(0, len(block), _DECODE_SLICE):
+            held = len(self.decoder.getstate()[0])
+            try:
+                self.decoder.decode(view[offset : offset + _DECODE_SLICE])
+            except UnicodeDecodeError as error:
+                at = max(offset + error.start - held, 0)
+                self.refuse(
+                    self.lines - len(starts) + int(np.count_nonzero(block[:at] == 0x0A)) + 1, _NOT_UTF8
+                )
+                return
+
+    def advance(self, size: int) -> None:
+        self.base += size
+
+    def _too_long(self, row: int) -> None:
+        self.refuse(
+            row,
+            f"this row is longer than the {MAX_ROW_CHARACTERS:,} characters a row may have. Check that "
+            'the file is comma-separated, with one row on each line, and that every quote (") is closed.',
+        )
+
+    def finish(self) -> None:
+        """The last line, if the file does not end with a line break."""
+        if self.refusal is not None:
+            return
+        try:
+            self.decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            self.refuse(self.lines + 1, _NOT_UTF8)
+        if self.base > self.line_start:
+            blank = self.base - self.line_start == 1 and self.last_byte == 0x0D
+            self.nonblank += 0 if blank else 1
+            if self.line_quotes % 2 and self.odd_line == 0:
+                self.odd_line, self.odd_offset = self.lines + 1, self.line_start
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+@dataclass
+class _Quotes:
+    """What _check_quotes found: the reason to refuse the file (row, column, reason), if any, and the
+    lines holding something that quoted values running over line breaks joined to the line before."""
+
+    refusal: tuple[int, str, str] | None = None
+    joined: int = 0
+
+
+def _check_quotes(path: Path, header: _Header, scanned: _Bytes) -> _Quotes:
+    """Read the file as CSV from the first line with an odd number of quotes, to tell a quote that is not
+    closed from a value that holds a line break.
+
+    A quote that opens a value and is not closed makes the reader join the lines after it into that value,
+    and DuckDB then drops those rows without a word. So a quoted value that runs on into the next lines is
+    accepted only when its row still has as many values as the header; otherwise the file is refused, with
+    the row and column where the quote opened. Only files with such a line are read here (most have none),
+    and reading stops at the first problem or once a row runs past MAX_ROW_CHARACTERS.
+    """
+    found = _Quotes()
+    width = len(header.names)
+    with path.open("rb") as raw:
+        raw.seek(scanned.odd_quote_offset)
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+        fed: list[str] = []
+
+        def lines() -> Iterator[str]:
+            size = 0
+            for line in text:
+                size += len(line)
+                if size > MAX_ROW_CHARACTERS:
+                    raise _RowTooLong
+                fed.append(line)
+                yield line
+                if not fed:
+                    size = 0  # a row ended: the next one starts afresh
+
+        reader = csv.reader(lines())
+        row = scanned.odd_quote_line
+        while True:
+            fed.clear()
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return found
+            except _RowTooLong:
+                found.refusal = _unclosed(row, fed, header)
+                return found
+            except csv.Error:
+                found.refusal = (
+                    row,
+                    "",
+                    "this row could not be read as CSV: it has a carriage return inside a value, or a "
+                    "quote in the wrong place. Save the file again as 'CSV UTF-8'.",
+                )
+                return found
+            if len(fed) > 1 and len(cells) != width:
+                found.refusal = _unclosed(row, fed, header)
+                return found
+            found.joined += sum(1 for line in fed[1:] if line.strip("\r\n"))
+            row += len(fed)
+
+
+def _unclosed(row: int, fed: list[str], header: _Header) -> tuple[int, str, str]:
+    """Where a quote opened and was not closed: its row, and the column of the value it opened."""
+    first = fed[0] if fed else ""
+    opened = next(csv.reader([first.rstrip("\r\n")]), [""])
+    index = len(opened) - 1
+    column = header.names[index] if 0 <= index < len(header.names) else ""
+    return (
+        row,
+        column,
+        'a quote (") opens a value here and is not closed on this row, so the lines after it would be '
+        "read into this one value. Close the quote, or remove it.",
+    )
 
 
 def _check_rows(
-    con: duckdb.DuckDBPyConnection, spec: FileSpec, header: _Header, path: Path, extract_date: date
+    con: duckdb.DuckDBPyConnection,
+    spec: FileSpec,
+    header: _Header,
+    path: Path,
+    extract_date: date,
+    scanned: _Bytes | None = None,
 ) -> None:
     """Read the file and check the rules of every column of every row in the same parallel scan.
 
     Writes `checked_<name>` in the file's order (so its rowid gives the row: see _number_rows): typed
-    columns, the raw text of date key columns (raw_<col>), a flag for possible NHS numbers
-    (nhs_candidate_<col>), the failed rules (problems) and has_error. Links to referrals, duplicate keys
+    columns, the raw text of date key columns (raw_<col>), the cells that may hold an NHS number
+    (nhs_cells: see _nhs_cells), the failed rules (problems) and has_error. Links to referrals, duplicate keys
     and NHS numbers are checked afterwards (_finish_checks).
     """
-    scanned = _scan_bytes(path)
+    scanned = scanned or _scan_bytes(path)
     control = scanned.control
     read_sql = _read_sql(spec, header, spaces=scanned.spaces)
     checks = _Checks()
@@ -595,19 +937,59 @@ def _check_rows(
         flags += f", regexp_matches(concat({every}), '{_CONTROL}') AS bad_characters"
     typed = ", ".join(f"d_{c.name} AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns)
     keep_text = "".join(f", {k} AS raw_{k}" for k in spec.key if spec.column(k).kind is Kind.DATE)
-    candidates = "".join(
-        f", CASE WHEN strlen({c.name}) BETWEEN 10 AND 20 AND regexp_full_match({c.name}, '[0-9 -]{{10,20}}') "
-        f"THEN {_nhs_number_sql(c.name)} END "
-        f"AS nhs_candidate_{c.name}"
-        for c in spec.columns
-        if c.person_identifier
-    )
+    candidates = f", {_nhs_cells(spec, header)} AS nhs_cells"
     con.execute(
         f"""CREATE OR REPLACE TABLE main.checked_{spec.name} AS
         SELECT {typed}{keep_text}{candidates}, problems, {_HAS_ERROR} AS has_error
         FROM (SELECT *, {checks.list_sql()} AS problems FROM (SELECT *{flags} FROM ({read_sql})))""",
         [str(path)],
     )
+
+
+# Ten digits split anyhow by single spaces or dashes, standing alone: the shape whatmatters.text.pii reads
+# as an NHS number before it tests the check digit. RE2 has no look-around, so the characters either side
+# are matched instead: every value the pii expression finds a number in matches (and a few more), never
+# fewer, so the nhs-number package (through imports.cells.nhs_number_in) has the final word on few values.
+_NHS_SHAPE = r"(^|[^0-9A-Za-z_+\-])([0-9][ \-]?){9}[0-9]($|[^0-9A-Za-z_ \-]|[ \-]($|[^0-9]))"
+
+
+def _nhs_cell_columns(spec: FileSpec, header: _Header) -> list[tuple[str, str, Column | None]]:
+    """(SQL name, name shown, contract column or None) of every column read: NHS numbers are looked for in
+    all of them, the columns we do not use included, and in dates that are not dates."""
+    known = {c.name for c in spec.columns}
+    columns: list[tuple[str, str, Column | None]] = [(c.name, c.name, c) for c in spec.columns]
+    columns += [
+        (f"unknown_{i}", _shown_name(name), None) for i, name in enumerate(header.names) if name not in known
+    ]
+    return columns
+
+
+def _nhs_cells(spec: FileSpec, header: _Header) -> str:
+    """SQL: the row's cells that may hold an NHS number, as a list of {i: column index, v: value}; NULL for
+    the (many) rows with none.
+
+    One regular expression per row, over its cells joined by commas (a comma stands alone as well as the
+    start or end of a value does), picks the few rows to look at cell by cell. There, a cell that is only
+    ten digits (and spaces or dashes) must also pass the modulus-11 check, so pseudonyms made of digits
+    reach the nhs-number package only when they could be NHS numbers.
+    """
+    columns = _nhs_cell_columns(spec, header)
+    joined = []
+    cells = []
+    for i, (name, _shown, col) in enumerate(columns):
+        is_date = col is not None and col.kind is Kind.DATE
+        joined.append(f"CASE WHEN d_{name} IS NULL THEN {name} END" if is_date else name)  # real dates: no
+        test = f"(strlen({name}) >= 10 AND regexp_matches({name}, '{_NHS_SHAPE}'))"
+        if is_date:
+            test = f"(d_{name} IS NULL AND {test})"
+        digits = f"regexp_replace({name}, '[ -]', '', 'g')"
+        whole = f"regexp_full_match({name}, '[0-9 -]+') AND strlen({digits}) = 10"
+        cells.append(
+            f"CASE WHEN {test} AND (CASE WHEN {whole} THEN {_nhs_number_sql(name)} ELSE true END) "
+            f"THEN {{'i': {i}, 'v': {name}}} END"
+        )
+    gate = f"regexp_matches(concat_ws(',', {', '.join(joined)}), '{_NHS_SHAPE}')"
+    return f"CASE WHEN {gate} THEN list_filter([{', '.join(cells)}], lambda x: x IS NOT NULL) END"
 
 
 _HAS_ERROR = (
@@ -684,14 +1066,12 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     con.execute("DROP TABLE link_problems")
 
 
-def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec, header: _Header) -> None:
     """Links to referrals, NHS numbers and duplicate keys, then every failed rule into `rejects`."""
     file, checked, rows = spec.filename, f"checked_{spec.name}", f"rows_{spec.name}"
     if _links_to_referrals(spec):
         _check_links(con, spec)
-    for col in spec.columns:
-        if col.person_identifier:
-            _check_nhs_numbers(con, spec, col.name)
+    found = _check_nhs_numbers(con, spec, header)
     # Duplicate keys: the first row with a key is kept; later rows with the same key are rejected.
     keys = [f"raw_{k}" if spec.column(k).kind is Kind.DATE else k for k in spec.key]
     if _find_duplicate_keys(con, spec, keys):
@@ -716,6 +1096,8 @@ def _finish_checks(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
         con.execute("DROP TABLE dup_rows")
         con.execute("DROP TABLE dup_keys")
     _save_problems(con, spec, rows)
+    if found:
+        _remove_nhs_numbers(con, spec)
 
 
 def _find_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: FileSpec, keys: list[str]) -> bool:
@@ -748,27 +1130,71 @@ def _find_duplicate_keys(con: duckdb.DuckDBPyConnection, spec: FileSpec, keys: l
     return False
 
 
-def _check_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec, name: str) -> None:
-    """Reject valid NHS numbers. DuckDB flagged modulus-11 candidates as it read the rows; the nhs-number
-    package has the final word, because it also knows, for example, that a Scottish CHI number must
-    start with a real date of birth. The value itself is never copied into rejects.csv."""
+def _check_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec, header: _Header) -> bool:
+    """Reject every cell holding a valid NHS number, in any column, and say whether there were any.
+
+    DuckDB listed the cells that may hold one as it read the rows (nhs_cells); the nhs-number package,
+    through imports.cells.nhs_number_in (as every importer does), has the final word, because it also
+    knows, for example, that a Scottish CHI number must start with a real date of birth. The number itself
+    is never copied into rejects.csv: the rows it was found on keep it out of every message (see
+    _remove_nhs_numbers). Leaves nhs_rows, the rows holding one.
+    """
     rows, file = f"rows_{spec.name}", spec.filename
-    normal = f"regexp_replace({name}, '[ -]', '', 'g')"
-    candidates = con.execute(f"SELECT DISTINCT {normal} FROM {rows} WHERE nhs_candidate_{name}").fetchall()
-    confirmed = [digits for (digits,) in candidates if nhs_number.is_valid(digits)]
+    cells = f"(SELECT row, unnest(nhs_cells) AS p FROM {rows} WHERE nhs_cells IS NOT NULL)"
+    candidates = con.execute(f"SELECT DISTINCT p.v FROM {cells}").fetchall()
+    confirmed = [value for (value,) in candidates if nhs_number_in(value)]
     if not confirmed:
-        return
-    con.execute("CREATE OR REPLACE TEMP TABLE nhs_numbers_found (digits VARCHAR)")
-    con.executemany("INSERT INTO nhs_numbers_found VALUES (?)", [(d,) for d in confirmed])
+        return False
+    con.execute("CREATE OR REPLACE TEMP TABLE nhs_found (v VARCHAR)")
+    con.executemany("INSERT INTO nhs_found VALUES (?)", [(v,) for v in confirmed])
+    con.execute("CREATE OR REPLACE TEMP TABLE nhs_columns (i INTEGER, name VARCHAR, advice VARCHAR)")
+    con.executemany(
+        "INSERT INTO nhs_columns VALUES (?, ?, ?)",
+        [
+            (i, shown, _nhs_advice(col))
+            for i, (_name, shown, col) in enumerate(_nhs_cell_columns(spec, header))
+        ],
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE nhs_rows AS
+        SELECT DISTINCT c.row, c.p.i AS i FROM {cells} c WHERE c.p.v IN (SELECT v FROM nhs_found)"""
+    )
     con.execute(
         f"""INSERT INTO rejects
-        SELECT '{file}', row, '{name}', '{Rule.IDENTIFIER_DETECTED}', '{ERROR}',
-               '{file} row ' || row || ', {name}: this is a valid NHS number. We only accept pseudonymised '
-               || 'IDs, so the whole file was refused. Replace NHS numbers with the pseudonyms from your '
-               || 'extract.', ''
-        FROM {rows} WHERE nhs_candidate_{name} AND {normal} IN (SELECT digits FROM nhs_numbers_found)"""
+        SELECT '{file}', r.row, n.name, '{Rule.IDENTIFIER_DETECTED}', '{ERROR}',
+               '{file} row ' || r.row || ', ' || n.name || ': this holds a valid NHS number. ' || n.advice, ''
+        FROM nhs_rows r JOIN nhs_columns n USING (i)"""
     )
-    con.execute("DROP TABLE nhs_numbers_found")
+    con.execute("DROP TABLE nhs_found")
+    con.execute("DROP TABLE nhs_columns")
+    return True
+
+
+def _nhs_advice(col: Column | None) -> str:
+    if col is not None and col.kind is Kind.ID:
+        return (
+            "We only accept pseudonymised IDs, so the whole file was refused. Replace NHS numbers with the "
+            "pseudonyms from your extract."
+        )
+    return (
+        "We only accept pseudonymised data, so the whole file was refused. Take the NHS number out of "
+        "this column and export the file again."
+    )
+
+
+_ANY_TEN_DIGITS = "([0-9][ -]?){9}[0-9]"
+
+
+def _remove_nhs_numbers(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
+    """On the rows holding an NHS number, no other reject may repeat it: its value is left out and every
+    run of ten digits in its message is replaced."""
+    con.execute(
+        f"""UPDATE rejects SET value = '',
+               message = regexp_replace(message, '{_ANY_TEN_DIGITS}', '[NHS number removed]', 'g')
+        WHERE file = ? AND row IN (SELECT row FROM nhs_rows)""",
+        [spec.filename],
+    )
+    con.execute("DROP TABLE nhs_rows")
 
 
 def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
@@ -939,17 +1365,27 @@ def _validate_file(
             refused=True,
             refusal=" ".join(p.message for p in header.problems if p.severity == ERROR),
         )
+    # The shape first, cheaply: what DuckDB cannot read as rows is refused before it tries.
+    scanned = _scan_bytes(path)
+    if scanned.refusal is not None:
+        return _refuse_file(con, spec, scanned.refusal[0], "", scanned.refusal[1])
+    quotes = _check_quotes(path, header, scanned) if scanned.odd_quote_line else _Quotes()
+    if quotes.refusal is not None:
+        return _refuse_file(con, spec, *quotes.refusal)
     try:
         # Read and check in one parallel scan into a table that keeps the file's order.
-        _check_rows(con, spec, header, path, extract_date)
+        _check_rows(con, spec, header, path, extract_date, scanned)
     except duckdb.Error as error:
         _drop_csv_rejects(con, spec)
-        message = f"{spec.filename} could not be read as CSV: {_first_line(str(error))}"
-        _insert(con, [_file_reject(spec.filename, Rule.FILE_UNREADABLE, message)])
-        return FileReport(file=spec.filename, refused=True, refusal=message)
+        return _refuse_file(con, spec, None, "", f"it could not be read as CSV ({_first_line(str(error))}).")
     shifted = _malformed(con, spec)
+    lost = _lost_rows(con, spec, scanned, quotes)
+    if lost is not None:
+        con.execute(f"DROP TABLE checked_{spec.name}")
+        con.execute("DROP TABLE IF EXISTS skipped")
+        return lost
     _number_rows(con, spec, shifted=shifted)
-    _finish_checks(con, spec)
+    _finish_checks(con, spec, header)
     report = _refusal(con, spec)
     if spec.name == "referrals":
         # Referral IDs that appear only on rejected rows, so an orphan's message can say which it is.
@@ -972,22 +1408,76 @@ def _validate_file(
     return report
 
 
+def _refuse_file(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, row: int | None, column: str, reason: str
+) -> FileReport:
+    """Refuse the whole file: one reject naming the row (the header's, for the file as a whole) and the
+    column where there is one."""
+    file = spec.filename
+    where = f"{file} row {row:,}" if row is not None else file
+    if column:
+        where += f", {column}"
+    message = f"{where}: {reason}"
+    _insert(con, [Reject(file, row or HEADER_ROW, column, Rule.FILE_UNREADABLE, ERROR, message)])
+    return FileReport(file=file, refused=True, refusal=message)
+
+
+def _lost_rows(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, scanned: _Bytes, quotes: _Quotes
+) -> FileReport | None:
+    """Refuse the file if DuckDB read fewer (or more) rows than the file has lines holding something.
+
+    A quote opening a value that is never closed, in a place _check_quotes did not look (its line has an
+    even number of quotes), makes DuckDB join the rows after it into one and drop them without a word.
+    Every line is a row, a reject, or part of a value holding a line break, so the counts must agree.
+    """
+    if scanned.lines is None:
+        return None
+    expected = scanned.lines - 1 - quotes.joined
+    read, first = con.execute(
+        f"""SELECT (SELECT count(*) FROM checked_{spec.name}) + count(DISTINCT row), min(row)
+            FROM rejects WHERE file = ? AND rule_code = '{Rule.MALFORMED_ROW}'""",
+        [spec.filename],
+    ).fetchone()
+    if read == expected:
+        return None
+    row = first or scanned.odd_quote_line or None
+    look = f" It is probably on row {row:,}." if row else ""
+    return _refuse_file(
+        con,
+        spec,
+        row,
+        "",
+        f'the file has {max(expected, 0):,} rows but only {read:,} could be read, because a quote (") that '
+        f"opens a value is not closed, so the rows after it ran together.{look} Close the quote, or "
+        "remove it, and import the file again.",
+    )
+
+
 def _refusal(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport | None:
     """A file carrying person identifiers is refused whole: no row of it is kept."""
-    found = con.execute(
-        "SELECT count(*) FROM rejects WHERE file = ? AND rule_code = 'IDENTIFIER_DETECTED'", [spec.filename]
-    ).fetchone()[0]
+    found, columns = con.execute(
+        """SELECT count(DISTINCT row), list_sort(list(DISTINCT "column"))
+           FROM rejects WHERE file = ? AND rule_code = 'IDENTIFIER_DETECTED'""",
+        [spec.filename],
+    ).fetchone()
     if not found:
         return None
     rows = con.execute(f"SELECT count(*) FROM checked_{spec.name}").fetchone()[0]
     noun = "row has" if found == 1 else "rows have"
+    named = [c or "a row that could not be read" for c in columns]
+    where = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    malformed = con.execute(
+        "SELECT count(DISTINCT row) FROM rejects WHERE file = ? AND rule_code = 'MALFORMED_ROW'",
+        [spec.filename],
+    ).fetchone()[0]
     return FileReport(
         file=spec.filename,
-        rows_read=rows,
-        rows_rejected=rows,
+        rows_read=rows + malformed,
+        rows_rejected=rows + malformed,
         refused=True,
         refusal=(
-            f"{found:,} {noun} a person identifier (an NHS number or a name) in person_id. "
+            f"{found:,} {noun} a person identifier (an NHS number or a name) in {where}. "
             "We only accept pseudonymised data, so no row of this file was kept."
         ),
     )
