@@ -361,3 +361,23 @@ def test_a_body_over_the_size_limit_gets_the_documented_413(
     document = Client().get("/api/v1/openapi.json", **bearer(token)).json()
     answer = document["paths"]["/api/v1/teams/{team}/values"]["post"]["responses"]["413"]
     assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_a_suspicious_request_is_a_json_400_and_the_security_log_hears_of_it(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.core.exceptions import SuspiciousOperation
+
+    def suspicious(user: Any) -> Any:
+        raise SuspiciousOperation("a header that cannot be right")
+
+    monkeypatch.setattr("whatmatters.api.api.roles_of", suspicious)
+    token = token_for(people[Role.VIEWER])
+
+    response = Client().get("/api/v1/me", **bearer(token))
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "This request could not be read. Nothing was saved.", "problems": []}
+    assert [r.name for r in caplog.records if r.levelname == "ERROR"] == [
+        "django.security.SuspiciousOperation"
+    ]

@@ -1,7 +1,8 @@
-"""One shape for every error the API sends: `{"detail": a sentence, "problems": [{row, column, reason}]}`.
+"""One shape for every API error: a sentence (`detail`) and its `problems` (file, row, column, reason).
 
-django-ninja's own answers (a body that is not JSON, a field or parameter of the wrong type, a page not found,
-an unexpected error) are turned into that shape here, so a script reads every refusal the same way and the
+django-ninja's own answers (a field or parameter of the wrong type, a page not found, a browser's write
+without its CSRF token) and Django's (a body over the size limit, an unexpected error) are turned into that
+shape here, so a script reads every refusal the same way and the
 OpenAPI document can say what each status carries (`ErrorOut`). PermissionMiddleware and ApiTokenMiddleware
 answer 401, 403 and 404 before a route runs with `{"detail": ...}`, which is the same shape.
 """
@@ -24,8 +25,6 @@ from whatmatters.imports.reading import megabytes
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
-
-logger = logging.getLogger(__name__)
 
 # The statuses each operation can answer with, for its `response=` declaration (all carry ErrorOut).
 ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 500: ErrorOut}
@@ -88,10 +87,13 @@ def install(api: NinjaAPI) -> None:
         if isinstance(exc, PermissionDenied):
             return error(api, request, 403, NOT_ALLOWED)
         if isinstance(exc, RequestDataTooBig):
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-            return error(api, request, 413, _too_large(limit))
+            response = error(api, request, 413, _too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0))
+            log_response("Request too large: %s", request.path, response=response, request=request)
+            return response
         if isinstance(exc, SuspiciousOperation):
-            log_response("Bad request: %s", request.path, response=None, request=request, exception=exc)
+            # As Django does: the security logger hears of every suspicious request.
+            security = logging.getLogger(f"django.security.{type(exc).__name__}")
+            security.error(str(exc), extra={"status_code": 400, "request": request})
             return error(api, request, 400, "This request could not be read. Nothing was saved.")
         if settings.DEBUG:
             raise exc  # Django's debug page, with the traceback
