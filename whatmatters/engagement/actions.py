@@ -6,6 +6,7 @@ moderator. Statement text never goes into the audit log or app logs; summaries n
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -25,17 +26,15 @@ from whatmatters.engagement.models import (
     Theme,
     Vote,
 )
-from whatmatters.imports.cells import looks_like_formula, nhs_number_in, strip_controls
+from whatmatters.imports.cells import nhs_number_in, strip_controls
 from whatmatters.imports.problems import Problem, Refused
 from whatmatters.imports.reading import MAX_PROBLEMS, Limits, Table, check_header, read_table
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words
-from whatmatters.safety.screening import Screening, screen
+from whatmatters.safety.screening import FORMULA, Screening, clean_words, screen
 from whatmatters.text.pii import LABELS, Finding, find_personal_data, redact
 
 MAX_STATEMENT_LENGTH = 2000
-# The kind of finding (in Statement.findings) for words a spreadsheet would run as a formula.
-FORMULA = "formula"
 
 
 def hold_clean_statements() -> bool:
@@ -67,21 +66,17 @@ def arrive(
     source: str = Statement.Source.ONLINE,
     screening: Screening | None = None,
 ) -> Statement:
-    """Every statement comes in here: screened (safety.screening) and held if anything is found. Words a
-    spreadsheet would run as a formula (= + - @ at the start) are held too, with the reason "formula".
+    """Every statement comes in here: screened (safety.screening) and held if anything is found (personal
+    data, words that may mean risk, words a spreadsheet would run as a formula).
 
     The public form screens the words itself and raises any alert (safety.public_forms); words typed in by a
     facilitator (quick entry, CSV import) are screened here, and words that may mean risk raise an alert too.
     """
-    text = text.strip()
+    text = clean_words(text)
     from_public_form = screening is not None
     screening = screening or screen(text)
     status = screening.decision(session.hold_every_answer or hold_clean_statements())
     findings = screening.spans
-    if looks_like_formula(text):
-        # A spreadsheet would run these words as a formula: a person reads them first.
-        status = Statement.Status.HELD
-        findings = [*findings, {"kind": FORMULA, "start": 0, "end": 1}]
     statement = Statement.objects.create(
         session=session,
         team=session.team,
@@ -98,9 +93,14 @@ def arrive(
     return statement
 
 
+_BULLET = re.compile(r"^(?:[-*•–]|\d{1,3}[.)])\s+")
+
+
 def split_lines(text: str) -> list[str]:
-    """Quick entry: one statement per line; blank lines are skipped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Quick entry: one statement per line; blank lines are skipped, and a list's bullets or numbers
+    ("- ", "• ", "3. ") are left off, as they are not the person's words."""
+    lines = (_BULLET.sub("", line.strip()).strip() for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 @transaction.atomic
@@ -363,10 +363,6 @@ def highlight(text: str, findings: list[dict[str, Any]]) -> list[tuple[str, str 
     if at < len(text):
         parts.append((text[at:], None))
     return parts
-
-
-KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
-KIND_WORDS[FORMULA] = "a spreadsheet formula (it starts with = + - or @)"
 
 
 # --- Theming -------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from whatmatters.qr import qr_svg
 from whatmatters.safety import public_forms, ratelimit
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import PUBLIC_ACTOR, PublicForm, Saved
-from whatmatters.safety.screening import Screening
+from whatmatters.safety.screening import KIND_WORDS, Screening
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
 from whatmatters.teams.page_scope import PageScope
@@ -249,7 +249,7 @@ def moderation_queue(request: HttpRequest, team: str | None = None) -> HttpRespo
             "statement": s,
             "parts": actions.highlight(s.text, s.findings),
             "suggested": actions.suggested_redaction(s),
-            "kinds": [actions.KIND_WORDS.get(k, k) for k in s.finding_kinds],
+            "kinds": [KIND_WORDS.get(k, k) for k in s.finding_kinds],
         }
         for s in waiting
     ]

@@ -55,6 +55,15 @@ def looks_like_formula(text: str) -> bool:
     return bool(text) and text.startswith(FORMULA_START) and not is_plain_number(text)
 
 
+def runs_as_formula(text: str) -> bool:
+    """Words a spreadsheet would run, for holding an answer for a person: stricter than `looks_like_formula`
+    (the export rule) so a list written with "- " or "+ " bullets is not held."""
+    text = text.lstrip("\t\r\n")
+    if not looks_like_formula(text):
+        return False
+    return text[0] in "=@|%" or (len(text) > 1 and not text[1].isspace())
+
+
 def is_plain_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip())) if len(text) <= MAX_NUMBER_CHARACTERS else False
 

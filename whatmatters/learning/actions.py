@@ -35,8 +35,8 @@ from whatmatters.framework.spc_results import last_complete_period
 from whatmatters.learning.models import BuddyLogEntry, ExcellenceReport, PdsaCycle
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words
-from whatmatters.safety.screening import Screening, screen
-from whatmatters.text.pii import Finding, redact
+from whatmatters.safety.screening import Screening, clean_words, screen
+from whatmatters.text.pii import LABELS, Finding, redact
 
 MAX_REPORT_LENGTH = 2000
 
@@ -76,7 +76,7 @@ def arrive(
     The public form screens the words and raises any alert itself; reports written by people who are signed
     in are screened here, and words that may mean risk raise an alert too.
     """
-    text, who = text.strip(), who.strip()
+    text, who = clean_words(text), clean_words(who)
     from_public_form = screening is not None
     screening = screening or screen(_joined(text, who))
     status = screening.decision(hold_clean_statements())
@@ -127,7 +127,11 @@ def reject(report: ExcellenceReport, user: Any) -> ExcellenceReport:
 
 def _findings(report: ExcellenceReport) -> list[Finding]:
     joined = _joined(report.text, report.who)
-    return [Finding(f["kind"], f["start"], f["end"], joined[f["start"] : f["end"]]) for f in report.findings]
+    return [
+        Finding(f["kind"], f["start"], f["end"], joined[f["start"] : f["end"]])
+        for f in report.findings
+        if f["kind"] in LABELS  # personal data; a formula finding marks the whole report, not a part
+    ]
 
 
 def suggested_redaction(report: ExcellenceReport) -> tuple[str, str]:

@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.engagement.actions import KIND_WORDS
 from whatmatters.framework.models import ChangeIdea, Domain, Driver, Measure
 from whatmatters.learning.actions import MAX_REPORT_LENGTH
 from whatmatters.learning.models import BuddyLogEntry, PdsaCycle
 from whatmatters.safety.public_forms import HoneypotMixin
+from whatmatters.safety.screening import KIND_WORDS
 from whatmatters.teams.models import Team, User
 from whatmatters.text.pii import find_personal_data
 

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.engagement import actions as engagement_actions
 from whatmatters.learning import actions
 from whatmatters.learning.forms import (
     AdoptIdeaForm,
@@ -28,7 +27,7 @@ from whatmatters.learning.models import BuddyLogEntry, ExcellenceLink, Excellenc
 from whatmatters.safety import public_forms
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import PublicForm, Saved
-from whatmatters.safety.screening import Screening
+from whatmatters.safety.screening import KIND_WORDS, Screening
 from whatmatters.teams.models import BuddyPair
 from whatmatters.teams.permissions import allows
 
@@ -125,7 +124,7 @@ def excellence_moderate(request: HttpRequest, team: str) -> HttpResponse:
                 "parts": actions.highlight(report),
                 "suggested_text": text,
                 "suggested_who": who,
-                "kinds": [engagement_actions.KIND_WORDS.get(k, k) for k in report.finding_kinds],
+                "kinds": [KIND_WORDS.get(k, k) for k in report.finding_kinds],
             }
         )
     return render(

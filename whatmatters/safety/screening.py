@@ -3,7 +3,8 @@
 Every public form (statements, surveys and check-ins, excellence reports) and every other way words arrive
 (quick entry, CSV import) calls `screen()`. The rule for holding an answer lives here and nowhere else:
 
-- personal data found, or words that may mean risk or a wish to be contacted: **held** for a moderator;
+- personal data found, words that may mean risk or a wish to be contacted, or words a spreadsheet would run
+  as a formula: **held** for a moderator;
 - otherwise **pending** when the session (or setting) holds every answer, else **approved**.
 """
 
@@ -12,9 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from whatmatters.imports.cells import runs_as_formula, strip_controls
 from whatmatters.text import risk as risk_words
-from whatmatters.text.pii import find_personal_data
+from whatmatters.text.pii import LABELS, find_personal_data
 from whatmatters.text.risk import RiskFinding
+
+# The kind of finding for words a spreadsheet would run as a formula (= + - @ at the start).
+FORMULA = "formula"
+
+# What a moderator reads for each kind of finding.
+KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
+KIND_WORDS[FORMULA] = "a spreadsheet formula (it starts with = + - or @)"
+
+
+def clean_words(text: str) -> str:
+    """Words as they are kept: without control or invisible characters (which can hide an NHS number from
+    the check), trimmed. Screen and store the same cleaned words, so findings point at the right place."""
+    return strip_controls(text, keep_newlines=True).strip()
 
 
 class Decision:
@@ -58,7 +73,11 @@ class Screening:
 
 
 def screen(*texts: str) -> Screening:
-    """Screen one answer (several texts are joined with newlines, as moderators see them)."""
-    text = "\n".join(t for t in texts if t)
+    """Screen one answer (several texts are joined with newlines, as moderators see them), after
+    `clean_words`: the caller stores the cleaned words."""
+    cleaned = [clean_words(t) for t in texts if t]
+    text = "\n".join(t for t in cleaned if t)
     spans = [{"kind": f.kind, "start": f.start, "end": f.end} for f in find_personal_data(text)]
+    if any(runs_as_formula(t) for t in cleaned):
+        spans.append({"kind": FORMULA, "start": 0, "end": 1})
     return Screening(spans, tuple(risk_words.find_risk(text)))
