@@ -35,7 +35,7 @@ from whatmatters.imports.problems import Problem, Refused
 from whatmatters.imports.reading import Limits, Table, read_table
 from whatmatters.imports.reading import check_header as check_columns
 from whatmatters.teams.models import Team
-from whatmatters.text.pii import LABELS, find_personal_data
+from whatmatters.text.pii import KIND_WORDS, find_personal_data
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -76,7 +76,6 @@ _LONGEST = {
     "min": ("minutes", 52_596_000),
     "week": ("weeks", 5_218),
 }
-KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
 
 NHS_NUMBER = "This looks like an NHS number. Take it out: this file must not identify anyone."
 HIDDEN_CHARACTER = (

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whatmatters.imports.cells import runs_as_formula, strip_controls
+from whatmatters.text import pii
 from whatmatters.text import risk as risk_words
-from whatmatters.text.pii import LABELS, find_personal_data
+from whatmatters.text.pii import find_personal_data
 from whatmatters.text.risk import RiskFinding
 
 # The kind of finding for words a spreadsheet would run as a formula (= + - @ at the start).
 FORMULA = "formula"
 
 # What a moderator reads for each kind of finding.
-KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
-KIND_WORDS[FORMULA] = "a spreadsheet formula (it starts with = + - or @)"
+KIND_WORDS = {**pii.KIND_WORDS, FORMULA: "a spreadsheet formula (it starts with = + - or @)"}
 
 
 def clean_words(text: str) -> str:

@@ -31,6 +31,9 @@ LABELS = {
     "name": "[name removed]",
 }
 
+# What a person reads for each kind ("an NHS number was found" → "NHS number").
+KIND_WORDS = {kind: label.strip("[]").replace(" removed", "") for kind, label in LABELS.items()}
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
