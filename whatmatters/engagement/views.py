@@ -22,6 +22,7 @@ from whatmatters.client import client_address
 from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, presenters
 from whatmatters.engagement.forms import (
+    MAX_IMPORT_BYTES,
     AcceptSuggestionForm,
     DomainUpdateForm,
     ImportForm,
@@ -186,7 +187,7 @@ def quick_entry(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
     return page(request, "engagement/quick_entry.jinja", {"form": form, "session": session})
 
 
-@upload_limit(2 * 1024 * 1024)  # engagement.forms.MAX_IMPORT_BYTES
+@upload_limit(MAX_IMPORT_BYTES)
 def statement_import(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
     session = _session(request, pk)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.framework import actions, presenters
+from whatmatters.framework import actions, framework_file, importing, presenters
 from whatmatters.framework.forms import (
     AdoptForm,
     AimForm,
@@ -394,7 +394,7 @@ def value_entry(request: HttpRequest, team: str, frequency: str, period: str) ->
 
 
 @require_http_methods(["GET", "POST"])
-@upload_limit(5 * 1024 * 1024)  # framework.importing.MAX_BYTES
+@upload_limit(importing.MAX_BYTES)
 def value_import(request: HttpRequest, team: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -509,7 +509,7 @@ def framework_export(request: HttpRequest, team: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@upload_limit(5 * 1024 * 1024)
+@upload_limit(framework_file.MAX_BYTES)
 def framework_import(request: HttpRequest, team: str) -> HttpResponse:
     return _framework_import(
         request, lambda data, file: actions.import_team(request.team, data, file=file), team=request.team
@@ -521,7 +521,7 @@ def programme_framework_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@upload_limit(5 * 1024 * 1024)
+@upload_limit(framework_file.MAX_BYTES)
 def programme_framework_import(request: HttpRequest) -> HttpResponse:
     return _framework_import(request, lambda data, file: actions.import_programme(data, file=file), team=None)
 

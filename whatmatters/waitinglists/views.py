@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from whatmatters.teams.models import Team
 from whatmatters.uploads import upload_limit
 from whatmatters.waitinglists import presenters
-from whatmatters.waitinglists.forms import ExtractUploadForm, LeversForm
+from whatmatters.waitinglists.forms import MAX_BYTES, ExtractUploadForm, LeversForm
 from whatmatters.waitinglists.importing import create_import
 from whatmatters.waitinglists.models import ExtractImport, ExtractTeam
 from whatmatters.waitinglists.tasks import run_extract_import
@@ -17,7 +17,7 @@ from whatmatters.waitinglists.tasks import run_extract_import
 HISTORY_FIELDS = ("rejects_csv",)
 
 
-@upload_limit(50 * 1024 * 1024, files=4)  # waitinglists.forms.MAX_BYTES each
+@upload_limit(MAX_BYTES, files=4)
 def extract_upload(request: HttpRequest) -> HttpResponse:
     form = ExtractUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
