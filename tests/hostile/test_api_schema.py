@@ -381,3 +381,33 @@ def test_a_suspicious_request_is_a_json_400_and_the_security_log_hears_of_it(
     assert [r.name for r in caplog.records if r.levelname == "ERROR"] == [
         "django.security.SuspiciousOperation"
     ]
+
+
+def test_an_api_address_no_route_has_is_a_json_404(people: dict[str, Any]) -> None:
+    token = token_for(people[Role.VIEWER])
+
+    response = Client().get("/api/v1/no-such-route", **bearer(token))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "problems": []}
+    page = Client().get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")  # pages keep the service's own page
+
+
+def test_a_fault_outside_a_route_is_a_json_500_under_the_api(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a fault in a middleware")
+
+    monkeypatch.setattr("whatmatters.teams.middleware.access_for", broken)
+    token = token_for(people[Role.VIEWER])
+
+    response = Client(raise_request_exception=False).get("/api/v1/me", **bearer(token))
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": errors.SERVER_ERROR, "problems": []}
+    page = Client(raise_request_exception=False).get("/sign-in/")
+    assert page.status_code == 500
+    assert page["Content-Type"].startswith("text/html")
