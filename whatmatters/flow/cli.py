@@ -51,6 +51,23 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
 
 
+MAX_THRESHOLD = 0.5  # the upload page allows at most 50%
+
+
+def _share(text: str) -> float:
+    """A share of rows from 0 to MAX_THRESHOLD: 0.01 means 1%."""
+    try:
+        share = float(text)
+    except ValueError:
+        share = float("nan")
+    if not 0 <= share <= MAX_THRESHOLD:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"{text[:20]!r} is not a share of rows from 0 to {MAX_THRESHOLD:g}: 0.01 means 1%, 0 refuses "
+            "the extract if any row has an error"
+        )
+    return share
+
+
 def _parser(out: IO[str]) -> _Parser:
     parser = _Parser(prog="flow", description="Waiting-list and flow tools.", out=out)
     subs = parser.add_subparsers(dest="command", metavar="{waits,generate,import}", parser_class=_Parser)
@@ -76,7 +93,7 @@ def _parser(out: IO[str]) -> _Parser:
     waits.add_argument("--output", required=True, type=Path, help="where to write waits.csv")
     waits.add_argument("--rejects", type=Path, help="where to write rejects.csv (default: next to --output)")
     waits.add_argument(
-        "--threshold", type=float, default=0.01, help="largest share of bad rows allowed (0.01)"
+        "--threshold", type=_share, default=0.01, help="largest share of bad rows allowed (0.01)"
     )
 
     gen = subs.add_parser("generate", help="Write realistic synthetic extracts for demos and tests.", out=out)
@@ -108,7 +125,18 @@ def _parser(out: IO[str]) -> _Parser:
         type=_iso_date,
         help="the date the extract was taken (default: extract.json, or today)",
     )
-    imp.add_argument("--threshold", type=float, default=0.01, help="largest share of bad rows allowed (0.01)")
+    errors = imp.add_mutually_exclusive_group()
+    errors.add_argument(
+        "--threshold",
+        type=_share,
+        default=0.01,
+        help="largest share of rows with errors a file may have; the other rows are saved (0.01 = 1%%)",
+    )
+    errors.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole extract if any row has an error (the same as --threshold 0)",
+    )
     imp.add_argument(
         "--background", action="store_true", help="queue it for the worker (whatmatters db_worker) and return"
     )

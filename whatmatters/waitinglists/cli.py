@@ -63,7 +63,7 @@ def import_command(args: argparse.Namespace, out: IO[str]) -> int:
         extract_date=extract_date or date.today(),
         team_map=team_map,
         dry_run=args.dry_run,
-        threshold=args.threshold,
+        threshold=0.0 if getattr(args, "strict", False) else args.threshold,
     )
     if args.background:
         run_extract_import.enqueue(job.pk)

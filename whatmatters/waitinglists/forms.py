@@ -8,6 +8,7 @@ from django import forms
 from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
 
 MAX_BYTES = 50 * 1024 * 1024
+KEEP, REFUSE = "keep", "refuse"
 
 
 class ExtractUploadForm(forms.Form):
@@ -30,9 +31,26 @@ class ExtractUploadForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    on_errors = forms.ChoiceField(
+        label="If some rows have errors",
+        help_text=(
+            "A row with an error (a date that is not a date, a repeated ID, a contact for a referral that "
+            "is not in referrals.csv) is never saved. rejects.csv lists every such row with its reason."
+        ),
+        choices=[
+            (KEEP, "Save the other rows, if only a few rows in each file have errors (the share below)"),
+            (REFUSE, "Refuse the whole extract if any row has an error: save nothing"),
+        ],
+        initial=KEEP,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     threshold = forms.FloatField(
         label="Most rows with errors a file may have (%)",
-        help_text="If more rows than this in any file have errors, nothing is saved. Usually 1.",
+        help_text=(
+            "When you save the other rows: if more rows than this in any file have errors, nothing is "
+            "saved. Usually 1."
+        ),
         initial=1,
         min_value=0,
         max_value=50,
@@ -63,6 +81,9 @@ class ExtractUploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("on_errors") == REFUSE:
+            data["threshold"] = 0.0  # any row with an error refuses the extract
+            self.errors.pop("threshold", None)  # the share is not used, so it cannot be wrong
         for name in ("referrals", "contacts", "ward_stays", "clock_pauses"):
             upload = data.get(name)
             if upload is not None and upload.size > MAX_BYTES:

@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,6 +55,13 @@ REJECT_HEADER = ("file", "row", "column", "rule_code", "severity", "message", "v
 
 Progress = Callable[[int, str], None]
 
+MAX_BEDS = 2_000  # a ward's beds, as the team map gives them (ExtractTeam.beds is a small integer)
+MAX_CODES_SHOWN = 10  # team codes named in the message when codes are not matched to a team
+FAILED = (
+    "Something went wrong on our side while importing this extract, so nothing was saved. Try again "
+    "later. If it happens again, tell your administrator the number of this import: {pk}."
+)
+
 
 class TeamMapError(ValueError):
     """A --team-map or form entry that cannot be read; the message says why."""
@@ -69,8 +77,15 @@ def parse_team_map(text: str) -> dict[str, dict[str, Any]]:
                 f"'{item[:40]}' is not CODE=team, like CERT=cert or OAWARD=older-adults-ward:20."
             )
         slug, _, beds = target.partition(":")
-        if beds and not beds.isdigit():
-            raise TeamMapError(f"'{item[:40]}': the number of beds after ':' must be a whole number.")
+        if len(code) > contract.MAX_ID_LENGTH:
+            raise TeamMapError(
+                f"'{item[:40]}…': a team code is at most {contract.MAX_ID_LENGTH} characters, as in the "
+                "extract."
+            )
+        if beds and not (beds.isascii() and beds.isdigit() and 1 <= int(beds) <= MAX_BEDS):
+            raise TeamMapError(
+                f"'{item[:40]}': the number of beds after ':' must be a whole number from 1 to {MAX_BEDS:,}."
+            )
         out[code] = {"team": slug, "beds": int(beds) if beds else None}
     return out
 
@@ -179,9 +194,11 @@ def _resolve_teams(result: ImportResult, job: ExtractImport) -> _Mapping:
         else:
             unknown.append(f"{code} ({int(n):,} rows)")
     if unknown:
+        more = len(unknown) - MAX_CODES_SHOWN
+        shown = unknown[:MAX_CODES_SHOWN] + ([f"and {more:,} more"] if more > 0 else [])
         mapping.problems.append(
             "The extract has rows for team codes that are not matched to a team: "
-            + ", ".join(unknown)
+            + ", ".join(shown)
             + ". Nothing has been saved. Match each code to a team's short name, for example CERT=cert, "
             "and import again."
         )
@@ -340,13 +357,49 @@ def _refresh_measures(
 
 
 def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractImport:
-    """Check and (unless a trial run, or there are problems) save an import. Updates `job` as it goes."""
+    """Check and (unless a trial run, or there are problems) save an import. Updates `job` as it goes.
+
+    An import never stays running: whatever goes wrong that nobody expected ends it as failed, with a
+    plain message on its page, nothing saved (the rows and the import's result are one transaction), and a
+    traceback in the log that names no value from the files.
+    """
 
     def report(percent: int, stage: str) -> None:
         ExtractImport.objects.filter(pk=job.pk).update(percent=percent, stage=stage[:200])
         if progress is not None:
             progress(percent, stage)
 
+    try:
+        return _run(job, report)
+    except BaseException as error:  # whatever went wrong, the import must end, not stay running
+        log.error(
+            "waiting-list import %s failed: %s\n%s",
+            job.pk,
+            type(error).__qualname__,
+            "".join(traceback.format_tb(error.__traceback__)).rstrip(),  # frames only: no message, no values
+        )
+        mark_failed(job)
+        if progress is not None:
+            progress(100, job.stage)
+        if not isinstance(error, Exception):
+            raise  # stopping the process (Ctrl-C, a worker shutting down) still stops it
+        return job
+
+
+def mark_failed(job: ExtractImport) -> None:
+    """End an import as failed: nothing saved, a plain message, its uploaded files removed."""
+    ImportFile.objects.filter(extract_import=job).delete()
+    job.status = ExtractImport.Status.FAILED
+    job.stage = job.get_status_display()
+    job.percent = 100
+    job.problems = [FAILED.format(pk=job.pk)]
+    job.finished_at = timezone.now()
+    ExtractImport.objects.filter(pk=job.pk).update(
+        status=job.status, stage=job.stage, percent=100, problems=job.problems, finished_at=job.finished_at
+    )
+
+
+def _run(job: ExtractImport, report: Progress) -> ExtractImport:
     ExtractImport.objects.filter(pk=job.pk).update(status=ExtractImport.Status.RUNNING)
     report(5, "Checking the files")
     with tempfile.TemporaryDirectory(prefix="wm-extract-") as folder:
@@ -359,6 +412,14 @@ def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractI
         return _finish(job, result, report)
     finally:
         result.con.close()
+
+
+def _end(job: ExtractImport) -> None:
+    ImportFile.objects.filter(extract_import=job).delete()
+    job.percent = 100
+    job.stage = job.get_status_display()
+    job.finished_at = timezone.now()
+    job.save()
 
 
 def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> ExtractImport:
@@ -407,11 +468,9 @@ def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> Extra
                 )
             job.status = ExtractImport.Status.SAVED
             job.teams.set({m.team_id for m in mapping.codes.values()})
-    ImportFile.objects.filter(extract_import=job).delete()
+            _end(job)  # in the transaction: saved rows and a finished import, or neither
+    if job.status != ExtractImport.Status.SAVED:
+        _end(job)
     report(100, job.get_status_display())
-    job.percent = 100
-    job.stage = job.get_status_display()
-    job.finished_at = timezone.now()
-    job.save()
     log.info("waiting-list import %s finished: %s", job.pk, job.status)
     return job

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.tasks import task
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.waitinglists.importing import run_import
+from whatmatters.waitinglists.importing import mark_failed, run_import
 from whatmatters.waitinglists.models import ExtractImport
+
+log = logging.getLogger(__name__)
 
 
 @task
 def run_extract_import(import_id: int) -> str:
-    """Safe to retry: a finished import is left alone, and saving the same rows again changes nothing."""
+    """Safe to retry: a finished import is left alone, and saving the same rows again changes nothing.
+
+    run_import ends every import it starts, failed if need be; anything else going wrong here ends it as
+    failed too, so an import's page never says "Checking the files" for ever.
+    """
     job = ExtractImport.objects.select_related("uploaded_by").get(pk=import_id)
     if job.finished:
         return job.status
     label = "command line: flow import" if job.uploaded_by is None else f"upload: {job.source}"
-    with acting_as(Actor(user=job.uploaded_by, label=label[:200])):
-        try:
+    try:
+        with acting_as(Actor(user=job.uploaded_by, label=label[:200])):
             run_import(job)
-        except Exception:
-            ExtractImport.objects.filter(pk=job.pk).update(
-                status=ExtractImport.Status.FAILED,
-                stage="Something went wrong. Nothing was saved.",
-                percent=100,
-            )
-            raise
+    except Exception as error:  # noqa: BLE001 - the import must end, not stay running
+        log.error("waiting-list import %s failed: %s", job.pk, type(error).__qualname__)
+        mark_failed(job)
     return ExtractImport.objects.get(pk=import_id).status
