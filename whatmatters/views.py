@@ -33,7 +33,7 @@ API_ERRORS = {403: errors.NOT_ALLOWED, 404: errors.NOT_FOUND, 500: errors.SERVER
 
 
 def _api_error(request: HttpRequest, status: int) -> HttpResponse | None:
-    if not request.path.startswith("/api/"):
+    if not getattr(request, "path", "").startswith("/api/"):  # nothing here may fail: no request is fine
         return None
     return JsonResponse({"detail": API_ERRORS[status], "problems": []}, status=status)
 
