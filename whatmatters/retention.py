@@ -161,10 +161,13 @@ def delete_old_audit_events(now: dt.datetime) -> int:
 def apply_retention_daily() -> dict[str, int]:
     """The daily run. It queues tomorrow's first, so a failure today still leaves tomorrow's waiting."""
     ensure_scheduled()
-    from whatmatters.safety import alerts  # the same daily run sweeps alerts nobody was told of or answered
+    # The same daily run sweeps alerts nobody was told of or answered, and uploads a killed worker left.
+    from whatmatters.framework import tasks as value_tasks
+    from whatmatters.safety import alerts
 
     with acting_as(Actor(user=None, label="task: retention")):
         counts = apply_retention()
+        counts["value uploads that stopped"] = value_tasks.fail_stalled()
         counts["alert emails caught up"] = alerts.tell_untold()
         counts["alerts escalated"] = alerts.escalate_due()
         return counts

@@ -494,3 +494,30 @@ def test_the_command_says_when_a_file_cannot_be_read(tmp_path: Path) -> None:
         call_command(
             "import-values", str(tmp_path / "missing.csv"), stdout=io.StringIO(), stderr=io.StringIO()
         )
+
+
+def test_an_upload_a_killed_worker_left_running_says_it_stopped_and_nothing_was_saved(
+    measures: dict[str, Any], programme: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    """A worker killed outright (out of memory, kill -9) runs no code that could end the upload; its page and
+    the daily run say so an hour after the upload came, and nothing was saved (one transaction)."""
+    from whatmatters.framework.tasks import fail_stalled
+
+    before = Value.objects.count()
+    record = ValueImport.objects.create(
+        team=programme.team_a,
+        uploaded_by=people[Role.STAFF],
+        file_name="values.csv",
+        content=b"measure,team,period,value\n",
+        status=ValueImport.Status.RUNNING,
+        created_at=timezone.now() - dt.timedelta(minutes=30),
+    )
+    assert fail_stalled() == 0  # half an hour may still be a big file
+    page = client_for(people[Role.STAFF]).get(f"/teams/team-a/values/import/{record.pk}/").content.decode()
+    assert "Checking the file" in page
+    ValueImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    page = client_for(people[Role.STAFF]).get(f"/teams/team-a/values/import/{record.pk}/").content.decode()
+    record.refresh_from_db()
+    assert record.status == ValueImport.Status.FAILED
+    assert "stopped before it finished" in page and "Upload the file again" in page
+    assert Value.objects.count() == before

@@ -7,11 +7,13 @@ traceback in the log that names no value from the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import traceback
 
 from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.framework.importing import check_file, save_rows
@@ -24,6 +26,45 @@ FAILED = (
     "Something went wrong on our side while checking this file, so nothing was saved. Try again later. "
     "If it happens again, tell your administrator the number of this upload: {pk}."
 )
+
+
+STOPPED = (
+    "The worker checking this file stopped before it finished (it may have been restarted), so nothing was "
+    "saved. Upload the file again."
+)
+STALLED_AFTER = dt.timedelta(hours=1)  # 50,000 rows take about a minute to check and save
+
+
+def _failed_report(file_name: str, reason: str) -> dict[str, object]:
+    return {
+        "file": file_name,
+        "problems": [Problem(file_name, None, "", reason).as_dict()],
+        "problem_count": 1,
+        "rows": 0,
+        "created": 0,
+        "replaced": 0,
+        "unchanged": 0,
+        "saved": False,
+        "summary": "Nothing was saved: something went wrong.",
+    }
+
+
+def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
+    """Uploads still "running" an hour after they came: the worker was killed (out of memory, a restart),
+    which no code in it can catch. Checking and saving is one transaction, so nothing was saved: say so.
+    Run daily (whatmatters.retention) and when such an upload's page is opened."""
+    now = now or timezone.now()
+    stalled = ValueImport.objects.filter(
+        status=ValueImport.Status.RUNNING, created_at__lt=now - STALLED_AFTER
+    )
+    if pk is not None:
+        stalled = stalled.filter(pk=pk)
+    count = 0
+    for upload in stalled.only("pk", "file_name"):
+        count += ValueImport.objects.filter(pk=upload.pk, status=ValueImport.Status.RUNNING).update(
+            status=ValueImport.Status.FAILED, report=_failed_report(upload.file_name, STOPPED)
+        )
+    return count
 
 
 @task
@@ -42,20 +83,9 @@ def run_value_import(import_id: int) -> str:
             type(error).__qualname__,
             "".join(traceback.format_tb(error.__traceback__)).rstrip(),  # frames only: no message, no values
         )
-        problem = Problem(upload.file_name, None, "", FAILED.format(pk=upload.pk))
         ValueImport.objects.filter(pk=upload.pk).update(
             status=ValueImport.Status.FAILED,
-            report={
-                "file": upload.file_name,
-                "problems": [problem.as_dict()],
-                "problem_count": 1,
-                "rows": 0,
-                "created": 0,
-                "replaced": 0,
-                "unchanged": 0,
-                "saved": False,
-                "summary": "Nothing was saved: something went wrong.",
-            },
+            report=_failed_report(upload.file_name, FAILED.format(pk=upload.pk)),
         )
         if not isinstance(error, Exception):
             raise  # the worker is stopping (Ctrl+C, a shutdown): let it

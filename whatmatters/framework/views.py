@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.framework import actions, framework_file, importing, presenters
+from whatmatters.framework import actions, framework_file, importing, presenters, tasks
 from whatmatters.framework.forms import (
     AdoptForm,
     AimForm,
@@ -418,6 +418,8 @@ def value_import(request: HttpRequest, team: str) -> HttpResponse:
 
 def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     record = get_object_or_404(ValueImport.objects.defer("content"), team=request.team, pk=pk)
+    if record.status == ValueImport.Status.RUNNING and tasks.fail_stalled(pk=record.pk):
+        record.refresh_from_db()
     return render(
         request,
         "framework/value_import_detail.jinja",
