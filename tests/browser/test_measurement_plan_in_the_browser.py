@@ -52,7 +52,7 @@ def test_entering_data_works_without_javascript_and_keeps_what_was_typed(
     sign_in(page, live_server.url, "lead@example.com")
     page.goto(f"{live_server.url}/teams/cert/values/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter data")
-    from whatmatters.framework.spc_results import last_complete_period
+    from whatmatters.framework.measures.results import last_complete_period
 
     period = last_complete_period("monthly")
     page.get_by_role("link", name=f"{period:%B %Y}").click()

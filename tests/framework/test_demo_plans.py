@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from whatmatters.audit.models import AuditEvent
 from whatmatters.framework.demo import PLANS
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -18,7 +19,6 @@ from whatmatters.framework.models import (
     Measure,
     Value,
 )
-from whatmatters.framework.spc_results import spc_for_team
 from whatmatters.teams.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_each_phase_1_team_has_5_to_8_measures_with_24_periods_and_real_signals(
         team = Team.objects.get(slug=slug)
         # The plan the demo writes by hand; waiting-list and survey measures are derived and tested apart.
         planned = {m.code for m in PLANS[slug].measures}
-        items = [i for i in spc_for_team(team) if i.measure.code in planned]
+        items = [i for i in results_for(team) if i.measure.code in planned]
         assert 5 <= len(items) <= 8, slug
         assert all(len(item.values) >= 24 for item in items), slug
         assert all(item.measure.domains.exists() for item in items), slug
@@ -53,7 +53,7 @@ def test_each_phase_1_team_has_5_to_8_measures_with_24_periods_and_real_signals(
     assert any(
         i.result.variation.committee.startswith("Concern")
         for slug in ("cert", "older-adults-ward")
-        for i in spc_for_team(Team.objects.get(slug=slug))
+        for i in results_for(Team.objects.get(slug=slug))
     )
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from tests.framework.factories import add_values, make_domain, make_measure
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import Annotation, Value
-from whatmatters.framework.spc_results import spc_for_team
 from whatmatters.teams.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_missing_periods_are_visible_in_the_table(
 ) -> None:
     add_values(plan["wait"], BEFORE)
     Value.objects.filter(measure=plan["wait"], period=dt.date(2023, 5, 1)).delete()
-    (item,) = spc_for_team(plan["wait"].team, [plan["wait"]], today=dt.date(2024, 3, 15))
+    (item,) = results_for(plan["wait"].team, [plan["wait"]], as_of=dt.date(2024, 3, 14))
     # The grid runs to the last complete month, so late values show as missing too.
     assert item.missing_periods == [dt.date(2023, 5, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1)]
     assert item.periods[0] == dt.date(2023, 1, 1) and item.periods[-1] == dt.date(2024, 2, 1)
@@ -54,7 +54,7 @@ def test_weekly_grids_start_on_mondays(plan: dict[str, Any]) -> None:
     weekly = plan["weekly"]
     for start in (dt.date(2024, 1, 1), dt.date(2024, 1, 15)):
         Value.objects.create(measure=weekly, period=start, value=3)
-    (item,) = spc_for_team(weekly.team, [weekly], today=dt.date(2024, 1, 24))
+    (item,) = results_for(weekly.team, [weekly], as_of=dt.date(2024, 1, 23))
     assert item.periods == [dt.date(2024, 1, 1), dt.date(2024, 1, 8), dt.date(2024, 1, 15)]
     assert item.missing_periods == [dt.date(2024, 1, 8)]
 
@@ -75,7 +75,7 @@ def test_an_event_that_starts_a_new_baseline_recalculates_the_limits(
         },
     )
     assert response.status_code == 302
-    (item,) = spc_for_team(plan["wait"].team, [plan["wait"]])
+    (item,) = results_for(plan["wait"].team, [plan["wait"]])
     groups = item.result.groups
     assert len(groups) == 2
     assert groups[1].start == dt.date(2024, 1, 1) and groups[1].reason == "we triage daily"
@@ -101,7 +101,7 @@ def test_a_new_baseline_needs_a_reason_and_the_form_keeps_what_was_typed(
 def test_an_event_without_a_new_baseline_keeps_one_set_of_limits(plan: dict[str, Any]) -> None:
     add_values(plan["wait"], BEFORE + AFTER)
     Annotation.objects.create(measure=plan["wait"], date=dt.date(2023, 6, 3), text="Staff away")
-    (item,) = spc_for_team(plan["wait"].team, [plan["wait"]])
+    (item,) = results_for(plan["wait"].team, [plan["wait"]])
     assert len(item.result.groups) == 1
     assert item.result.options.annotations[0].date == dt.date(2023, 6, 1)
 
@@ -109,7 +109,7 @@ def test_an_event_without_a_new_baseline_keeps_one_set_of_limits(plan: dict[str,
 def test_a_ratio_measure_is_charted_as_a_percentage(plan: dict[str, Any]) -> None:
     for i, period in enumerate([dt.date(2023, m, 1) for m in range(1, 13)]):
         Value.objects.create(measure=plan["ratio"], period=period, numerator=10 + i % 3, denominator=20)
-    (item,) = spc_for_team(plan["ratio"].team, [plan["ratio"]])
+    (item,) = results_for(plan["ratio"].team, [plan["ratio"]])
     assert item.result.chart == "p"
     assert item.result.values[0] == pytest.approx(50.0)
 
@@ -121,7 +121,7 @@ def test_one_function_gives_spc_results_for_all_a_teams_measures_in_few_queries(
     for n in range(6):
         add_values(make_measure(programme.team_a, domain, f"m{n}"), BEFORE + AFTER)
     with django_assert_max_num_queries(3):
-        items = spc_for_team(programme.team_a)
+        items = results_for(programme.team_a)
     assert len(items) == 6 and all(i.result is not None for i in items)
 
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from whatmatters.audit.models import AuditEvent
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import Annotation, ChangeIdea, DataSource, Measure, Value
-from whatmatters.framework.spc_results import spc_for_team
 from whatmatters.learning.models import BuddyLogEntry, ExcellenceLink, ExcellenceReport, PdsaCycle
 from whatmatters.teams.models import BuddyPair, Team
 
@@ -53,7 +53,7 @@ def test_the_demo_tells_the_learning_story() -> None:
             Measure.objects.filter(team=buddy).values_list("code", flat=True)
         )
         assert len(shared - {"excellence-reports"}) >= 2, team.slug
-        items = [i for i in spc_for_team(team) if i.measure.data_source != DataSource.EXCELLENCE]
+        items = [i for i in results_for(team) if i.measure.data_source != DataSource.EXCELLENCE]
         assert items and all(3 <= len(i.values) <= 8 for i in items), team.slug  # a few months behind
         writers = set(BuddyLogEntry.objects.filter(pair=pair).values_list("team__slug", flat=True))
         assert writers == {team.slug, buddy.slug}

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from tests.dashboards.conftest import STEADY, recent_start
 from tests.framework.factories import add_values, make_domain, make_measure
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import Annotation, ChangeIdea, Driver
-from whatmatters.framework.spc_results import spc_for_team
 from whatmatters.learning.models import PdsaCycle
 from whatmatters.teams.roles import Role
 
@@ -58,7 +58,7 @@ def test_the_marker_is_drawn_on_the_measures_chart(
 ) -> None:
     add_values(two_measures[0], STEADY, start=recent_start(len(STEADY)))
     create(client_for(people[Role.TEAM_LEAD]), plan(idea, two_measures[:1]))
-    item = spc_for_team(programme.team_a, two_measures[:1])[0]
+    item = results_for(programme.team_a, two_measures[:1])[0]
     assert [a.kind for a in item.annotations] == ["pdsa"]
     assert any(note.text.startswith("Small test of change") for note in item.result.options.annotations)
     page = client_for(people[Role.VIEWER]).get(

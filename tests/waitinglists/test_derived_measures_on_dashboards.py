@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import DataSource, Frequency, Measure, Value
-from whatmatters.framework.spc_results import spc_for_team
 from whatmatters.teams.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_weekly_values_start_on_mondays_and_monthly_on_the_first(imported: dict[
 
 
 def test_the_derived_measures_get_spc_results_like_any_other_measure(imported: dict[str, Any]) -> None:
-    items = spc_for_team(imported["CERT"])
+    items = results_for(imported["CERT"])
     analysed = {i.measure.code for i in items if i.result is not None}
     assert {"wl-waiting-list-weekly", "wl-referrals-monthly", "wl-dna-rate-weekly"} <= analysed
 

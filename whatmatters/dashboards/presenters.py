@@ -1,6 +1,6 @@
 """Display logic for the dashboards. Every chart, icon and sentence comes from
-`whatmatters.framework.spc_results.spc_for_team` (the one data path) and the SPC engine's own narrative and
-SVG for that result; nothing here computes limits or signals.
+`whatmatters.framework.measures.results.results_for` (the one data path) and the SPC engine's own narrative
+and SVG for that result; nothing here computes limits or signals.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, shown, suppress_measured
+from whatmatters.framework.measures.results import MeasureSpc, results_for
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
-from whatmatters.framework.spc_results import MeasureSpc, spc_for_team
 from whatmatters.reports.presenters import chart_would_disclose, counts_people
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.narrative import narrate
@@ -156,7 +156,7 @@ def team_dashboard(
     """Measures grouped by domain (contributors' words), needs-attention first within each group and
     groups with something needing attention first. `measures` must have `domains` prefetched."""
     order = {d.pk: i for i, d in enumerate(domains)}
-    items = spc_for_team(team, measures)
+    items = results_for(team, measures)
     cards = []
     for item in items:
         linked = sorted(item.measure.domains.all(), key=lambda d: (order.get(d.pk, 10_000), d.pk))
@@ -234,7 +234,7 @@ def programme_matrix(
     for team in teams:
         cells: dict[str, Card | None] = {}
         if by_team.get(team.pk):
-            for item in spc_for_team(team, by_team[team.pk]):
+            for item in results_for(team, by_team[team.pk]):
                 cells[item.measure.code] = card_for(item, None, chart=False, outside_team=True)
         row = TeamRow(team, cells, shown(excellence_counts.get(team.pk, 0)))
         key = team.cohort_id
@@ -264,10 +264,10 @@ def buddy_rows(team: Any, buddy: Any, ours: list[Measure], theirs: list[Measure]
     shared_theirs = [m for m in theirs if m.code in shared_codes]
     mine = {
         i.measure.code: card_for(i, None, id_prefix=f"ours-{team.pk}")
-        for i in spc_for_team(team, shared_ours)
+        for i in results_for(team, shared_ours)
     }
     other = {
         i.measure.code: card_for(i, None, outside_team=True, id_prefix=f"theirs-{buddy.pk}")
-        for i in spc_for_team(buddy, shared_theirs)
+        for i in results_for(buddy, shared_theirs)
     }
     return [BuddyRow(m.name, mine[m.code], other[m.code]) for m in shared_ours]

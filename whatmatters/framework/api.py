@@ -19,8 +19,8 @@ from whatmatters.audit.log import actor_for_request
 from whatmatters.audit.tracking import acting_as
 from whatmatters.framework.importing import MAX_API_ROWS, REQUEST, REQUIRED, check_rows, read_rows, save_rows
 from whatmatters.framework.importing import Report as ImportReport
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import Measure, Value
-from whatmatters.framework.spc_results import spc_for_team
 from whatmatters.imports.problems import Refused
 from whatmatters.spc.narrative import narrate
 
@@ -156,7 +156,7 @@ def value_list(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> Any:
 )
 def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict[str, Any]:
     measure = _measure(request, code)
-    (item,) = spc_for_team(request.team, [measure])
+    (item,) = results_for(request.team, [measure])
     result = item.result
     out: dict[str, Any] = {
         "measure": measure.code,

@@ -18,6 +18,7 @@ import numpy as np
 from whatmatters.audit.log import Action, record
 from whatmatters.framework.actions import adopt_library_measure, set_programme_sharing
 from whatmatters.framework.library import seed_library
+from whatmatters.framework.measures.results import last_complete_period
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -29,7 +30,6 @@ from whatmatters.framework.models import (
     Value,
     period_grid,
 )
-from whatmatters.framework.spc_results import last_complete_period
 from whatmatters.teams.models import Team
 
 MONTHS = 30

@@ -30,6 +30,7 @@ from whatmatters.framework.forms import (
     UploadForm,
     ValueEntryForm,
 )
+from whatmatters.framework.measures.results import last_complete_period, results_for
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -45,7 +46,6 @@ from whatmatters.framework.models import (
     period_label,
     period_start,
 )
-from whatmatters.framework.spc_results import last_complete_period, spc_for_team
 from whatmatters.framework.tasks import run_value_import
 from whatmatters.imports import safe
 from whatmatters.spc.narrative import narrate
@@ -210,7 +210,7 @@ def change_idea_delete(request: HttpRequest, team: str, pk: int) -> HttpResponse
 
 
 def measure_list(request: HttpRequest, team: str) -> HttpResponse:
-    items = spc_for_team(request.team, Measure.objects.for_team(request.team).prefetch_related("domains"))
+    items = results_for(request.team, Measure.objects.for_team(request.team).prefetch_related("domains"))
     return render(
         request,
         "framework/measure_list.jinja",
@@ -275,7 +275,7 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     measure = get_object_or_404(
         Measure.objects.select_related("aim", "source").prefetch_related("domains"), team=request.team, pk=pk
     )
-    (item,) = spc_for_team(request.team, [measure])
+    (item,) = results_for(request.team, [measure])
     result = item.result
     story = narrate(result) if result is not None else None
     domains = list(measure.domains.all())

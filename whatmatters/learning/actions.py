@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
 from whatmatters.engagement.actions import hold_clean_statements
+from whatmatters.framework.measures.results import last_complete_period
 from whatmatters.framework.models import (
     Annotation,
     ChangeIdea,
@@ -31,7 +32,6 @@ from whatmatters.framework.models import (
     period_grid,
     period_start,
 )
-from whatmatters.framework.spc_results import last_complete_period
 from whatmatters.learning.models import BuddyLogEntry, ExcellenceReport, PdsaCycle
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words

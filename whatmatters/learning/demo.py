@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from whatmatters.framework.actions import adopt_library_measure
 from whatmatters.framework.demo import demo_domains, demo_rng, draw_value, save_missing_values
+from whatmatters.framework.measures.results import last_complete_period
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -30,7 +31,6 @@ from whatmatters.framework.models import (
     Measure,
     period_grid,
 )
-from whatmatters.framework.spc_results import last_complete_period
 from whatmatters.learning import actions
 from whatmatters.learning.models import BuddyLogEntry, ExcellenceLink, ExcellenceReport, PdsaCycle
 from whatmatters.teams.models import BuddyPair, Team

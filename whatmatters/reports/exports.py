@@ -1,6 +1,6 @@
 """CSV export of measure values and SPC results, for a team or the whole programme.
 
-- SPC results come from `spc_for_team` (the one data path).
+- SPC results come from `results_for` (the one data path).
 - Counts of people go through `whatmatters.disclosure`, as in reports: numerators and denominators always,
   values of measures that count people; rates from 1 to 7 people are "*", and so are that period's centre
   line and limits (a p chart's limits would give the denominator away). A measure whose chart a report
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, suppress_measured
-from whatmatters.framework.spc_results import spc_for_team
+from whatmatters.framework.measures.results import results_for
 from whatmatters.imports import safe
 from whatmatters.reports.presenters import HIDDEN_SMALL, chart_would_disclose, counts_people, report_measures
 from whatmatters.spc.svg import POINT_WORDS
@@ -62,7 +62,7 @@ def measure_rows(team: Any, *, programme: bool = False) -> Iterable[dict[str, st
     """One row per period of each of the team's measures (only its shared ones for the programme CSV),
     newest last."""
     measures = list(report_measures(team, programme))
-    for item in spc_for_team(team, measures):
+    for item in results_for(team, measures):
         measure, result = item.measure, item.result
         hide_spc = chart_would_disclose(measure, item) == HIDDEN_SMALL
         people = counts_people(measure)

@@ -1,7 +1,8 @@
 """What goes into a report: one data path, disclosure-controlled, approved text only.
 
-- SPC results, charts, icons and sentences come from `framework.spc_results.spc_for_team` and the SPC
-  core's `narrate` and `render_svg`, as on the measure page, so a report never disagrees with a dashboard.
+- SPC results, charts, icons and sentences come from `framework.measures.results.results_for` (cut at
+  the report's last day with `as_of`) and the SPC core's `narrate` and `render_svg`, as on the measure
+  page, so a report never disagrees with a dashboard or with the CSV export cut at the same day.
 - Every report is read outside the team, so every count of people in it goes through `whatmatters.disclosure`
   (0 stays 0, 1-7 becomes "*", the rest round to the nearest 5; a rate from a numerator or denominator of
   1-7 is hidden; breakdowns get complementary suppression).
@@ -29,11 +30,10 @@ from whatmatters.disclosure import (
     suppress_breakdown,
     suppress_measured,
 )
+from whatmatters.framework.measures.results import MeasureSpc, results_for
 from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
-from whatmatters.framework.spc_results import MeasureSpc, series_for, spc_for_team
 from whatmatters.reports.models import AUDIENCE_SHORT, Audience
-from whatmatters.spc import SpcInputError, analyse_many
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.svg import render_svg
@@ -212,30 +212,6 @@ def chart_would_disclose(measure: Measure, item: MeasureSpc) -> str:
     return ""
 
 
-def spc_as_of(team: Any, measures: list[Measure], date_to: dt.date) -> list[MeasureSpc]:
-    """SPC results as they stood at the end of the report's period: values and events after it are left
-    out, so a report on last year never describes this year. The same functions as `spc_for_team`
-    (`series_for`, `analyse_many`) do the work, so the report agrees with the measure page of that time."""
-    items = spc_for_team(team, measures, today=date_to + dt.timedelta(days=1))
-    for item in items:
-        if not any(period > date_to for period in item.values):
-            continue
-        item.values = {p: v for p, v in item.values.items() if p <= date_to}
-        item.periods = [p for p in item.periods if p <= date_to]
-        item.annotations = [a for a in item.annotations if a.date <= date_to]
-        item.result, item.error = None, ""
-        ratio = item.measure.needs_denominator
-        if any(
-            (v.numerator is not None and bool(v.denominator)) if ratio else v.value is not None
-            for v in item.values.values()
-        ):
-            try:
-                item.result = analyse_many([series_for(item)])[0]
-            except SpcInputError as error:
-                item.error = str(error)
-    return items
-
-
 def report_measures(team: Any, programme: bool) -> Any:
     """The team's measures a report may hold: all of them in its own report, only those it shares with the
     programme in a programme report."""
@@ -247,7 +223,7 @@ def measure_reports(
     team: Any, date_from: dt.date, date_to: dt.date, audience: str, *, programme: bool = False
 ) -> list[MeasureReport]:
     measures = list(report_measures(team, programme).prefetch_related("domains"))
-    items = spc_as_of(team, measures, date_to)
+    items = results_for(team, measures, as_of=date_to)
     level = "easy_read" if audience == Audience.LIVED_EXPERIENCE else "committee"
     out = []
     for item in items:

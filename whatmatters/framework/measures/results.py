@@ -1,5 +1,9 @@
-"""One data path from stored values to SPC results: the measure page, dashboards, reports and the API all
-call `spc_for_team`, so a chart, its icon and its sentence can never disagree.
+"""The one SPC path on stored measures: the measure page, dashboards, reports, the CSV export and the API
+all call `results_for`, so a chart, its icon and its sentence can never disagree, and a report for a past
+period shows the same centre line and limits as the CSV export cut at the same day (`as_of`).
+
+`tests/framework/test_one_spc_path_and_one_rule_for_hiding.py` fails if anything outside this package calls
+the SPC engine's analyse functions on stored measures.
 """
 
 from __future__ import annotations
@@ -85,18 +89,30 @@ def series_for(item: MeasureSpc) -> Series:
     )
 
 
-def spc_for_team(
-    team: Any, measures: Iterable[Measure] | None = None, today: dt.date | None = None
+def results_for(
+    team: Any, measures: Iterable[Measure] | None = None, *, as_of: dt.date | None = None
 ) -> list[MeasureSpc]:
-    """SPC results for a team's measures (all of them, or those given), in three queries and one pass."""
+    """SPC results for a team's measures (all of them, or those given), in three queries and one pass.
+
+    `as_of`: the results as they stood at the end of that day. Values for periods after it and notes dated
+    after it are left out before anything is analysed, and the grid of periods runs to the last period that
+    was complete the next day, so a report on last year never describes this year and the CSV export cut at
+    the same day shows the same limits. Without it, the results are as they stand today.
+    """
+    today = as_of + dt.timedelta(days=1) if as_of is not None else None
     chosen = list(measures) if measures is not None else list(Measure.objects.for_team(team))
     chosen = [m for m in chosen if m.team_id == team.pk]
     ids = [m.pk for m in chosen]
+    stored = Value.objects.filter(measure_id__in=ids, measure__team=team)
+    written = Annotation.objects.filter(measure_id__in=ids, measure__team=team)
+    if as_of is not None:
+        stored = stored.filter(period__lte=as_of)
+        written = written.filter(date__lte=as_of)
     by_measure: dict[int, dict[dt.date, Value]] = defaultdict(dict)
-    for value in Value.objects.filter(measure_id__in=ids, measure__team=team).order_by("period"):
+    for value in stored.order_by("period"):
         by_measure[value.measure_id][value.period] = value
     notes: dict[int, list[Annotation]] = defaultdict(list)
-    for annotation in Annotation.objects.filter(measure_id__in=ids, measure__team=team):
+    for annotation in written:
         notes[annotation.measure_id].append(annotation)
     items: list[MeasureSpc] = []
     for measure in chosen:
@@ -134,6 +150,7 @@ def spc_for_team(
 
 
 def _has_number(value: Value, measure: Measure) -> bool:
+    """A value the SPC engine can use: a number, or for a rate a numerator and a denominator above 0."""
     if measure.needs_denominator:
         return value.numerator is not None and bool(value.denominator)
     return value.value is not None
