@@ -465,3 +465,137 @@ def _long_date(d: date | None) -> str:
         return ""
     monday = d - timedelta(days=d.weekday())
     return f"{monday.day} {monday:%B %Y}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Plan ahead: the baseline from a team's waits, and a scenario under the levers
+
+
+@dataclass(frozen=True)
+class PlanBaseline:
+    """Where a list stands on the census date, from the last `history_weeks` weeks of its waits."""
+
+    census: date
+    standard_days: int
+    last_monday: date
+    referrals: np.ndarray  # [week]
+    incompletes: np.ndarray  # [week, weeks waited]
+    completes: np.ndarray  # [week, weeks waited]
+    params: Params
+    dna_rate: float
+
+    @property
+    def demand(self) -> float:
+        """Referrals a week over the last 12 weeks."""
+        return float(np.mean(self.referrals[-12:]))
+
+    @property
+    def capacity(self) -> float:
+        """People helped a week over the last 12 weeks."""
+        return float(np.mean(self.completes[-12:].sum(axis=1)))
+
+    @property
+    def waiting_now(self) -> float:
+        return float(self.incompletes[-1].sum())
+
+    @property
+    def target_weeks(self) -> float:
+        return self.standard_days / 7
+
+    @property
+    def standard_bins(self) -> int:
+        return max(1, math.ceil(self.standard_days / 7))
+
+    @property
+    def target_size(self) -> float:
+        return target_queue_size(self.demand, self.target_weeks)
+
+    @property
+    def pressure(self) -> float:
+        mean_wait = self.waiting_now / self.demand if self.demand else 0.0
+        return waiting_list_pressure(mean_wait, self.target_weeks)
+
+
+def plan_baseline(
+    clock_starts: Sequence[date],
+    clock_stops: Sequence[date | None],
+    stopped: Sequence[bool],
+    census: date,
+    standard_days: int,
+    *,
+    missed: int = 0,
+    due: int = 0,
+    history_weeks: int = 26,
+    max_bin: int = 52,
+) -> PlanBaseline | None:
+    """Calibrate on the weeks up to the census date's week. None when no one was referred in them.
+
+    Stops after the census date are treated as not yet happened. missed / due is the missed-appointment
+    rate (missed appointments over appointments that were due)."""
+    last_monday = census - timedelta(days=census.weekday())
+    first_week = last_monday - timedelta(weeks=history_weeks)
+    stops = [s if s is not None and s <= census else None for s in clock_stops]
+    referrals, incompletes, completes = history_by_weeks_waited(
+        clock_starts, stops, stopped, first_week, history_weeks, max_bin
+    )
+    if referrals.sum() == 0:
+        return None
+    return PlanBaseline(
+        census,
+        standard_days,
+        last_monday,
+        referrals,
+        incompletes,
+        completes,
+        calibrate(referrals, incompletes, completes),
+        missed / due if due else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    weeks: list[date]  # the Monday each projected week starts
+    referrals: list[float]
+    appointments: list[float]
+    central: list[float]  # expected number waiting
+    low: list[float]  # 5th percentile from chance alone
+    high: list[float]  # 95th percentile
+    share_within: list[float]  # % waiting less than the standard (expected)
+    needed: CapacityNeeded
+
+
+def scenario(
+    baseline: PlanBaseline,
+    levers: Levers,
+    *,
+    target_date: date | None = None,
+    target_share: float = 0.92,
+    horizon_weeks: int = 52,
+    replications: int = 100,
+    seed: int = 1,
+) -> Scenario:
+    """The list over the next `horizon_weeks` under the levers, and the capacity needed to have
+    `target_share` waiting less than the standard by `target_date` (26 weeks on when not given)."""
+    refs, cap = apply_levers(baseline.demand, baseline.capacity, horizon_weeks, levers)
+    bins = baseline.standard_bins
+    now = baseline.incompletes[-1]
+    fan = fan_chart(now, refs, cap, baseline.params, bins, replications=replications, seed=seed)
+    needed = capacity_needed(
+        now,
+        refs,
+        baseline.params,
+        bins,
+        target_share,
+        by_date=target_date or baseline.census + timedelta(weeks=26),
+        today=baseline.census,
+    )
+    return Scenario(
+        [baseline.last_monday + timedelta(weeks=k + 1) for k in range(horizon_weeks)],
+        refs.tolist(),
+        cap.tolist(),
+        fan.central.waiting.tolist(),
+        fan.waiting[0].tolist(),
+        fan.waiting[-1].tolist(),
+        (100 * fan.central.share_within(bins)).tolist(),
+        needed,
+    )
