@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("", include("whatmatters.teams.urls")),
+    path("", include("whatmatters.api.urls")),
     path("", include("whatmatters.framework.urls")),
     path("", include("whatmatters.engagement.urls")),
     path("", include("whatmatters.reports.urls")),

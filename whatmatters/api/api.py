@@ -141,4 +141,4 @@ def _team_summary(team: Team) -> dict[str, Any]:
 # Measures, values and SPC results (framework app).
 api.add_router("", "whatmatters.framework.api.router")
 # Sessions, approved statements, themes, votes and domains (engagement app).
-api.add_router("", "whatmatters.engagement.api.router")
+api.add_router("", "whatmatters.api.engagement.router")

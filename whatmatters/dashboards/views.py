@@ -13,10 +13,23 @@ from django.shortcuts import render
 from whatmatters.dashboards import presenters
 from whatmatters.framework.models import Domain, Measure, MeasureType
 from whatmatters.learning.models import ExcellenceReport
+from whatmatters.safety.presenters import waiting_for
 from whatmatters.teams.models import BuddyPair, Team
 from whatmatters.teams.permissions import allows
+from whatmatters.teams.presenters import programme_for
 
 RECENT_EXCELLENCE = 5
+
+
+def programme(request: HttpRequest) -> HttpResponse:
+    """The programme page: phases, teams and buddy pairs, with the alerts waiting for this person (it joins
+    teams and safety, so it lives above both)."""
+    visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "teams/programme.jinja",
+        {"programme": programme_for(visible), "alerts": waiting_for(request.user), "active": "programme"},
+    )
 
 
 def team_dashboard(request: HttpRequest, team: str) -> HttpResponse:

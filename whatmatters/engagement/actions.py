@@ -26,6 +26,7 @@ from whatmatters.engagement.models import (
     Theme,
     Vote,
 )
+from whatmatters.framework.models import Domain
 from whatmatters.imports.cells import nhs_number_in, strip_controls
 from whatmatters.imports.problems import Problem, Refused
 from whatmatters.imports.reading import MAX_PROBLEMS, Limits, Table, check_header, read_table
@@ -489,8 +490,6 @@ def record_ballot(
 @transaction.atomic
 def promote(themes: list[Theme], team: Any, i_statement: str, description: str) -> Any:
     """Promote one or more themes to a quality domain, in contributors' words."""
-    from whatmatters.framework.models import Domain
-
     domain = Domain.objects.create(
         team=team, i_statement=i_statement.strip(), description=description.strip()
     )

@@ -11,6 +11,7 @@ from datetime import date
 
 from whatmatters.engagement import actions
 from whatmatters.engagement.models import DomainUpdate, EngagementSession, Theme, Vote
+from whatmatters.framework.models import Domain
 from whatmatters.teams.models import Team
 
 # team slug -> sessions: (title, date, place, facilitators, audience, statements);
@@ -256,8 +257,6 @@ def load_engagement() -> None:
 
 
 def _load_domains(team: Team, slug: str, themes: list[Theme | None]) -> None:
-    from whatmatters.framework.models import Domain
-
     for indexes, i_statement, description, we_did in DOMAINS[slug]:
         if Domain.objects.filter(team=team, i_statement=i_statement).exists():
             continue

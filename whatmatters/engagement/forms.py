@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH, STATEMENT_LIMITS
+from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH, STATEMENT_LIMITS, split_lines
 from whatmatters.engagement.models import EngagementSession, Relationship, Stage, Theme
 from whatmatters.imports.reading import megabytes
 from whatmatters.safety.public_forms import HoneypotMixin
@@ -74,7 +74,6 @@ class PublicStatementForm(HoneypotMixin):
         return self.cleaned_data.get("stage") or Stage.OTHER
 
 
-
 class QuickEntryForm(forms.Form):
     lines = forms.CharField(
         label="Statements, one on each line",
@@ -91,8 +90,6 @@ class QuickEntryForm(forms.Form):
     )
 
     def clean_lines(self) -> list[str]:
-        from whatmatters.engagement.actions import split_lines
-
         lines = split_lines(self.cleaned_data["lines"])
         if not lines:
             raise forms.ValidationError("Enter at least 1 statement")

@@ -45,6 +45,7 @@ from whatmatters.engagement.models import (
     Statement,
     Theme,
 )
+from whatmatters.framework.models import Domain
 from whatmatters.imports.problems import Problem
 from whatmatters.qr import qr_svg
 from whatmatters.safety import public_forms, ratelimit
@@ -55,6 +56,7 @@ from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
 from whatmatters.teams.page_scope import PageScope
 from whatmatters.teams.permissions import allows
+from whatmatters.text.themes import suggest_themes
 from whatmatters.uploads import upload_limit
 
 # --- Page helpers ---------------------------------------------------------------------------------
@@ -449,8 +451,6 @@ def theme_merge(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse:
     """ "Suggest themes": a proposal from whatmatters.text.themes that people accept, change or ignore."""
-    from whatmatters.text.themes import suggest_themes
-
     scope = PageScope(request)
     the_board = presenters.board_for(scope.team)
     cards = the_board.unsorted
@@ -521,8 +521,6 @@ def room_votes(request: HttpRequest, pk: int, team: str | None = None) -> HttpRe
 
 
 def _domains(request: HttpRequest) -> Any:
-    from whatmatters.framework.models import Domain
-
     if request.team is None:
         return Domain.objects.filter(team__isnull=True)
     return Domain.objects.for_team(request.team)
@@ -604,7 +602,6 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
 
 
 # --- Public pages (no account) -------------------------------------------------------------------
-
 
 
 def _open_session(code: str) -> EngagementSession:
@@ -726,8 +723,6 @@ def public_voted(request: HttpRequest, code: str) -> HttpResponse:
 
 def you_said_we_did(request: HttpRequest, team_slug: str) -> HttpResponse:
     """Public: a team's domains, what people said (approved, shareable words) and what it is doing."""
-    from whatmatters.framework.models import Domain
-
     the_team = get_object_or_404(Team, slug=team_slug, is_active=True)
     domains = list(
         Domain.objects.filter(Q(team=the_team) | Q(team__isnull=True, updates__team=the_team)).distinct()

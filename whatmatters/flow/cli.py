@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
 
-from whatmatters.flow import clocks
+from whatmatters.flow import clocks, synthetic
 from whatmatters.flow.validate import validate_extract
 
 WAITS_RULES = ("eip", "cmh4", "first-contact", "hidden-wait")
@@ -226,8 +226,6 @@ def _latest_date(result: object) -> date | None:
 
 
 def _generate(args: argparse.Namespace, out: IO[str]) -> int:
-    from whatmatters.flow import synthetic
-
     try:
         summary = synthetic.generate(
             args.out, teams=args.teams, years=args.years, seed=args.seed, faults=args.faults, start=args.start

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import textwrap
 from dataclasses import dataclass, field
 from html import escape
@@ -172,17 +174,17 @@ def themes_behind(domains: list[Any], team: Any = None, shown: int = 5) -> list[
     """The themes promoted to each domain (this team's, or the programme's) and the statements in them.
 
     Statement words come only through `Statement.objects.approved()`: the one path for words outside
-    moderation. The engagement app's domain page lists them all.
+    moderation. The engagement app's domain page lists them all. Engagement sits above framework (its themes
+    point at domains), so this goes through the relations it defines (`domain.themes`, `theme.statements`)
+    rather than importing its models.
     """
-    from whatmatters.engagement.models import Statement, Theme
-
     out = []
     for domain in domains:
-        themes = Theme.objects.filter(domains=domain)
+        themes = domain.themes.all()
         themes = list(themes.filter(team=team) if team is not None else themes.filter(team__isnull=True))
         if not themes:
             continue
-        approved = Statement.objects.approved().filter(themes__in=themes).distinct()
-        approved = approved.order_by("created_at", "pk")
+        approved = functools.reduce(operator.or_, (theme.statements.approved() for theme in themes))
+        approved = approved.distinct().order_by("created_at", "pk")
         out.append(Behind(domain, themes, list(approved[:shown]), approved.count()))
     return out

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from whatmatters.framework.presenters import number
-from whatmatters.reports.presenters import EASY_HIDDEN, ReportData
+from whatmatters.reports.presenters import EASY_HIDDEN, ReportData, report_title
 
 # WeasyPrint logs every page it lays out; the report's own progress steps say enough.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -50,8 +50,6 @@ def render_document(data: ReportData, body: str | None = None, inline_css: bool 
 def document_from_stored(report: Any) -> str:
     """The HTML download of a built report: its stored body in a whole document with the print styles."""
     from types import SimpleNamespace
-
-    from whatmatters.reports.presenters import report_title
 
     data = SimpleNamespace(title=report_title(report.team), audience_name=report.audience_short)
     return render_to_string(

@@ -6,7 +6,9 @@ team reports are found only through that team, programme reports only among repo
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -15,6 +17,7 @@ from whatmatters.reports import exports, rendering
 from whatmatters.reports.actions import request_report
 from whatmatters.reports.forms import ReportForm
 from whatmatters.reports.models import Report
+from whatmatters.teams.models import Team
 from whatmatters.teams.permissions import allows
 
 
@@ -92,6 +95,10 @@ def report_detail(request: HttpRequest, pk: int, team: str | None = None) -> Htt
             "kw": _url_kwargs(the_team),
             "title": (f"{the_team.name}: quality report" if the_team is not None else "Programme report"),
             "active": "programme",
+            "csv_name": "team_export_csv" if the_team is not None else "programme_export_csv",
+            "can_download_csv": allows(
+                request.user, "team_export_csv" if the_team is not None else "programme_export_csv", the_team
+            ),
         },
     )
 
@@ -125,11 +132,19 @@ def report_html(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
 def export_csv(request: HttpRequest, team: str | None = None) -> HttpResponse:
     """Measure values and SPC results as CSV: the team's, or every active team's shared measures on the
     programme route (admins and faculty only)."""
-    from whatmatters.teams.models import Team
-
     the_team = _team(request)
     teams = [the_team] if the_team is not None else list(Team.objects.filter(is_active=True).order_by("name"))
     who = the_team.slug if the_team is not None else "programme"  # type: ignore[attr-defined]
-    name = f"what-matters-{who}-measures-{timezone.localdate().isoformat()}.csv"
-    csv_text = exports.write_csv(teams, programme=the_team is None)
+    as_of = None
+    if request.GET.get("to"):
+        try:
+            as_of = dt.date.fromisoformat(request.GET["to"])
+        except ValueError:
+            return HttpResponseBadRequest(
+                "The day to show the values up to must be a date written like 2024-06-30.",
+                content_type="text/plain; charset=utf-8",
+            )
+    day = (as_of or timezone.localdate()).isoformat()
+    name = f"what-matters-{who}-measures-{'to-' if as_of else ''}{day}.csv"
+    csv_text = exports.write_csv(teams, programme=the_team is None, as_of=as_of)
     return _download(csv_text, "text/csv; charset=utf-8", name)

@@ -21,10 +21,10 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
+from whatmatters.safety import signals
 from whatmatters.safety.models import Alert
 from whatmatters.teams.models import Membership
 from whatmatters.teams.roles import Role
@@ -133,22 +133,6 @@ def escalate_due(now: dt.datetime | None = None) -> int:
     return escalated
 
 
-def _queue(alert_pk: int, created_at: dt.datetime) -> None:
-    """After the commit: the email to the leads at once, and the escalation check when it falls due."""
-    from whatmatters.safety.tasks import escalate_unanswered_alerts, tell_team_leads  # tasks import alerts
-
-    try:
-        tell_team_leads.enqueue(alert_pk)
-    except Exception as error:  # noqa: BLE001 - the alert is saved and shown; the daily sweep retries
-        logger.error("Could not queue the email for alert %s (%s)", alert_pk, type(error).__name__)
-    if default_task_backend.supports_defer:
-        when = created_at + dt.timedelta(days=response_days(), minutes=1)
-        try:
-            escalate_unanswered_alerts.using(run_after=when).enqueue()
-        except Exception as error:  # noqa: BLE001
-            logger.error("Could not queue the escalation for alert %s (%s)", alert_pk, type(error).__name__)
-
-
 def tell_untold() -> int:
     """The daily sweep's catch-up: alerts whose email to the leads never went (a queue failure)."""
     told = 0
@@ -185,7 +169,9 @@ def raise_alert(
         created_at=now or timezone.now(),
         **links,
     )
-    after_commit(lambda: _queue(alert.pk, alert.created_at))
+    after_commit(
+        lambda: signals.alert_raised.send(sender=Alert, alert_pk=alert.pk, created_at=alert.created_at)
+    )
     return alert
 
 

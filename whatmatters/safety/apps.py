@@ -7,3 +7,7 @@ class SafetyConfig(AppConfig):
     name = "whatmatters.safety"
     label = "safety"
     verbose_name = "Public forms and crisis safety"
+
+    def ready(self) -> None:
+        # Connects the receiver that queues an alert's email and escalation (see safety.signals).
+        from whatmatters.safety import tasks  # noqa: F401

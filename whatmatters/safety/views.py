@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from whatmatters.safety import alerts, presenters
+from whatmatters.safety import alerts, presenters, signals
 from whatmatters.safety.forms import AlertUpdateForm
 from whatmatters.safety.models import Alert
-from whatmatters.surveys.actions import after_response
 
 
 def alert_list(request: HttpRequest, team: str) -> HttpResponse:
@@ -60,5 +59,5 @@ def alert_update(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     except alerts.AlertError as error:
         messages.error(request, str(error))
     if alert.source == Alert.Source.CHECKIN:
-        after_response(request.team.pk)  # the check-in measures count answers
+        signals.checkin_alert_handled.send(sender=Alert, team_id=request.team.pk)
     return redirect(back)

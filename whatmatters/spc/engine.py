@@ -8,74 +8,23 @@ return the same result types, so a chart, its icon and its sentence can never di
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import limits as lim
-from .anhoej import RunsAnalysis, analyse_runs
+from .anhoej import analyse_runs
+from .batch import BatchArrays, FlatBatch
+from .dates import to_days
 from .icons import assurance_codes, variation_codes
 from .model import RATIO_CHARTS, Series, SeriesOptions, SpcInputError
 from .prepare import PreparedSeries, check_options, prepare
-from .rules import RuleFlags, evaluate
+from .results import BatchResult
+from .rules import evaluate
 from .rulesets import RuleSet, get_rule_set
 from .segments import position_in_segment, seg_count
 
 DIRECTION_SIGN = {"increase": 1, "neutral": 0, "decrease": -1}
 NO_BASELINE = np.iinfo(np.int64).max
-
-
-@dataclass
-class FlatBatch:
-    """All series end to end. Per-point arrays have N entries, per-series S, per-segment G."""
-
-    days: np.ndarray
-    num: np.ndarray
-    den: np.ndarray | None
-    offsets: np.ndarray  # S + 1
-    group: np.ndarray  # group number within the series
-    excluded: np.ndarray
-    target: np.ndarray
-    charts: list[str]  # per series
-    options: list[SeriesOptions]
-    names: list[str]
-    units: list[str]
-    group_reasons: list[list[str]]
-    ignored_recalculations: list[list[np.datetime64]]
-    shared_dates: bool  # every series has the same dates (the fast path)
-
-
-@dataclass
-class BatchArrays:
-    """Everything the engine computed, as flat arrays (see FlatBatch for the shapes)."""
-
-    series_of_point: np.ndarray
-    seg: np.ndarray
-    seg_series: np.ndarray
-    seg_group: np.ndarray
-    seg_start: np.ndarray
-    seg_rows: np.ndarray
-    seg_used: np.ndarray
-    limits: lim.Limits
-    missing: np.ndarray
-    in_baseline: np.ndarray
-    used: np.ndarray
-    flags: RuleFlags
-    relative: np.ndarray
-    outside: np.ndarray
-    close: np.ndarray
-    runs: RunsAnalysis
-    direction: np.ndarray  # per series
-    shift_length: np.ndarray  # per series
-    trend_length: np.ndarray  # per series
-    last_valid: np.ndarray  # per series, index of the latest point that is neither missing nor excluded
-    variation: np.ndarray  # per series, index into VARIATION_NAMES, -1 when there is no data
-    assurance: np.ndarray  # per series, index into ASSURANCE_NAMES, -1 when none
-    n_values: np.ndarray  # per series
-    n_missing: np.ndarray
-    constant: np.ndarray
-    sparse: np.ndarray
-    trial_limits: np.ndarray
 
 
 def _series_settings(batch: FlatBatch, rules: RuleSet) -> dict[str, np.ndarray]:
@@ -310,8 +259,6 @@ def _flat_from_prepared(items: list[PreparedSeries]) -> FlatBatch:
 
 def analyse_many(series: Sequence[Series], rules: str | RuleSet | None = None):  # noqa: ANN201
     """Analyse any number of series in one vectorised pass."""
-    from .results import BatchResult
-
     rule_set = get_rule_set(rules)
     prepared = [prepare(s, i, rule_set) for i, s in enumerate(series)]
     batch = _flat_from_prepared(prepared)
@@ -338,9 +285,6 @@ def analyse_array(
     Options are shared except the improvement direction and a single target, which may differ by series.
     Recalculations and exclusions need `analyse_many`.
     """
-    from .dates import to_days
-    from .results import BatchResult
-
     rule_set = get_rule_set(rules)
     opts = options or SeriesOptions()
     check_options(opts, "Every series", rule_set.min_baseline_points)

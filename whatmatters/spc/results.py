@@ -8,8 +8,8 @@ from functools import cached_property
 
 import numpy as np
 
+from .batch import BatchArrays, FlatBatch
 from .dates import format_date, format_period, infer_period, missing_periods
-from .engine import BatchArrays, FlatBatch
 from .icons import ASSURANCE_ICONS, ASSURANCE_NAMES, VARIATION_ICONS, VARIATION_NAMES, Icon
 from .model import CHART_NAMES, SeriesOptions
 from .rules import POINT_TYPE_NAMES, label_text

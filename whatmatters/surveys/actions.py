@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
@@ -20,6 +21,7 @@ from whatmatters.engagement import actions as engagement
 from whatmatters.engagement.models import EngagementSession, Relationship, Statement
 from whatmatters.framework.models import Frequency, period_start
 from whatmatters.safety.screening import screen
+from whatmatters.safety.signals import checkin_alert_handled
 from whatmatters.surveys import library
 from whatmatters.surveys.models import (
     CHECKIN_KINDS,
@@ -30,6 +32,7 @@ from whatmatters.surveys.models import (
     Response,
     Survey,
 )
+from whatmatters.surveys.tasks import refresh_survey_measures
 
 logger = logging.getLogger(__name__)
 
@@ -224,12 +227,16 @@ def after_response(team_id: int | None) -> None:
     `whatmatters surveys refresh` catches up."""
     if team_id is None:
         return
-    from whatmatters.surveys.tasks import refresh_survey_measures
-
     try:
         refresh_survey_measures.enqueue(team_id)
     except Exception:  # noqa: BLE001 - the answers are saved; say so without any of their content
         logger.exception("Could not queue the survey measure refresh for team %s", team_id)
+
+
+@receiver(checkin_alert_handled, dispatch_uid="surveys.refresh_after_checkin_alert")
+def _refresh_after_checkin_alert(sender: object, team_id: int | None, **kwargs: object) -> None:
+    """A check-in alert was answered: the check-in measures count answers."""
+    after_response(team_id)
 
 
 def record_demo_responses(survey: Survey, count: int) -> None:

@@ -40,9 +40,8 @@ def roles_of(user: Any) -> RoleMap:
         return _EMPTY
     cached = getattr(user, "_wm_roles", None)
     if cached is None:
-        from whatmatters.teams.models import Membership
-
-        rows = Membership.objects.filter(user=user).filter_active_teams().values_list("team_id", "role")
+        # Through the user's memberships (teams.models builds on this module, so it is not imported here).
+        rows = user.memberships.filter_active_teams().values_list("team_id", "role")
         org = frozenset(role for team_id, role in rows if team_id is None)
         teams = {team_id: role for team_id, role in rows if team_id is not None}
         cached = RoleMap(organisation_roles=org, team_roles=teams)

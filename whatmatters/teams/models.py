@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from whatmatters.audit.tracking import AuditedModel
+from whatmatters.teams.access import roles_of
 from whatmatters.teams.roles import ORGANISATION_ROLES, Role
 
 
@@ -117,8 +118,6 @@ class Cohort(AuditedModel):
 class TeamQuerySet(models.QuerySet["Team"]):
     def visible_to(self, user: Any) -> TeamQuerySet:
         """Teams whose own pages this person may open: their teams, or all for organisation-wide roles."""
-        from whatmatters.teams.access import roles_of
-
         roles = roles_of(user)
         if roles.organisation_roles:
             return self.all()

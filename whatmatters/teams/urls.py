@@ -1,6 +1,5 @@
 from django.urls import path
 
-from whatmatters.api import views as api_views
 from whatmatters.teams import views
 
 urlpatterns = [
@@ -33,9 +32,6 @@ urlpatterns = [
     ),
     path("account/data/", views.account_data, name="account_data"),
     path("account/data.json", views.account_data_json, name="account_data_json"),
-    path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
-    path("account/api-tokens/<int:pk>/revoke/", api_views.api_token_revoke, name="api_token_revoke"),
-    path("programme/", views.programme, name="programme"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<slug:team>/", views.team_detail, name="team_detail"),
     path("teams/<slug:team>/edit/", views.team_edit, name="team_edit"),

@@ -19,7 +19,6 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whatmatters.audit.log import Action, record
-from whatmatters.safety.presenters import waiting_for
 from whatmatters.teams import actions, personal_data
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.forms import (
@@ -33,7 +32,6 @@ from whatmatters.teams.forms import (
 )
 from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, Team, User
 from whatmatters.teams.permissions import allows
-from whatmatters.teams.presenters import programme_for
 from whatmatters.teams.roles import ROLE_DESCRIPTIONS, Role
 
 
@@ -147,15 +145,6 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 # --- The programme ------------------------------------------------------------------------------
-
-
-def programme(request: HttpRequest) -> HttpResponse:
-    visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
-    return render(
-        request,
-        "teams/programme.jinja",
-        {"programme": programme_for(visible), "alerts": waiting_for(request.user), "active": "programme"},
-    )
 
 
 def team_detail(request: HttpRequest, team: str) -> HttpResponse:

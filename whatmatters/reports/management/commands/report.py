@@ -12,6 +12,7 @@ from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.reports import presenters, rendering
 from whatmatters.reports.forms import check_period, parse_iso_date
 from whatmatters.reports.models import Audience
+from whatmatters.teams.models import Team
 
 
 class Command(BaseCommand):
@@ -37,8 +38,6 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, metavar="FILE", help="Where to write the report.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from whatmatters.teams.models import Team
-
         try:
             date_from = parse_iso_date(options["date_from"])
             date_to = parse_iso_date(options["date_to"])

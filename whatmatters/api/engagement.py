@@ -17,6 +17,7 @@ from whatmatters.api.errors import BAD_PARAMETERS, ERRORS, MAX_ID
 from whatmatters.api.schemas import TeamSlug
 from whatmatters.engagement import presenters
 from whatmatters.engagement.models import EngagementSession, Placement, Statement, Theme, Vote
+from whatmatters.framework.models import Domain
 
 router = Router(tags=["what matters to people"])
 
@@ -180,8 +181,6 @@ def vote_list(
     summary="A team's quality domains (and the programme's), with the team's themes behind each",
 )
 def domain_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
-    from whatmatters.framework.models import Domain
-
     domains = Domain.objects.for_team(request.team).prefetch_related("themes")
     return [
         {
