@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from whatmatters.audit.models import AuditEvent
-from whatmatters.framework.importing import import_values
+from whatmatters.framework.measures.importing import import_values
 from whatmatters.framework.models import Value
 
 HEADER = "measure,team,period,value,numerator,denominator,note"

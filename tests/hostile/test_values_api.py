@@ -20,7 +20,7 @@ import pytest
 from tests.framework.factories import make_domain, make_measure, make_ratio_measure
 from whatmatters.api.models import ApiToken
 from whatmatters.audit.models import AuditEvent
-from whatmatters.framework.importing import MAX_API_ROWS, MAX_SHOWN
+from whatmatters.framework.measures.importing import MAX_API_ROWS, MAX_SHOWN
 from whatmatters.framework.models import Value
 from whatmatters.teams.roles import Role
 

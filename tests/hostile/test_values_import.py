@@ -34,7 +34,7 @@ from django.utils import timezone
 from tests.framework.factories import make_domain, make_measure, make_ratio_measure
 from whatmatters.audit.models import AuditEvent
 from whatmatters.framework import tasks
-from whatmatters.framework.importing import MAX_SHOWN, import_values
+from whatmatters.framework.measures.importing import MAX_SHOWN, import_values
 from whatmatters.framework.models import Value, ValueImport
 from whatmatters.imports.problems import Problem
 from whatmatters.teams.roles import Role

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from whatmatters.framework.framework_file import (
     FORMAT,
@@ -23,6 +22,8 @@ from whatmatters.framework.framework_file import (
     shown,
 )
 from whatmatters.framework.framework_file import MAX_BYTES as MAX_BYTES  # for the pages and the command
+from whatmatters.framework.measures.values import Row as ValueRow
+from whatmatters.framework.measures.values import Source, write_values
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     Aim,
@@ -31,7 +32,6 @@ from whatmatters.framework.models import (
     Driver,
     LibraryMeasure,
     Measure,
-    Value,
 )
 from whatmatters.imports.problems import Problem
 
@@ -88,32 +88,24 @@ class EntryResult:
     unchanged: int = 0
 
 
-@transaction.atomic
 def save_period_values(
-    measures: list[Measure], period: dt.date, entries: dict[int, dict[str, Any]]
+    measures: list[Measure], period: dt.date, entries: dict[int, dict[str, Any]], *, by: Any = None
 ) -> EntryResult:
-    """Save the values typed for one period; a replaced value is audited by the Value model."""
-    result = EntryResult()
-    existing = {v.measure_id: v for v in Value.objects.filter(measure__in=measures, period=period)}
-    for measure in measures:
-        entry = entries.get(measure.pk)
-        if entry is None:
-            continue
-        numbers = {k: entry[k] for k in ("value", "numerator", "denominator")}
-        current = existing.get(measure.pk)
-        if current is None:
-            Value.objects.create(measure=measure, period=period, note=entry["note"], **numbers)
-            result.created += 1
-        elif all(getattr(current, k) == v for k, v in numbers.items()) and current.note == entry["note"]:
-            result.unchanged += 1
-        else:
-            for key, number in numbers.items():
-                setattr(current, key, number)
-            current.note = entry["note"]
-            current.updated_at = timezone.now()
-            current.save()
-            result.replaced += 1
-    return result
+    """Save the values typed for one period (by `by`); a replaced value is audited by the Value model."""
+    rows = [
+        ValueRow(
+            measure,
+            period,
+            value=entry["value"],
+            numerator=entry["numerator"],
+            denominator=entry["denominator"],
+            note=entry["note"],
+        )
+        for measure in measures
+        if (entry := entries.get(measure.pk)) is not None
+    ]
+    written = write_values(rows, source=Source.TYPED, by=by)
+    return EntryResult(created=written.created, replaced=written.replaced, unchanged=written.unchanged)
 
 
 # --- Framework export and import ------------------------------------------------------------------

@@ -17,9 +17,17 @@ from whatmatters.api.errors import BAD_PARAMETERS, ERRORS, TOO_LARGE
 from whatmatters.api.schemas import MeasureCode, ProblemOut, TeamSlug
 from whatmatters.audit.log import actor_for_request
 from whatmatters.audit.tracking import acting_as
-from whatmatters.framework.importing import MAX_API_ROWS, REQUEST, REQUIRED, check_rows, read_rows, save_rows
-from whatmatters.framework.importing import Report as ImportReport
+from whatmatters.framework.measures.importing import (
+    MAX_API_ROWS,
+    REQUEST,
+    REQUIRED,
+    check_rows,
+    read_rows,
+    save_rows,
+)
+from whatmatters.framework.measures.importing import Report as ImportReport
 from whatmatters.framework.measures.results import results_for
+from whatmatters.framework.measures.values import Source
 from whatmatters.framework.models import Measure, Value
 from whatmatters.imports.problems import Refused
 from whatmatters.spc.narrative import narrate
@@ -229,7 +237,7 @@ def value_post(request: HttpRequest, team: str) -> Any:
     report = ImportReport(file=REQUEST, problems=problems, rows=clean)
     if not problems:
         with acting_as(actor_for_request(request)):
-            save_rows(clean, report)
+            save_rows(clean, report, source=Source.API, by=request.user)
     return Status(400 if problems else 200, _result(report))
 
 

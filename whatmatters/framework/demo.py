@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from whatmatters.audit.log import Action, record
 from whatmatters.framework.actions import adopt_library_measure, set_programme_sharing
 from whatmatters.framework.library import seed_library
 from whatmatters.framework.measures.results import last_complete_period
+from whatmatters.framework.measures.values import Row as ValueRow
+from whatmatters.framework.measures.values import Source, write_values
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -27,7 +28,6 @@ from whatmatters.framework.models import (
     Driver,
     LibraryMeasure,
     Measure,
-    Value,
     period_grid,
 )
 from whatmatters.teams.models import Team
@@ -210,18 +210,11 @@ def save_missing_values(
     team: Team, measure: Measure, periods: list[dt.date], rows: list[dict[str, float | None]]
 ) -> None:
     """Save the rows for periods the measure has no value for yet, and say so once in the audit log."""
-    have = set(Value.objects.filter(measure=measure).values_list("period", flat=True))
-    missing = [
-        Value(measure=measure, period=p, **row) for p, row in zip(periods, rows, strict=True) if p not in have
-    ]
-    if missing:
-        Value.objects.bulk_create(missing)
-        record(
-            Action.CREATE,
-            obj=measure,
-            team=team,
-            summary=f"demo data: {len(missing)} values added to {measure.code}",
-        )
+    write_values(
+        (ValueRow(measure, p, **row) for p, row in zip(periods, rows, strict=True)),
+        source=Source.DEMO,
+        replace=False,  # demo data only fills gaps: a value already there is kept
+    )
 
 
 def _series(slug: str, spec: DemoMeasure, measure: Measure, n: int) -> list[dict[str, float | None]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.framework.importing import check_note, check_numbers
+from whatmatters.framework.measures.importing import check_note, check_numbers
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     Aim,

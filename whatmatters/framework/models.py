@@ -333,8 +333,22 @@ class Measure(MeasureDefinition):
         return self.team
 
 
+class ValueSource(models.TextChoices):
+    """Which feeder last wrote a value (`framework.measures.values.write_values` sets it)."""
+
+    BEFORE_HISTORY = "", "Before we kept a value's history"
+    TYPED = "typed", "Typed in"
+    IMPORT = "import", "Imported from a file"
+    API = "api", "Sent through the API"
+    SURVEY = "survey", "Experience survey"
+    WAITING_LIST = "waiting_list", "Waiting-list extract"
+    EXCELLENCE = "excellence", "Excellence reports"
+    DEMO = "demo", "Demo data"
+
+
 class Value(AuditedModel):
-    """One period of one measure for one team."""
+    """One period of one measure for one team, with its history: which feeder wrote it last, who, when
+    (`updated_at`) and from which upload or extract. Only `framework.measures.values` writes values."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
     period = models.DateField("Period starting")
@@ -343,8 +357,14 @@ class Value(AuditedModel):
     denominator = models.FloatField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=20, choices=ValueSource.choices, blank=True, default="")
+    updated_by = models.ForeignKey(
+        "teams.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    import_ref = models.CharField("Which upload or extract", max_length=40, blank=True)
 
-    audit_exclude = frozenset({"note", "updated_at"})
+    # The audit log already says who and when; the history fields would only repeat it.
+    audit_exclude = frozenset({"note", "updated_at", "source", "updated_by", "import_ref"})
 
     class Meta:
         ordering = ["period"]

@@ -16,7 +16,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.framework.importing import check_file, save_rows
+from whatmatters.framework.measures.importing import check_file, save_rows
 from whatmatters.framework.models import ValueImport
 from whatmatters.imports.problems import Problem
 
@@ -108,6 +108,12 @@ def _run(upload: ValueImport) -> str:
     actor = Actor(user=upload.uploaded_by, label=f"upload: {upload.file_name}"[:200])
     with transaction.atomic(), acting_as(actor):
         if not report.problems:
-            save_rows(report.rows, report, dry_run=upload.dry_run)
+            save_rows(
+                report.rows,
+                report,
+                dry_run=upload.dry_run,
+                by=upload.uploaded_by,
+                import_ref=f"upload {upload.pk}",
+            )
         ValueImport.objects.filter(pk=upload.pk).update(status=status, report=report.as_dict())
     return status

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.framework import actions, framework_file, importing, presenters, tasks
+from whatmatters.framework import actions, framework_file, presenters, tasks
 from whatmatters.framework.forms import (
     AdoptForm,
     AimForm,
@@ -30,6 +30,7 @@ from whatmatters.framework.forms import (
     UploadForm,
     ValueEntryForm,
 )
+from whatmatters.framework.measures import importing, values
 from whatmatters.framework.measures.results import last_complete_period, results_for
 from whatmatters.framework.models import (
     Aim,
@@ -294,6 +295,7 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "behind": presenters.themes_behind(domains, request.team),
             "number": presenters.number,
             "period_label": period_label,
+            "where_from": values.where_from(measure),
             "can_edit": allows(request.user, "measure_edit", request.team),
             "can_enter": allows(request.user, "annotation_add", request.team),
             "active": "programme",
@@ -375,7 +377,7 @@ def value_entry(request: HttpRequest, team: str, frequency: str, period: str) ->
     existing = {v.measure_id: v for v in Value.objects.filter(measure__in=measures, period=start)}
     form = ValueEntryForm(request.POST or None, measures=measures, existing=existing)
     if request.method == "POST" and form.is_valid():
-        result = actions.save_period_values(measures, start, form.entries)
+        result = actions.save_period_values(measures, start, form.entries, by=request.user)
         messages.success(
             request,
             f"Saved for {period_label(frequency, start)}: {result.created} new, {result.replaced} changed",

@@ -19,6 +19,8 @@ from django.utils import timezone
 from whatmatters.audit.log import Action, record
 from whatmatters.engagement.actions import hold_clean_statements
 from whatmatters.framework.measures.results import last_complete_period
+from whatmatters.framework.measures.values import Row as ValueRow
+from whatmatters.framework.measures.values import Source, write_values
 from whatmatters.framework.models import (
     Annotation,
     ChangeIdea,
@@ -28,7 +30,6 @@ from whatmatters.framework.models import (
     Frequency,
     Measure,
     MeasureType,
-    Value,
     period_grid,
     period_start,
 )
@@ -272,19 +273,11 @@ def _excellence_measure(team: Any, code: str, name: str, domains: list[Domain]) 
 def _sync_values(measure: Measure, counts: Counter[dt.date], first: dt.date, today: dt.date | None) -> int:
     """Make the measure's values equal the counts, month by month (zero where none). Returns changes."""
     periods = period_grid(Frequency.MONTHLY, first, last_complete_period(Frequency.MONTHLY, today))
-    existing = {v.period: v for v in Value.objects.filter(measure=measure)}
-    changed = 0
-    for period in periods:
-        wanted = float(counts.get(period, 0))
-        value = existing.get(period)
-        if value is None:
-            Value.objects.create(measure=measure, period=period, value=wanted)
-            changed += 1
-        elif value.value != wanted:
-            value.value = wanted
-            value.save()
-            changed += 1
-    return changed
+    written = write_values(
+        (ValueRow(measure, period, value=float(counts.get(period, 0))) for period in periods),
+        source=Source.EXCELLENCE,
+    )
+    return written.created + written.replaced
 
 
 @transaction.atomic

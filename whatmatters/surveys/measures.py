@@ -26,13 +26,14 @@ from django.utils import timezone
 
 from whatmatters.framework.actions import adopt_library_measure
 from whatmatters.framework.library import LIBRARY as NATIONAL_LIBRARY
+from whatmatters.framework.measures.values import Row as ValueRow
+from whatmatters.framework.measures.values import Source, write_values
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     DataSource,
     Frequency,
     LibraryMeasure,
     Measure,
-    Value,
     period_grid,
     period_start,
 )
@@ -262,18 +263,14 @@ def refresh_team(team: Any, today: dt.date | None = None) -> RefreshReport:
         if measure.data_source != DataSource.SURVEY:
             skipped.append(code)  # typed in by hand: the team owns those numbers
             continue
-        existing = {v.period: v for v in Value.objects.filter(measure=measure, period__in=list(periods))}
-        for period, (value, numerator, denominator) in sorted(periods.items()):
-            current = existing.get(period)
-            if current is None:
-                Value.objects.create(
-                    measure=measure, period=period, value=value, numerator=numerator, denominator=denominator
-                )
-                report.values_added += 1
-            elif (current.value, current.numerator, current.denominator) != (value, numerator, denominator):
-                current.value, current.numerator, current.denominator = value, numerator, denominator
-                current.updated_at = timezone.now()
-                current.save()
-                report.values_changed += 1
+        written = write_values(
+            (
+                ValueRow(measure, period, value=value, numerator=numerator, denominator=denominator)
+                for period, (value, numerator, denominator) in sorted(periods.items())
+            ),
+            source=Source.SURVEY,
+        )
+        report.values_added += written.created
+        report.values_changed += written.replaced
     report.skipped = tuple(skipped)
     return report

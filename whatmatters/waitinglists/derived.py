@@ -2,8 +2,9 @@
 
 Each team gets one framework `Measure` per derived measure and frequency (data source: waiting-list
 extract), so they appear on dashboards and SPC charts like any other measure. Saving is an upsert on
-(measure, period): new values are added in batches (with one audit event per measure), a changed value
-is saved one by one so the audit log shows what it replaced, and an unchanged value is left alone.
+(measure, period) by `framework.measures.values.write_values`: new values are added in batches (with one
+audit event per measure), a changed value is saved one by one so the audit log shows what it replaced, and an
+unchanged value is left alone.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
-from whatmatters.audit.log import record
-from whatmatters.audit.models import AuditEvent
 from whatmatters.flow.measures import MEASURES, MeasureValue
-from whatmatters.framework.models import DataSource, Direction, Frequency, Measure, MeasureType, Value
+from whatmatters.framework.measures.values import Row as ValueRow
+from whatmatters.framework.measures.values import Source, write_values
+from whatmatters.framework.models import DataSource, Direction, Frequency, Measure, MeasureType
 
 FREQUENCIES = {"week": Frequency.WEEKLY, "month": Frequency.MONTHLY}
 WAIT_MEASURES = (
@@ -105,9 +104,15 @@ def _numbers(value: MeasureValue) -> dict[str, float | None] | None:
 
 
 def save_derived(
-    team: Any, values: Iterable[MeasureValue], *, standard_days: int | None, codes: tuple[str, ...]
+    team: Any,
+    values: Iterable[MeasureValue],
+    *,
+    standard_days: int | None,
+    codes: tuple[str, ...],
+    import_ref: str = "",
 ) -> SaveCounts:
-    """Create or refresh the team's derived measures and values. Call inside a transaction."""
+    """Create or refresh the team's derived measures and values (through `write_values`, which keeps
+    `import_ref`, e.g. "extract 3", with each value). Call inside a transaction."""
     counts = SaveCounts()
     by_measure: dict[tuple[str, str], list[MeasureValue]] = defaultdict(list)
     for value in values:
@@ -126,33 +131,16 @@ def save_derived(
             )
             position += 1
             counts.measures_created += 1
-        current = {v.period: v for v in Value.objects.filter(measure=measure)}
-        new: list[Value] = []
+        rows = []
         for item in items:
             numbers = _numbers(item)
-            stored = current.get(item.period_start)
-            if numbers is None:
-                if stored is not None:
-                    stored.delete()  # audited
-                    counts.values_removed += 1
-                continue
-            if stored is None:
-                new.append(Value(measure=measure, period=item.period_start, **numbers))
-            elif all(getattr(stored, k) == v for k, v in numbers.items()):
-                counts.values_unchanged += 1
+            if numbers is None:  # nothing to show for the period: a stored value is removed (audited)
+                rows.append(ValueRow(measure, item.period_start, remove=True))
             else:
-                for key, number in numbers.items():
-                    setattr(stored, key, number)
-                stored.updated_at = timezone.now()
-                stored.save()  # audited: the log shows the value it replaced
-                counts.values_replaced += 1
-        if new:
-            Value.objects.bulk_create(new, batch_size=1000)
-            counts.values_created += len(new)
-            record(
-                AuditEvent.Action.CREATE,
-                obj=measure,
-                team=team,
-                summary=f"{len(new)} values added from a waiting-list extract",
-            )
+                rows.append(ValueRow(measure, item.period_start, **numbers))
+        written = write_values(rows, source=Source.WAITING_LIST, import_ref=import_ref)
+        counts.values_created += written.created
+        counts.values_replaced += written.replaced
+        counts.values_unchanged += written.unchanged
+        counts.values_removed += written.removed
     return counts

@@ -321,9 +321,10 @@ def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
 
 
 def _refresh_measures(
-    result: ImportResult, mapping: _Mapping, census: date, progress: Progress
+    result: ImportResult, mapping: _Mapping, census: date, progress: Progress, *, import_ref: str = ""
 ) -> dict[str, int]:
-    """Derived measures for each mapped team: waits by its clock rule, or ward measures."""
+    """Derived measures for each mapped team: waits by its clock rule, or ward measures. `import_ref`
+    ("extract 3") is kept with each value written."""
     con = result.con
     totals = {"measures_created": 0, "values_created": 0, "values_replaced": 0, "values_removed": 0}
     by_rule: dict[str, list[ExtractTeam]] = {}
@@ -341,7 +342,11 @@ def _refresh_measures(
                 values = ward_measures(con, census, period, beds=beds)
                 for m in members:
                     mine = [v for v in values if v.team_id == m.code]
-                    add(save_derived(m.team, mine, standard_days=None, codes=WARD_MEASURES))
+                    add(
+                        save_derived(
+                            m.team, mine, standard_days=None, codes=WARD_MEASURES, import_ref=import_ref
+                        )
+                    )
             continue
         rule = get_rule(rule_name)
         from whatmatters.flow.clocks import compute_waits
@@ -351,7 +356,15 @@ def _refresh_measures(
             values = waiting_list_measures(con, census, period, rule.standard_days)
             for m in members:
                 mine = [v for v in values if v.team_id == m.code]
-                add(save_derived(m.team, mine, standard_days=rule.standard_days, codes=WAIT_MEASURES))
+                add(
+                    save_derived(
+                        m.team,
+                        mine,
+                        standard_days=rule.standard_days,
+                        codes=WAIT_MEASURES,
+                        import_ref=import_ref,
+                    )
+                )
         progress(85, "Working out measures")
     return totals
 
@@ -455,7 +468,9 @@ def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> Extra
                 m.save()  # audited
             added = _save_rows(result, report)
             report(75, "Working out measures")
-            measures = _refresh_measures(result, mapping, job.extract_date, report)
+            measures = _refresh_measures(
+                result, mapping, job.extract_date, report, import_ref=f"extract {job.pk}"
+            )
             job.counts["saved"] = {**added, **measures}
             if any(added.values()):
                 record(

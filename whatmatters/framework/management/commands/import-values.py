@@ -14,10 +14,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.framework.importing import MAX_BYTES, MAX_SHOWN, import_values
+from whatmatters.framework.measures.importing import MAX_BYTES, MAX_SHOWN, import_values
 from whatmatters.imports.reading import megabytes
 
-logger = logging.getLogger("whatmatters.framework.importing")
+logger = logging.getLogger("whatmatters.framework.measures.importing")
 
 
 class Command(BaseCommand):

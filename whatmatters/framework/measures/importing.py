@@ -5,7 +5,8 @@ of the week or month), and either `value` or `numerator` + `denominator`; `note`
 by the shared `whatmatters.imports.reading` (so it is refused in seconds if it cannot be a table) and every
 problem is a `whatmatters.imports.problems.Problem`: the file, the row (as a spreadsheet numbers rows: the
 header is row 1), the column and a reason. If any row has a problem, nothing is saved. Saving the same file
-again changes nothing. A value that replaces another is written to the audit log (Value is an audited model).
+again changes nothing. Values are saved by `measures.values.write_values`, which keeps each value's history
+(the upload, the command or the API; who) and writes every created or replaced value to the audit log.
 
 Every number is bounded: finite, at most 15 digits, and within what its measure can hold (a percentage from
 0 to 100, a count whole and at most 1,000,000,000, a number of days at most 100 years, a score within the
@@ -26,10 +27,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from whatmatters.framework.models import Frequency, Measure, Value, period_start
+from whatmatters.framework.measures.values import Row as ValueRow
+from whatmatters.framework.measures.values import Source, write_values
+from whatmatters.framework.models import Frequency, Measure, period_start
 from whatmatters.imports import cells
 from whatmatters.imports.problems import Problem, Refused
 from whatmatters.imports.reading import Limits, Table, read_table
@@ -540,34 +542,36 @@ def check_rows(
     return clean, problems
 
 
-def save_rows(rows: list[CleanRow], report: Report, *, dry_run: bool = False) -> None:
+def save_rows(
+    rows: list[CleanRow],
+    report: Report,
+    *,
+    dry_run: bool = False,
+    source: Source = Source.IMPORT,
+    by: Any = None,
+    import_ref: str = "",
+) -> None:
     """Create or replace each value in one transaction; unchanged values are left alone."""
-    with transaction.atomic():
-        existing = {
-            (v.measure_id, v.period): v
-            for v in Value.objects.filter(measure__in={r.measure.pk for r in rows}).select_related(
-                "measure__team"
+    written = write_values(
+        (
+            ValueRow(
+                r.measure,
+                r.period,
+                value=r.value,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                note=r.note,
             )
-        }
-        for row in rows:
-            current = existing.get((row.measure.pk, row.period))
-            numbers = {"value": row.value, "numerator": row.numerator, "denominator": row.denominator}
-            if current is None:
-                report.created += 1
-                if not dry_run:
-                    Value.objects.create(measure=row.measure, period=row.period, note=row.note, **numbers)
-                continue
-            same = all(getattr(current, k) == v for k, v in numbers.items()) and current.note == row.note
-            if same:
-                report.unchanged += 1
-                continue
-            report.replaced += 1
-            if not dry_run:
-                for key, number in numbers.items():
-                    setattr(current, key, number)
-                current.note = row.note
-                current.updated_at = timezone.now()
-                current.save()
+            for r in rows
+        ),
+        source=source,
+        by=by,
+        import_ref=import_ref,
+        dry_run=dry_run,
+    )
+    report.created += written.created
+    report.replaced += written.replaced
+    report.unchanged += written.unchanged
     report.saved = not dry_run
 
 
@@ -612,11 +616,14 @@ def import_values(
     allowed_teams: set[str] | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    by: Any = None,
+    import_ref: str = "",
 ) -> Report:
-    """Read, check and (unless `dry_run` or any row has a problem) save a file of values."""
+    """Read, check and (unless `dry_run` or any row has a problem) save a file of values. `by` and
+    `import_ref` are kept with each value written (who, and which upload or file)."""
     report = check_file(name, data, allowed_teams=allowed_teams, progress=progress)
     if not report.problems:
-        save_rows(report.rows, report, dry_run=dry_run)
+        save_rows(report.rows, report, dry_run=dry_run, by=by, import_ref=import_ref or f"file {name}")
     return report
 
 
