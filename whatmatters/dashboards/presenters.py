@@ -1,23 +1,21 @@
 """Display logic for the dashboards. Every chart, icon and sentence comes from
 `whatmatters.framework.measures.results.results_for` (the one data path) and the SPC engine's own narrative
-and SVG for that result; nothing here computes limits or signals.
+and SVG for that result, as `framework.measures.shown.shown_for` builds them (which also decides what is
+hidden outside the team); nothing here computes limits or signals or decides on small numbers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, shown, suppress_measured
+from whatmatters.disclosure import shown
 from whatmatters.framework.measures.results import MeasureSpc, results_for
+from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
-from whatmatters.reports.presenters import chart_would_disclose, counts_people
 from whatmatters.spc.icons import Icon
-from whatmatters.spc.narrative import narrate
-from whatmatters.spc.svg import render_svg
 
 NO_DATA = "No data yet"
 NO_TARGET = "No target"
@@ -70,33 +68,13 @@ def card_for(
     card = Card(item=item, domain=domain)
     if measure.target is not None:
         card.target = number(measure.target, measure.unit)
-    result = item.result
-    if result is not None:
-        card.hidden = chart_would_disclose(measure, item) if outside_team else ""
-        index = result.latest_index
-        if index is not None:
-            day = result.dates[index].astype("datetime64[D]").astype(dt.date)
-            value = item.values.get(day)
-            card.latest_period = period_label(measure.frequency, day)
-            if outside_team and value is not None and measure.needs_denominator:
-                if rate_is_suppressed(value.numerator, value.denominator):
-                    card.latest, card.suppressed = SUPPRESSED, True
-                else:
-                    card.latest = number(float(result.values[index]), measure.unit)
-            elif outside_team and value is not None and value.value is not None and counts_people(measure):
-                count = suppress_measured(value.value)
-                card.latest = SUPPRESSED if count == SUPPRESSED else number(float(count), measure.unit)
-                card.suppressed = count == SUPPRESSED
-            else:
-                card.latest = number(float(result.values[index]), measure.unit)
-        card.variation = result.variation
-        card.assurance = result.assurance
-        if not card.hidden:
-            story = narrate(result)
-            card.sentence = story.text("committee")
-            card.easy_read = story.text("easy_read")
-        if chart and not card.suppressed and not card.hidden:
-            card.svg = render_svg(result, id_prefix=f"{id_prefix}-{measure.pk}")
+    view = shown_for(item, outside_team=outside_team, chart=chart, id_prefix=f"{id_prefix}-{measure.pk}")
+    if view.latest:
+        card.latest, card.latest_period, card.suppressed = view.latest, view.latest_period, view.suppressed
+    card.variation, card.assurance, card.hidden = view.variation, view.assurance, view.hidden
+    card.sentence = " ".join(view.committee)
+    card.easy_read = " ".join(view.easy_read)
+    card.svg = view.svg
     tone = card.variation.tone if card.variation else ""
     assurance = card.assurance.name if card.assurance else ""
     if tone == "improvement":
@@ -263,8 +241,7 @@ def buddy_rows(team: Any, buddy: Any, ours: list[Measure], theirs: list[Measure]
     shared_codes = {m.code for m in shared_ours}
     shared_theirs = [m for m in theirs if m.code in shared_codes]
     mine = {
-        i.measure.code: card_for(i, None, id_prefix=f"ours-{team.pk}")
-        for i in results_for(team, shared_ours)
+        i.measure.code: card_for(i, None, id_prefix=f"ours-{team.pk}") for i in results_for(team, shared_ours)
     }
     other = {
         i.measure.code: card_for(i, None, outside_team=True, id_prefix=f"theirs-{buddy.pk}")

@@ -1,6 +1,8 @@
 """CSV export of measure values and SPC results, for a team or the whole programme.
 
-- SPC results come from `results_for` (the one data path).
+- SPC results come from `results_for` (the one data path); `as_of` cuts them at a report's last day, so the
+  export and that report show the same centre lines and limits for the same month.
+- What is hidden is decided by `framework.measures.shown` and `whatmatters.disclosure`, as in reports.
 - Counts of people go through `whatmatters.disclosure`, as in reports: numerators and denominators always,
   values of measures that count people; rates from 1 to 7 people are "*", and so are that period's centre
   line and limits (a p chart's limits would give the denominator away). A measure whose chart a report
@@ -15,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Iterable
@@ -22,8 +25,9 @@ from typing import Any
 
 from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, suppress_measured
 from whatmatters.framework.measures.results import results_for
+from whatmatters.framework.measures.shown import HIDDEN_SMALL, chart_would_disclose, counts_people
 from whatmatters.imports import safe
-from whatmatters.reports.presenters import HIDDEN_SMALL, chart_would_disclose, counts_people, report_measures
+from whatmatters.reports.presenters import report_measures
 from whatmatters.spc.svg import POINT_WORDS
 
 COLUMNS = [
@@ -58,11 +62,14 @@ def _count(x: float | None) -> str:
     return "" if x is None else str(suppress_measured(x))
 
 
-def measure_rows(team: Any, *, programme: bool = False) -> Iterable[dict[str, str]]:
+def measure_rows(
+    team: Any, *, programme: bool = False, as_of: dt.date | None = None
+) -> Iterable[dict[str, str]]:
     """One row per period of each of the team's measures (only its shared ones for the programme CSV),
-    newest last."""
+    newest last. `as_of`: the values and SPC results as they stood at the end of that day, as a report
+    whose period ends that day shows them (the same centre lines and limits)."""
     measures = list(report_measures(team, programme))
-    for item in results_for(team, measures):
+    for item in results_for(team, measures, as_of=as_of):
         measure, result = item.measure, item.result
         hide_spc = chart_would_disclose(measure, item) == HIDDEN_SMALL
         people = counts_people(measure)
@@ -110,13 +117,13 @@ def measure_rows(team: Any, *, programme: bool = False) -> Iterable[dict[str, st
             yield row
 
 
-def write_csv(teams: Iterable[Any], *, programme: bool = False) -> str:
+def write_csv(teams: Iterable[Any], *, programme: bool = False, as_of: dt.date | None = None) -> str:
     """The CSV text for these teams: one team's measures, or (`programme`) the shared measures of every
-    team of the programme."""
+    team of the programme; `as_of` cuts them at the end of that day (see `measure_rows`)."""
     out = io.StringIO()
     writer = safe.writer(out)
     writer.writerow([name for name, _ in COLUMNS])
     for team in teams:
-        for row in measure_rows(team, programme=programme):
+        for row in measure_rows(team, programme=programme, as_of=as_of):
             writer.writerow([row[name] for name, _ in COLUMNS])
     return out.getvalue()

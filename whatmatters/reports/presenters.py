@@ -24,51 +24,18 @@ from django.utils import timezone
 
 from whatmatters.disclosure import (
     SUPPRESSED,
-    is_small,
     rate_is_suppressed,
     suppress,
     suppress_breakdown,
     suppress_measured,
 )
 from whatmatters.framework.measures.results import MeasureSpc, results_for
+from whatmatters.framework.measures.shown import EASY_HIDDEN as EASY_HIDDEN  # rendering reads it from here
+from whatmatters.framework.measures.shown import counts_people, shown_for
 from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
 from whatmatters.reports.models import AUDIENCE_SHORT, Audience
 from whatmatters.spc.icons import Icon
-from whatmatters.spc.narrative import narrate
-from whatmatters.spc.svg import render_svg
-
-# Units that say a measure's values are numbers of people (a c chart always counts).
-PEOPLE_UNITS = frozenset(
-    {
-        "people",
-        "person",
-        "service users",
-        "patients",
-        "carers",
-        "referrals",
-        "admissions",
-        "staff",
-        "responses",
-        "contacts",
-        "people waiting",
-    }
-)
-
-HIDDEN_SMALL = (
-    "Some results come from fewer than 8 people, so we do not show this chart or its numbers. "
-    "This protects people's privacy."
-)
-HIDDEN_COUNT = (
-    "This measure counts people. In reports we round counts to the nearest 5 and hide counts from 1 to 7, "
-    "so we show them in the table, not on a chart."
-)
-EASY_HIDDEN = "We do not show these numbers, to keep people's details private."
-
-
-def counts_people(measure: Measure) -> bool:
-    """Is each value a number of people (so it must be controlled like one)?"""
-    return measure.chart == "c" or measure.unit.strip().lower() in PEOPLE_UNITS
 
 
 @dataclass
@@ -199,19 +166,6 @@ def _rows(report: MeasureReport, date_from: dt.date, date_to: dt.date) -> list[R
     return rows
 
 
-def chart_would_disclose(measure: Measure, item: MeasureSpc) -> str:
-    """Why the chart must be left out ("" when it may be shown)."""
-    if measure.needs_denominator:
-        if any(rate_is_suppressed(v.numerator, v.denominator) for v in item.values.values()):
-            return HIDDEN_SMALL
-        return ""
-    if counts_people(measure):
-        if any(is_small(v.value) for v in item.values.values()):
-            return HIDDEN_SMALL
-        return HIDDEN_COUNT
-    return ""
-
-
 def report_measures(team: Any, programme: bool) -> Any:
     """The team's measures a report may hold: all of them in its own report, only those it shares with the
     programme in a programme report."""
@@ -229,18 +183,16 @@ def measure_reports(
     for item in items:
         measure = item.measure
         report = MeasureReport(measure=measure, item=item)
-        result = item.result
         report.events = [a for a in item.annotations if date_from <= a.date <= date_to]
-        if result is not None:
-            report.variation = result.variation
-            report.assurance = result.assurance
-            report.hidden = chart_would_disclose(measure, item)
-            if not report.hidden:
-                story = narrate(result)
-                report.committee = list(story.committee)
-                report.easy_read = list(story.easy_read)
-                if audience != Audience.LIVED_EXPERIENCE:
-                    report.svg = render_svg(result, id_prefix=f"chart-{team.slug}-{measure.pk}", level=level)
+        view = shown_for(
+            item,
+            outside_team=True,
+            chart=audience != Audience.LIVED_EXPERIENCE,
+            id_prefix=f"chart-{team.slug}-{measure.pk}",
+            level=level,
+        )
+        report.variation, report.assurance, report.hidden = view.variation, view.assurance, view.hidden
+        report.committee, report.easy_read, report.svg = view.committee, view.easy_read, view.svg
         report.rows = _rows(report, date_from, date_to)
         out.append(report)
     # "Needs attention" first, then the plan's order.

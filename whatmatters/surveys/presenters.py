@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count
 from markupsafe import Markup, escape
 
-from whatmatters.disclosure import SUPPRESSED, suppress
+from whatmatters.disclosure import SUPPRESSED, is_small, rate_is_suppressed, suppress
 from whatmatters.engagement.models import Placement, Statement, Theme
 from whatmatters.surveys import library
 from whatmatters.surveys.models import TEXT_KINDS, Answer, Kind, Question, Survey
@@ -53,7 +53,7 @@ class QuestionResult:
 def _percent(part: int, whole: int, hide: bool) -> str:
     if whole == 0:
         return ""
-    if hide and (0 < part < 8 or whole < 8):
+    if hide and rate_is_suppressed(part, whole):
         return SUPPRESSED
     return f"{round(100 * part / whole)}%"
 
@@ -112,7 +112,7 @@ def results(survey: Survey, hide: bool) -> tuple[int | str, list[QuestionResult]
         if (
             question.kind in (Kind.COLLABORATE, Kind.DOMAIN_RATING)
             and answered
-            and not (hide and answered < 8)
+            and not (hide and is_small(answered))
         ):
             mean = sum(int(v) * n for v, _, n in counts) / answered
             result.mean = f"{mean:.1f}"
@@ -142,7 +142,7 @@ def fft_positive(question: Question, rows: list[Row], hide: bool) -> str:
     values = [value for value, _ in question.choices()]
     total = sum(r.count for r in rows)
     positive = sum(r.count for r, value in zip(rows, values, strict=True) if value in library.FFT_POSITIVE)
-    if not total or (hide and (total < 8 or 0 < positive < 8)):
+    if not total or (hide and rate_is_suppressed(positive, total)):
         return ""
     return f"{round(100 * positive / total)}%"
 
