@@ -17,6 +17,7 @@ from whatmatters.reports import exports, rendering
 from whatmatters.reports.actions import request_report
 from whatmatters.reports.forms import ReportForm
 from whatmatters.reports.models import Report
+from whatmatters.teams.models import Team
 from whatmatters.teams.permissions import allows
 
 
@@ -131,8 +132,6 @@ def report_html(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
 def export_csv(request: HttpRequest, team: str | None = None) -> HttpResponse:
     """Measure values and SPC results as CSV: the team's, or every active team's shared measures on the
     programme route (admins and faculty only)."""
-    from whatmatters.teams.models import Team
-
     the_team = _team(request)
     teams = [the_team] if the_team is not None else list(Team.objects.filter(is_active=True).order_by("name"))
     who = the_team.slug if the_team is not None else "programme"  # type: ignore[attr-defined]
