@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.utils import timezone
@@ -29,13 +29,12 @@ from whatmatters.disclosure import (
     suppress_breakdown,
     suppress_measured,
 )
-from whatmatters.framework.measures.results import MeasureSpc, results_for
+from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.measures.shown import EASY_HIDDEN as EASY_HIDDEN  # rendering reads it from here
-from whatmatters.framework.measures.shown import counts_people, shown_for
+from whatmatters.framework.measures.shown import Shown, counts_people, shown_for
 from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
 from whatmatters.reports.models import AUDIENCE_SHORT, Audience
-from whatmatters.spc.icons import Icon
 
 
 @dataclass
@@ -50,15 +49,9 @@ class Row:
 
 
 @dataclass
-class MeasureReport:
-    measure: Measure
-    item: MeasureSpc
-    variation: Icon | None = None
-    assurance: Icon | None = None
-    committee: list[str] = field(default_factory=list)
-    easy_read: list[str] = field(default_factory=list)
-    svg: str = ""
-    hidden: str = ""
+class MeasureReport(Shown):
+    """What `shown_for` gives a measure, with the report's table of values and the period's events."""
+
     rows: list[Row] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
 
@@ -182,8 +175,6 @@ def measure_reports(
     out = []
     for item in items:
         measure = item.measure
-        report = MeasureReport(measure=measure, item=item)
-        report.events = [a for a in item.annotations if date_from <= a.date <= date_to]
         view = shown_for(
             item,
             outside_team=True,
@@ -191,8 +182,8 @@ def measure_reports(
             id_prefix=f"chart-{team.slug}-{measure.pk}",
             level=level,
         )
-        report.variation, report.assurance, report.hidden = view.variation, view.assurance, view.hidden
-        report.committee, report.easy_read, report.svg = view.committee, view.easy_read, view.svg
+        report = MeasureReport(**{f.name: getattr(view, f.name) for f in fields(Shown)})
+        report.events = [a for a in item.annotations if date_from <= a.date <= date_to]
         report.rows = _rows(report, date_from, date_to)
         out.append(report)
     # "Needs attention" first, then the plan's order.
