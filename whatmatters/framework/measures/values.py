@@ -92,11 +92,15 @@ def _existing(rows: list[Row]) -> dict[tuple[int, dt.date], Value]:
     """The stored values the rows could touch, in one query (by measure and the rows' range of periods)."""
     if not rows:
         return {}
-    ids = {r.measure.pk for r in rows}
+    measures = {r.measure.pk: r.measure for r in rows}
     first = min(r.period for r in rows)
     last = max(r.period for r in rows)
-    stored = Value.objects.filter(measure_id__in=ids, period__gte=first, period__lte=last)
-    return {(v.measure_id, v.period): v for v in stored}
+    stored = Value.objects.filter(measure_id__in=measures, period__gte=first, period__lte=last)
+    out = {}
+    for value in stored:
+        value.measure = measures[value.measure_id]  # the caller's measure (and its team): no query per save
+        out[(value.measure_id, value.period)] = value
+    return out
 
 
 def write_values(
