@@ -139,6 +139,6 @@ def _team_summary(team: Team) -> dict[str, Any]:
 
 
 # Measures, values and SPC results (framework app).
-api.add_router("", "whatmatters.framework.api.router")
+api.add_router("", "whatmatters.api.framework.router")
 # Sessions, approved statements, themes, votes and domains (engagement app).
 api.add_router("", "whatmatters.api.engagement.router")

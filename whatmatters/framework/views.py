@@ -51,6 +51,7 @@ from whatmatters.framework.tasks import run_value_import
 from whatmatters.imports import safe
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.svg import render_svg
+from whatmatters.teams.models import Team
 from whatmatters.teams.permissions import allows
 from whatmatters.uploads import upload_limit
 
@@ -449,8 +450,6 @@ def value_import_example(request: HttpRequest, team: str) -> HttpResponse:
 
 
 def library(request: HttpRequest) -> HttpResponse:
-    from whatmatters.teams.models import Team
-
     measures = LibraryMeasure.objects.prefetch_related(
         Prefetch("adoptions", queryset=Measure.objects.select_related("team"))
     )
@@ -464,8 +463,6 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 def library_measure(request: HttpRequest, pk: int) -> HttpResponse:
-    from whatmatters.teams.models import Team
-
     measure = get_object_or_404(LibraryMeasure, pk=pk)
     teams = [t for t in Team.objects.visible_to(request.user).filter(is_active=True)]
     return render(

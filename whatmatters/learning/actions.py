@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
+from whatmatters.engagement.actions import highlight as engagement_highlight
 from whatmatters.engagement.actions import hold_clean_statements
 from whatmatters.framework.measures.results import last_complete_period
 from whatmatters.framework.measures.values import Row as ValueRow
@@ -37,6 +38,8 @@ from whatmatters.learning.models import BuddyLogEntry, ExcellenceReport, PdsaCyc
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words
 from whatmatters.safety.screening import Screening, clean_words, screen
+from whatmatters.teams.models import User
+from whatmatters.teams.roles import Role
 from whatmatters.text.pii import LABELS, Finding, redact
 
 MAX_REPORT_LENGTH = 2000
@@ -159,8 +162,6 @@ def redact_and_approve(
 
 
 def highlight(report: ExcellenceReport) -> list[tuple[str, str | None]]:
-    from whatmatters.engagement.actions import highlight as engagement_highlight
-
     return engagement_highlight(_joined(report.text, report.who), report.findings)
 
 
@@ -175,9 +176,6 @@ def _after_approval(report: ExcellenceReport) -> None:
 def thanks_recipients(report: ExcellenceReport) -> list[Any]:
     """Who gets the thank-you email: the named colleague (if any) and the thanked team's team leads, who
     pass it on to the team. Active accounts with an email address only; nobody twice."""
-    from whatmatters.teams.models import User
-    from whatmatters.teams.roles import Role
-
     people: list[Any] = []
     if report.thanked_user is not None:
         people.append(report.thanked_user)

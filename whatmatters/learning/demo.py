@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from whatmatters.framework.actions import adopt_library_measure
-from whatmatters.framework.demo import demo_domains, demo_rng, draw_value, save_missing_values
+from whatmatters.framework.demo import PLANS, demo_domains, demo_rng, draw_value, save_missing_values
 from whatmatters.framework.measures.results import last_complete_period
 from whatmatters.framework.models import (
     Aim,
@@ -433,8 +433,6 @@ def _at(day: dt.date) -> dt.datetime:
 
 def _domain_texts(slug: str) -> list[str]:
     """The team's demo domains in order, from the framework demo (phase 1) or this module (phase 2)."""
-    from whatmatters.framework.demo import PLANS
-
     if slug in PLANS:
         return [statement for statement, _ in PLANS[slug].domains]
     if slug in PHASE2:

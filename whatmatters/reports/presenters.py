@@ -29,12 +29,16 @@ from whatmatters.disclosure import (
     suppress_breakdown,
     suppress_measured,
 )
+from whatmatters.engagement.models import DomainUpdate, Statement
+from whatmatters.engagement.presenters import group_of
 from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.measures.shown import EASY_HIDDEN as EASY_HIDDEN  # rendering reads it from here
 from whatmatters.framework.measures.shown import Shown, counts_people, shown_for
 from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
 from whatmatters.framework.presenters import number
+from whatmatters.learning.models import ExcellenceReport, PdsaCycle
 from whatmatters.reports.models import AUDIENCE_SHORT, Audience
+from whatmatters.teams.models import Organisation, Team
 
 
 @dataclass
@@ -201,9 +205,6 @@ GROUPS = (
 
 
 def voices(team: Any, date_to: dt.date) -> list[Voice]:
-    from whatmatters.engagement.models import DomainUpdate, Statement
-    from whatmatters.engagement.presenters import group_of
-
     out = []
     domains = list(Domain.objects.for_team(team).prefetch_related("themes"))
     end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
@@ -239,8 +240,6 @@ def pdsa_cycles(
     PDSA text is written by staff signed in to the team's own plan, not by the public, so it is shown as
     the team wrote it.
     """
-    from whatmatters.learning.models import PdsaCycle
-
     named = {m.pk for m in report_measures(team, programme)}
     cycles = (
         PdsaCycle.objects.filter(team=team, starts_on__lte=date_to)
@@ -279,8 +278,6 @@ def pdsa_cycles(
 def excellence(team: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     """How many approved excellence reports ("what went well") the team had in the period, disclosure-
     controlled, and up to 3 of their words. Only the approved-only query path is read."""
-    from whatmatters.learning.models import ExcellenceReport
-
     start = timezone.make_aware(dt.datetime.combine(date_from, dt.time()))
     end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time()))
     approved = (
@@ -316,8 +313,6 @@ def team_section(
 
 
 def report_title(team: Any | None) -> str:
-    from whatmatters.teams.models import Organisation
-
     if team is not None:
         return f"{team.name}: quality report"
     organisation = Organisation.objects.order_by("pk").first()
@@ -332,8 +327,6 @@ def build(
     progress: Any = None,
 ) -> ReportData:
     """Gather everything for one report. `progress(done, total, what)` is called after each team."""
-    from whatmatters.teams.models import Team
-
     teams = [team] if team is not None else list(Team.objects.filter(is_active=True).order_by("name"))
     title = report_title(team)
     sections = []

@@ -31,6 +31,7 @@ from whatmatters.framework.measures.values import Source, write_values
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     DataSource,
+    Domain,
     Frequency,
     LibraryMeasure,
     Measure,
@@ -233,7 +234,6 @@ def _measure_for(team: Any, code: str, domain_ids: dict[str, Any], report: Refre
         entry = next(e for e in NATIONAL_LIBRARY if e["code"] == code)
         fields = {name: entry[name] for name in DEFINITION_FIELDS if name in entry}
         return Measure.objects.create(team=team, position=Measure.objects.filter(team=team).count(), **fields)
-    from whatmatters.framework.models import Domain
 
     domains: list[Any] = []
     if code in domain_ids:

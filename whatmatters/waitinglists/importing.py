@@ -29,7 +29,7 @@ from django.utils import timezone
 from whatmatters.audit.log import record
 from whatmatters.audit.models import AuditEvent
 from whatmatters.flow import contract
-from whatmatters.flow.clocks import get_rule
+from whatmatters.flow.clocks import compute_waits, get_rule
 from whatmatters.flow.measures import PERIODS, waiting_list_measures, ward_measures
 from whatmatters.flow.validate import ImportResult, validate_extract
 from whatmatters.imports import safe
@@ -349,7 +349,6 @@ def _refresh_measures(
                     )
             continue
         rule = get_rule(rule_name)
-        from whatmatters.flow.clocks import compute_waits
 
         compute_waits(con, rule_name, census)
         for period in PERIODS:
