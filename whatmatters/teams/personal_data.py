@@ -50,6 +50,7 @@ LINKS: tuple[Link, ...] = (
     Link("audit.AuditEvent", "actor", "What you did, from the audit log"),
     Link("engagement.Statement", "moderated_by", "Statements you moderated"),
     Link("framework.ValueImport", "uploaded_by", "Files of measure values you uploaded"),
+    Link("framework.Value", "updated_by", "Measure values you typed in, uploaded or sent last"),
     Link("learning.ExcellenceReport", "reported_by", "What went well reports you wrote"),
     Link("learning.ExcellenceReport", "thanked_user", "What went well reports that thank you"),
     Link("learning.ExcellenceReport", "moderated_by", "What went well reports you moderated"),
@@ -65,7 +66,7 @@ SECTIONS = {"teams.Membership.user", "api.ApiToken.user", "audit.AuditEvent.acto
 
 
 def _date(obj: Any) -> str | None:
-    for name in ("created_at", "submitted_at", "action_time", "at"):
+    for name in ("created_at", "submitted_at", "action_time", "at", "updated_at"):
         value = getattr(obj, name, None)
         if isinstance(value, dt.datetime | dt.date):
             return value.isoformat()
@@ -82,6 +83,8 @@ def _records(link: Link, person: User) -> list[dict[str, Any]]:
     rows = model._default_manager.filter(**{link.field: person})
     if any(f.name == "team" for f in model._meta.get_fields()):
         rows = rows.select_related("team")
+    if any(f.name == "measure" for f in model._meta.get_fields()):
+        rows = rows.select_related("measure")  # a value is named by its measure's code
     # str() of our models never holds free text or contact details (it is what the audit log names them by).
     return [{"id": obj.pk, "record": str(obj), "team": _team_name(obj), "date": _date(obj)} for obj in rows]
 
