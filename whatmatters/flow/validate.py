@@ -112,7 +112,7 @@ class ImportResult:
             if report.refused:
                 reasons.append(f"{report.file} was refused: {report.refusal}")
             elif report.reject_rate > self.threshold and self.threshold == 0:
-                have = "row has an error" if report.rows_rejected == 1 else "rows have errors"
+                have = "rows has an error" if report.rows_rejected == 1 else "rows have errors"
                 reasons.append(
                     f"{report.file}: {report.rows_rejected:,} of {report.rows_read:,} {have}. You chose "
                     "to refuse the extract if any row has an error, so nothing has been saved. Fix the "
@@ -395,7 +395,9 @@ def _nhs_numbers_in_bad_lines(con: duckdb.DuckDBPyConnection, spec: FileSpec) ->
 # Row rules
 
 
-_CONTROL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]"  # control characters other than tab, CR and LF
+# Control characters other than tab, CR and LF, and the invisible characters that change how text reads
+# (bidirectional overrides and isolates, as imports.cells removes): these need a byte above 127.
+_CONTROL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\u202a-\u202e\u2066-\u2069\u200e\u200f]"
 
 
 def _as_date(col: str) -> str:
@@ -643,7 +645,7 @@ _COMPRESSED = (".gz", ".gzip", ".zst")
 class _Bytes:
     """What one pass over a file's bytes says about every value in it, and about its shape."""
 
-    control: bool  # some byte is a control character (other than tab, CR, LF)
+    control: bool  # some byte is a control character (other than tab, CR, LF), or above 127 (see _CONTROL)
     spaces: bool  # some byte is a space
     # The shape, or None when the file was not looked at (compressed, or unreadable): lines holding
     # something (DuckDB skips blank lines), the first line with an odd number of quotes (") and where it
@@ -705,7 +707,7 @@ def _scan_bytes(path: Path) -> _Bytes:
     except OSError:
         return _Bytes(control=True, spaces=True)
     return _Bytes(
-        control=control,
+        control=control or shape.high,
         spaces=spaces,
         lines=shape.nonblank,
         odd_quote_line=shape.odd_line,
@@ -742,6 +744,7 @@ class _Shape:
     odd_line: int = 0
     odd_offset: int = 0
     refusal: tuple[int | None, str] | None = None
+    high: bool = False  # some byte is above 127
     decoder: codecs.IncrementalDecoder = field(
         default_factory=lambda: codecs.getincrementaldecoder("utf-8")()
     )
@@ -791,6 +794,7 @@ class _Shape:
         pending = self.decoder.getstate()[0]
         if not pending and not np.count_nonzero(block >= 0x80):
             return
+        self.high = True
         view = memoryview(buffer)[: len(block)]
         for offset in range(0, len(block), _DECODE_SLICE):
             held = len(self.decoder.getstate()[0])

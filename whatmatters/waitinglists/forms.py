@@ -57,8 +57,9 @@ class ExtractUploadForm(forms.Form):
         required=False,
         error_messages={
             "invalid": "Enter the share of rows as a number, like 1",
-            "min_value": "Enter a share of 0% or more",
-            "max_value": "Enter a share of 50% or less",
+            # Django fills in these messages with %, so a % of our own is written %%.
+            "min_value": "Enter a share of 0%% or more",
+            "max_value": "Enter a share of 50%% or less",
         },
     )
     dry_run = forms.BooleanField(required=False, label="Check the extract only: do not save anything")
