@@ -32,6 +32,15 @@ from django.utils import timezone
 from whatmatters.audit.log import Action, record
 from whatmatters.audit.models import delete_events_before
 from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.engagement.actions import purge_originals
+from whatmatters.engagement.models import Statement
+from whatmatters.framework import tasks as value_tasks
+from whatmatters.safety import alerts
+from whatmatters.safety.models import Alert
+from whatmatters.safety.ratelimit import forget_old_submissions
+from whatmatters.surveys.models import Survey
+from whatmatters.teams.models import Team
+from whatmatters.waitinglists import tasks as extract_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +65,6 @@ def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) ->
 
     All in one transaction; a dry run does the same work and rolls it back, so its counts are exact.
     """
-    from whatmatters.engagement.actions import purge_originals
-    from whatmatters.safety.ratelimit import forget_old_submissions
-
     now = now or timezone.now()
     with transaction.atomic():
         counts = {
@@ -75,17 +81,12 @@ def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) ->
 
 
 def _record_by_team(team_counts: Counter[Any], what: str, summary: str) -> None:
-    from whatmatters.teams.models import Team
-
     teams = Team.objects.in_bulk([pk for pk in team_counts if pk is not None])
     for pk, count in sorted(team_counts.items(), key=lambda item: item[0] or 0):
         record(Action.UPDATE, team=teams.get(pk), object_repr=what, summary=summary.format(count=count))
 
 
 def remove_survey_text(now: dt.datetime) -> int:
-    from whatmatters.engagement.models import Statement
-    from whatmatters.surveys.models import Survey
-
     days = _days("RETENTION_SURVEY_TEXT_DAYS")
     sessions = Survey.objects.filter(session__isnull=False).values("session")
     due = Statement.objects.filter(
@@ -100,8 +101,6 @@ def remove_survey_text(now: dt.datetime) -> int:
 
 
 def blank_contact_details(now: dt.datetime) -> int:
-    from whatmatters.safety.models import Alert
-
     days = _days("RETENTION_CONTACT_DETAILS_DAYS")
     due = Alert.objects.filter(
         status=Alert.Status.RESPONDED, responded_at__lt=now - dt.timedelta(days=days)
@@ -119,8 +118,6 @@ def blank_contact_details(now: dt.datetime) -> int:
 def unanswered_alerts_past_retention(now: dt.datetime | None = None) -> int:
     """Alerts still holding contact details though raised longer ago than the retention period, because
     nobody has recorded a response. They are kept (the person may still need contact); someone should look."""
-    from whatmatters.safety.models import Alert
-
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=_days("RETENTION_CONTACT_DETAILS_DAYS"))
     return (
@@ -162,12 +159,11 @@ def apply_retention_daily() -> dict[str, int]:
     """The daily run. It queues tomorrow's first, so a failure today still leaves tomorrow's waiting."""
     ensure_scheduled()
     # The same daily run sweeps alerts nobody was told of or answered, and uploads a killed worker left.
-    from whatmatters.framework import tasks as value_tasks
-    from whatmatters.safety import alerts
 
     with acting_as(Actor(user=None, label="task: retention")):
         counts = apply_retention()
         counts["value uploads that stopped"] = value_tasks.fail_stalled()
+        counts["extract imports that stopped"] = extract_tasks.fail_stalled()
         counts["alert emails caught up"] = alerts.tell_untold()
         counts["alerts escalated"] = alerts.escalate_due()
         return counts

@@ -990,3 +990,30 @@ def test_a_team_map_naming_no_team_saves_nothing(teams: Any) -> None:
     job = run(extract(), team_map="CERT=nowhere,OAWARD=team-b:20")
     assert job.status == ExtractImport.Status.REJECTED and counts() == BEFORE
     assert any("no active team with that short name" in p for p in job.problems)
+
+
+def test_an_import_a_killed_worker_left_running_says_it_stopped_and_nothing_was_saved(
+    teams: dict[str, Any], make_user: Any, client_for: Any
+) -> None:
+    """A worker killed outright (out of memory, kill -9) runs no code that could end the import; its page and the
+    daily run say so hours after the import came, and its uploaded files are removed."""
+    from django.utils import timezone
+
+    from whatmatters.waitinglists.tasks import fail_stalled
+
+    before = Referral.objects.count()
+    job = create_import(
+        {"referrals": b"referral_id\n", "contacts": b"contact_id\n"},
+        source="referrals.csv, contacts.csv",
+        extract_date=dt.date(2023, 10, 2),
+    )
+    ExtractImport.objects.filter(pk=job.pk).update(
+        status=ExtractImport.Status.RUNNING, created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert fail_stalled() == 0  # an hour may still be a very large extract
+    ExtractImport.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=7))
+    page = client_for(make_user(Role.FACULTY)).get(f"/programme/waiting-lists/imports/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == ExtractImport.Status.FAILED and not job.files.exists()
+    assert "stopped before it finished" in page.content.decode()
+    assert Referral.objects.count() == before

@@ -398,13 +398,19 @@ def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractI
         return job
 
 
-def mark_failed(job: ExtractImport) -> None:
+STOPPED = (
+    "The worker importing this extract stopped before it finished (it may have been restarted), so nothing "
+    "was saved. Import the extract again."
+)
+
+
+def mark_failed(job: ExtractImport, message: str = FAILED) -> None:
     """End an import as failed: nothing saved, a plain message, its uploaded files removed."""
     ImportFile.objects.filter(extract_import=job).delete()
     job.status = ExtractImport.Status.FAILED
     job.stage = job.get_status_display()
     job.percent = 100
-    job.problems = [FAILED.format(pk=job.pk)]
+    job.problems = [message.format(pk=job.pk)]
     job.finished_at = timezone.now()
     ExtractImport.objects.filter(pk=job.pk).update(
         status=job.status, stage=job.stage, percent=100, problems=job.problems, finished_at=job.finished_at

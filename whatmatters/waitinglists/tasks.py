@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.tasks import task
+from django.utils import timezone
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.waitinglists.importing import mark_failed, run_import
+from whatmatters.waitinglists.importing import STOPPED, mark_failed, run_import
 from whatmatters.waitinglists.models import ExtractImport
 
 log = logging.getLogger(__name__)
+
+STALLED_AFTER = dt.timedelta(hours=6)  # a million referrals take about a minute; ten million, a few
+
+
+def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
+    """Imports still "running" hours after they came: the worker was killed (out of memory, a restart), which
+    no code in it can catch. The rows and the status are one transaction, so nothing was saved: say so.
+    Run daily (whatmatters.retention) and when such an import's page is opened."""
+    now = now or timezone.now()
+    stalled = ExtractImport.objects.filter(
+        status=ExtractImport.Status.RUNNING, created_at__lt=now - STALLED_AFTER
+    )
+    if pk is not None:
+        stalled = stalled.filter(pk=pk)
+    jobs = list(stalled)
+    for job in jobs:
+        mark_failed(job, STOPPED)
+    return len(jobs)
 
 
 @task

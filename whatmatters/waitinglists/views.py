@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from whatmatters.teams.models import Team
 from whatmatters.uploads import upload_limit
-from whatmatters.waitinglists import presenters
+from whatmatters.waitinglists import presenters, tasks
 from whatmatters.waitinglists.forms import MAX_BYTES, ExtractUploadForm, LeversForm
 from whatmatters.waitinglists.importing import create_import
 from whatmatters.waitinglists.models import ExtractImport, ExtractTeam
@@ -48,6 +48,8 @@ def import_history(request: HttpRequest) -> HttpResponse:
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExtractImport.objects.defer(*HISTORY_FIELDS), pk=pk)
+    if job.status == ExtractImport.Status.RUNNING and tasks.fail_stalled(pk=job.pk):
+        job.refresh_from_db()
     return render(request, "waitinglists/import_detail.jinja", {"job": job, "active": "programme"})
 
 
