@@ -12,8 +12,13 @@ from datetime import date
 
 from django.db import transaction
 
+from whatmatters.engagement.demo import load_engagement
+from whatmatters.framework.demo import load_framework_demo, share_demo_measures
+from whatmatters.learning.demo import load_learning_demo
+from whatmatters.surveys.demo import load_surveys_demo
 from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, Team, User
 from whatmatters.teams.roles import Role
+from whatmatters.waitinglists.demo import load_demo
 
 DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - published on purpose; demo refuses production.
 
@@ -143,38 +148,26 @@ def load_users() -> None:
 
 
 def _engagement() -> None:
-    from whatmatters.engagement.demo import load_engagement
-
     load_engagement()
 
 
 def _framework() -> None:
-    from whatmatters.framework.demo import load_framework_demo
-
     load_framework_demo()
 
 
 def _waiting_lists() -> None:
-    from whatmatters.waitinglists.demo import load_demo
-
     load_demo()
 
 
 def _surveys() -> None:
-    from whatmatters.surveys.demo import load_surveys_demo
-
     load_surveys_demo()
 
 
 def _learning() -> None:
-    from whatmatters.learning.demo import load_learning_demo
-
     load_learning_demo()
 
 
 def _sharing() -> None:
-    from whatmatters.framework.demo import share_demo_measures
-
     share_demo_measures([slug for slug, *_ in TEAMS])
 
 

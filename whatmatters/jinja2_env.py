@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from whatmatters.teams.permissions import allows
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -28,8 +30,6 @@ def uk_date(value: date | datetime | None) -> str:
 
 
 def _allows(user: Any, name: str, team: Any = None) -> bool:
-    from whatmatters.teams.permissions import allows
-
     return allows(user, name, team)
 
 

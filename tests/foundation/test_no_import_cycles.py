@@ -200,12 +200,10 @@ def core_problems(imports: list[Import], package: str = PACKAGE) -> list[str]:
 def function_import_problems(
     imports: list[Import], allowed: Mapping[tuple[str, str], str], package: str = PACKAGE
 ) -> list[str]:
-    """Imports of the project's own modules inside a function, in app and core code, not allowed."""
+    """Imports of the project's own modules inside a function, anywhere in the project, not allowed."""
     problems = []
     for found in imports:
         if not found.in_function or found.in_ready or not found.imported.startswith(f"{package}."):
-            continue
-        if app_of(found.importer, package) is None:
             continue
         if (found.importer, found.imported) in allowed or (
             found.importer,
@@ -262,7 +260,7 @@ def test_the_pure_cores_import_no_app_and_no_django(project_imports: list[Import
     assert core_problems(project_imports) == []
 
 
-def test_app_code_imports_the_projects_modules_only_at_the_top_of_a_module(
+def test_the_project_imports_its_own_modules_only_at_the_top_of_a_module(
     project_imports: list[Import],
 ) -> None:
     assert function_import_problems(project_imports, ALLOWED_FUNCTION_IMPORTS) == []

@@ -10,6 +10,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from whatmatters.flow.cli import main
+from whatmatters.waitinglists.cli import import_command
 
 
 class Command(BaseCommand):
@@ -20,7 +21,6 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         # argv is [program, "flow", ...]; the pure CLI parses the rest, so help and errors match.
-        from whatmatters.waitinglists.cli import import_command
 
         raise SystemExit(main(argv[2:], sys.stdout, importer=import_command))
 
