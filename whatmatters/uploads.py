@@ -23,6 +23,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from whatmatters.imports.reading import megabytes
+
 SLACK = 64 * 1024  # room for the other form fields and the multipart boundaries
 
 
@@ -38,10 +40,6 @@ def upload_limit(max_bytes: int, *, files: int = 1) -> Callable[[Callable[..., A
 
 def default_limit() -> int:
     return int(settings.WHATMATTERS_MAX_UPLOAD_MB * 1024 * 1024)
-
-
-def megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
 
 
 class LimitedUploadHandler(FileUploadHandler):

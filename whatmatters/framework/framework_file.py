@@ -40,6 +40,7 @@ from whatmatters.framework.models import (
 )
 from whatmatters.imports.cells import nhs_number_in, strip_controls
 from whatmatters.imports.problems import Problem
+from whatmatters.imports.reading import megabytes
 from whatmatters.text.pii import find_personal_data
 
 FORMAT = "whatmatters-framework"
@@ -208,7 +209,7 @@ def parse(file: str, data: bytes) -> Any:
     if len(data) > MAX_BYTES:
         raise _whole(
             file,
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB, more than a framework file can be. "
+            f"The file is larger than {megabytes(MAX_BYTES)}, more than a framework file can be. "
             "Check it is the right file.",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:

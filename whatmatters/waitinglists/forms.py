@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from whatmatters.imports.reading import megabytes
 from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -88,9 +89,7 @@ class ExtractUploadForm(forms.Form):
         for name in ("referrals", "contacts", "ward_stays", "clock_pauses"):
             upload = data.get(name)
             if upload is not None and upload.size > MAX_BYTES:
-                self.add_error(
-                    name, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Use the command line."
-                )
+                self.add_error(name, f"The file is larger than {megabytes(MAX_BYTES)}. Use the command line.")
         return data
 
     def files_by_name(self) -> dict[str, bytes]:
