@@ -34,6 +34,7 @@ from whatmatters.framework.models import Annotation, Value
 from whatmatters.reports import exports
 from whatmatters.reports.models import Report
 from whatmatters.reports.presenters import measure_reports
+from whatmatters.spc import numbers
 from whatmatters.surveys.presenters import _percent
 from whatmatters.teams.roles import Role
 
@@ -46,9 +47,9 @@ APP = Path(__file__).resolve().parents[2] / "whatmatters"
 def _limits(item: Any, period: dt.date) -> tuple[str, str, str]:
     (point,) = [p for p in item.result.points() if p["date"] == period.isoformat()]
     return (
-        exports._number(point.get("centre")),
-        exports._number(point.get("lower")),
-        exports._number(point.get("upper")),
+        numbers.exact(point.get("centre")),
+        numbers.exact(point.get("lower")),
+        numbers.exact(point.get("upper")),
     )
 
 

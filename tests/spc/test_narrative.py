@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from whatmatters.spc import Recalculation, Series, SeriesOptions, analyse
-from whatmatters.spc.narrative import format_number, narrate
+from whatmatters.spc.narrative import narrate
+from whatmatters.spc.numbers import shown as format_number
 
 from .helpers import monthly
 

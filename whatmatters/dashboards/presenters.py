@@ -14,8 +14,8 @@ from whatmatters.disclosure import shown
 from whatmatters.framework.measures.results import MeasureSpc, results_for
 from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
-from whatmatters.framework.presenters import number
 from whatmatters.spc.icons import Icon
+from whatmatters.spc.numbers import shown as number
 
 NO_DATA = "No data yet"
 NO_TARGET = "No target"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from whatmatters.spc.numbers import shown
+
 WIDTH, HEIGHT = 760, 360
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 96
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -57,10 +59,6 @@ def _label(x: object) -> str:
     return str(x)
 
 
-def _number(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.2g}"
-
-
 def _open(title: str, desc: str, slug: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -76,7 +74,7 @@ def _axes(out: list[str], y_max: float, y_label: str, x_labels: list[tuple[float
         out.append(f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{_f(y)}" y2="{_f(y)}" stroke="{GRID}"/>')
         out.append(
             f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" font-size="12" fill="{TEXT}">'
-            f"{escape(_number(tick))}</text>"
+            f"{escape(shown(tick))}</text>"
         )
     out.append(
         f'<text x="14" y="{TOP + PLOT_H / 2}" transform="rotate(-90 14 {TOP + PLOT_H / 2})" '
@@ -143,7 +141,7 @@ def bar_chart(
             f'<rect x="{_f(LEFT + width * i + 1)}" y="{_f(TOP + PLOT_H - h)}" '
             f'width="{_f(max(width - 2, 1))}" '
             f'height="{_f(h)}" fill="{COLOURS[0]}">'
-            f"<title>{escape(labels[i])}: {escape(_number(v))}</title></rect>"
+            f"<title>{escape(labels[i])}: {escape(shown(v))}</title></rect>"
         )
     entries = [(bar_name, COLOURS[0], "", True)]
     if line is not None:

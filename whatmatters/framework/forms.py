@@ -17,6 +17,7 @@ from whatmatters.framework.models import (
     Driver,
     Measure,
 )
+from whatmatters.spc.numbers import exact
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -253,18 +254,18 @@ class ValueEntryForm(forms.Form):
                 self.fields[f"{prefix}_numerator"] = forms.CharField(
                     required=False,
                     label=f"Numerator: {measure.numerator or 'what we count'}",
-                    initial=_num(current.numerator) if current else "",
+                    initial=exact(current.numerator) if current else "",
                 )
                 self.fields[f"{prefix}_denominator"] = forms.CharField(
                     required=False,
                     label=f"Denominator: {measure.denominator or 'what we divide by'}",
-                    initial=_num(current.denominator) if current else "",
+                    initial=exact(current.denominator) if current else "",
                 )
             else:
                 self.fields[f"{prefix}_value"] = forms.CharField(
                     required=False,
                     label=f"Value ({measure.unit})" if measure.unit else "Value",
-                    initial=_num(current.value) if current else "",
+                    initial=exact(current.value) if current else "",
                 )
             self.fields[f"{prefix}_note"] = forms.CharField(
                 required=False,
@@ -298,9 +299,3 @@ class ValueEntryForm(forms.Form):
             if not problems and not reason:
                 self.entries[measure.pk] = {**parsed, "note": note}
         return data
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if value != int(value) else str(int(value))

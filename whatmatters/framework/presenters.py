@@ -150,16 +150,6 @@ def driver_svg(aim: Aim, tree: list[Node], id_prefix: str = "drivers") -> str:
     return "\n".join(parts) + "\n"
 
 
-def number(value: float | None, unit: str = "") -> str:
-    """A value as people read it: 12, 12.5 or 85.7%."""
-    if value is None:
-        return ""
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{int(value):,}"
-    if unit == "%":
-        return f"{text}%"
-    return text
-
-
 @dataclass
 class Behind:
     """What people said behind one quality domain, as a measure page shows it."""

@@ -49,6 +49,7 @@ from whatmatters.framework.models import (
 )
 from whatmatters.framework.tasks import run_value_import
 from whatmatters.imports import safe
+from whatmatters.spc import numbers
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.svg import render_svg
 from whatmatters.teams.models import Team
@@ -294,7 +295,7 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "easy_read": story.text("easy_read") if story else "",
             "domains": domains,
             "behind": presenters.themes_behind(domains, request.team),
-            "number": presenters.number,
+            "number": numbers.shown,
             "period_label": period_label,
             "where_from": values.where_from(measure),
             "can_edit": allows(request.user, "measure_edit", request.team),

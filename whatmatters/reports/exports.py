@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +27,7 @@ from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.measures.shown import HIDDEN_SMALL, chart_would_disclose, counts_people
 from whatmatters.imports import safe
 from whatmatters.reports.presenters import report_measures
+from whatmatters.spc.numbers import exact
 from whatmatters.spc.svg import POINT_WORDS
 
 COLUMNS = [
@@ -47,15 +47,6 @@ COLUMNS = [
     ("variation", "text"),
     ("assurance", "text"),
 ]
-
-
-def _number(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return ""
-    rounded = round(float(x), 6)
-    if rounded.is_integer():
-        return str(int(rounded))
-    return f"{rounded:.6f}".rstrip("0")  # never 1e-05, which a spreadsheet may not read as a number
 
 
 def _count(x: float | None) -> str:
@@ -92,7 +83,7 @@ def measure_rows(
                 "centre": "",
                 "lower_limit": "",
                 "upper_limit": "",
-                "target": _number(measure.target),
+                "target": exact(measure.target),
                 "point": "",
                 "variation": "" if hide_spc else variation,
                 "assurance": "" if hide_spc else assurance,
@@ -103,15 +94,15 @@ def measure_rows(
                     small = rate_is_suppressed(v.numerator, v.denominator)
                     row["numerator"] = _count(v.numerator)
                     row["denominator"] = _count(v.denominator)
-                    row["value"] = SUPPRESSED if small else _number(v.shown)
+                    row["value"] = SUPPRESSED if small else exact(v.shown)
                 elif people:
                     row["value"] = _count(v.value)
                 else:
-                    row["value"] = _number(v.value)
+                    row["value"] = exact(v.value)
             if point and not hide_spc and not small:
-                row["centre"] = _number(point.get("centre"))
-                row["lower_limit"] = _number(point.get("lower"))
-                row["upper_limit"] = _number(point.get("upper"))
+                row["centre"] = exact(point.get("centre"))
+                row["lower_limit"] = exact(point.get("lower"))
+                row["upper_limit"] = exact(point.get("upper"))
                 kind = point.get("point_type")
                 row["point"] = POINT_WORDS.get(kind, "") if v is not None and kind else ""
             yield row

@@ -35,9 +35,9 @@ from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.measures.shown import EASY_HIDDEN as EASY_HIDDEN  # rendering reads it from here
 from whatmatters.framework.measures.shown import Shown, counts_people, shown_for
 from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
-from whatmatters.framework.presenters import number
 from whatmatters.learning.models import ExcellenceReport, PdsaCycle
 from whatmatters.reports.models import AUDIENCE_SHORT, Audience
+from whatmatters.spc.numbers import shown as number
 from whatmatters.teams.models import Organisation, Team
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from whatmatters.framework.presenters import number
 from whatmatters.reports.presenters import EASY_HIDDEN, ReportData, report_title
+from whatmatters.spc.numbers import shown as number
 
 # WeasyPrint logs every page it lays out; the report's own progress steps say enough.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

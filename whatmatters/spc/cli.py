@@ -18,6 +18,7 @@ from .conformance import CONFORMANCE_DEFAULT_RULES, run_files
 from .engine import analyse_many
 from .model import CHART_TYPES, DIRECTIONS, Recalculation, Series, SeriesOptions, SpcInputError
 from .narrative import narrate
+from .numbers import shown
 from .rulesets import DEFAULT_RULE_SET, RULE_SETS
 
 
@@ -231,10 +232,6 @@ def _analyse(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:.4g}"
-
-
 def _table(res: Any, level: str, out: IO[str]) -> None:
     title = res.name or "Series"
     out.write(f"{title} — {res.chart_name}, rules {res.rule_set.name}\n")
@@ -247,7 +244,7 @@ def _table(res: Any, level: str, out: IO[str]) -> None:
     for p in res.points():
         shows = "excluded" if p["excluded"] else "no value" if p["missing"] else _point_words(p["point_type"])
         rows.append(
-            (p["date"], _fmt(p["value"]), _fmt(p["centre"]), _fmt(p["lower"]), _fmt(p["upper"]), shows)
+            (p["date"], shown(p["value"]), shown(p["centre"]), shown(p["lower"]), shown(p["upper"]), shows)
         )
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dates import format_date, format_period
+from .numbers import shown
 from .results import SeriesResult
 
 LEVELS = ("committee", "easy_read")
@@ -27,19 +28,6 @@ class Narrative:
 
     def text(self, level: str = "committee") -> str:
         return " ".join(self.committee if level == "committee" else self.easy_read)
-
-
-def format_number(x: float, unit: str = "") -> str:
-    """Digits, at most 3 significant figures but never hiding a whole number; '%' attached."""
-    if not np.isfinite(x):
-        return "no value"
-    if abs(x) >= 100 or float(x).is_integer():
-        text = f"{x:,.0f}"
-    else:
-        text = f"{x:.3g}"
-    if unit == "%":
-        return f"{text}%"
-    return f"{text} {unit}".strip()
 
 
 @dataclass(frozen=True)
@@ -96,7 +84,7 @@ def narrate(result: SeriesResult) -> Narrative:
     period = result.period if result.period != "irregular" else "day"
     unit = result.unit
     when = format_period(result.dates[latest], period)
-    value = format_number(result.values[latest], unit)
+    value = shown(result.values[latest], unit)
     committee.append(f"The latest value is {value}, for {when}.")
     easy.append(f"The latest result is {value}, for {when}.")
 
@@ -141,7 +129,7 @@ def _easy_when(since: str) -> str:
 def _range_sentence(result: SeriesResult, latest: int, unit: str, committee: list[str]) -> None:
     lo, hi = result.lower[latest], result.upper[latest]
     if np.isfinite(lo) and np.isfinite(hi) and result.chart != "run":
-        low, high = format_number(lo, unit), format_number(hi, unit)
+        low, high = shown(lo, unit), shown(hi, unit)
         committee.append(f"The range we expect most results to fall in is {low} to {high}.")
 
 
@@ -162,7 +150,7 @@ def _target_sentences(
     target = result.target[latest]
     if not np.isfinite(target):
         return
-    words = format_number(target, unit)
+    words = shown(target, unit)
     assurance = result.assurance
     if assurance is None:
         committee.append(f"The target is {words}.")

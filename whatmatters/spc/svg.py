@@ -18,7 +18,8 @@ from html import escape
 import numpy as np
 
 from .dates import format_date, format_period
-from .narrative import format_number, narrate
+from .narrative import narrate
+from .numbers import shown
 from .results import SeriesResult
 
 # Making Data Count colours (NHSRplotthedots R/ptd_spc_colours.R) and the darker shades we draw with.
@@ -93,10 +94,6 @@ def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _tick_label(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.3g}"
-
-
 class _Scale:
     def __init__(self, result: SeriesResult) -> None:
         days = result.dates.astype(np.int64)
@@ -156,7 +153,7 @@ def _axes(result: SeriesResult, scale: _Scale) -> list[str]:
         out.append(f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y}" y2="{y}" stroke="{COLOURS["grid"]}"/>')
         out.append(
             f'<text x="{LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle" '
-            f'fill="{COLOURS["text"]}">{escape(_tick_label(t))}</text>'
+            f'fill="{COLOURS["text"]}">{escape(shown(t))}</text>'
         )
     out.append(
         f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{TOP + PLOT_H}" y2="{TOP + PLOT_H}" '
@@ -233,7 +230,7 @@ def _target(result: SeriesResult, scale: _Scale) -> list[str]:
     if len(pts) == 1:
         pts = [(LEFT, pts[0][1]), (LEFT + PLOT_W, pts[0][1])]
     last = float(t[np.isfinite(t)][-1])
-    label = f"Target {_tick_label(last)}"
+    label = f"Target {shown(last)}"
     return [
         '<g aria-hidden="true">',
         _polyline(pts, COLOURS["target"], 'stroke-dasharray="2 3" stroke-width="2"'),
@@ -308,7 +305,7 @@ def _points(result: SeriesResult, scale: _Scale) -> list[str]:
         x, y = scale.x(day), scale.y(float(v))
         when = format_period(day, period)
         words = "Left out of the limits" if excluded else POINT_WORDS[ptype]
-        tip = f"{when}: {format_number(float(v), result.unit)}. {words}."
+        tip = f"{when}: {shown(float(v), result.unit)}. {words}."
         if excluded:
             shape = (
                 f'<circle cx="{_f(x)}" cy="{_f(y)}" r="4" fill="#ffffff" stroke="{COLOURS["common"]}"/>'

@@ -36,6 +36,7 @@ from whatmatters.imports import cells
 from whatmatters.imports.problems import Problem, Refused
 from whatmatters.imports.reading import Limits, Table, read_table
 from whatmatters.imports.reading import check_header as check_columns
+from whatmatters.spc.numbers import exact, shown
 from whatmatters.teams.models import Team
 from whatmatters.text.pii import KIND_WORDS, find_personal_data
 
@@ -167,10 +168,6 @@ def _quoted(text: str) -> str:
     return f"'{text}'"
 
 
-def _shown(number: float) -> str:
-    return f"{number:,.0f}" if number.is_integer() else f"{number:,.10g}"
-
-
 def parse_number(cell: Any) -> tuple[float | None, str]:
     """(number, "") or (None, reason); (None, "") for an empty cell. Finite, at most 15 digits, and at most
     LARGEST either side of 0; each measure narrows this in `check_numbers`."""
@@ -274,11 +271,11 @@ class Range:
 
     def check(self, number: float) -> str:
         if self.whole and not number.is_integer():
-            return f"{self.what} must be a whole number, not {_shown(number)}."
+            return f"{self.what} must be a whole number, not {exact(number)}."
         if number < self.lowest:
-            return f"{self.what} cannot be below {_shown(self.lowest)}."
+            return f"{self.what} cannot be below {shown(self.lowest)}."
         if number > self.highest:
-            return f"{self.what} cannot be above {_shown(self.highest)}. Check the number."
+            return f"{self.what} cannot be above {shown(self.highest)}. Check the number."
         return ""
 
 
@@ -352,7 +349,7 @@ def check_numbers(
             problems.append(
                 (
                     "numerator",
-                    f"The numerator ({_shown(num)}) is larger than the denominator ({_shown(den)}).",
+                    f"The numerator ({exact(num)}) is larger than the denominator ({exact(den)}).",
                 )
             )
     else:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from whatmatters.disclosure import SUPPRESSED, is_small, rate_is_suppressed, suppress_measured
 from whatmatters.framework.measures.results import MeasureSpc
 from whatmatters.framework.models import Measure, period_label
-from whatmatters.framework.presenters import number
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.narrative import narrate
+from whatmatters.spc.numbers import shown as number
 from whatmatters.spc.svg import render_svg
 
 # Units that say a measure's values are numbers of people (a c chart always counts).

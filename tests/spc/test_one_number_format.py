@@ -1,0 +1,58 @@
+"""One way to write a number: for people (`shown`), for counts (`count`) and for files and forms (`exact`)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from whatmatters.spc.numbers import count, exact, shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (12.0, "", "12"),
+        (12.5, "", "12.5"),
+        (85.714, "%", "85.7%"),
+        (123.4, "", "123"),
+        (1234.5, "", "1,234"),  # round half to even, as Python does
+        (1235.5, "", "1,236"),
+        (0.0456, "", "0.0456"),
+        (0.00004, "", "0.00004"),
+        (7.0, "days", "7 days"),
+        (-0.0, "", "0"),
+        (-12.25, "", "-12.2"),
+        (1_000_000.0, "people", "1,000,000 people"),
+    ],
+)
+def test_a_number_for_people_has_at_most_three_significant_figures_but_never_hides_a_whole_part(
+    value: float, unit: str, text: str
+) -> None:
+    assert shown(value, unit) == text
+
+
+@pytest.mark.parametrize("value", [None, math.nan, math.inf, -math.inf])
+def test_no_number_is_written_as_nothing_rather_than_nan_or_infinity(value: float | None) -> None:
+    assert shown(value) == count(value) == exact(value) == ""
+
+
+def test_a_count_of_people_is_always_whole() -> None:
+    assert count(12.6, "people") == "13 people"
+    assert count(1234.4) == "1,234"
+    assert count(-0.2) == "0"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1234567.0, "1234567"), (1234.5678, "1234.5678"), (0.00001, "0.00001"), (2.0000001, "2"), (-3.25, "-3.25")],
+)
+def test_a_number_for_a_file_or_a_form_keeps_its_digits_and_never_has_an_exponent(value: float, text: str) -> None:
+    assert exact(value) == text
+    assert float(exact(value)) == pytest.approx(value, abs=1e-6)
+
+
+def test_a_value_typed_into_the_form_is_shown_back_unchanged_when_the_form_is_opened_again() -> None:
+    # The form used to write values with "%g", which kept six significant figures: 1234.5678 came back 1234.57
+    # and saving the form again changed the value.
+    assert exact(1234.5678) == "1234.5678"
