@@ -289,6 +289,41 @@ def test_the_spc_guard_fails_on_each_way_of_reaching_the_engine() -> None:
         assert spc_engine_calls(snippet) == [], snippet
 
 
+SHOWN_FUNCTIONS = {"narrate", "render_svg"}
+
+
+def sentence_or_chart_imports(source: str) -> list[str]:
+    """Where this module takes the sentences or the chart of an SPC result from the spc package itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("whatmatters.spc"):
+            names = [a.name for a in node.names if a.name in SHOWN_FUNCTIONS | {"*"}]
+            found += [f"{node.lineno}: imports {name}" for name in names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names if a.name.startswith("whatmatters.spc.")]
+            found += [f"{node.lineno}: imports {name}" for name in names]
+    return found
+
+
+def test_the_sentences_and_chart_of_a_measure_come_only_from_shown_for() -> None:
+    found = {
+        name: where
+        for name, source in _app_modules()
+        if not name.startswith(SPC_ALLOWED) and (where := sentence_or_chart_imports(source))
+    }
+    assert found == {}
+
+
+def test_the_sentence_and_chart_guard_fails_on_a_page_that_draws_its_own() -> None:
+    for snippet in (
+        "from whatmatters.spc.narrative import narrate\n",
+        "from whatmatters.spc.svg import POINT_WORDS, render_svg\n",
+        "import whatmatters.spc.svg\n",
+    ):
+        assert sentence_or_chart_imports(snippet), snippet
+    assert sentence_or_chart_imports("from whatmatters.spc.svg import POINT_WORDS\n") == []
+
+
 def test_nothing_outside_disclosure_decides_on_small_numbers() -> None:
     found = {
         name: where

@@ -27,10 +27,10 @@ from whatmatters.framework.measures.importing import (
 )
 from whatmatters.framework.measures.importing import Report as ImportReport
 from whatmatters.framework.measures.results import results_for
+from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.measures.values import Source
 from whatmatters.framework.models import Measure, Value
 from whatmatters.imports.problems import Refused
-from whatmatters.spc.narrative import narrate
 
 router = Router(tags=["measures"])
 
@@ -178,12 +178,13 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
     }
     if result is None:
         return out
-    story = narrate(result)
+    # The API is read by the team's own tokens: nothing is hidden from the team.
+    view = shown_for(item, outside_team=False, chart=False)
     out.update(
         variation=result.variation.committee if result.variation else None,
         assurance=result.assurance.committee if result.assurance else None,
-        committee=story.text("committee"),
-        easy_read=story.text("easy_read"),
+        committee=" ".join(view.committee),
+        easy_read=" ".join(view.easy_read),
         warnings=[w.message for w in result.warnings],
         points=[
             {

@@ -32,6 +32,7 @@ from whatmatters.framework.forms import (
 )
 from whatmatters.framework.measures import importing, values
 from whatmatters.framework.measures.results import last_complete_period, results_for
+from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.models import (
     Aim,
     Annotation,
@@ -50,8 +51,6 @@ from whatmatters.framework.models import (
 from whatmatters.framework.tasks import run_value_import
 from whatmatters.imports import safe
 from whatmatters.spc import numbers
-from whatmatters.spc.narrative import narrate
-from whatmatters.spc.svg import render_svg
 from whatmatters.teams.models import Team
 from whatmatters.teams.permissions import allows
 from whatmatters.uploads import upload_limit
@@ -279,8 +278,8 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
         Measure.objects.select_related("aim", "source").prefetch_related("domains"), team=request.team, pk=pk
     )
     (item,) = results_for(request.team, [measure])
-    result = item.result
-    story = narrate(result) if result is not None else None
+    # The team's own page: nothing is hidden from the team (outside_team=False).
+    view = shown_for(item, outside_team=False, id_prefix=f"measure-{measure.pk}")
     domains = list(measure.domains.all())
     return render(
         request,
@@ -289,10 +288,10 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "team": request.team,
             "measure": measure,
             "item": item,
-            "result": result,
-            "svg": render_svg(result, id_prefix=f"measure-{measure.pk}") if result is not None else "",
-            "committee": story.text("committee") if story else "",
-            "easy_read": story.text("easy_read") if story else "",
+            "result": item.result,
+            "svg": view.svg,
+            "committee": " ".join(view.committee),
+            "easy_read": " ".join(view.easy_read),
             "domains": domains,
             "behind": presenters.themes_behind(domains, request.team),
             "number": numbers.shown,
