@@ -46,4 +46,10 @@ def contact(
     return row
 
 
+def event(event_id: str, person_id: str, event_kind: str, event_date: str, **fields: str) -> dict[str, str]:
+    row = {"event_id": event_id, "person_id": person_id, "event_kind": event_kind, "event_date": event_date}
+    row.update(fields)
+    return row
+
+
 Extract = Callable[..., ImportResult]

@@ -21,6 +21,7 @@ def extract(tmp_path: Path) -> Extract:
         contacts: list[dict[str, str]] | None = None,
         ward_stays: list[dict[str, str]] | None = None,
         clock_pauses: list[dict[str, str]] | None = None,
+        events: list[dict[str, str]] | None = None,
     ) -> ImportResult:
         files = {
             "referrals": write_csv(tmp_path / "referrals.csv", contract.REFERRALS, referrals),
@@ -32,6 +33,8 @@ def extract(tmp_path: Path) -> Extract:
             files["clock_pauses"] = write_csv(
                 tmp_path / "clock_pauses.csv", contract.CLOCK_PAUSES, clock_pauses
             )
+        if events is not None:
+            files["events"] = write_csv(tmp_path / "events.csv", contract.EVENTS, events)
         return validate_extract(files, extract_date=EXTRACT_DATE)
 
     return make

@@ -18,6 +18,7 @@ class Kind(StrEnum):
     DATE = "date"  # ISO YYYY-MM-DD only
     CODE = "code"  # one of a known list of codes
     TEXT = "text"  # free text we keep but do not check
+    WHOLE = "whole"  # a whole number written in digits, from Column.min_value to Column.max_value
 
 
 MAX_ID_LENGTH = 64
@@ -39,6 +40,25 @@ CONTACT_KINDS = frozenset({"assessment", "intervention", "care_plan", "review", 
 CMH_HELP_KINDS = frozenset({"assessment", "intervention", "care_plan"})
 
 PRIORITY_CODES = frozenset({"1", "2", "3", "4"})
+
+# MHSDS AgeServReferRecDate: the person's age in whole years on the day the referral was received.
+MAX_AGE = 130
+
+# What events.csv can say happened in someone's care, other than a contact (see whatmatters.flow.nhse_codes
+# for which MHSDS codes are which, and the clock rules for which of them stop a clock).
+EVENT_KINDS = frozenset(
+    {
+        "assessment",
+        "meaningful_assessment",
+        "outcome_measure",
+        "care_plan",
+        "care_plan_agreed",
+        "intervention",
+        "consultation",
+        "signposting",
+        "care_coordinator",
+    }
+)
 
 
 def _team_type_codes() -> frozenset[str]:
@@ -62,6 +82,7 @@ class Rule(StrEnum):
     MISSING_REQUIRED = "MISSING_REQUIRED"
     TOO_LONG = "TOO_LONG"
     BAD_DATE = "BAD_DATE"
+    BAD_NUMBER = "BAD_NUMBER"
     FUTURE_DATE = "FUTURE_DATE"
     DATE_TOO_EARLY = "DATE_TOO_EARLY"
     ORDER_VIOLATION = "ORDER_VIOLATION"
@@ -89,6 +110,9 @@ class Column:
     person_identifier: bool = False
     # The longest code kept (an unknown code is kept with a warning where it drives no calculation).
     max_length: int | None = None
+    # The smallest and largest whole number allowed (Kind.WHOLE only).
+    min_value: int = 0
+    max_value: int | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +147,7 @@ REFERRALS = FileSpec(
         Column("primary_reason", Kind.TEXT),
         Column("source_of_referral", Kind.TEXT),
         Column("age_band", Kind.TEXT),
+        Column("age_at_referral", Kind.WHOLE, max_value=MAX_AGE),
         Column("rejected_date", Kind.DATE, not_before="referral_date"),
         Column("closed_date", Kind.DATE, not_before="referral_date"),
         Column("discharge_date", Kind.DATE, not_before="referral_date"),
@@ -185,5 +210,34 @@ CLOCK_PAUSES = FileSpec(
     ),
 )
 
-FILES: tuple[FileSpec, ...] = (REFERRALS, CONTACTS, WARD_STAYS, CLOCK_PAUSES)
+# Things that happened in someone's care that NHS England's clock rules look at, other than contacts
+# (MHSDS MHS006, MHS008, MHS009, MHS202, MHS204, MHS606, MHS607). An event with a referral_id belongs to that
+# referral; one with only a person_id is matched to referrals by person and date.
+EVENTS = FileSpec(
+    name="events",
+    key=("event_id",),
+    optional_file=True,
+    columns=(
+        Column("event_id", Kind.ID, required=True),
+        Column("person_id", Kind.ID, required=True, person_identifier=True),
+        Column("referral_id", Kind.ID),
+        Column("contact_id", Kind.ID),
+        Column(
+            "event_kind",
+            Kind.CODE,
+            required=True,
+            codes=EVENT_KINDS,
+            unknown_code_is_error=True,
+            max_length=30,
+        ),
+        Column("event_date", Kind.DATE, required=True),
+        Column("end_date", Kind.DATE, not_before="event_date"),
+        Column("code", Kind.TEXT),
+        Column("team_type", Kind.CODE, codes=TEAM_TYPE_CODES, max_length=10),
+        Column("source", Kind.TEXT),
+    ),
+)
+
+# Referrals first and contacts second: the files after them are checked against the rows kept there.
+FILES: tuple[FileSpec, ...] = (REFERRALS, CONTACTS, WARD_STAYS, CLOCK_PAUSES, EVENTS)
 FILES_BY_NAME = {spec.name: spec for spec in FILES}

@@ -410,6 +410,12 @@ def _as_date(col: str) -> str:
     return f"CASE WHEN CAST(try_cast({col} AS DATE) AS VARCHAR) = {col} THEN try_cast({col} AS DATE) END"
 
 
+def _as_whole(col: str) -> str:
+    """SQL: the number, if the text is a whole number written only in digits (at most 9 of them); otherwise
+    NULL. "+5", "5.0", "1e2" and "-1" are not taken as numbers here: nothing is re-interpreted."""
+    return f"CASE WHEN regexp_full_match({col}, '[0-9]{{1,9}}') THEN CAST({col} AS INTEGER) END"
+
+
 def _date_message(file: str, col: str) -> str:
     """SQL: a plain-English message for a date that is not a real YYYY-MM-DD date, naming the likely cause."""
     where = f"'{col}: '"
@@ -550,6 +556,21 @@ def _column_checks(
                 f"{at} || {name} || ' is before {other} (' || {other} || '). It cannot come first.'",
                 name,
             )
+    elif col.kind is Kind.WHOLE:
+        in_range = f"n_{name} >= {col.min_value}"
+        span = f"of {col.min_value} or more"
+        if col.max_value is not None:
+            in_range += f" AND n_{name} <= {col.max_value}"
+            span = f"from {col.min_value} to {col.max_value}"
+        checks.add(
+            f"{name} IS NOT NULL AND NOT coalesce({in_range}, false)",
+            name,
+            Rule.BAD_NUMBER,
+            ERROR,
+            f"{at} || '''' || left({name}, 40) || ''' is not a whole number {span}. "
+            "Write it in digits only, such as 42.'",
+            name,
+        )
     elif col.kind is Kind.CODE and col.codes is not None:
         codes = sql_codes(col.codes)
         # A known code is short and no formula, so the rules for codes share one test: is it known?
@@ -936,10 +957,11 @@ def _check_rows(
         _column_checks(checks, spec, col, extract_date, control)
     dates = [c.name for c in spec.columns if c.kind is Kind.DATE]
     flags = "".join(f", {_as_date(c)} AS d_{c}" for c in dates)
+    flags += "".join(f", {_as_whole(c.name)} AS n_{c.name}" for c in spec.columns if c.kind is Kind.WHOLE)
     every = ", ".join(c.name for c in spec.columns)
     if control:
         flags += f", regexp_matches(concat({every}), '{_CONTROL}') AS bad_characters"
-    typed = ", ".join(f"d_{c.name} AS {c.name}" if c.kind is Kind.DATE else c.name for c in spec.columns)
+    typed = ", ".join(_typed(c) for c in spec.columns)
     keep_text = "".join(f", {k} AS raw_{k}" for k in spec.key if spec.column(k).kind is Kind.DATE)
     candidates = f", {_nhs_cells(spec, header)} AS nhs_cells"
     con.execute(
@@ -1031,6 +1053,21 @@ def _save_problems(con: duckdb.DuckDBPyConnection, spec: FileSpec, table: str) -
     )
 
 
+def _contact_refs(spec: FileSpec) -> str:
+    """SQL: for events, the event's contact_id, the kept contact's (k_) and a rejected one's (s_)."""
+    return ", v.contact_id, kc.k_contact_id, sc.s_contact_id" if spec.name == "events" else ""
+
+
+def _contact_joins(spec: FileSpec) -> str:
+    if spec.name != "events":
+        return ""
+    return """
+                LEFT JOIN (SELECT contact_id AS k_contact_id FROM contacts) kc
+                          ON kc.k_contact_id = v.contact_id
+                LEFT JOIN (SELECT contact_id AS s_contact_id FROM rejected_contact_ids) sc
+                          ON sc.s_contact_id = v.contact_id"""
+
+
 def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
     """Rows that point at a referral must point at one we kept: one join of the checked rows."""
     checks = _Checks()
@@ -1051,11 +1088,11 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
                       WHERE referral_row IS NULL OR referral_date > contact_date) l ON l.rid = v.rid
                 {rejected}"""
     else:
-        source = f"""SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id
+        source = f"""SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id{_contact_refs(spec)}
                 FROM rows_{spec.name} v
                 LEFT JOIN (SELECT referral_id AS k_referral_id FROM referrals) k
                           ON k.k_referral_id = v.referral_id
-                {rejected}"""
+                {rejected}{_contact_joins(spec)}"""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE link_problems AS
         SELECT rid, row, problems, {_HAS_ERROR} AS has_error FROM (
@@ -1217,6 +1254,17 @@ def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
         f"|| '{kept}'",
         "referral_id",
     )
+    if spec.name == "events":
+        # An event may point at a contact (MHS202 and MHS607 rows belong to one); it must be one we kept.
+        checks.add(
+            "contact_id IS NOT NULL AND k_contact_id IS NULL",
+            "contact_id",
+            Rule.ORPHAN_REF,
+            ERROR,
+            "'contact_id: ' || contact_id || CASE WHEN s_contact_id IS NULL "
+            "THEN ' is not in contacts.csv.' ELSE ' was rejected in contacts.csv (see its row there).' END",
+            "contact_id",
+        )
     if spec.name == "contacts":
         # Contacts dated before the referral: a day early is a recording quirk we keep (flagged);
         # more than a day early cannot belong to this referral.
@@ -1245,7 +1293,13 @@ def _reference_checks(checks: _Checks, spec: FileSpec) -> None:
 
 
 def _sql_type(col: Column) -> str:
-    return "DATE" if col.kind is Kind.DATE else "VARCHAR"
+    return {Kind.DATE: "DATE", Kind.WHOLE: "INTEGER"}.get(col.kind, "VARCHAR")
+
+
+def _typed(col: Column) -> str:
+    """SQL: the checked value of a column (d_<col> and n_<col> are NULL where the text is not one)."""
+    prefix = {Kind.DATE: "d_", Kind.WHOLE: "n_"}.get(col.kind)
+    return f"{prefix}{col.name} AS {col.name}" if prefix else col.name
 
 
 def _drop_table_or_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -1349,6 +1403,7 @@ def validate_extract(
         missing_files=[f"{n}.csv" for n in required_files if n not in files],
     )
     con.execute("CREATE OR REPLACE TEMP TABLE rejected_referral_ids (referral_id VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE rejected_contact_ids (contact_id VARCHAR)")
     links.drop(con)
     # Referrals first: the other files are checked against the referrals that were kept.
     for spec in contract.FILES:
@@ -1391,12 +1446,13 @@ def _validate_file(
     _number_rows(con, spec, shifted=shifted)
     _finish_checks(con, spec, header)
     report = _refusal(con, spec)
-    if spec.name == "referrals":
-        # Referral IDs that appear only on rejected rows, so an orphan's message can say which it is.
+    if spec.name in ("referrals", "contacts"):
+        # IDs that appear only on rejected rows, so an orphan's message can say which it is.
         everything = "true" if report is not None else "has_error"
+        key = spec.key[0]
         con.execute(
-            "INSERT INTO rejected_referral_ids SELECT DISTINCT referral_id FROM checked_referrals "
-            f"WHERE {everything} AND referral_id IS NOT NULL"
+            f"INSERT INTO rejected_{key}s SELECT DISTINCT {key} FROM checked_{spec.name} "
+            f"WHERE {everything} AND {key} IS NOT NULL"
         )
     if report is None:
         _create_typed(con, spec, shifted)  # keeps checked_<name> under the view, unless shifted
