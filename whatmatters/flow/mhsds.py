@@ -1,0 +1,505 @@
+"""MHSDS tables in: a folder of Mental Health Services Data Set (v6) tables, as a trust's warehouse exports
+them, checked and turned into the import contract, then validated by the same `validate_extract` as the
+simple route (docs/flow.md, "MHSDS tables").
+
+One CSV file per table, named by the official table name (MHS101Referral.csv; the name's case and the .csv
+extension's case do not matter), with the official column names (v6; the v5 and v4.1 names listed in TABLES
+are accepted too; case does not matter). MHS101Referral, MHS102ServiceTypeReferredTo and MHS201CareContact
+are required; the others are read when they are there.
+
+What is refused before anything is mapped names the MHSDS file, row and column: a required table or column
+that is missing, a file that cannot be read, a valid NHS number in any column of any table. Rows the
+validator rejects are reported against the MHSDS file and row they came from (whatmatters.flow.mhsds_map
+keeps the source rows).
+
+Person identifiers (LocalPatientId or Person_ID) are replaced on the way in by a keyed hash, HMAC-SHA256
+with the secret in WHATMATTERS_PSEUDONYM_KEY (the first 32 hexadecimal characters, written "p" + 32), so the
+same person gets the same pseudonym in every import with the same key and the raw value is never stored.
+Only when the caller says the identifiers are already pseudonyms (`pseudonymised=True`:
+`--ids-are-pseudonyms`, or "person_ids": "pseudonymised" in extract.json) are they kept as they are.
+"""
+
+# SQL in this module is built from the table and column names in TABLES (checked against the files'
+# headers) and fixed codes; values read from files never become SQL text (paths are bound parameters).
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from whatmatters.flow import mhsds_map
+from whatmatters.flow.contract import Rule
+from whatmatters.flow.database import connect
+from whatmatters.flow.validate import (
+    DEFAULT_THRESHOLD,
+    ERROR,
+    HEADER_ROW,
+    FileReport,
+    ImportResult,
+    _nhs_number_sql,
+    validate_extract,
+)
+from whatmatters.imports.cells import nhs_number_in
+
+KEY_SETTING = "WHATMATTERS_PSEUDONYM_KEY"
+MIN_KEY_LENGTH = 16
+PSEUDONYM_HEX = 32  # 128 bits of the HMAC
+MAX_TABLE_BYTES = 20 << 30  # a table bigger than this is refused before it is read
+
+
+@dataclass(frozen=True)
+class Field:
+    """One MHSDS column: its v6 name and the older names accepted for it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    fields: tuple[Field, ...]
+    required: bool = False
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+
+REQ = ("UniqServReqID",)  # the national derived ID; a warehouse holds ServiceRequestId
+TEAM = ("UniqCareProfTeamID",)
+CONTACT = ("UniqCareContID",)
+ACTIVITY = ("UniqCareActID",)
+PERSON_FIELDS = (Field("LocalPatientId"), Field("Person_ID", ("Der_Person_ID",)))
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("MHS001MPI", PERSON_FIELDS),
+        Table(
+            "MHS101Referral",
+            (
+                Field("ServiceRequestId", REQ, required=True),
+                *PERSON_FIELDS,
+                Field("ReferralRequestReceivedDate", required=True),
+                Field("ClinRespPriorityType"),
+                Field("PrimReasonReferralMH"),
+                Field("SourceOfReferralMH"),
+                Field("AgeServReferRecDate"),
+                Field("ServDischDate"),
+            ),
+            required=True,
+        ),
+        Table(
+            "MHS102ServiceTypeReferredTo",
+            (
+                Field("ServiceRequestId", REQ, required=True),
+                Field("CareProfTeamLocalId", TEAM, required=True),
+                Field("ServTeamTypeRefToMH"),
+                Field("ReferClosureDate"),
+                Field("ReferClosReason"),
+                Field("ReferRejectionDate"),
+                Field("ReferRejectReason"),
+            ),
+            required=True,
+        ),
+        Table(
+            "MHS201CareContact",
+            (
+                Field("CareContactId", CONTACT, required=True),
+                Field("ServiceRequestId", REQ, required=True),
+                Field("CareProfTeamLocalId", TEAM),
+                Field("CareContDate", required=True),
+                Field("AttendStatus", ("AttendOrDNACode",), required=True),
+                Field("ConsMechanismMH", ("ConsMediumUsed",)),
+                Field("CareContCancelDate"),
+                Field("EarliestReasonOfferDate"),
+            ),
+            required=True,
+        ),
+        Table(
+            "MHS202CareActivity",
+            (
+                Field("CareActId", ACTIVITY, required=True),
+                Field("CareContactId", CONTACT, required=True),
+                Field("Procedure", ("CodeProcAndProcStatus",), required=True),
+            ),
+        ),
+        Table(
+            "MHS204IndirectActivity",
+            (
+                Field("ServiceRequestId", REQ, required=True),
+                Field("CareProfTeamLocalId", TEAM),
+                Field("IndirectActDate", required=True),
+                Field("IndActProcedure", ("CodeIndActProcAndProcStatus",), required=True),
+            ),
+        ),
+        Table(
+            "MHS006MHCareCoord",
+            (
+                *PERSON_FIELDS,
+                Field("StartDateAssCareCoord", required=True),
+                Field("EndDateAssCareCoord"),
+                Field("CareProfServOrTeamTypeAssoc"),
+                Field("CareProfLocalId", ("UniqCareProfLocalID",)),
+            ),
+        ),
+        Table(
+            "MHS008CarePlanType",
+            (
+                Field("CarePlanID", ("UniqCarePlanID",), required=True),
+                *PERSON_FIELDS,
+                Field("CarePlanCreatDate", required=True),
+                Field("CarePlanTypeMH"),
+            ),
+        ),
+        Table(
+            "MHS009CarePlanAgreement",
+            (
+                Field("CarePlanID", ("UniqCarePlanID",), required=True),
+                Field("CarePlanContentAgreedDate", required=True),
+            ),
+        ),
+        Table(
+            "MHS501HospProvSpell",
+            (
+                Field("HospProvSpellID", ("UniqHospProvSpellID", "HospProvSpellNum"), required=True),
+                Field("ServiceRequestId", REQ),
+                *PERSON_FIELDS,
+                Field("StartDateHospProvSpell", required=True),
+                Field("DischDateHospProvSpell"),
+                Field("MethAdmMHHospProvSpell", ("AdmMethCodeHospProvSpell",)),
+                Field("DestOfDischHospProvSpell"),
+            ),
+        ),
+        Table(
+            "MHS502WardStay",
+            (
+                Field("HospProvSpellID", ("UniqHospProvSpellID", "HospProvSpellNum"), required=True),
+                Field("WardStayId", ("UniqWardStayID",)),
+                Field("WardCode", ("UniqWardCode",), required=True),
+                Field("HospitalBedTypeMH"),
+                Field("StartDateWardStay", required=True),
+                Field("EndDateWardStay"),
+            ),
+        ),
+        Table(
+            "MHS606CodedScoreAssessmentRefer",
+            (
+                Field("ServiceRequestId", REQ, required=True),
+                Field("CodedAssToolType", required=True),
+                Field("AssToolCompTimestamp", ("AssToolCompDate",), required=True),
+                Field("PersScore"),
+            ),
+        ),
+        Table(
+            "MHS607CodedScoreAssessmentAct",
+            (
+                Field("CareActId", ACTIVITY, required=True),
+                Field("CodedAssToolType", required=True),
+                Field("PersScore"),
+            ),
+        ),
+    )
+}
+REQUIRED_TABLES = tuple(name for name, t in TABLES.items() if t.required)
+# Tables that are read only through another one.
+NEEDS = {
+    "MHS009CarePlanAgreement": "MHS008CarePlanType",
+    "MHS607CodedScoreAssessmentAct": "MHS202CareActivity",
+    "MHS501HospProvSpell": "MHS502WardStay",
+    "MHS502WardStay": "MHS501HospProvSpell",
+}
+PERSON_TABLES = ("MHS101Referral", "MHS006MHCareCoord", "MHS008CarePlanType")
+
+
+class MhsdsRefused(Exception):
+    """The MHSDS tables cannot be mapped; `reject` names the file, row and column."""
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        row: int = HEADER_ROW,
+        column: str = "",
+        rule: Rule = Rule.FILE_UNREADABLE,
+    ) -> None:
+        super().__init__(message)
+        self.file, self.row, self.column, self.message, self.rule = file, row, column, message, rule
+
+
+@dataclass
+class Source:
+    """The MHSDS tables found in a folder, read into DuckDB as text: table name -> header column names."""
+
+    con: duckdb.DuckDBPyConnection
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> v6 name -> header name
+    person: str = "LocalPatientId"
+
+    def has(self, table: str) -> bool:
+        return table in self.columns
+
+    def col(self, table: str, name: str) -> str | None:
+        """The quoted header name of a v6 column in a table that was read, or None."""
+        found = self.columns.get(table, {}).get(name)
+        return f'"{found}"' if found is not None else None
+
+    def header(self, table: str, name: str) -> str:
+        return self.columns[table].get(name, name)
+
+
+def find_tables(folder: str | Path) -> dict[str, Path]:
+    """The MHSDS table files in a folder: official name -> path (MHS101Referral.csv, mhs101referral.CSV)."""
+    wanted = {name.lower(): name for name in TABLES}
+    found: dict[str, Path] = {}
+    for path in sorted(Path(folder).iterdir()):
+        if path.is_file() and path.suffix.lower() == ".csv" and path.stem.lower() in wanted:
+            name = wanted[path.stem.lower()]
+            if name in found:
+                raise MhsdsRefused(
+                    path.name,
+                    f"{path.name} and {found[name].name} are both {name}: keep one of them.",
+                )
+            found[name] = path
+    return found
+
+
+def looks_like_mhsds(folder: str | Path) -> bool:
+    """True when the folder holds at least one MHSDS table file and no referrals.csv."""
+    folder = Path(folder)
+    try:
+        return bool(find_tables(folder)) and not (folder / "referrals.csv").exists()
+    except MhsdsRefused:
+        return True
+
+
+def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
+    """Read one table as text into mhsds_<name> with its spreadsheet row numbers; return its columns."""
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        raise MhsdsRefused(path.name, f"{path.name} is larger than {MAX_TABLE_BYTES >> 30} GB.")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE mhsds_{table.name} AS SELECT * FROM read_csv(?, header = true, "
+            "all_varchar = true, auto_detect = true, delim = ',', quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false)",
+            [str(path)],
+        )
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0][:300]
+        raise MhsdsRefused(
+            path.name,
+            f"{path.name} could not be read as a CSV file with a header row ({first}). Export it again "
+            "as UTF-8 CSV, comma-separated.",
+        ) from None
+    header = [r[0] for r in con.execute(f"DESCRIBE mhsds_{table.name}").fetchall()]
+    lower: dict[str, str] = {}
+    for name in header:
+        if name.lower() in lower:
+            raise MhsdsRefused(path.name, f"{path.name}: the column {name} appears twice.", column=name)
+        lower[name.lower()] = name
+    return _match_columns(table, path.name, lower)
+
+
+def _match_columns(table: Table, file: str, lower: dict[str, str]) -> dict[str, str]:
+    matched: dict[str, str] = {}
+    for f in table.fields:
+        for candidate in (f.name, *f.aliases):
+            if candidate.lower() in lower:
+                matched[f.name] = lower[candidate.lower()]
+                break
+        else:
+            if f.required:
+                also = f" (or {' or '.join(f.aliases)})" if f.aliases else ""
+                raise MhsdsRefused(
+                    file,
+                    f"{file} has no {f.name} column{also}. Every {table.name} row needs one; add it to the "
+                    "export and try again.",
+                    column=f.name,
+                    rule=Rule.MISSING_COLUMN,
+                )
+    return matched
+
+
+def _refuse_nhs_numbers(source: Source, files: dict[str, Path]) -> None:
+    """Refuse the whole extract if any cell of any table (every column, mapped or not) is an NHS number."""
+    con = source.con
+    for name in source.columns:
+        header = [r[0] for r in con.execute(f"DESCRIBE mhsds_{name}").fetchall()]
+        for column in header:
+            quoted = f'"{column}"'
+            candidates = con.execute(
+                f"SELECT {quoted}, min(rowid) + 2 FROM mhsds_{name} "
+                f"WHERE length({quoted}) BETWEEN 10 AND 16 AND {_nhs_number_sql(quoted)} GROUP BY 1"
+            ).fetchall()
+            rows = sorted(row for value, row in candidates if nhs_number_in(value))
+            if rows:
+                file = files[name].name
+                raise MhsdsRefused(
+                    file,
+                    f"{file} row {rows[0]:,}, {column}: this is an NHS number. We never keep NHS numbers, "
+                    "so nothing has been imported. Leave this column out of the export (the person is "
+                    "identified by LocalPatientId or Person_ID, which are pseudonymised on the way in).",
+                    row=rows[0],
+                    column=column,
+                    rule=Rule.IDENTIFIER_DETECTED,
+                )
+
+
+def _choose_person(source: Source) -> str:
+    """One identifier for the whole extract: LocalPatientId if every table naming a person has it, else
+    Person_ID if every one has that."""
+    tables = [t for t in PERSON_TABLES if source.has(t)]
+    for name in ("LocalPatientId", "Person_ID"):
+        if all(name in source.columns[t] for t in tables):
+            return name
+    lacking = next(t for t in tables if "LocalPatientId" not in source.columns[t])
+    raise MhsdsRefused(
+        f"{lacking}.csv",
+        f"{lacking}.csv has no LocalPatientId column, and not every table has Person_ID. Give every table "
+        "the same person identifier (LocalPatientId or Person_ID).",
+        column="LocalPatientId",
+    )
+
+
+def pseudonym_key() -> bytes | None:
+    """The secret for pseudonyms, from the WHATMATTERS_PSEUDONYM_KEY environment variable."""
+    value = os.environ.get(KEY_SETTING, "")
+    return value.encode() if value else None
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    """The pseudonym of one identifier (the same as the SQL in _people computes)."""
+    return "p" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
+
+
+def _people(source: Source, key: bytes | None, pseudonymised: bool) -> None:
+    """mhsds_people(raw, person_id): every person identifier in the extract and what is kept for it."""
+    con = source.con
+    parts = []
+    for t in (*PERSON_TABLES, "MHS501HospProvSpell", "MHS001MPI"):
+        col = source.col(t, source.person)
+        if col is not None:
+            parts.append(f"SELECT DISTINCT trim({col}) AS raw FROM mhsds_{t} WHERE {col} IS NOT NULL")
+    union = " UNION ".join(parts) or "SELECT NULL::VARCHAR AS raw WHERE false"
+    if pseudonymised:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE mhsds_people AS SELECT raw, raw AS person_id FROM ({union})"
+        )
+        return
+    if key is None or len(key) < MIN_KEY_LENGTH:
+        raise MhsdsRefused(
+            "",
+            f"Person identifiers are pseudonymised on the way in, with the secret in {KEY_SETTING}, and it "
+            f"is {'not set' if key is None else 'too short'}. Set it to a secret of at least "
+            f"{MIN_KEY_LENGTH} characters, kept the same for every import (or say that LocalPatientId and "
+            "Person_ID are already pseudonyms).",
+        )
+    block = key if len(key) <= 64 else hashlib.sha256(key).digest()
+    block = block.ljust(64, b"\0")
+    ipad = bytes(b ^ 0x36 for b in block)
+    opad = bytes(b ^ 0x5C for b in block)
+    con.execute("CREATE OR REPLACE TEMP TABLE mhsds_pads (ipad BLOB, opad BLOB)")
+    con.execute("INSERT INTO mhsds_pads VALUES (?, ?)", [ipad, opad])
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mhsds_people AS
+        SELECT raw, 'p' || left(sha256(opad || unhex(sha256(ipad || encode(raw)))),
+            {PSEUDONYM_HEX}) AS person_id
+        FROM ({union}), mhsds_pads"""
+    )
+    con.execute("DROP TABLE mhsds_pads")
+
+
+def read_source(
+    folder: str | Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    key: bytes | None,
+    pseudonymised: bool,
+) -> Source:
+    """Find, read and check the tables; raise MhsdsRefused naming the file, row and column."""
+    files = find_tables(folder)
+    for name in REQUIRED_TABLES:
+        if name not in files:
+            raise MhsdsRefused(
+                f"{name}.csv",
+                f"{name}.csv was not supplied. The MHSDS route needs {', '.join(REQUIRED_TABLES)} at least.",
+            )
+    for name, other in NEEDS.items():
+        if name in files and other not in files:
+            raise MhsdsRefused(f"{other}.csv", f"{name}.csv was given without {other}.csv, which it needs.")
+    source = Source(con=con)
+    for name, path in files.items():
+        source.columns[name] = _read(con, TABLES[name], path)
+    _refuse_nhs_numbers(source, files)
+    source.person = _choose_person(source)
+    _people(source, key, pseudonymised)
+    return source
+
+
+def _manifest_says_pseudonymised(folder: Path) -> bool:
+    manifest = folder / "extract.json"
+    if not manifest.is_file():
+        return False
+    try:
+        return json.loads(manifest.read_text()).get("person_ids") == "pseudonymised"
+    except (ValueError, AttributeError):
+        return False
+
+
+def validate_mhsds(
+    folder: str | Path,
+    *,
+    extract_date: date | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    key: bytes | None = None,
+    pseudonymised: bool | None = None,
+    reference_sets: Mapping[str, str] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> ImportResult:
+    """Read, map and validate a folder of MHSDS tables. The result is the same as validate_extract's, with
+    rejects naming the MHSDS file and row each contract row came from."""
+    folder = Path(folder)
+    con = con or connect()
+    if pseudonymised is None:
+        pseudonymised = _manifest_says_pseudonymised(folder)
+    try:
+        source = read_source(
+            folder, con, key=key if key is not None else pseudonym_key(), pseudonymised=pseudonymised
+        )
+    except MhsdsRefused as refused:
+        return _refused(con, refused, extract_date, threshold)
+    with tempfile.TemporaryDirectory(prefix="wm-mhsds-") as out:
+        mhsds_map.write_contract(source, Path(out), reference_sets)
+        result = validate_extract(
+            out,
+            extract_date=extract_date,
+            threshold=threshold,
+            required_files=("referrals", "contacts"),
+            con=con,
+        )
+    mhsds_map.name_sources(con)
+    return result
+
+
+def _refused(
+    con: duckdb.DuckDBPyConnection, refused: MhsdsRefused, extract_date: date | None, threshold: float
+) -> ImportResult:
+    result = validate_extract({}, extract_date=extract_date, threshold=threshold, con=con)
+    file = refused.file or "MHSDS tables"
+    con.execute(
+        "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, '')",
+        [file, refused.row, refused.column, str(refused.rule), ERROR, refused.message],
+    )
+    result.files[file] = FileReport(file=file, refused=True, refusal=refused.message)
+    return result

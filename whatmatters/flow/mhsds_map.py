@@ -1,0 +1,565 @@
+"""MHSDS tables -> the import contract, in DuckDB SQL (docs/flow.md, "MHSDS tables": the mapping both ways).
+
+`write_contract` writes referrals.csv, contacts.csv, events.csv and ward_stays.csv for validate_extract and
+keeps, for each contract row, the MHSDS row(s) it came from (small integer tables), so `name_sources` can
+report every reject against the MHSDS file, row and column.
+
+- referrals: one per MHS102ServiceTypeReferredTo row (a referral to several teams becomes several contract
+  referrals), joined to its MHS101Referral row by ServiceRequestId. Its referral_id is
+  ServiceRequestId/CareProfTeamLocalId (when that is longer than 64 characters, the first 30 characters of
+  ServiceRequestId, "/" and 33 characters of the SHA-256 of the pair), so it is the same in every extract.
+- contacts: one per MHS201CareContact row, joined to the referral by ServiceRequestId and
+  CareProfTeamLocalId. A contact with no team goes to the referral's team that was open on the day (not
+  rejected or closed before it), the first such team row when there are several.
+- events: MHS202 and MHS204 activities, MHS606 and MHS607 coded scores, MHS008 care plans, MHS009 agreements
+  and MHS006 care coordinators; event_kind from nhse_codes.classify_activity for the SNOMED CT codes.
+- ward_stays: one per MHS502WardStay row with its MHS501HospProvSpell; referral_id as for contacts.
+"""
+
+# SQL here is built from the fixed v6 column names in mhsds.TABLES and the contract; values are never SQL.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whatmatters.flow import contract, nhse_codes
+
+if TYPE_CHECKING:
+    from whatmatters.flow.mhsds import Source
+
+# Short view names for the tables (mh_t101 ...), so the SQL below reads like the data set.
+SHORT = {
+    "MHS001MPI": "t001",
+    "MHS101Referral": "t101",
+    "MHS102ServiceTypeReferredTo": "t102",
+    "MHS201CareContact": "t201",
+    "MHS202CareActivity": "t202",
+    "MHS204IndirectActivity": "t204",
+    "MHS006MHCareCoord": "t006",
+    "MHS008CarePlanType": "t008",
+    "MHS009CarePlanAgreement": "t009",
+    "MHS501HospProvSpell": "t501",
+    "MHS502WardStay": "t502",
+    "MHS606CodedScoreAssessmentRefer": "t606",
+    "MHS607CodedScoreAssessmentAct": "t607",
+}
+SOURCE_NUMBER = {name: i for i, name in enumerate(SHORT)}
+EVENT_SOURCES = (
+    "MHS202CareActivity",
+    "MHS204IndirectActivity",
+    "MHS606CodedScoreAssessmentRefer",
+    "MHS607CodedScoreAssessmentAct",
+    "MHS008CarePlanType",
+    "MHS009CarePlanAgreement",
+    "MHS006MHCareCoord",
+)
+
+# contract file -> contract column -> (side, MHSDS table, MHSDS column). Side "a" is the row the contract row
+# is numbered by; "b" the row joined to it. The docs' mapping table is this dictionary.
+MAPPING: dict[str, dict[str, tuple[str, str, str]]] = {
+    "referrals": {
+        "referral_id": ("a", "MHS102ServiceTypeReferredTo", "ServiceRequestId + CareProfTeamLocalId"),
+        "person_id": ("b", "MHS101Referral", "LocalPatientId or Person_ID (pseudonymised)"),
+        "team_id": ("a", "MHS102ServiceTypeReferredTo", "CareProfTeamLocalId"),
+        "team_type": ("a", "MHS102ServiceTypeReferredTo", "ServTeamTypeRefToMH"),
+        "referral_date": ("b", "MHS101Referral", "ReferralRequestReceivedDate"),
+        "priority": ("b", "MHS101Referral", "ClinRespPriorityType"),
+        "primary_reason": ("b", "MHS101Referral", "PrimReasonReferralMH"),
+        "source_of_referral": ("b", "MHS101Referral", "SourceOfReferralMH"),
+        "age_at_referral": ("b", "MHS101Referral", "AgeServReferRecDate"),
+        "rejected_date": ("a", "MHS102ServiceTypeReferredTo", "ReferRejectionDate"),
+        "closed_date": ("a", "MHS102ServiceTypeReferredTo", "ReferClosureDate"),
+        "discharge_date": ("b", "MHS101Referral", "ServDischDate"),
+        "closure_reason": ("a", "MHS102ServiceTypeReferredTo", "ReferClosReason or ReferRejectReason"),
+    },
+    "contacts": {
+        "contact_id": ("a", "MHS201CareContact", "CareContactId"),
+        "referral_id": ("a", "MHS201CareContact", "ServiceRequestId + CareProfTeamLocalId"),
+        "contact_date": ("a", "MHS201CareContact", "CareContDate"),
+        "attend_status": ("a", "MHS201CareContact", "AttendStatus"),
+        "consultation_mechanism": ("a", "MHS201CareContact", "ConsMechanismMH"),
+        "contact_kind": ("a", "MHS202CareActivity", "Procedure (of the contact's activities)"),
+        "cancelled_date": ("a", "MHS201CareContact", "CareContCancelDate"),
+        "earliest_reasonable_offer_date": ("a", "MHS201CareContact", "EarliestReasonOfferDate"),
+    },
+    "ward_stays": {
+        "spell_id": ("a", "MHS502WardStay", "HospProvSpellID"),
+        "person_id": ("b", "MHS501HospProvSpell", "LocalPatientId or Person_ID (pseudonymised)"),
+        "ward_id": ("a", "MHS502WardStay", "WardCode"),
+        "bed_type": ("a", "MHS502WardStay", "HospitalBedTypeMH"),
+        "admission_date": ("b", "MHS501HospProvSpell", "StartDateHospProvSpell"),
+        "discharge_date": ("b", "MHS501HospProvSpell", "DischDateHospProvSpell"),
+        "ward_start_date": ("a", "MHS502WardStay", "StartDateWardStay"),
+        "ward_end_date": ("a", "MHS502WardStay", "EndDateWardStay"),
+        "admission_method": ("b", "MHS501HospProvSpell", "MethAdmMHHospProvSpell"),
+        "discharge_destination": ("b", "MHS501HospProvSpell", "DestOfDischHospProvSpell"),
+        "referral_id": ("b", "MHS501HospProvSpell", "ServiceRequestId"),
+    },
+}
+# events: per source table, contract column -> MHSDS column.
+EVENT_MAPPING: dict[str, dict[str, str]] = {
+    "MHS202CareActivity": {
+        "event_id": "CareActId",
+        "contact_id": "CareContactId",
+        "event_kind": "Procedure",
+        "code": "Procedure",
+        "event_date": "CareContDate (of MHS201CareContact)",
+    },
+    "MHS204IndirectActivity": {
+        "referral_id": "ServiceRequestId + CareProfTeamLocalId",
+        "event_kind": "IndActProcedure",
+        "code": "IndActProcedure",
+        "event_date": "IndirectActDate",
+    },
+    "MHS606CodedScoreAssessmentRefer": {
+        "referral_id": "ServiceRequestId",
+        "event_kind": "CodedAssToolType",
+        "code": "CodedAssToolType",
+        "event_date": "AssToolCompTimestamp",
+    },
+    "MHS607CodedScoreAssessmentAct": {
+        "contact_id": "CareActId (its MHS202 contact)",
+        "event_kind": "CodedAssToolType",
+        "code": "CodedAssToolType",
+        "event_date": "CareContDate (of the activity's contact)",
+    },
+    "MHS008CarePlanType": {
+        "event_id": "CarePlanID",
+        "person_id": "LocalPatientId or Person_ID (pseudonymised)",
+        "event_date": "CarePlanCreatDate",
+        "code": "CarePlanTypeMH",
+    },
+    "MHS009CarePlanAgreement": {
+        "event_id": "CarePlanID",
+        "person_id": "CarePlanID (its MHS008 person)",
+        "event_date": "CarePlanContentAgreedDate",
+    },
+    "MHS006MHCareCoord": {
+        "person_id": "LocalPatientId or Person_ID (pseudonymised)",
+        "event_date": "StartDateAssCareCoord",
+        "end_date": "EndDateAssCareCoord",
+        "team_type": "CareProfServOrTeamTypeAssoc",
+    },
+}
+
+_DATE = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+
+
+def _macros(source: Source) -> None:
+    con = source.con
+    # A warehouse writes a DATE as 2024-04-01 or a DATETIME as 2024-04-01 00:00:00.000: the date is kept.
+    # Anything else is passed on as it is, for the validator to reject (never re-interpreted).
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO mh_date(x) AS "
+        f"CASE WHEN regexp_full_match(x, '{_DATE}') THEN left(x, 10) ELSE x END"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO mh_ref(req, team) AS CASE WHEN team IS NULL THEN req "
+        "WHEN length(req) + length(team) < 64 THEN req || '/' || team "
+        "ELSE left(req, 30) || '/' || left(sha256(req || '/' || team), 33) END"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO mh_key(parts, n) AS left(sha256(parts), 20) || '/' || n::VARCHAR"
+    )
+
+
+def build_views(source: Source) -> None:
+    """mh_tNNN: every table with its v6 column names, trimmed text and `row`; absent tables are empty."""
+    from whatmatters.flow.mhsds import TABLES
+
+    _macros(source)
+    for name, short in SHORT.items():
+        table = TABLES[name]
+        if not source.has(name):
+            select = ", ".join(f'NULL::VARCHAR AS "{f.name}"' for f in table.fields)
+            source.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT NULL::BIGINT AS row, {select}, "
+                "NULL::VARCHAR AS person WHERE false"
+            )
+            continue
+        cols = []
+        for f in table.fields:
+            col = source.col(name, f.name)
+            cols.append(
+                f"nullif(trim(s.{col}), '') AS \"{f.name}\"" if col else f'NULL::VARCHAR AS "{f.name}"'
+            )
+        person = (
+            source.col(name, source.person) if any(f.name == source.person for f in table.fields) else None
+        )
+        people = f"LEFT JOIN mhsds_people pp ON pp.raw = trim(s.{person})" if person else ""
+        pid = "pp.person_id" if person else "NULL::VARCHAR"
+        source.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT s.rowid + 2 AS row, {', '.join(cols)}, "
+            f"{pid} AS person FROM mhsds_{name} s {people}"
+        )
+
+
+def _teams(source: Source) -> None:
+    """mh_teams: each referral's teams, with the day each stopped being open; mh_req_person: its person."""
+    source.con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_teams AS
+        SELECT "ServiceRequestId" AS req, "CareProfTeamLocalId" AS team, row,
+               least(try_cast(mh_date("ReferRejectionDate") AS DATE),
+                     try_cast(mh_date("ReferClosureDate") AS DATE)) AS open_until
+        FROM mh_t102 WHERE "ServiceRequestId" IS NOT NULL AND "CareProfTeamLocalId" IS NOT NULL"""
+    )
+    source.con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_req_person AS
+        SELECT "ServiceRequestId" AS req, min(person) AS person FROM mh_t101
+        WHERE "ServiceRequestId" IS NOT NULL GROUP BY 1"""
+    )
+
+
+def _pick(view: str, req: str, team: str, day: str) -> str:
+    """SQL: (row, ref) for each row of `view`: the referral of its ServiceRequestId and team, or, without a
+    team, the referral's team open on `day` (the first such team row)."""
+    return f"""SELECT v.row, mh_ref(v.{req}, coalesce(v.{team}, t.team)) AS ref FROM {view} v
+        LEFT JOIN mh_teams t ON v.{team} IS NULL AND t.req = v.{req}
+        QUALIFY row_number() OVER (
+            PARTITION BY v.row
+            ORDER BY (t.open_until IS NULL OR t.open_until >= try_cast(mh_date(v.{day}) AS DATE)) DESC, t.row
+        ) = 1"""
+
+
+def _codes(source: Source, reference_sets: Mapping[str, str] | None) -> None:
+    """mh_codes(code, kind): the event_kind of every SNOMED CT code in the extract (nhse_codes decides)."""
+    con = source.con
+    codes = con.execute(
+        """SELECT DISTINCT c FROM (
+            SELECT "Procedure" AS c FROM mh_t202 UNION ALL SELECT "IndActProcedure" FROM mh_t204
+            UNION ALL SELECT "CodedAssToolType" FROM mh_t606 UNION ALL SELECT "CodedAssToolType" FROM mh_t607)
+        WHERE c IS NOT NULL"""
+    ).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE mh_codes (code VARCHAR, focus VARCHAR, kind VARCHAR)")
+    rows = [
+        (c, nhse_codes.focus_concept(c), nhse_codes.classify_activity(c, reference_sets)) for (c,) in codes
+    ]
+    if rows:
+        con.executemany("INSERT INTO mh_codes VALUES (?, ?, ?)", rows)
+
+
+def _select(spec: contract.FileSpec, given: dict[str, str]) -> str:
+    """The contract's columns in its order, each from `given` or NULL."""
+    return ", ".join(f"{given.get(c.name, 'NULL::VARCHAR')} AS {c.name}" for c in spec.columns)
+
+
+def _referrals(source: Source) -> None:
+    sql = _select(
+        contract.REFERRALS,
+        {
+            "referral_id": (
+                'mh_ref(coalesce(s."ServiceRequestId", r."ServiceRequestId"), s."CareProfTeamLocalId")'
+            ),
+            "person_id": "r.person",
+            "team_id": 's."CareProfTeamLocalId"',
+            "team_type": 's."ServTeamTypeRefToMH"',
+            "referral_date": 'mh_date(r."ReferralRequestReceivedDate")',
+            "priority": 'r."ClinRespPriorityType"',
+            "primary_reason": 'r."PrimReasonReferralMH"',
+            "source_of_referral": 'r."SourceOfReferralMH"',
+            "age_at_referral": 'r."AgeServReferRecDate"',
+            "rejected_date": 'mh_date(s."ReferRejectionDate")',
+            "closed_date": 'mh_date(s."ReferClosureDate")',
+            "discharge_date": 'mh_date(r."ServDischDate")',
+            "closure_reason": 'coalesce(s."ReferClosReason", s."ReferRejectReason")',
+        },
+    )
+    source.con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mh_referrals AS
+        SELECT row_number() OVER (ORDER BY s.row NULLS LAST, r.row) AS seq, s.row AS a_row,
+            r.row AS b_row, {sql}
+        FROM mh_t102 s FULL JOIN mh_t101 r ON r."ServiceRequestId" = s."ServiceRequestId" """
+    )
+
+
+def _contacts(source: Source) -> None:
+    con = source.con
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_contact_kind AS
+        SELECT a."CareContactId" AS contact_id,
+               CASE WHEN bool_or(k.kind = 'intervention') THEN 'intervention'
+                    WHEN bool_or(k.kind IN ('assessment', 'meaningful_assessment')) THEN 'assessment'
+                    ELSE 'other' END AS kind
+        FROM mh_t202 a JOIN mh_codes k ON k.code = a."Procedure" GROUP BY 1"""
+    )
+    sql = _select(
+        contract.CONTACTS,
+        {
+            "contact_id": 'c."CareContactId"',
+            "referral_id": "p.ref",
+            "contact_date": 'mh_date(c."CareContDate")',
+            "attend_status": 'c."AttendStatus"',
+            "consultation_mechanism": 'c."ConsMechanismMH"',
+            "contact_kind": "k.kind",
+            "cancelled_date": 'mh_date(c."CareContCancelDate")',
+            "earliest_reasonable_offer_date": 'mh_date(c."EarliestReasonOfferDate")',
+        },
+    )
+    pick = _pick("mh_t201", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"CareContDate"')
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mh_contacts AS
+        SELECT row_number() OVER (ORDER BY c.row) AS seq, c.row AS a_row, NULL::BIGINT AS b_row, {sql}
+        FROM mh_t201 c LEFT JOIN ({pick}) p ON p.row = c.row
+        LEFT JOIN mh_contact_kind k ON k.contact_id = c."CareContactId" """
+    )
+    con.execute("DROP TABLE mh_contact_kind")
+
+
+def _ward_stays(source: Source) -> None:
+    sql = _select(
+        contract.WARD_STAYS,
+        {
+            "spell_id": 'w."HospProvSpellID"',
+            "person_id": "coalesce(h.person, rp.person)",
+            "ward_id": 'w."WardCode"',
+            "bed_type": 'w."HospitalBedTypeMH"',
+            "admission_date": 'mh_date(h."StartDateHospProvSpell")',
+            "discharge_date": 'mh_date(h."DischDateHospProvSpell")',
+            "ward_start_date": 'mh_date(w."StartDateWardStay")',
+            "ward_end_date": 'mh_date(w."EndDateWardStay")',
+            "admission_method": 'h."MethAdmMHHospProvSpell"',
+            "discharge_destination": 'h."DestOfDischHospProvSpell"',
+            "referral_id": "p.ref",
+        },
+    )
+    pick = _pick(
+        "(SELECT *, NULL::VARCHAR AS team FROM mh_t501)",
+        '"ServiceRequestId"',
+        "team",
+        '"StartDateHospProvSpell"',
+    )
+    source.con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mh_ward_stays AS
+        SELECT row_number() OVER (ORDER BY w.row) AS seq, w.row AS a_row, h.row AS b_row, {sql}
+        FROM mh_t502 w
+        LEFT JOIN (SELECT * FROM mh_t501 QUALIFY row_number() OVER (PARTITION BY "HospProvSpellID" ORDER
+            BY row) = 1) h
+          ON h."HospProvSpellID" = w."HospProvSpellID"
+        LEFT JOIN ({pick}) p ON p.row = h.row
+        LEFT JOIN mh_req_person rp ON rp.req = h."ServiceRequestId" """
+    )
+
+
+def _events(source: Source) -> None:
+    con = source.con
+    n = SOURCE_NUMBER
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_contact_one AS
+        SELECT contact_id, min(referral_id) AS referral_id, min(contact_date) AS contact_date
+        FROM mh_contacts WHERE contact_id IS NOT NULL GROUP BY 1"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_ref_person AS
+        SELECT referral_id,
+            min(person_id) AS person_id FROM mh_referrals WHERE referral_id IS NOT NULL GROUP BY 1"""
+    )
+    cols = (
+        "src, src_row, event_id, person_id, referral_id, contact_id, event_kind, event_date, end_date, code, "
+        "team_type, source"
+    )
+    parts = _activity_events(n) + _person_events(n)
+    union = " UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mh_events AS
+        SELECT row_number() OVER (ORDER BY src, src_row) AS seq, * FROM (SELECT * FROM ({union}) t({cols}))"""
+    )
+    con.execute("DROP TABLE mh_contact_one")
+    con.execute("DROP TABLE mh_ref_person")
+
+
+def _activity_events(n: dict[str, int]) -> list[str]:
+    """SQL for the events from activities and coded scores (MHS202, MHS204, MHS606, MHS607)."""
+    return [
+        f"""SELECT {n["MHS202CareActivity"]}, a.row, 'MHS202/' || a."CareActId", rp.person_id, c.referral_id,
+            a."CareContactId", k.kind, c.contact_date, NULL, a."Procedure", NULL, 'MHS202'
+        FROM mh_t202 a JOIN mh_codes k ON k.code = a."Procedure"
+        LEFT JOIN mh_contact_one c ON c.contact_id = a."CareContactId"
+        LEFT JOIN mh_ref_person rp ON rp.referral_id = c.referral_id""",
+        f"""SELECT {n["MHS204IndirectActivity"]}, a.row,
+            'MHS204/' || mh_key(concat_ws('|', a."ServiceRequestId", a."CareProfTeamLocalId",
+                a."IndirectActDate",
+                a."IndActProcedure"), row_number() OVER (PARTITION BY a."ServiceRequestId",
+                    a."CareProfTeamLocalId",
+                a."IndirectActDate", a."IndActProcedure" ORDER BY a.row)),
+            rp.person, p.ref, NULL, k.kind, mh_date(a."IndirectActDate"), NULL, a."IndActProcedure",
+                NULL, 'MHS204'
+        FROM mh_t204 a JOIN mh_codes k ON k.code = a."IndActProcedure"
+        LEFT JOIN ({_pick("mh_t204", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"IndirectActDate"')}) p
+          ON p.row = a.row
+        LEFT JOIN mh_req_person rp ON rp.req = a."ServiceRequestId" """,
+        f"""SELECT {n["MHS606CodedScoreAssessmentRefer"]}, a.row,
+            'MHS606/' || mh_key(concat_ws('|', a."ServiceRequestId", a."CodedAssToolType",
+                a."AssToolCompTimestamp",
+                a."PersScore"), row_number() OVER (PARTITION BY a."ServiceRequestId", a."CodedAssToolType",
+                a."AssToolCompTimestamp", a."PersScore" ORDER BY a.row)),
+            rp.person, p.ref, NULL, k.kind, mh_date(a."AssToolCompTimestamp"), NULL,
+                a."CodedAssToolType", NULL,
+            'MHS606'
+        FROM mh_t606 a JOIN mh_codes k ON k.code = a."CodedAssToolType"
+        LEFT JOIN ({
+            _pick(
+                "(SELECT *, NULL::VARCHAR AS team FROM mh_t606)",
+                '"ServiceRequestId"',
+                "team",
+                '"AssToolCompTimestamp"',
+            )
+        }) p ON p.row = a.row
+        LEFT JOIN mh_req_person rp ON rp.req = a."ServiceRequestId" """,
+        f"""SELECT {n["MHS607CodedScoreAssessmentAct"]}, a.row,
+            'MHS607/' || mh_key(concat_ws('|', a."CareActId", a."CodedAssToolType", a."PersScore"),
+                row_number() OVER (PARTITION BY a."CareActId", a."CodedAssToolType",
+                    a."PersScore" ORDER BY a.row)),
+            rp.person_id, c.referral_id, act.contact_id, k.kind, c.contact_date, NULL,
+                a."CodedAssToolType", NULL,
+            'MHS607'
+        FROM mh_t607 a JOIN mh_codes k ON k.code = a."CodedAssToolType"
+        LEFT JOIN (SELECT "CareActId" AS act_id,
+            min("CareContactId") AS contact_id FROM mh_t202 GROUP BY 1) act
+          ON act.act_id = a."CareActId"
+        LEFT JOIN mh_contact_one c ON c.contact_id = act.contact_id
+        LEFT JOIN mh_ref_person rp ON rp.referral_id = c.referral_id""",
+    ]
+
+
+def _person_events(n: dict[str, int]) -> list[str]:
+    """SQL for the person-level events (MHS008 care plans, MHS009 agreements, MHS006 care coordinators)."""
+    return [
+        f"""SELECT {n["MHS008CarePlanType"]}, a.row, 'MHS008/' || a."CarePlanID", a.person, NULL, NULL,
+            'care_plan',
+            mh_date(a."CarePlanCreatDate"), NULL, a."CarePlanTypeMH", NULL, 'MHS008'
+        FROM mh_t008 a""",
+        f"""SELECT {n["MHS009CarePlanAgreement"]}, a.row,
+            'MHS009/' || mh_key(concat_ws('|', a."CarePlanID", a."CarePlanContentAgreedDate"),
+                row_number() OVER (PARTITION BY a."CarePlanID",
+                    a."CarePlanContentAgreedDate" ORDER BY a.row)),
+            pl.person, NULL, NULL, 'care_plan_agreed', mh_date(a."CarePlanContentAgreedDate"), NULL,
+                NULL, NULL,
+            'MHS009'
+        FROM mh_t009 a LEFT JOIN (SELECT "CarePlanID" AS id, min(person) AS person FROM mh_t008 GROUP BY 1) pl
+          ON pl.id = a."CarePlanID" """,
+        f"""SELECT {n["MHS006MHCareCoord"]}, a.row,
+            'MHS006/' || mh_key(concat_ws('|', a.person, a."StartDateAssCareCoord", a."CareProfLocalId",
+                a."CareProfServOrTeamTypeAssoc"), row_number() OVER (PARTITION BY a.person,
+                    a."StartDateAssCareCoord",
+                a."CareProfLocalId", a."CareProfServOrTeamTypeAssoc" ORDER BY a.row)),
+            a.person, NULL, NULL, 'care_coordinator', mh_date(a."StartDateAssCareCoord"),
+            mh_date(a."EndDateAssCareCoord"), NULL, a."CareProfServOrTeamTypeAssoc", 'MHS006'
+        FROM mh_t006 a""",
+    ]
+
+
+def _write(source: Source, table: str, spec: contract.FileSpec, out: Path) -> None:
+    names = ", ".join(c.name for c in spec.columns)
+    source.con.execute(
+        f"COPY (SELECT {names} FROM {table} ORDER BY seq) TO ? (HEADER, DELIMITER ',')",
+        [str(out / spec.filename)],
+    )
+
+
+def _provenance(source: Source) -> None:
+    """mh_prov: contract file, row -> the MHSDS rows it came from (contacts.csv row N is MHS201 row N)."""
+    con = source.con
+    n = SOURCE_NUMBER
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE mh_prov (file VARCHAR, row BIGINT, a_src TINYINT, a_row BIGINT, "
+        "b_src TINYINT, b_row BIGINT)"
+    )
+    con.execute(
+        f"""INSERT INTO mh_prov SELECT 'referrals.csv', seq + 1, {n["MHS102ServiceTypeReferredTo"]}, a_row,
+        {n["MHS101Referral"]}, b_row FROM mh_referrals"""
+    )
+    con.execute(
+        f"""INSERT INTO mh_prov SELECT 'ward_stays.csv', seq + 1, {n["MHS502WardStay"]}, a_row,
+        {n["MHS501HospProvSpell"]}, b_row FROM mh_ward_stays"""
+    )
+    con.execute("INSERT INTO mh_prov SELECT 'events.csv', seq + 1, src, src_row, NULL, NULL FROM mh_events")
+    con.execute("CREATE OR REPLACE TEMP TABLE mh_sources (n TINYINT, file VARCHAR)")
+    con.executemany("INSERT INTO mh_sources VALUES (?, ?)", [(i, f"{name}.csv") for name, i in n.items()])
+    con.execute(
+        'CREATE OR REPLACE TEMP TABLE mh_colmap (file VARCHAR, src TINYINT, "column" VARCHAR, side VARCHAR, '
+        "mhsds VARCHAR)"
+    )
+    rows = [
+        (f"{file}.csv", None, col, side, f"{table}.{mhsds}" if side == "b" else mhsds)
+        for file, cols in MAPPING.items()
+        for col, (side, table, mhsds) in cols.items()
+    ]
+    rows += [
+        ("events.csv", n[src], col, "a", mhsds)
+        for src, cols in EVENT_MAPPING.items()
+        for col, mhsds in cols.items()
+    ]
+    con.executemany("INSERT INTO mh_colmap VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def write_contract(source: Source, out: Path, reference_sets: Mapping[str, str] | None = None) -> None:
+    """Write the contract files for `source` into `out` and keep the provenance tables (see name_sources)."""
+    build_views(source)
+    _teams(source)
+    _codes(source, reference_sets)
+    _referrals(source)
+    _contacts(source)
+    _ward_stays(source)
+    _events(source)
+    _write(source, "mh_referrals", contract.REFERRALS, out)
+    _write(source, "mh_contacts", contract.CONTACTS, out)
+    if source.has("MHS502WardStay"):
+        _write(source, "mh_ward_stays", contract.WARD_STAYS, out)
+    if any(source.has(t) for t in EVENT_SOURCES):
+        _write(source, "mh_events", contract.EVENTS, out)
+    _provenance(source)
+    con = source.con
+    for name in (
+        "mh_referrals",
+        "mh_contacts",
+        "mh_ward_stays",
+        "mh_events",
+        "mh_teams",
+        "mh_req_person",
+        "mh_codes",
+    ):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    for name, short in SHORT.items():
+        con.execute(f"DROP VIEW IF EXISTS mh_{short}")
+        con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
+    con.execute("DROP TABLE IF EXISTS mhsds_people")
+
+
+def name_sources(con) -> None:  # noqa: ANN001 - a DuckDB connection
+    """Say in each reject which MHSDS file, row and column its contract row came from."""
+    n = SOURCE_NUMBER["MHS201CareContact"]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mh_named AS
+        WITH p AS (
+            SELECT * FROM mh_prov
+            UNION ALL SELECT 'contacts.csv', row, {n}, row, NULL, NULL FROM (
+                SELECT DISTINCT row FROM rejects WHERE file = 'contacts.csv' AND row > 1)
+        ), found AS (
+            SELECT r.*, m.mhsds,
+                   CASE WHEN (m.side = 'b'
+                       AND p.b_row IS NOT NULL) OR p.a_row IS NULL THEN p.b_src ELSE p.a_src END
+                       AS src,
+                   CASE WHEN (m.side = 'b'
+                       AND p.b_row IS NOT NULL) OR p.a_row IS NULL THEN p.b_row ELSE p.a_row END
+                       AS src_row
+            FROM rejects r LEFT JOIN p ON p.file = r.file AND p.row = r.row
+            LEFT JOIN mh_colmap m ON m.file = r.file AND m."column" = r."column"
+                AND (m.src IS NULL OR m.src = p.a_src)
+        )
+        SELECT coalesce(s.file, f.file) AS file, coalesce(f.src_row, f.row) AS row,
+               CASE WHEN s.file IS NULL THEN f."column" ELSE coalesce(f.mhsds, f."column") END AS "column",
+               f.rule_code, f.severity,
+               CASE WHEN s.file IS NULL THEN f.message
+                    ELSE s.file || ' row ' || f.src_row || ' (' || f.file || ' row ' || f.row || '): '
+                        || f.message
+               END AS message,
+               f.value
+        FROM found f LEFT JOIN mh_sources s ON s.n = f.src"""
+    )
+    con.execute("CREATE OR REPLACE TABLE rejects AS SELECT * FROM mh_named")
+    con.execute("DROP TABLE mh_named")
