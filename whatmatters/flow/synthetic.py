@@ -729,3 +729,24 @@ def generate(
 def with_capacity(profile_key: str, slots_per_week: float) -> TeamProfile:
     """A profile with different capacity, for what-if tests (e.g. the 'fixed' scenario of 52 slots)."""
     return replace(PROFILES[profile_key], slots_per_week=slots_per_week)
+
+
+def generate_mhsds(out: str | Path, **options: object) -> GenerateSummary:
+    """The same synthetic extract as `generate` (same options, same events), written as MHSDS v6 tables
+    (MHS101Referral.csv, MHS201CareContact.csv, ...: see whatmatters.flow.mhsds_write) with extract.json."""
+    import shutil
+    import tempfile
+
+    from whatmatters.flow.mhsds_write import write_mhsds
+
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="wm-synthetic-") as folder:
+        summary = generate(folder, **options)  # type: ignore[arg-type]
+        rows = write_mhsds(folder, out)
+        manifest = json.loads((Path(folder) / "extract.json").read_text())
+        manifest.update({"format": "mhsds", "contract_rows": manifest["rows"], "rows": rows})
+        (out / "extract.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        shutil.rmtree(folder, ignore_errors=True)
+    return GenerateSummary(
+        out=out, start=summary.start, extract_date=summary.extract_date, rows=rows, faults=summary.faults
+    )
