@@ -62,6 +62,7 @@ def test_levers_change_the_scenario_and_the_csv_follows_them(lead: Any) -> None:
         "low_5pct",
         "high_95pct",
         "pct_within_standard",
+        "appointments_needed",
     ]
     assert date.fromisoformat(same[0]["week_starting"]).weekday() == 0
     assert float(more[0]["appointments"]) > float(same[0]["appointments"])

@@ -33,9 +33,10 @@ class AgeProfile:
     census: date
     standard_days: int
     counts: list[int]  # people waiting 0-1 weeks, 1-2 weeks, ..., 52+ weeks
-    p92_days: float | None  # 92% of people waiting have waited less than this
+    p92_days: float | None  # at least 92% of people waiting have waited this many days or fewer
     healthy: list[float]  # expected counts in each bin for a list that meets the standard
     weekly_demand: float
+    longest_days: float | None = None  # the longest wait of anyone still waiting
 
     @property
     def total(self) -> int:
@@ -77,7 +78,8 @@ def age_profile(
     rate = -math.log(1 - performance) / (standard_days / 7.0)
     healthy = [demand * (math.exp(-rate * k) - math.exp(-rate * (k + 1))) / rate for k in range(TOP_WEEK_BIN)]
     healthy.append(demand * math.exp(-rate * TOP_WEEK_BIN) / rate)
-    return AgeProfile(census, standard_days, counts, p92, healthy, demand)
+    longest = float(ages.max()) if len(ages) else None
+    return AgeProfile(census, standard_days, counts, p92, healthy, demand, longest)
 
 
 # --------------------------------------------------------------------------------------------------

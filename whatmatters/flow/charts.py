@@ -6,8 +6,9 @@ plain dataclasses, so the page can keep the result until the data change. No Dja
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -38,6 +39,18 @@ class FlowCharts:
     rule_label: str = ""
     rule_description: str = ""
     charts: tuple[Chart, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values, so the page can be stored when an extract is imported (`from_dict`)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FlowCharts:
+        return cls(
+            data.get("rule_label", ""),
+            data.get("rule_description", ""),
+            tuple(Chart(**c) for c in data.get("charts", ())),
+        )
 
 
 def long_date(d: date) -> str:
@@ -98,12 +111,8 @@ def age_profile_chart(con: duckdb.DuckDBPyConnection, census: date, rule: ClockR
     labels = [f"{k}–{k + 1}" for k in range(analytics.TOP_WEEK_BIN)] + [f"{analytics.TOP_WEEK_BIN}+"]
     over = sum(n for k, n in enumerate(profile.counts) if (k + 1) * 7 > std)
     sentence = (
-        f"On {long_date(census)}, {profile.total:,} people were waiting. "
-        + (
-            f"92 in every 100 had waited less than {profile.p92_days:.0f} days. "
-            if profile.p92_days is not None
-            else ""
-        )
+        f"On {long_date(census)}, {profile.total:,} {'person was' if profile.total == 1 else 'people were'} "
+        f"waiting. {longest_waits(profile)}"
         + f"The standard is {std} days ({std // 7} weeks): the red line. About {over:,} people were in "
         "weeks that reach past it. The dashed line shows the shape a list meeting the standard would have "
         "for the same number of referrals."
@@ -133,6 +142,20 @@ def age_profile_chart(con: duckdb.DuckDBPyConnection, census: date, rule: ClockR
             if n or i < 10
         ],
     )
+
+
+MIN_FOR_SHARE = 25  # people waiting before "92 in every 100" means something (23 people or more)
+
+
+def longest_waits(profile: analytics.AgeProfile) -> str:
+    """How long most people had waited, as a true sentence: 92 in every 100 waited that many days or
+    fewer (the 92nd percentile, the smallest wait at least 92% had not passed). With fewer than 25 people
+    waiting a share of 100 would mislead, so it gives the longest wait instead."""
+    if profile.p92_days is None:
+        return ""
+    if profile.total < MIN_FOR_SHARE:
+        return f"The longest anyone had waited was {profile.longest_days:.0f} days. "
+    return f"92 in every 100 had waited {profile.p92_days:.0f} days or fewer. "
 
 
 def cumulative_flow_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart:

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, NoReturn
 
-from whatmatters.flow import clocks, synthetic
-from whatmatters.flow.validate import validate_extract
+from whatmatters.flow import clocks, mhsds, nhse_codes, synthetic
+from whatmatters.flow.validate import ImportResult, validate_extract
 
 WAITS_RULES = ("eip", "cmh4", "first-contact", "hidden-wait")
 
@@ -75,8 +75,9 @@ def _parser(out: IO[str]) -> _Parser:
     waits = subs.add_parser(
         "waits", help="Work out each referral's wait from referrals and contacts.", out=out
     )
-    waits.add_argument("--referrals", required=True, type=Path, help="referrals.csv")
-    waits.add_argument("--contacts", required=True, type=Path, help="contacts.csv")
+    waits.add_argument("--referrals", type=Path, help="referrals.csv")
+    waits.add_argument("--contacts", type=Path, help="contacts.csv")
+    _mhsds_arguments(waits)
     waits.add_argument("--clock-pauses", type=Path, help="clock_pauses.csv, for --paused")
     waits.add_argument("--rule", required=True, choices=WAITS_RULES, help="which clock rule to use")
     waits.add_argument(
@@ -103,13 +104,19 @@ def _parser(out: IO[str]) -> _Parser:
     gen.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     gen.add_argument("--faults", type=float, default=0.0, help="share of extra bad rows to add, e.g. 0.01")
     gen.add_argument("--start", type=_iso_date, help="first day (default: 1 April, years before today)")
+    gen.add_argument(
+        "--format",
+        choices=("contract", "mhsds"),
+        default="contract",
+        help="contract: referrals.csv, contacts.csv, ward_stays.csv (default); mhsds: MHSDS v6 tables",
+    )
 
     imp = subs.add_parser(
         "import", help="Import an extract into the database and refresh each team's measures.", out=out
     )
     imp.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         type=Path,
         metavar="DIR|FILES",
         help="a folder holding referrals.csv, contacts.csv, ward_stays.csv (clock_pauses.csv), or the files",
@@ -119,6 +126,7 @@ def _parser(out: IO[str]) -> _Parser:
         default="",
         help="extract team codes to team short names, e.g. CERT=cert,OAWARD=older-adults-ward:20 (beds)",
     )
+    _mhsds_arguments(imp)
     imp.add_argument("--dry-run", action="store_true", help="check only: save nothing")
     imp.add_argument(
         "--extract-date",
@@ -140,7 +148,35 @@ def _parser(out: IO[str]) -> _Parser:
     imp.add_argument(
         "--background", action="store_true", help="queue it for the worker (whatmatters db_worker) and return"
     )
+    imp.add_argument(
+        "--as-history",
+        action="store_true",
+        help="import an extract older than the one loaded as history: measures for earlier periods only",
+    )
     return parser
+
+
+def _mhsds_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mhsds",
+        type=Path,
+        metavar="DIR",
+        help="a folder of MHSDS v6 tables (MHS101Referral.csv, MHS102ServiceTypeReferredTo.csv, "
+        "MHS201CareContact.csv, ...) instead of the contract files",
+    )
+    parser.add_argument(
+        "--ids-are-pseudonyms",
+        action="store_true",
+        help="with --mhsds: LocalPatientId / Person_ID are already pseudonyms, so keep them (otherwise they "
+        "are pseudonymised with the secret in WHATMATTERS_PSEUDONYM_KEY)",
+    )
+    parser.add_argument(
+        "--snomed-refsets",
+        type=Path,
+        metavar="FILE",
+        help="with --mhsds: the SNOMED CT UK simple reference set file (RF2) that says which procedure codes "
+        "NHS England counts (see docs/flow.md)",
+    )
 
 
 def main(
@@ -175,7 +211,39 @@ def main(
     return 2
 
 
+def _read_mhsds(args: argparse.Namespace, out: IO[str]) -> ImportResult | None:
+    """Validate the --mhsds folder; None (with the reason written) when it cannot be read at all."""
+    if not args.mhsds.is_dir():
+        out.write(f"flow: {args.mhsds} is not a folder (given for --mhsds).\n")
+        return None
+    refsets = None
+    if args.snomed_refsets is not None:
+        if not args.snomed_refsets.is_file():
+            out.write(f"flow: {args.snomed_refsets} does not exist (given for --snomed-refsets).\n")
+            return None
+        refsets = nhse_codes.read_reference_sets(args.snomed_refsets)
+    return mhsds.validate_mhsds(
+        args.mhsds,
+        extract_date=args.extract_date,
+        threshold=args.threshold,
+        pseudonymised=True if args.ids_are_pseudonyms else None,
+        reference_sets=refsets,
+    )
+
+
 def _waits(args: argparse.Namespace, out: IO[str]) -> int:
+    if args.mhsds is not None:
+        if args.referrals or args.contacts or args.clock_pauses:
+            out.write("flow: give either --mhsds DIR or --referrals and --contacts, not both.\n")
+            return 2
+        if args.paused:
+            out.write("flow: --paused needs clock_pauses.csv, which MHSDS does not have.\n")
+            return 2
+        result = _read_mhsds(args, out)
+        return 2 if result is None else _write_waits(args, out, result)
+    if args.referrals is None or args.contacts is None:
+        out.write("flow: waits needs --referrals and --contacts (or --mhsds DIR).\n")
+        return 2
     files = {"referrals": args.referrals, "contacts": args.contacts}
     if args.clock_pauses:
         files["clock_pauses"] = args.clock_pauses
@@ -189,6 +257,10 @@ def _waits(args: argparse.Namespace, out: IO[str]) -> int:
     result = validate_extract(
         files, extract_date=args.extract_date, threshold=args.threshold, required_files=tuple(files)
     )
+    return _write_waits(args, out, result)
+
+
+def _write_waits(args: argparse.Namespace, out: IO[str], result: ImportResult) -> int:
     rejects_path = args.rejects or args.output.with_name("rejects.csv")
     n_rejects = result.write_rejects_csv(rejects_path)
     for report in result.files.values():
@@ -226,8 +298,9 @@ def _latest_date(result: object) -> date | None:
 
 
 def _generate(args: argparse.Namespace, out: IO[str]) -> int:
+    write = synthetic.generate_mhsds if args.format == "mhsds" else synthetic.generate
     try:
-        summary = synthetic.generate(
+        summary = write(
             args.out, teams=args.teams, years=args.years, seed=args.seed, faults=args.faults, start=args.start
         )
     except ValueError as error:

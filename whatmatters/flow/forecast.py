@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -23,19 +24,32 @@ import numpy as np
 # NHSRwaitinglist measures
 
 
+def _positive(name: str, value: float) -> float:
+    """`value`, which is divided by, so must be more than 0: a clear message, not a ZeroDivisionError."""
+    if not value > 0:  # also refuses nan
+        raise ValueError(f"{name} must be more than 0, not {value!r}.")
+    return value
+
+
 def queue_load(demand: float, capacity: float) -> float:
-    """Demand / capacity. 1 or more means the list will keep growing."""
+    """Demand / capacity. 1 or more means the list will keep growing.
+
+    With no capacity (nobody helped): infinity when anyone is referred (the list can only grow), and 0 when
+    nobody is either (no load). It never divides by zero.
+    """
+    if capacity <= 0:
+        return math.inf if demand > 0 else 0.0
     return demand / capacity
 
 
 def target_mean_wait(target_wait: float, factor: float = 4) -> float:
     """The mean wait that meets the target: with exponential waits P(W > T) = e^(-factor)."""
-    return target_wait / factor
+    return target_wait / _positive("factor", factor)
 
 
 def target_queue_size(demand: float, target_wait: float, factor: float = 4) -> float:
     """Little's law at the target mean wait. Only meaningful when capacity exceeds demand."""
-    return demand * target_wait / factor
+    return demand * target_wait / _positive("factor", factor)
 
 
 def relief_capacity(
@@ -50,6 +64,7 @@ def relief_capacity(
 
     With `num_referrals` and `cv_demand`, demand is inflated for the uncertainty in its estimate.
     """
+    _positive("time_to_target", time_to_target)
     if num_referrals > 0 and 2 * demand * cv_demand / math.sqrt(num_referrals) < 1:
         demand = demand / (1 - 2 * demand * cv_demand / math.sqrt(num_referrals))
     return demand + (queue_size - target_queue_size) / time_to_target
@@ -59,12 +74,12 @@ def target_capacity(
     demand: float, target_wait: float, factor: float = 4, cv_demand: float = 1, cv_capacity: float = 1
 ) -> float:
     """Capacity that keeps the list at its target size (Kingman/Marchal; the /2 is in the code)."""
-    return demand + ((cv_demand**2 + cv_capacity**2) / 2) * (factor / target_wait)
+    return demand + ((cv_demand**2 + cv_capacity**2) / 2) * (factor / _positive("target_wait", target_wait))
 
 
 def waiting_list_pressure(mean_wait: float, target_wait: float) -> float:
     """2 x mean wait / target. More than 1 means the target will probably be missed."""
-    return 2 * mean_wait / target_wait
+    return 2 * mean_wait / _positive("target_wait", target_wait)
 
 
 @dataclass(frozen=True)
@@ -405,6 +420,11 @@ class CapacityNeeded:
     share_reached: float
     sentence: str
 
+    @property
+    def appointments(self) -> int | None:
+        """The whole number of appointments a week people are told (the sentence says the same)."""
+        return None if self.per_week is None else math.ceil(self.per_week)
+
 
 def capacity_needed(
     incompletes_t0: np.ndarray,
@@ -421,7 +441,12 @@ def capacity_needed(
     """The smallest steady capacity a week so that, by the given week, at least `target_share` of
     people waiting have waited less than the standard. Bisection: more capacity never lengthens waits."""
     if by_date is not None:
-        by_week = max(1, math.ceil(((by_date - (today or date.today())).days) / 7))
+        today = today or date.today()
+        if by_date <= today:
+            raise ValueError(
+                f"The date to meet the standard by must be after {_day(today)}, not {_day(by_date)}."
+            )
+        by_week = max(1, math.ceil((by_date - today).days / 7))
     if by_week is None:
         raise ValueError("Give by_week or by_date.")
     weeks = max(by_week, 1)
@@ -460,6 +485,10 @@ def capacity_needed(
     )
 
 
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
 def _long_date(d: date | None) -> str:
     if d is None:
         return ""
@@ -469,6 +498,11 @@ def _long_date(d: date | None) -> str:
 
 # --------------------------------------------------------------------------------------------------
 # Plan ahead: the baseline from a team's waits, and a scenario under the levers
+
+
+MIN_WEEKS = 12  # weeks of data Plan ahead needs: its rates a week are over the last 12 weeks
+MIN_PEOPLE = 12  # referrals, and people helped, in those 12 weeks (1 a week) to plan from
+RECENT_WEEKS = 12
 
 
 @dataclass(frozen=True)
@@ -483,20 +517,36 @@ class PlanBaseline:
     completes: np.ndarray  # [week, weeks waited]
     params: Params
     dna_rate: float
+    first_start: date | None = None  # the earliest clock start in the data (how much history there is)
 
     @property
     def demand(self) -> float:
         """Referrals a week over the last 12 weeks."""
-        return float(np.mean(self.referrals[-12:]))
+        return float(np.mean(self.referrals[-RECENT_WEEKS:]))
 
     @property
     def capacity(self) -> float:
         """People helped a week over the last 12 weeks."""
-        return float(np.mean(self.completes[-12:].sum(axis=1)))
+        return float(np.mean(self.completes[-RECENT_WEEKS:].sum(axis=1)))
+
+    @property
+    def left_without_help(self) -> float:
+        """People who left the list without help a week over the last 12 weeks: what came in and was
+        there before, less what is there now and who got help."""
+        before = self.incompletes[-RECENT_WEEKS - 1].sum() if len(self.incompletes) > RECENT_WEEKS else 0.0
+        came = self.referrals[-RECENT_WEEKS:].sum() + before
+        gone = came - self.incompletes[-1].sum() - self.completes[-RECENT_WEEKS:].sum()
+        return max(0.0, float(gone)) / min(RECENT_WEEKS, len(self.referrals))
 
     @property
     def waiting_now(self) -> float:
         return float(self.incompletes[-1].sum())
+
+    @property
+    def within_now(self) -> float:
+        """The share of people waiting now who have waited less than the standard (1 when nobody waits)."""
+        total = self.incompletes[-1].sum()
+        return float(self.incompletes[-1][: self.standard_bins].sum() / total) if total else 1.0
 
     @property
     def target_weeks(self) -> float:
@@ -511,9 +561,48 @@ class PlanBaseline:
         return target_queue_size(self.demand, self.target_weeks)
 
     @property
+    def load(self) -> float:
+        return queue_load(self.demand, self.capacity)
+
+    @property
     def pressure(self) -> float:
         mean_wait = self.waiting_now / self.demand if self.demand else 0.0
         return waiting_list_pressure(mean_wait, self.target_weeks)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready values, so a baseline can be stored and read back (`from_dict`)."""
+        return {
+            "census": self.census.isoformat(),
+            "standard_days": self.standard_days,
+            "last_monday": self.last_monday.isoformat(),
+            "referrals": self.referrals.tolist(),
+            "incompletes": self.incompletes.tolist(),
+            "completes": self.completes.tolist(),
+            "renege": self.params.renege.tolist(),
+            "capacity": self.params.capacity.tolist(),
+            "dna_rate": self.dna_rate,
+            "first_start": self.first_start.isoformat() if self.first_start else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> PlanBaseline:
+        def day(key: str) -> date:
+            return date.fromisoformat(str(data[key]))
+
+        def array(key: str) -> np.ndarray:
+            return np.asarray(data[key], dtype=float)
+
+        return cls(
+            day("census"),
+            int(data["standard_days"]),  # type: ignore[call-overload]
+            day("last_monday"),
+            array("referrals"),
+            array("incompletes"),
+            array("completes"),
+            Params(array("renege"), array("capacity")),
+            float(data["dna_rate"]),  # type: ignore[arg-type]
+            day("first_start") if data.get("first_start") else None,
+        )
 
 
 def plan_baseline(
@@ -531,9 +620,11 @@ def plan_baseline(
     """Calibrate on the weeks up to the census date's week. None when no one was referred in them.
 
     Stops after the census date are treated as not yet happened. missed / due is the missed-appointment
-    rate (missed appointments over appointments that were due)."""
+    rate (missed appointments over appointments that were due). Whether there is enough to plan from is
+    `plan_shortfall`'s question."""
     last_monday = census - timedelta(days=census.weekday())
     first_week = last_monday - timedelta(weeks=history_weeks)
+    starts = [s for s in clock_starts if s is not None and s <= census]
     stops = [s if s is not None and s <= census else None for s in clock_stops]
     referrals, incompletes, completes = history_by_weeks_waited(
         clock_starts, stops, stopped, first_week, history_weeks, max_bin
@@ -549,7 +640,42 @@ def plan_baseline(
         completes,
         calibrate(referrals, incompletes, completes),
         missed / due if due else 0.0,
+        min(starts) if starts else None,
     )
+
+
+def plan_shortfall(baseline: PlanBaseline | None, census: date) -> str | None:
+    """Why there is too little to plan from, and when there will be enough; None when there is enough.
+
+    Plan ahead needs 12 weeks of data (its rates a week are over the last 12 weeks) and, in those weeks,
+    at least 12 referrals and 12 people helped (1 a week): fewer, and there is no pace of work to plan from.
+    """
+    if baseline is None:
+        return (
+            f"Nobody was referred in the 26 weeks to {_day(census)}, so there is nothing to plan from. "
+            "Plan ahead will work once an extract has 12 weeks of referrals."
+        )
+    first = baseline.first_start or baseline.census
+    first_monday = first - timedelta(days=first.weekday())
+    # the weeks calibrated on end with the Sunday before the census date's week
+    weeks = max(0, (baseline.last_monday - first_monday).days // 7)
+    if weeks < MIN_WEEKS:
+        ready = first_monday + timedelta(weeks=MIN_WEEKS)
+        return (
+            f"Plan ahead needs {MIN_WEEKS} weeks of data. This team's data start on {_day(first)}, "
+            f"{weeks} {'week' if weeks == 1 else 'weeks'} before the extract of {_day(census)}. "
+            f"There will be enough in an extract taken on or after {_day(ready)}."
+        )
+    to = f"the 12 weeks to {_day(baseline.last_monday - timedelta(days=1))}"
+    referred = round(float(baseline.referrals[-RECENT_WEEKS:].sum()))
+    helped = round(float(baseline.completes[-RECENT_WEEKS:].sum()))
+    if referred < MIN_PEOPLE or helped < MIN_PEOPLE:
+        return (
+            f"In {to}, {referred} {'person was' if referred == 1 else 'people were'} referred and "
+            f"{helped} got help: too few to plan from. Plan ahead will work when an extract's last "
+            f"12 weeks have at least {MIN_PEOPLE} referrals and {MIN_PEOPLE} people who got help."
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -562,6 +688,20 @@ class Scenario:
     high: list[float]  # 95th percentile
     share_within: list[float]  # % waiting less than the standard (expected)
     needed: CapacityNeeded
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready values, so a scenario can be stored and read back (`from_dict`)."""
+        data = asdict(self)
+        data["weeks"] = [w.isoformat() for w in self.weeks]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Scenario:
+        return cls(
+            [date.fromisoformat(w) for w in data["weeks"]],
+            *(list(data[k]) for k in ("referrals", "appointments", "central", "low", "high", "share_within")),
+            CapacityNeeded(**data["needed"]),
+        )
 
 
 def scenario(
@@ -586,7 +726,7 @@ def scenario(
         baseline.params,
         bins,
         target_share,
-        by_date=target_date or baseline.census + timedelta(weeks=26),
+        by_date=target_date or default_target_date(baseline.census),
         today=baseline.census,
     )
     return Scenario(
@@ -599,3 +739,39 @@ def scenario(
         (100 * fan.central.share_within(bins)).tolist(),
         needed,
     )
+
+
+def default_target_date(census: date) -> date:
+    """The date Plan ahead aims for when none is chosen: 26 weeks after the census date."""
+    return census + timedelta(weeks=26)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Every number Plan ahead shows, worked out once: where things stand (from the baseline), the answer
+    people ask for and the scenario's weeks (from `scenario`). The page's summary, its sentence, its table
+    and the CSV all read this, so they cannot disagree."""
+
+    baseline: PlanBaseline
+    levers: Levers
+    target_date: date
+    target_share: float
+    scenario: Scenario
+
+    @property
+    def needed(self) -> CapacityNeeded:
+        return self.scenario.needed
+
+
+def plan(
+    baseline: PlanBaseline,
+    levers: Levers,
+    *,
+    target_date: date | None = None,
+    target_share: float = 0.92,
+    horizon_weeks: int = 52,
+) -> PlanResult:
+    """The one function that works out a plan: the baseline's figures and the scenario under the levers."""
+    when = target_date or default_target_date(baseline.census)
+    run = scenario(baseline, levers, target_date=when, target_share=target_share, horizon_weeks=horizon_weeks)
+    return PlanResult(baseline, levers, when, target_share, run)

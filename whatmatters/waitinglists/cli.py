@@ -12,6 +12,7 @@ from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.waitinglists.importing import (
     FILE_NAMES,
     TeamMapError,
+    cancel,
     create_import,
     parse_team_map,
     run_import,
@@ -64,6 +65,7 @@ def import_command(args: argparse.Namespace, out: IO[str]) -> int:
         team_map=team_map,
         dry_run=args.dry_run,
         threshold=0.0 if getattr(args, "strict", False) else args.threshold,
+        as_history=getattr(args, "as_history", False),
     )
     if args.background:
         run_extract_import.enqueue(job.pk)
@@ -76,6 +78,12 @@ def import_command(args: argparse.Namespace, out: IO[str]) -> int:
 
     with acting_as(Actor(user=None, label="command line: flow import")):
         job = run_import(job, progress)
+    if job.status == ExtractImport.Status.CONFIRM:  # older than the extract loaded: nothing saved
+        question = job.stage
+        cancel(job)
+        out.write(f"flow: {question}\nNothing was saved. To import it as history, run the command again ")
+        out.write("with --as-history.\n")
+        return 1
     return report(job, out)
 
 
@@ -93,11 +101,18 @@ def report(job: ExtractImport, out: IO[str]) -> int:
     for problem in job.problems:
         out.write(f"flow: {problem}\n")
     saved = job.counts.get("saved")
-    if saved:
+    if saved and saved.get("history"):
         out.write(
-            f"Saved: {saved['referrals']:,} new referrals, {saved['contacts']:,} new contacts, "
-            f"{saved['ward_stays']:,} new ward stays; {saved['values_created']:,} measure values added, "
-            f"{saved['values_replaced']:,} replaced.\n"
+            f"Saved as history: no rows; {saved['values_created']:,} measure values added for weeks and "
+            "months that had none (worked out at the extract's own date).\n"
+        )
+    elif saved:
+        updated = saved.get("referrals_updated", 0)
+        out.write(
+            f"Saved: {saved['referrals']:,} new referrals"
+            + (f" ({updated:,} already saved were updated)" if updated else "")
+            + f", {saved['contacts']:,} new contacts, {saved['ward_stays']:,} new ward stays; "
+            f"{saved['values_created']:,} measure values added, {saved['values_replaced']:,} replaced.\n"
         )
     out.write(f"{job.get_status_display()}.\n")
     return 0 if job.status in (ExtractImport.Status.SAVED, ExtractImport.Status.CHECKED) else 1

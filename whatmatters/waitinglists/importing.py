@@ -32,9 +32,17 @@ from whatmatters.flow import contract
 from whatmatters.flow.clocks import compute_waits, get_rule
 from whatmatters.flow.measures import PERIODS, waiting_list_measures, ward_measures
 from whatmatters.flow.validate import ImportResult, validate_extract
+from whatmatters.framework.models import Value
 from whatmatters.imports import safe
 from whatmatters.teams.models import Team
-from whatmatters.waitinglists.derived import WAIT_MEASURES, WARD_MEASURES, save_derived
+from whatmatters.waitinglists import results
+from whatmatters.waitinglists.derived import (
+    WAIT_MEASURES,
+    WARD_MEASURES,
+    _numbers,
+    measure_code,
+    save_derived,
+)
 from whatmatters.waitinglists.models import (
     ClockPause,
     ClockRuleChoice,
@@ -116,6 +124,7 @@ def create_import(
     dry_run: bool = False,
     threshold: float = 0.01,
     user: Any = None,
+    as_history: bool = False,
 ) -> ExtractImport:
     """Record an import and keep its files until the task has run."""
     unknown = [n for n in files if n not in FILE_NAMES]
@@ -132,6 +141,7 @@ def create_import(
             team_map=team_map or {},
             dry_run=dry_run,
             threshold=threshold,
+            as_history=as_history,
         )
         ImportFile.objects.bulk_create(
             [ImportFile(extract_import=job, name=name, content=data) for name, data in files.items()]
@@ -320,11 +330,30 @@ def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
     }
 
 
+def _new_periods(team: Team, values: list[Any]) -> list[Any]:
+    """For an extract kept as history: only values for periods that have none yet, so a later extract's
+    value is never replaced, and never a removal (a period with nothing to show is left as it is)."""
+    codes = {measure_code(v.measure, v.period) for v in values}
+    stored = Value.objects.filter(measure__team=team, measure__code__in=codes)
+    have = set(stored.values_list("measure__code", "period"))
+    return [
+        v
+        for v in values
+        if (measure_code(v.measure, v.period), v.period_start) not in have and _numbers(v) is not None
+    ]
+
+
 def _refresh_measures(
-    result: ImportResult, mapping: _Mapping, census: date, progress: Progress, *, import_ref: str = ""
+    result: ImportResult,
+    mapping: _Mapping,
+    census: date,
+    progress: Progress,
+    *,
+    import_ref: str = "",
+    history: bool = False,
 ) -> dict[str, int]:
     """Derived measures for each mapped team: waits by its clock rule, or ward measures. `import_ref`
-    ("extract 3") is kept with each value written."""
+    ("extract 3") is kept with each value written. With `history`, only periods without a value get one."""
     con = result.con
     totals = {"measures_created": 0, "values_created": 0, "values_replaced": 0, "values_removed": 0}
     by_rule: dict[str, list[ExtractTeam]] = {}
@@ -342,6 +371,7 @@ def _refresh_measures(
                 values = ward_measures(con, census, period, beds=beds)
                 for m in members:
                     mine = [v for v in values if v.team_id == m.code]
+                    mine = _new_periods(m.team, mine) if history else mine
                     add(
                         save_derived(
                             m.team, mine, standard_days=None, codes=WARD_MEASURES, import_ref=import_ref
@@ -355,6 +385,7 @@ def _refresh_measures(
             values = waiting_list_measures(con, census, period, rule.standard_days)
             for m in members:
                 mine = [v for v in values if v.team_id == m.code]
+                mine = _new_periods(m.team, mine) if history else mine
                 add(
                     save_derived(
                         m.team,
@@ -440,6 +471,94 @@ def _end(job: ExtractImport) -> None:
     job.save()
 
 
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def older_than_loaded(job: ExtractImport, mapping: _Mapping) -> str:
+    """The question to ask when the extract ends before the current extract of any of its teams (it would
+    replace newer rows with older ones and count old waits as if they were still going on); "" if not."""
+    teams = {m.team_id for m in mapping.codes.values()}
+    loaded = (
+        ExtractImport.objects.filter(teams__in=teams, status=ExtractImport.Status.SAVED, as_history=False)
+        .order_by("-extract_date")
+        .values_list("extract_date", flat=True)
+        .first()
+    )
+    if loaded is None or job.extract_date >= loaded:
+        return ""
+    return (
+        f"This extract ends on {_day(job.extract_date)}; the one already loaded ends on {_day(loaded)}. "
+        "Import it as history, or cancel."
+    )
+
+
+def _save(job: ExtractImport, result: ImportResult, mapping: _Mapping, report: Progress) -> None:
+    """Save the rows, the measures and the pages' results, and end the import, in one transaction."""
+    _team_table(result, mapping)
+    with transaction.atomic():
+        for m in mapping.changed:
+            m.save()  # audited
+        added = _save_rows(result, report)
+        report(75, "Working out measures")
+        ref = f"extract {job.pk}"
+        measures = _refresh_measures(result, mapping, job.extract_date, report, import_ref=ref)
+        kept = job.counts.get("referrals.csv", {}).get("kept", 0)
+        job.counts["saved"] = {**added, **measures, "referrals_updated": max(0, kept - added["referrals"])}
+        if any(added.values()):
+            record(
+                AuditEvent.Action.CREATE,
+                obj=job,
+                summary=(
+                    f"Waiting-list extract imported: {added['referrals']:,} new referrals, "
+                    f"{added['contacts']:,} new contacts, {added['ward_stays']:,} new ward stays"
+                ),
+            )
+        job.status = ExtractImport.Status.SAVED
+        job.teams.set({m.team_id for m in mapping.codes.values()})
+        report(90, "Working out the flow and Plan ahead pages")
+        _end(job)  # in the transaction: saved rows, their results and a finished import, or none
+        for team in {m.team_id: m.team for m in mapping.codes.values()}.values():
+            results.store(team, job)
+
+
+def _save_history(job: ExtractImport, result: ImportResult, mapping: _Mapping, report: Progress) -> None:
+    """An extract kept as history: no rows are saved (a later extract's never go back), its measures are
+    worked out from its own rows at its own census date, and only periods with no value get one. The
+    flow and Plan ahead pages still show the current extract."""
+    with transaction.atomic():
+        for m in mapping.changed:
+            m.save()  # audited
+        report(75, "Working out measures at the extract's own date")
+        measures = _refresh_measures(
+            result, mapping, job.extract_date, report, import_ref=f"extract {job.pk}", history=True
+        )
+        job.counts["saved"] = {"referrals": 0, "contacts": 0, "ward_stays": 0, "clock_pauses": 0, **measures}
+        job.counts["saved"]["history"] = True
+        record(
+            AuditEvent.Action.CREATE,
+            obj=job,
+            summary=(
+                f"Waiting-list extract imported as history: {measures['values_created']:,} measure values "
+                "added for periods that had none"
+            ),
+        )
+        job.status = ExtractImport.Status.SAVED
+        job.teams.set({m.team_id for m in mapping.codes.values()})
+        _end(job)
+
+
+def cancel(job: ExtractImport) -> None:
+    """A person (or the command without --as-history) chose not to import an older extract."""
+    ImportFile.objects.filter(extract_import=job).delete()
+    job.status = ExtractImport.Status.CANCELLED
+    job.percent = 100
+    job.finished_at = timezone.now()
+    ExtractImport.objects.filter(pk=job.pk).update(
+        status=job.status, percent=100, finished_at=job.finished_at
+    )
+
+
 def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> ExtractImport:
     report(25, "Checked the files")
     job.counts = {
@@ -462,33 +581,21 @@ def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> Extra
     if not job.problems:
         mapping = _resolve_teams(result, job)
         job.problems = mapping.problems
+    if not job.problems and not job.dry_run and not job.as_history:
+        question = older_than_loaded(job, mapping)
+        if question:  # nothing saved; the files are kept until a person chooses
+            job.status, job.stage = ExtractImport.Status.CONFIRM, question
+            job.save()
+            report(100, question)
+            return job
     if job.problems:
         job.status = ExtractImport.Status.REJECTED
     elif job.dry_run:
         job.status = ExtractImport.Status.CHECKED
+    elif job.as_history:
+        _save_history(job, result, mapping, report)
     else:
-        _team_table(result, mapping)
-        with transaction.atomic():
-            for m in mapping.changed:
-                m.save()  # audited
-            added = _save_rows(result, report)
-            report(75, "Working out measures")
-            measures = _refresh_measures(
-                result, mapping, job.extract_date, report, import_ref=f"extract {job.pk}"
-            )
-            job.counts["saved"] = {**added, **measures}
-            if any(added.values()):
-                record(
-                    AuditEvent.Action.CREATE,
-                    obj=job,
-                    summary=(
-                        f"Waiting-list extract imported: {added['referrals']:,} new referrals, "
-                        f"{added['contacts']:,} new contacts, {added['ward_stays']:,} new ward stays"
-                    ),
-                )
-            job.status = ExtractImport.Status.SAVED
-            job.teams.set({m.team_id for m in mapping.codes.values()})
-            _end(job)  # in the transaction: saved rows and a finished import, or neither
+        _save(job, result, mapping, report)
     if job.status != ExtractImport.Status.SAVED:
         _end(job)
     report(100, job.get_status_display())

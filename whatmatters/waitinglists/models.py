@@ -50,6 +50,9 @@ class ExtractImport(models.Model):
         CHECKED = "checked", "Checked (nothing saved: trial run)"
         REJECTED = "rejected", "Nothing saved: the extract has problems"
         FAILED = "failed", "Nothing saved: something went wrong"
+        # An extract older than the one loaded waits for a person to choose: import it as history, or cancel.
+        CONFIRM = "confirm", "Nothing saved yet: import it as history, or cancel"
+        CANCELLED = "cancelled", "Cancelled: nothing saved"
 
     uploaded_by = models.ForeignKey("teams.User", on_delete=models.SET_NULL, null=True, related_name="+")
     source = models.CharField(max_length=200, help_text="The folder or files it came from.")
@@ -59,6 +62,11 @@ class ExtractImport(models.Model):
     extract_date = models.DateField()
     team_map = models.JSONField(default=dict, help_text="Extract codes mapped to team slugs for this import.")
     dry_run = models.BooleanField(default=False)
+    as_history = models.BooleanField(
+        default=False,
+        help_text="An extract older than the one loaded, kept as history: its measures are worked out at its "
+        "own census date and fill only periods that have no value; its rows never replace newer ones.",
+    )
     threshold = models.FloatField(default=0.01)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(max_length=200, blank=True)
@@ -81,11 +89,42 @@ class ExtractImport(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING, self.Status.CONFIRM)
+
+    @property
+    def waiting_for_choice(self) -> bool:
+        return self.status == self.Status.CONFIRM
 
     @property
     def reject_rows(self) -> int:
         return sum(r["rows"] for r in self.rejects_by_rule)
+
+
+class StoredResult(models.Model):
+    """A team's flow or Plan ahead page, worked out when an extract was imported, so a page view reads it
+    instead of loading the team's rows into DuckDB. One per team and page: the next import replaces it.
+
+    `setting` names the team's codes, clock rules and beds it was worked out with: when they change, the
+    page works it out again (once) and stores that.
+    """
+
+    class Page(models.TextChoices):
+        FLOW = "flow", "Waiting list and flow"
+        PLAN = "plan", "Plan ahead"
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    extract_import = models.ForeignKey(ExtractImport, on_delete=models.CASCADE, related_name="results")
+    page = models.CharField(max_length=10, choices=Page.choices)
+    census = models.DateField()
+    setting = models.CharField(max_length=64)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "page"], name="one_result_per_team_page")]
+
+    def __str__(self) -> str:
+        return f"{self.page} for team {self.team_id} from import {self.extract_import_id}"
 
 
 class ImportFile(models.Model):

@@ -1,15 +1,11 @@
 """Chart data, tables and sentences for a team's flow and Plan ahead pages.
 
-The work is done once per change of the data and kept in Django's cache: a team's saved rows are loaded
-into an in-memory DuckDB connection with the tables the flow core expects, the core's clock rules,
-analytics and forecasts run on them (`flow.charts`, `flow.forecast`), and the result is stored under a key
-that names the data it came from (`data_version`: every saved import, and the team's codes, clock rules
-and beds). A new import or a changed clock rule gives a new key, so nothing stale is shown; a page view
-with the same data reads the result and never rebuilds DuckDB. Only the team's own rows are read.
+The work is done when an extract is imported (`waitinglists.results`): a page view reads the stored result
+for the team's current extract and lays it out, without loading rows into DuckDB. Two things are still
+worked out on request, from stored inputs, and kept in Django's cache under a key that names the import
+and the choices: the flow page for an earlier census date (it does need DuckDB), and a Plan ahead scenario
+for what-if choices (from the stored baseline: no DuckDB). Only the team's own rows are read.
 """
-
-# SQL here is built from the contract's fixed table and column names only.
-# ruff: noqa: S608
 
 from __future__ import annotations
 
@@ -20,88 +16,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import duckdb
-import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
 
-from whatmatters.flow import contract, forecast
-from whatmatters.flow.charts import Chart, FlowCharts, long_date, waits_charts, ward_charts
-from whatmatters.flow.clocks import compute_waits
-from whatmatters.flow.database import connect
+from whatmatters.flow import forecast
+from whatmatters.flow.charts import Chart, FlowCharts, long_date
 from whatmatters.flow.svg import Band, Line, line_chart
 from whatmatters.imports import safe
-from whatmatters.waitinglists.models import (
-    ClockPause,
-    ClockRuleChoice,
-    Contact,
-    ExtractImport,
-    ExtractTeam,
-    Referral,
-    WardStay,
-)
+from whatmatters.waitinglists import results
+from whatmatters.waitinglists.models import StoredResult
 
-__all__ = ["Chart", "FlowPage", "Plan", "data_version", "flow_page", "plan_ahead", "plan_csv"]
+__all__ = ["Chart", "FlowPage", "Plan", "flow_page", "plan_ahead", "plan_csv"]
 
 HORIZON_WEEKS = 52
-MAX_BIN = 52
 # Keys name the data they came from, so a kept result is never stale: the time limit only frees memory.
 CACHE_SECONDS = 24 * 60 * 60
 
-# --- Loading and keeping ---------------------------------------------------------------------------
-
-
-def _load(team: Any) -> duckdb.DuckDBPyConnection:
-    """The team's saved rows in a new in-memory DuckDB, in the tables and columns of the contract."""
-    con = connect()
-    for spec in contract.FILES:
-        cols = ", ".join(
-            f"{c.name} {'DATE' if c.kind is contract.Kind.DATE else 'VARCHAR'}" for c in spec.columns
-        )
-        con.execute(f"CREATE TABLE {spec.name} (row BIGINT, {cols})")
-    sources = {
-        "referrals": (Referral.objects.filter(team=team), {"team_id": "team_code"}),
-        "contacts": (Contact.objects.filter(team=team), {}),
-        "ward_stays": (WardStay.objects.filter(team=team), {}),
-        "clock_pauses": (ClockPause.objects.filter(team=team), {}),
-    }
-    for name, (queryset, renamed) in sources.items():
-        _insert(con, name, queryset, renamed)
-    return con
-
-
-def _insert(con: duckdb.DuckDBPyConnection, name: str, queryset: Any, renamed: dict[str, str]) -> None:
-    spec = contract.FILES_BY_NAME[name]
-    model_fields = {f.name for f in queryset.model._meta.concrete_fields}
-    columns = [c.name for c in spec.columns if renamed.get(c.name, c.name) in model_fields]
-    rows = list(queryset.values_list(*[renamed.get(c, c) for c in columns]))
-    if not rows:
-        return
-    frame = {
-        c: np.array(["" if v is None else str(v) for v in (r[i] for r in rows)], dtype=object)
-        for i, c in enumerate(columns)
-    }
-    con.register("frame", frame)
-    select = ", ".join(
-        f"CAST(nullif({c}, '') AS DATE)" if spec.column(c).kind is contract.Kind.DATE else f"nullif({c}, '')"
-        for c in columns
-    )
-    # row: a running number, unique in the table as the clock rules need (there is no file row here)
-    con.execute(
-        f"INSERT INTO {name} (row, {', '.join(columns)}) SELECT row_number() OVER () + 1, {select} FROM frame"
-    )
-    con.unregister("frame")
-
-
-def data_version(codes: list[ExtractTeam]) -> str:
-    """A short name for the data a page is worked out from: it changes when an import is saved (any
-    import can move rows between teams) and when one of the team's codes, clock rules or beds changes."""
-    saved = ExtractImport.objects.filter(status=ExtractImport.Status.SAVED).aggregate(
-        n=Count("pk"), last_pk=Max("pk"), last_finished=Max("finished_at")
-    )
-    setting = sorted((c.pk, c.code, c.clock_rule, c.beds) for c in codes)
-    text = repr((saved["n"], saved["last_pk"], saved["last_finished"], setting))
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+# --- Keeping what is worked out on request ---------------------------------------------------------
 
 
 def _kept[T](key: str, build: Callable[[], T]) -> T:
@@ -112,23 +42,6 @@ def _kept[T](key: str, build: Callable[[], T]) -> T:
     value = build()
     cache.set(key, (value,), CACHE_SECONDS)
     return value
-
-
-def _census(team: Any) -> date | None:
-    job = (
-        ExtractImport.objects.filter(teams=team, status=ExtractImport.Status.SAVED)
-        .order_by("-extract_date")
-        .only("extract_date")
-        .first()
-    )
-    return job.extract_date if job else None
-
-
-def _setting(team: Any) -> tuple[list[ExtractTeam], list[ExtractTeam]]:
-    codes = list(ExtractTeam.objects.filter(team=team))
-    return [c for c in codes if c.clock_rule != ClockRuleChoice.WARD], [
-        c for c in codes if c.clock_rule == ClockRuleChoice.WARD
-    ]
 
 
 # --- Flow ------------------------------------------------------------------------------------------
@@ -163,30 +76,21 @@ def _asked_census(page: FlowPage, census_text: str) -> None:
         page.census = asked
 
 
-def _flow_charts(
-    team: Any, census: date, waits_codes: list[ExtractTeam], wards: list[ExtractTeam]
-) -> FlowCharts:
-    con = _load(team)
-    try:
-        found = waits_charts(con, waits_codes[0].clock_rule, census) if waits_codes else FlowCharts()
-        charts = list(found.charts)
-        for ward in wards:
-            charts.extend(ward_charts(con, ward.code, ward.beds, census))
-    finally:
-        con.close()
-    return FlowCharts(found.rule_label, found.rule_description, tuple(charts))
-
-
 def flow_page(team: Any, census_text: str = "") -> FlowPage:
-    page = FlowPage(latest=_census(team))
-    if page.latest is None:
+    job = results.latest_import(team)
+    page = FlowPage(latest=job.extract_date if job else None)
+    if job is None:
         return page
     _asked_census(page, census_text)
     census = page.census
     assert census is not None  # noqa: S101 - set above
-    waits_codes, wards = _setting(team)
-    key = f"waitinglists:flow:{team.pk}:{census.isoformat()}:{data_version(waits_codes + wards)}"
-    found = _kept(key, lambda: _flow_charts(team, census, waits_codes, wards))
+    codes = results.codes_for(team)
+    if census == job.extract_date:
+        found = FlowCharts.from_dict(results.stored(team, StoredResult.Page.FLOW, job, codes))
+    else:  # an earlier census date: worked out on request, kept for the same import and setting
+        setting = results.setting_version(codes[0] + codes[1])
+        key = f"waitinglists:flow:{team.pk}:{census.isoformat()}:{job.pk}:{setting}"
+        found = _kept(key, lambda: results.work_out_flow(team, census, *codes))
     page.rule_label, page.rule_description = found.rule_label, found.rule_description
     page.charts = list(found.charts)
     return page
@@ -212,52 +116,41 @@ class Plan:
     low: list[float] = field(default_factory=list)
     high: list[float] = field(default_factory=list)
     share_within: list[float] = field(default_factory=list)
+    appointments_needed: str = ""
     svg: str = ""
     sentence: str = ""
     needed: str = ""
 
 
-def _baseline(team: Any, rule_name: str, census: date) -> forecast.PlanBaseline | None:
-    """Calibrate the forecast on the team's waits (the one part that needs DuckDB)."""
-    con = _load(team)
-    try:
-        rule = compute_waits(con, rule_name, census)
-        rows = con.execute("SELECT clock_start, clock_stop, status FROM waits").fetchall()
-        [(missed, due)] = con.execute(
-            "SELECT count(*) FILTER (WHERE attend_status = '3'), "
-            "count(*) FILTER (WHERE attend_status IN ('3', '5', '6', '7')) FROM contacts"
-        ).fetchall()
-    finally:
-        con.close()
-    return forecast.plan_baseline(
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        [r[2] == "stopped" for r in rows],
-        census,
-        rule.standard_days,
-        missed=missed,
-        due=due,
-        max_bin=MAX_BIN,
-    )
+def a_week(value: float) -> str:
+    """People or appointments a week, written the same way wherever they appear."""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
-def _measures(base: forecast.PlanBaseline) -> list[tuple[str, str]]:
+def _needed(result: forecast.PlanResult) -> str:
+    """The appointments a week needed, as the summary, the sentence and the CSV all say it."""
+    n = result.needed.appointments
+    return f"{n:,}" if n is not None else "more than the team could do"
+
+
+def _measures(result: forecast.PlanResult) -> list[tuple[str, str]]:
+    base = result.baseline
+    when = forecast._long_date(result.target_date)
     return [
-        ("Referrals a week (last 12 weeks)", f"{base.demand:.1f}"),
-        ("People helped a week (last 12 weeks)", f"{base.capacity:.1f}"),
+        ("Referrals a week (last 12 weeks)", a_week(base.demand)),
+        ("People helped a week (last 12 weeks)", a_week(base.capacity)),
+        ("People who left the list without help a week (last 12 weeks)", a_week(base.left_without_help)),
         ("People waiting now", f"{base.waiting_now:,.0f}"),
-        ("Load (referrals ÷ people helped)", f"{forecast.queue_load(base.demand, base.capacity):.2f}"),
+        ("People waiting now who are within the standard", f"{100 * base.within_now:.0f}%"),
+        ("Load (referrals ÷ people helped)", f"{base.load:.2f}"),
         ("Target list size for the standard", f"{base.target_size:,.0f}"),
-        (
-            "People helped a week needed to keep the list at that size",
-            f"{forecast.target_capacity(base.demand, base.target_weeks):.1f}",
-        ),
-        (
-            "People helped a week needed to reach that size in 26 weeks",
-            f"{forecast.relief_capacity(base.demand, base.waiting_now, base.target_size):.1f}",
-        ),
         ("Pressure (above 1 means waits are too long)", f"{base.pressure:.2f}"),
         ("Missed appointments", f"{100 * base.dna_rate:.0f}%"),
+        (
+            f"Appointments a week needed for {result.target_share:.0%} within the standard by the week "
+            f"starting {when}",
+            _needed(result),
+        ),
     ]
 
 
@@ -272,10 +165,16 @@ def _levers(form: Any, dna_rate: float) -> forecast.Levers:
     )
 
 
-def _lay_out_scenario(plan: Plan, base: forecast.PlanBaseline, run: forecast.Scenario) -> None:
+def _lay_out(plan: Plan, result: forecast.PlanResult) -> None:
+    """Everything the page and the CSV show, from the one plan."""
+    base, run = result.baseline, result.scenario
+    plan.standard_days = base.standard_days
+    plan.demand, plan.capacity, plan.dna_rate = base.demand, base.capacity, base.dna_rate
+    plan.measures = _measures(result)
     plan.weeks, plan.referrals, plan.appointments = run.weeks, run.referrals, run.appointments
     plan.central, plan.low, plan.high = run.central, run.low, run.high
     plan.share_within = run.share_within
+    plan.appointments_needed = "" if result.needed.appointments is None else str(result.needed.appointments)
     plan.sentence = (
         f"With these choices, the list is expected to go from {base.waiting_now:,.0f} to about "
         f"{plan.central[-1]:,.0f} people in a year (9 times in 10 between {plan.low[-1]:,.0f} and "
@@ -291,37 +190,42 @@ def _lay_out_scenario(plan: Plan, base: forecast.PlanBaseline, run: forecast.Sce
         bands=[Band("9 times in 10 between these", plan.low, plan.high)],
     )
     plan.needed = (
-        f"{run.needed.sentence} Over the last 12 weeks it helped about {base.capacity:.0f} people a week."
+        f"{run.needed.sentence} Over the last 12 weeks it helped about {a_week(base.capacity)} people a week."
+    )
+
+
+def _result(team: Any, job: Any, stored: dict[str, Any], form: Any) -> forecast.PlanResult:
+    """The plan for the form's choices: the stored one when there are none, else worked out from the
+    stored baseline (no DuckDB) and kept for the same import and choices."""
+    base = forecast.PlanBaseline.from_dict(stored["baseline"])
+    levers = _levers(form, base.dna_rate)
+    target_date = form.value("target_date") or None
+    target_share = (form.value("target_share") or 92) / 100
+    if (levers, target_date, target_share) == (forecast.Levers(dna_rate_now=base.dna_rate), None, 0.92):
+        run = forecast.Scenario.from_dict(stored["default"])
+        return forecast.PlanResult(base, levers, forecast.default_target_date(base.census), 0.92, run)
+    # the same choices on the same data give the same plan (the fan chart's seed is fixed)
+    asked = hashlib.sha256(repr((levers, target_date, target_share)).encode()).hexdigest()[:20]
+    return _kept(
+        f"waitinglists:plan:{team.pk}:{job.pk}:{asked}",
+        lambda: forecast.plan(
+            base, levers, target_date=target_date, target_share=target_share, horizon_weeks=HORIZON_WEEKS
+        ),
     )
 
 
 def plan_ahead(team: Any, form: Any) -> Plan:
-    plan = Plan(census=_census(team))
-    waits_codes, wards = _setting(team)
-    if plan.census is None or not waits_codes:
+    job = results.latest_import(team)
+    codes = results.codes_for(team)
+    plan = Plan(census=job.extract_date if job else None)
+    if job is None or not codes[0]:
         plan.reason = "There is no waiting-list data for this team yet."
         return plan
-    census, rule_name = plan.census, waits_codes[0].clock_rule
-    key = f"waitinglists:plan:{team.pk}:{census.isoformat()}:{data_version(waits_codes + wards)}"
-    base = _kept(key, lambda: _baseline(team, rule_name, census))
-    if base is None:
-        plan.reason = "There are too few referrals in the last six months to plan ahead."
+    stored = results.stored(team, StoredResult.Page.PLAN, job, codes)
+    if stored["baseline"] is None:
+        plan.reason = stored["shortfall"] or "There is no waiting-list data for this team yet."
         return plan
-    plan.standard_days = base.standard_days
-    plan.demand, plan.capacity, plan.dna_rate = base.demand, base.capacity, base.dna_rate
-    plan.measures = _measures(base)
-    levers = _levers(form, base.dna_rate)
-    target_date = form.value("target_date") or None
-    target_share = (form.value("target_share") or 92) / 100
-    # the same choices on the same data give the same scenario (the fan chart's seed is fixed)
-    asked = hashlib.sha256(repr((levers, target_date, target_share)).encode()).hexdigest()[:20]
-    run = _kept(
-        f"{key}:{asked}",
-        lambda: forecast.scenario(
-            base, levers, target_date=target_date, target_share=target_share, horizon_weeks=HORIZON_WEEKS
-        ),
-    )
-    _lay_out_scenario(plan, base, run)
+    _lay_out(plan, _result(team, job, stored, form))
     plan.available = True
     return plan
 
@@ -338,6 +242,7 @@ def plan_csv(plan: Plan) -> str:
             "low_5pct",
             "high_95pct",
             "pct_within_standard",
+            "appointments_needed",
         ]
     )
     for i, week in enumerate(plan.weeks):
@@ -350,6 +255,7 @@ def plan_csv(plan: Plan) -> str:
                 f"{plan.low[i]:.1f}",
                 f"{plan.high[i]:.1f}",
                 f"{plan.share_within[i]:.1f}",
+                plan.appointments_needed,
             ]
         )
     return buffer.getvalue()
