@@ -48,7 +48,7 @@ def test_the_team_sees_exact_counts_shares_and_the_fft_percent_positive(
     assert row(page, "Very good") == ["2", "50%"]
     assert row(page, "Don&#39;t know") == ["1", "25%"]
     assert "75% said good or very good" in page
-    assert "4 people answered. The average was 4.0." in page
+    assert "4 people answered. The average was 4." in page
 
 
 def test_outside_the_team_small_counts_become_a_star_and_shares_are_hidden(

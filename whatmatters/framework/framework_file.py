@@ -41,6 +41,7 @@ from whatmatters.framework.models import (
 from whatmatters.imports.cells import nhs_number_in, strip_controls
 from whatmatters.imports.problems import Problem
 from whatmatters.imports.reading import megabytes
+from whatmatters.spc.numbers import exact
 from whatmatters.text.pii import find_personal_data
 
 FORMAT = "whatmatters-framework"
@@ -602,7 +603,7 @@ class _Checker:
         number = float(value)
         lowest = 0.0 if spec.positive else -most
         if not math.isfinite(number) or not lowest <= number <= most or (spec.positive and number == 0):
-            said = f"{number:,.15g}" if math.isfinite(number) else "a number too large to store"
+            said = exact(number) if math.isfinite(number) else "a number too large to store"
             self.add(place, f"{_lead(label)}“{key}” is {said}. Enter a number {rule}.")
             return None
         return number

@@ -6,6 +6,7 @@ import math
 import re
 import unicodedata
 
+from whatmatters.spc.numbers import exact, shown
 from whatmatters.text.pii import nhs_numbers
 
 # A cell that starts with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
@@ -93,7 +94,7 @@ def bounded(number: float, *, lowest: float, highest: float) -> tuple[float | No
     if not math.isfinite(number):
         return None, "Enter a number, like 12 or 12.5."
     if number < lowest:
-        return None, f"{number:,.15g} is below {lowest:,.15g}, the lowest this can be."
+        return None, f"{exact(number)} is below {shown(lowest)}, the lowest this can be."
     if number > highest:
-        return None, f"{number:,.15g} is above {highest:,.15g}, the highest this can be."
+        return None, f"{exact(number)} is above {shown(highest)}, the highest this can be."
     return number, ""

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from whatmatters.disclosure import SUPPRESSED, is_small, rate_is_suppressed, suppress
 from whatmatters.engagement.models import Placement, Statement, Theme
+from whatmatters.spc import numbers
 from whatmatters.surveys import library
 from whatmatters.surveys.models import TEXT_KINDS, Answer, Kind, Question, Survey
 from whatmatters.teams.access import roles_of
@@ -115,7 +116,7 @@ def results(survey: Survey, hide: bool) -> tuple[int | str, list[QuestionResult]
             and not (hide and is_small(answered))
         ):
             mean = sum(int(v) * n for v, _, n in counts) / answered
-            result.mean = f"{mean:.1f}"
+            result.mean = numbers.shown(mean)
         if question.kind == Kind.FFT:
             result.positive = fft_positive(question, result.rows, hide)
         result.chart = bar_chart(question, result.rows, hide)
