@@ -37,7 +37,7 @@ from pathlib import Path
 
 import duckdb
 
-from whatmatters.flow import mhsds_map
+from whatmatters.flow import mhsds_map, nhse_codes
 from whatmatters.flow.contract import Rule
 from whatmatters.flow.database import connect
 from whatmatters.flow.validate import (
@@ -55,6 +55,8 @@ KEY_SETTING = "WHATMATTERS_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
 PSEUDONYM_HEX = 32  # 128 bits of the HMAC
 MAX_TABLE_BYTES = 20 << 30  # a table bigger than this is refused before it is read
+# A SNOMED CT UK simple reference set file (RF2) in the folder under this name is read for classify_activity.
+REFSETS_FILE = "snomed_refsets.txt"
 
 
 @dataclass(frozen=True)
@@ -473,6 +475,8 @@ def validate_mhsds(
     con = con or connect()
     if pseudonymised is None:
         pseudonymised = _manifest_says_pseudonymised(folder)
+    if reference_sets is None and (folder / REFSETS_FILE).is_file():
+        reference_sets = nhse_codes.read_reference_sets(folder / REFSETS_FILE)
     try:
         source = read_source(
             folder, con, key=key if key is not None else pseudonym_key(), pseudonymised=pseudonymised

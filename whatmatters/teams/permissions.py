@@ -223,6 +223,7 @@ PERMISSIONS: dict[str, Access] = {
     # Waiting lists and flow (waitinglists app): extracts hold several teams' rows, so importing is
     # programme-wide for admins and faculty; each team's flow and Plan ahead pages are for its members.
     "waiting_list_import": MANAGES_PROGRAMME,
+    "waiting_list_import_mhsds": MANAGES_PROGRAMME,
     "waiting_list_imports": MANAGES_PROGRAMME,
     "waiting_list_import_detail": MANAGES_PROGRAMME,
     "waiting_list_rejects": MANAGES_PROGRAMME,

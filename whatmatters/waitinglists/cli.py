@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.flow import mhsds
 from whatmatters.waitinglists.importing import (
     FILE_NAMES,
     TeamMapError,
@@ -41,26 +42,60 @@ def _collect(paths: list[Path]) -> tuple[dict[str, Path], Path | None]:
     return files, manifest
 
 
+def _collect_mhsds(args: argparse.Namespace) -> tuple[dict[str, bytes], Path | None]:
+    """`--mhsds DIR`: the MHSDS tables by table name, extract.json (saying whether the identifiers are
+    already pseudonyms) and the SNOMED CT reference sets when given."""
+    folder = args.mhsds
+    if args.paths:
+        raise FileNotFoundError("give either --mhsds DIR or the contract folder or files, not both.")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder (given for --mhsds).")
+    try:
+        found = mhsds.find_tables(folder)
+    except mhsds.MhsdsRefused as refused:
+        raise FileNotFoundError(refused.message) from None
+    files = {name: path.read_bytes() for name, path in found.items()}
+    manifest = folder / "extract.json" if (folder / "extract.json").is_file() else None
+    info = json.loads(manifest.read_text()) if manifest else {}
+    if args.ids_are_pseudonyms:
+        info["person_ids"] = "pseudonymised"
+    if info:
+        files["extract"] = json.dumps(info).encode()
+    refsets = args.snomed_refsets or folder / mhsds.REFSETS_FILE
+    if args.snomed_refsets is not None and not refsets.is_file():
+        raise FileNotFoundError(f"{refsets} does not exist (given for --snomed-refsets).")
+    if refsets.is_file():
+        files["snomed_refsets"] = refsets.read_bytes()
+    return files, manifest
+
+
 def import_command(args: argparse.Namespace, out: IO[str]) -> int:
     try:
-        files, manifest = _collect(args.paths)
+        if getattr(args, "mhsds", None) is not None:
+            contents, manifest = _collect_mhsds(args)
+            source = f"MHSDS tables in {args.mhsds}"
+        else:
+            files, manifest = _collect(args.paths)
+            contents = {name: path.read_bytes() for name, path in files.items()}
+            source = ", ".join(str(p) for p in args.paths)
         team_map = parse_team_map(args.team_map)
     except (FileNotFoundError, TeamMapError) as error:
         out.write(f"flow: {error}\n")
         return 2
-    if not files:
-        out.write("flow: no extract files found (referrals.csv, contacts.csv, ...).\n")
+    if not contents:
+        out.write("flow: no extract files found (referrals.csv, contacts.csv, ..., or --mhsds DIR).\n")
         return 2
     extract_date = args.extract_date
     if manifest is not None:
         info = json.loads(manifest.read_text())
-        extract_date = extract_date or date.fromisoformat(info["extract_date"])
+        if info.get("extract_date"):
+            extract_date = extract_date or date.fromisoformat(info["extract_date"])
         for code, beds in info.get("beds", {}).items():
             if code in team_map and team_map[code].get("beds") is None:
                 team_map[code]["beds"] = beds
     job = create_import(
-        {name: path.read_bytes() for name, path in files.items()},
-        source=", ".join(str(p) for p in args.paths),
+        contents,
+        source=source,
         extract_date=extract_date or date.today(),
         team_map=team_map,
         dry_run=args.dry_run,

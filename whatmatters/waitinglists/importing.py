@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from whatmatters.audit.log import record
 from whatmatters.audit.models import AuditEvent
-from whatmatters.flow import contract
+from whatmatters.flow import contract, mhsds
 from whatmatters.flow.clocks import compute_waits, get_rule
 from whatmatters.flow.measures import PERIODS, waiting_list_measures, ward_measures
 from whatmatters.flow.validate import ImportResult, validate_extract
@@ -57,6 +57,13 @@ from whatmatters.waitinglists.models import (
 log = logging.getLogger(__name__)
 
 FILE_NAMES = tuple(spec.name for spec in contract.FILES)
+# The MHSDS route: one file per table (stored under its table name), with extract.json and the SNOMED CT
+# reference sets when given. Stored name -> the name it is written under for the check.
+MHSDS_FILE_NAMES = {
+    **{name: f"{name}.csv" for name in mhsds.TABLES},
+    "extract": "extract.json",
+    "snomed_refsets": mhsds.REFSETS_FILE,
+}
 REQUIRED_FILES = ("referrals", "contacts")
 BATCH = 2000
 REJECT_HEADER = ("file", "row", "column", "rule_code", "severity", "message", "value")
@@ -127,7 +134,9 @@ def create_import(
     as_history: bool = False,
 ) -> ExtractImport:
     """Record an import and keep its files until the task has run."""
-    unknown = [n for n in files if n not in FILE_NAMES]
+    unknown = [n for n in files if n not in FILE_NAMES and n not in MHSDS_FILE_NAMES]
+    if any(n in mhsds.TABLES for n in files) and any(n in FILE_NAMES for n in files):
+        raise ValueError("Give either the MHSDS tables or the contract files (referrals.csv, ...), not both.")
     if unknown:
         raise ValueError(
             f"Unknown file {', '.join(unknown)}: use {', '.join(f'{n}.csv' for n in FILE_NAMES)}."
@@ -452,15 +461,25 @@ def _run(job: ExtractImport, report: Progress) -> ExtractImport:
     ExtractImport.objects.filter(pk=job.pk).update(status=ExtractImport.Status.RUNNING)
     report(5, "Checking the files")
     with tempfile.TemporaryDirectory(prefix="wm-extract-") as folder:
-        for f in ImportFile.objects.filter(extract_import=job):
-            (Path(folder) / f"{f.name}.csv").write_bytes(bytes(f.content))
-        result = validate_extract(
-            folder, extract_date=job.extract_date, threshold=job.threshold, required_files=REQUIRED_FILES
-        )
+        result = _check_files(job, Path(folder))
     try:
         return _finish(job, result, report)
     finally:
         result.con.close()
+
+
+def _check_files(job: ExtractImport, folder: Path) -> ImportResult:
+    """Write the import's files into `folder` and validate them: the contract files, or MHSDS tables
+    (flow.mhsds maps those to the contract first and names the MHSDS rows in its rejects)."""
+    names = []
+    for f in ImportFile.objects.filter(extract_import=job):
+        (folder / MHSDS_FILE_NAMES.get(f.name, f"{f.name}.csv")).write_bytes(bytes(f.content))
+        names.append(f.name)
+    if any(name in mhsds.TABLES for name in names):
+        return mhsds.validate_mhsds(folder, extract_date=job.extract_date, threshold=job.threshold)
+    return validate_extract(
+        folder, extract_date=job.extract_date, threshold=job.threshold, required_files=REQUIRED_FILES
+    )
 
 
 def _end(job: ExtractImport) -> None:

@@ -8,6 +8,7 @@ P = "programme/waiting-lists"
 
 urlpatterns = [
     path(f"{P}/import/", views.extract_upload, name="waiting_list_import"),
+    path(f"{P}/import/mhsds/", views.mhsds_upload, name="waiting_list_import_mhsds"),
     path(f"{P}/imports/", views.import_history, name="waiting_list_imports"),
     path(f"{P}/imports/<int:pk>/", views.import_detail, name="waiting_list_import_detail"),
     path(f"{P}/imports/<int:pk>/rejects.csv", views.import_rejects, name="waiting_list_rejects"),
