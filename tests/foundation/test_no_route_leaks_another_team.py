@@ -102,6 +102,7 @@ MARKER_FIELDS: dict[str, str | None] = {
     "waitinglists.Contact": "contact_kind",
     "waitinglists.WardStay": "ward_id",
     "waitinglists.ClockPause": "referral_id",
+    "waitinglists.StoredResult": None,
 }
 # More free text that people wrote, marked too.
 EXTRA_MARKER_FIELDS = {"engagement.Statement": ["original_text"], "safety.Alert": ["contact_detail"]}

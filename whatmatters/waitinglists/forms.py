@@ -9,6 +9,7 @@ from whatmatters.imports.reading import megabytes
 from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_TARGET_WEEKS = 104  # Plan ahead's "meet the standard by" date: at most 2 years ahead
 KEEP, REFUSE = "keep", "refuse"
 
 
@@ -138,7 +139,95 @@ class LeversForm(forms.Form):
         required=False,
     )
 
+    def clean_target_date(self) -> dt.date | None:
+        """A date to meet the standard by is after today (a plan cannot change the past) and within the
+        2 years Plan ahead projects; the same rule as `flow.forecast.capacity_needed`."""
+        day = self.cleaned_data.get("target_date")
+        if day is None:
+            return None
+        today = dt.date.today()
+        example = (today + dt.timedelta(weeks=26)).isoformat()
+        if day <= today:
+            raise forms.ValidationError(
+                f"Choose a date after today, {today.day} {today:%B %Y}: for example {example}"
+            )
+        if day > today + dt.timedelta(weeks=MAX_TARGET_WEEKS):
+            raise forms.ValidationError(f"Choose a date within 2 years from today: for example {example}")
+        return day
+
     def value(self, name: str) -> Any:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         found = data.get(name)
         return self.fields[name].initial if found is None else found
+
+
+# The MHSDS route: MHSDS v6 tables as a warehouse exports them (whatmatters.flow.mhsds).
+MAX_MHSDS_FILES = 16
+CONTRACT_FIELDS = ("referrals", "contacts", "ward_stays", "clock_pauses")
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files from one input: a list of uploads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        one = super().clean
+        if isinstance(data, (list, tuple)):
+            return [one(d, initial) for d in data] if data else [one(None, initial)]
+        return [one(data, initial)]
+
+
+class MhsdsUploadForm(ExtractUploadForm):
+    """The same choices as the contract upload, for MHSDS tables: a .zip of the folder or the CSV files."""
+
+    tables = _MultipleFileField(
+        label="The MHSDS tables",
+        help_text=(
+            "A .zip of the folder, or choose the CSV files together. Each file is named by its table: "
+            "MHS101Referral.csv, MHS102ServiceTypeReferredTo.csv and MHS201CareContact.csv at least."
+        ),
+        error_messages={"required": "Choose the MHSDS tables: a .zip of the folder, or the CSV files"},
+    )
+    ids_are_pseudonyms = forms.BooleanField(
+        required=False,
+        label="LocalPatientId and Person_ID are already pseudonyms: keep them as they are",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in CONTRACT_FIELDS:
+            del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        from whatmatters.flow.mhsds_files import NotMhsds, unpack
+
+        data = super().clean()
+        uploads = [u for u in data.get("tables") or [] if u is not None]
+        if len(uploads) > MAX_MHSDS_FILES:
+            self.add_error(
+                "tables", f"Choose at most {MAX_MHSDS_FILES} files, or upload a .zip of the folder"
+            )
+        elif any(u.size > MAX_BYTES for u in uploads):
+            self.add_error("tables", f"A file is larger than {megabytes(MAX_BYTES)}. Use the command line.")
+        elif uploads:
+            try:
+                data["mhsds_files"] = unpack([(u.name, u.read()) for u in uploads], MAX_BYTES)
+            except NotMhsds as error:
+                self.add_error("tables", str(error))
+        return data
+
+    def files_by_name(self) -> dict[str, bytes]:
+        import json
+
+        files = dict(self.cleaned_data["mhsds_files"])
+        if self.cleaned_data.get("ids_are_pseudonyms"):
+            info = json.loads(files.get("extract", b"{}") or b"{}")
+            files["extract"] = json.dumps({**info, "person_ids": "pseudonymised"}).encode()
+        return files

@@ -9,7 +9,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.waitinglists.importing import STOPPED, mark_failed, run_import
+from whatmatters.waitinglists.importing import STOPPED, cancel, mark_failed, run_import
 from whatmatters.waitinglists.models import ExtractImport
 
 log = logging.getLogger(__name__)
@@ -23,13 +23,17 @@ def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> in
     Run daily (whatmatters.retention) and when such an import's page is opened."""
     now = now or timezone.now()
     stalled = ExtractImport.objects.filter(
-        status=ExtractImport.Status.RUNNING, created_at__lt=now - STALLED_AFTER
+        status__in=(ExtractImport.Status.RUNNING, ExtractImport.Status.CONFIRM),
+        created_at__lt=now - STALLED_AFTER,
     )
     if pk is not None:
         stalled = stalled.filter(pk=pk)
     jobs = list(stalled)
     for job in jobs:
-        mark_failed(job, STOPPED)
+        if job.status == ExtractImport.Status.CONFIRM:
+            cancel(job)  # an older extract nobody chose to import as history: its files are removed
+        else:
+            mark_failed(job, STOPPED)
     return len(jobs)
 
 

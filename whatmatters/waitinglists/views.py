@@ -9,8 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from whatmatters.teams.models import Team
 from whatmatters.uploads import upload_limit
 from whatmatters.waitinglists import presenters, tasks
-from whatmatters.waitinglists.forms import MAX_BYTES, ExtractUploadForm, LeversForm
-from whatmatters.waitinglists.importing import create_import
+from whatmatters.waitinglists.forms import (
+    MAX_BYTES,
+    MAX_MHSDS_FILES,
+    ExtractUploadForm,
+    LeversForm,
+    MhsdsUploadForm,
+)
+from whatmatters.waitinglists.importing import cancel, create_import
 from whatmatters.waitinglists.models import ExtractImport, ExtractTeam
 from whatmatters.waitinglists.tasks import run_extract_import
 
@@ -37,6 +43,29 @@ def extract_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "waitinglists/upload.jinja", {"form": form, "codes": codes, "active": "programme"})
 
 
+@upload_limit(MAX_BYTES, files=MAX_MHSDS_FILES)
+def mhsds_upload(request: HttpRequest) -> HttpResponse:
+    """The MHSDS route of the upload page: the tables as a warehouse exports them."""
+    form = MhsdsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = form.files_by_name()
+        job = create_import(
+            files,
+            source="MHSDS tables: " + ", ".join(name for name in files if name.startswith("MHS")),
+            extract_date=form.cleaned_data["extract_date"],
+            team_map=form.cleaned_data["team_map"],
+            dry_run=form.cleaned_data["dry_run"],
+            threshold=form.cleaned_data["threshold"],
+            user=request.user,
+        )
+        run_extract_import.enqueue(job.pk)
+        return redirect("waiting_list_import_detail", pk=job.pk)
+    codes = ExtractTeam.objects.select_related("team")
+    return render(
+        request, "waitinglists/mhsds_upload.jinja", {"form": form, "codes": codes, "active": "programme"}
+    )
+
+
 def import_history(request: HttpRequest) -> HttpResponse:
     jobs = (
         ExtractImport.objects.defer(*HISTORY_FIELDS)
@@ -48,7 +77,19 @@ def import_history(request: HttpRequest) -> HttpResponse:
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExtractImport.objects.defer(*HISTORY_FIELDS), pk=pk)
-    if job.status == ExtractImport.Status.RUNNING and tasks.fail_stalled(pk=job.pk):
+    if request.method == "POST" and job.status == ExtractImport.Status.CONFIRM:
+        # An extract older than the one loaded: nothing was saved until the person chose.
+        if request.POST.get("choice") == "history":
+            ExtractImport.objects.filter(pk=job.pk).update(
+                as_history=True, status=ExtractImport.Status.QUEUED, stage="", percent=0
+            )
+            run_extract_import.enqueue(job.pk)
+        else:
+            cancel(job)
+        return redirect("waiting_list_import_detail", pk=job.pk)
+    if job.status in (ExtractImport.Status.RUNNING, ExtractImport.Status.CONFIRM) and tasks.fail_stalled(
+        pk=job.pk
+    ):
         job.refresh_from_db()
     return render(request, "waitinglists/import_detail.jinja", {"job": job, "active": "programme"})
 
