@@ -9,6 +9,7 @@ from whatmatters.imports.reading import megabytes
 from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_TARGET_WEEKS = 104  # Plan ahead's "meet the standard by" date: at most 2 years ahead
 KEEP, REFUSE = "keep", "refuse"
 
 
@@ -137,6 +138,22 @@ class LeversForm(forms.Form):
         max_value=99.9,
         required=False,
     )
+
+    def clean_target_date(self) -> dt.date | None:
+        """A date to meet the standard by is after today (a plan cannot change the past) and within the
+        2 years Plan ahead projects; the same rule as `flow.forecast.capacity_needed`."""
+        day = self.cleaned_data.get("target_date")
+        if day is None:
+            return None
+        today = dt.date.today()
+        example = (today + dt.timedelta(weeks=26)).isoformat()
+        if day <= today:
+            raise forms.ValidationError(
+                f"Choose a date after today, {today.day} {today:%B %Y}: for example {example}"
+            )
+        if day > today + dt.timedelta(weeks=MAX_TARGET_WEEKS):
+            raise forms.ValidationError(f"Choose a date within 2 years from today: for example {example}")
+        return day
 
     def value(self, name: str) -> Any:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -16,7 +16,7 @@ from whatmatters.waitinglists.forms import (
     LeversForm,
     MhsdsUploadForm,
 )
-from whatmatters.waitinglists.importing import create_import
+from whatmatters.waitinglists.importing import cancel, create_import
 from whatmatters.waitinglists.models import ExtractImport, ExtractTeam
 from whatmatters.waitinglists.tasks import run_extract_import
 
@@ -77,7 +77,19 @@ def import_history(request: HttpRequest) -> HttpResponse:
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExtractImport.objects.defer(*HISTORY_FIELDS), pk=pk)
-    if job.status == ExtractImport.Status.RUNNING and tasks.fail_stalled(pk=job.pk):
+    if request.method == "POST" and job.status == ExtractImport.Status.CONFIRM:
+        # An extract older than the one loaded: nothing was saved until the person chose.
+        if request.POST.get("choice") == "history":
+            ExtractImport.objects.filter(pk=job.pk).update(
+                as_history=True, status=ExtractImport.Status.QUEUED, stage="", percent=0
+            )
+            run_extract_import.enqueue(job.pk)
+        else:
+            cancel(job)
+        return redirect("waiting_list_import_detail", pk=job.pk)
+    if job.status in (ExtractImport.Status.RUNNING, ExtractImport.Status.CONFIRM) and tasks.fail_stalled(
+        pk=job.pk
+    ):
         job.refresh_from_db()
     return render(request, "waitinglists/import_detail.jinja", {"job": job, "active": "programme"})
 
