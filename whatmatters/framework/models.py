@@ -322,6 +322,10 @@ class Measure(MeasureDefinition):
     )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Governed baselines: the first date of the lasting shift whose suggestion to start new limits someone
+    # chose to pass over, so the measure page does not ask again until a new shift starts (who and when are in
+    # the audit log).
+    baseline_dismissed_from = models.DateField(null=True, blank=True, editable=False)
 
     objects = MeasureQuerySet.as_manager()
 
@@ -391,6 +395,7 @@ class Annotation(AuditedModel):
         CHANGE = "change", "A change we tested"
         PDSA = "pdsa", "A small test of change (Plan, Do, Study, Act)"
         STAFFING = "staffing", "A staffing change"
+        BASELINE = "baseline", "New limits after a lasting change"
         OTHER = "other", "Something else"
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="annotations")
@@ -404,6 +409,10 @@ class Annotation(AuditedModel):
     )
     reason = models.CharField("Why the baseline starts again", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Who added it: for a new baseline, the person who agreed the limits start again (governed baselines).
+    created_by = models.ForeignKey(
+        "teams.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["date", "pk"]
