@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
@@ -114,10 +115,25 @@ class _Scale:
         return TOP + (self.y1 - value) / (self.y1 - self.y0) * PLOT_H
 
 
+@dataclass(frozen=True)
+class Highlight:
+    """A stretch of points to mark on the chart (positions in the result, inclusive), with what it means."""
+
+    first: int
+    last: int
+    words: str
+
+
 def render_svg(
-    result: SeriesResult, *, title: str | None = None, id_prefix: str = "spc", level: str = "committee"
+    result: SeriesResult,
+    *,
+    title: str | None = None,
+    id_prefix: str = "spc",
+    level: str = "committee",
+    highlight: Highlight | None = None,
 ) -> str:
-    """Draw one series. `id_prefix` keeps element ids unique when a page holds several charts."""
+    """Draw one series. `id_prefix` keeps element ids unique when a page holds several charts; `highlight`
+    marks a stretch of points (the run behind a suggestion to start new limits) behind the data."""
     story = narrate(result)
     heading = title if title is not None else (result.name or "Chart")
     desc = " ".join([story.text(level), *(w.message for w in result.warnings)])
@@ -135,6 +151,7 @@ def render_svg(
         f"{escape(heading)}</text>",
     ]
     parts += _axes(result, scale)
+    parts += _highlight(result, scale, highlight)
     parts += _lines(result, scale)
     parts += _target(result, scale)
     parts += _recalculations(result, scale)
@@ -171,6 +188,24 @@ def _axes(result: SeriesResult, scale: _Scale) -> list[str]:
         )
     out.append("</g>")
     return out
+
+
+def _highlight(result: SeriesResult, scale: _Scale, mark: Highlight | None) -> list[str]:
+    """A pale band behind the marked points, labelled in words at its top (colour is not the only signal)."""
+    if mark is None or not 0 <= mark.first <= mark.last < result.dates.size:
+        return []
+    days = result.dates
+    half = (scale.x(days[1]) - scale.x(days[0])) / 2 if days.size > 1 else 8.0
+    x0 = max(LEFT, scale.x(days[mark.first]) - half)
+    x1 = min(LEFT + PLOT_W, scale.x(days[mark.last]) + half)
+    return [
+        f"<g><title>{escape(mark.words)}</title>",
+        f'<rect x="{_f(x0)}" y="{TOP}" width="{_f(x1 - x0)}" height="{PLOT_H}" fill="#fff4cc" '
+        f'stroke="{COLOURS["limit"]}" stroke-dasharray="2 2"/>',
+        f'<text x="{_f(x0 + 3)}" y="{TOP + 12}" font-size="11" fill="{COLOURS["text"]}">'
+        "Lasting change</text>",
+        "</g>",
+    ]
 
 
 def _date_ticks(result: SeriesResult) -> list[tuple[np.datetime64, str]]:

@@ -104,7 +104,7 @@ def results_for(
     chosen = [m for m in chosen if m.team_id == team.pk]
     ids = [m.pk for m in chosen]
     stored = Value.objects.filter(measure_id__in=ids, measure__team=team)
-    written = Annotation.objects.filter(measure_id__in=ids, measure__team=team)
+    written = Annotation.objects.filter(measure_id__in=ids, measure__team=team).select_related("created_by")
     if as_of is not None:
         stored = stored.filter(period__lte=as_of)
         written = written.filter(date__lte=as_of)

@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from whatmatters.disclosure import SUPPRESSED, is_small, rate_is_suppressed, suppress_measured
+from whatmatters.framework.measures.baselines import RecalculationLine, recalculations
 from whatmatters.framework.measures.results import MeasureSpc
 from whatmatters.framework.models import Measure, period_label
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.narrative import narrate
 from whatmatters.spc.numbers import shown as number
-from whatmatters.spc.svg import render_svg
+from whatmatters.spc.svg import Highlight, render_svg
 
 # Units that say a measure's values are numbers of people (a c chart always counts).
 PEOPLE_UNITS = frozenset(
@@ -82,6 +83,8 @@ class Shown:
     latest: str = ""  # the latest value as text ("*" when it is hidden); "" when there is none
     latest_period: str = ""
     suppressed: bool = False  # the latest value is hidden
+    # Where the limits were recalculated, why, and who agreed it (one line each, under the chart).
+    recalculations: list[RecalculationLine] = field(default_factory=list)
 
     @property
     def measure(self) -> Measure:
@@ -115,9 +118,11 @@ def shown_for(
     chart: bool = True,
     id_prefix: str = "chart",
     level: str = "committee",
+    highlight: Highlight | None = None,
 ) -> Shown:
     """What may be shown of one measure's SPC result. `chart`: draw the chart (with `id_prefix` and the
-    words of `level`) when it may be shown; `outside_team`: read by people outside the measure's team."""
+    words of `level`, marking `highlight`) when it may be shown; `outside_team`: read by people outside the
+    measure's team."""
     shown = Shown(item=item)
     result = item.result
     if result is None:
@@ -126,10 +131,11 @@ def shown_for(
     shown.variation = result.variation
     shown.assurance = result.assurance
     shown.hidden = chart_would_disclose(item.measure, item) if outside_team else ""
+    shown.recalculations = recalculations(item)
     if not shown.hidden:
         story = narrate(result)
         shown.committee = list(story.committee)
         shown.easy_read = list(story.easy_read)
         if chart and not shown.suppressed:
-            shown.svg = render_svg(result, id_prefix=id_prefix, level=level)
+            shown.svg = render_svg(result, id_prefix=id_prefix, level=level, highlight=highlight)
     return shown
