@@ -660,10 +660,11 @@ def plan_shortfall(baseline: PlanBaseline | None, census: date) -> str | None:
     # the weeks calibrated on end with the Sunday before the census date's week
     weeks = max(0, (baseline.last_monday - first_monday).days // 7)
     if weeks < MIN_WEEKS:
+        days = (census - first).days
         ready = first_monday + timedelta(weeks=MIN_WEEKS)
         return (
-            f"Plan ahead needs {MIN_WEEKS} weeks of data. This team's data start on {_day(first)}, "
-            f"{weeks} {'week' if weeks == 1 else 'weeks'} before the extract of {_day(census)}. "
+            f"Plan ahead needs {MIN_WEEKS} full weeks of data. This team's data start on {_day(first)}, "
+            f"{days} {'day' if days == 1 else 'days'} before the extract of {_day(census)}. "
             f"There will be enough in an extract taken on or after {_day(ready)}."
         )
     to = f"the 12 weeks to {_day(baseline.last_monday - timedelta(days=1))}"
