@@ -1,7 +1,8 @@
 """Reports built for a team or the programme, a period and an audience; kept as a history with their files.
 
-The HTML and PDF are stored in the database (no file storage to back up separately). What goes into them
-has already been through disclosure control and the approved-only text path (see `presenters`).
+The HTML, and the PDF or the PowerPoint or Excel file, are stored in the database (no file storage to back up
+separately). What goes into them has already been through disclosure control and the approved-only text path
+(see `presenters`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ AUDIENCE_SHORT = {
     Audience.QI_FORUM: "Quality improvement forum",
     Audience.LIVED_EXPERIENCE: "Lived-experience forum (easy read)",
 }
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "An accessible PDF, and a web page file"
+    HTML = "html", "A web page file"
+    PPTX = "pptx", "PowerPoint: a slide for the summary and one for each measure that needs attention"
+    XLSX = "xlsx", "Excel: the summary, and every value with its limits and icons"
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
@@ -61,6 +69,10 @@ class Report(AuditedModel):
     step = models.CharField("What is happening now", max_length=200, blank=True)
     html = models.TextField(blank=True)
     pdf = models.BinaryField(blank=True, default=b"")
+    file_format = models.CharField(
+        "Format", max_length=4, choices=ReportFormat.choices, default=ReportFormat.PDF
+    )
+    file = models.BinaryField(blank=True, default=b"", help_text="The PowerPoint or Excel file.")
     error = models.CharField(max_length=300, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -69,7 +81,7 @@ class Report(AuditedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     # The files are large and already derived from audited data: the audit log notes the report, not them.
-    audit_exclude = frozenset({"html", "pdf", "steps_done", "steps_total", "step", "finished_at"})
+    audit_exclude = frozenset({"html", "pdf", "file", "steps_done", "steps_total", "step", "finished_at"})
 
     objects = ReportQuerySet.as_manager()
 
