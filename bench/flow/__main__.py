@@ -3,7 +3,10 @@ waits and weekly measures for every team, compared in the same run with a bare D
 of the same files.
 
     .venv/bin/python -m bench.flow [--sizes 1000000 10000000] [--workdir DIR] [--memory-limit 1GB]
-                                   [--repeat N] [--keep]
+                                   [--repeat N] [--keep] [--mhsds]
+
+With --mhsds the same extract is also written as MHSDS tables (not timed) and a second leg compares
+mapping + validation + waits + measures on them with a bare DuckDB read of the same MHSDS files.
 
 Each measurement runs in its own process so its peak memory (ru_maxrss) is its own. Files are generated
 once per size (not timed) with copies of the community team profile, first appointments and care plans
@@ -98,6 +101,80 @@ def pipeline(folder: str, memory_limit: str) -> dict:
     }
 
 
+MHSDS_KEY = "bench-only pseudonym key, not a secret"
+
+
+def bare_mhsds(folder: str, memory_limit: str) -> dict:
+    """The floor for the MHSDS leg: read every MHSDS table with DuckDB and count referrals and contacts per
+    team and week (MHS102 joined to MHS101 for the date, MHS201 joined to MHS102 for the team)."""
+    from whatmatters.flow.database import connect
+
+    con = connect({"memory_limit": memory_limit})
+    t, cpu = time.perf_counter(), time.process_time()
+    for path in sorted(Path(folder).glob("MHS*.csv")):
+        con.execute(f"CREATE TABLE {path.stem} AS SELECT * FROM read_csv('{path}', header=true)")
+    weekly = con.execute(
+        """SELECT count(*) FROM (
+             SELECT s.CareProfTeamLocalId, date_trunc('week', r.ReferralRequestReceivedDate), count(*)
+             FROM MHS102ServiceTypeReferredTo s JOIN MHS101Referral r USING (ServiceRequestId) GROUP BY ALL
+             UNION ALL
+             SELECT CareProfTeamLocalId, date_trunc('week', CareContDate), count(*) FROM MHS201CareContact
+             GROUP BY ALL)"""
+    ).fetchone()[0]
+    return {
+        "seconds": time.perf_counter() - t,
+        "cpu_seconds": time.process_time() - cpu,
+        "peak_mb": _peak_mb(),
+        "groups": weekly,
+    }
+
+
+def pipeline_mhsds(folder: str, memory_limit: str) -> dict:
+    """The product on MHSDS tables: read, check, pseudonymise and map them, validate the contract files,
+    compute cmh4 waits and weekly measures for every team."""
+    from whatmatters.flow.clocks import compute_waits
+    from whatmatters.flow.database import connect
+    from whatmatters.flow.measures import waiting_list_measures
+    from whatmatters.flow.mhsds import validate_mhsds
+
+    manifest = json.loads((Path(folder) / "extract.json").read_text())
+    census = date.fromisoformat(manifest["extract_date"])
+    con = connect({"memory_limit": memory_limit})
+    timings = {}
+    t, cpu = time.perf_counter(), time.process_time()
+    result = validate_mhsds(folder, extract_date=census, key=MHSDS_KEY.encode(), con=con)
+    timings["validate"] = time.perf_counter() - t
+    t1 = time.perf_counter()
+    rule = compute_waits(con, "cmh4", census)
+    timings["waits"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    values = waiting_list_measures(con, census, "week", rule.standard_days)
+    timings["measures"] = time.perf_counter() - t2
+    return {
+        "seconds": time.perf_counter() - t,
+        "cpu_seconds": time.process_time() - cpu,
+        "peak_mb": _peak_mb(),
+        "steps": timings,
+        "rejects": sum(r.rows_rejected for r in result.files.values()),
+        "measure_values": len(values),
+        "can_save": result.can_save,
+    }
+
+
+KINDS = {"bare": bare, "pipeline": pipeline, "bare-mhsds": bare_mhsds, "pipeline-mhsds": pipeline_mhsds}
+
+
+def _mhsds_folder(folder: Path) -> Path:
+    """The MHSDS tables for the generated contract files (written once, not timed)."""
+    from whatmatters.flow.mhsds_write import write_mhsds
+
+    out = folder / "mhsds"
+    if not (out / "extract.json").is_file():
+        write_mhsds(folder, out)
+        shutil.copy(folder / "extract.json", out / "extract.json")
+    return out
+
+
 def _child(kind: str, folder: str, memory_limit: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.flow", "--child", kind, folder, "--memory-limit", memory_limit],
@@ -139,6 +216,42 @@ def _generate_in_parts(synthetic, folder: Path, teams: int, per_part: int = 128)
     return summary
 
 
+def _mhsds_leg(folder: Path, args: argparse.Namespace) -> dict:
+    floors, ours_runs = [], []
+    for _ in range(max(1, args.repeat)):
+        floors.append(_child("bare-mhsds", str(folder), args.memory_limit))
+        ours_runs.append(_child("pipeline-mhsds", str(folder), args.memory_limit))
+    floor = min(floors, key=lambda r: r["seconds"])
+    ours = min(ours_runs, key=lambda r: r["seconds"])
+    return {
+        "csv_mb": sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6,
+        "bare_s": floor["seconds"],
+        "pipeline_s": ours["seconds"],
+        "ratio": ours["seconds"] / floor["seconds"],
+        "cpu_ratio": ours["cpu_seconds"] / floor["cpu_seconds"],
+        "pipeline_peak_mb": ours["peak_mb"],
+        "steps": ours["steps"],
+        "can_save": ours["can_save"],
+        "measure_values": ours["measure_values"],
+    }
+
+
+def _mhsds_table(rows: list[dict]) -> None:
+    print()
+    print(
+        "| referrals (MHSDS) | CSV MB | bare read+group-by s | pipeline s | ratio | CPU ratio | peak MB "
+        "| map+validate / waits / measures s |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        m, s = r["mhsds"], r["mhsds"]["steps"]
+        print(
+            f"| {r['referrals']:,} | {m['csv_mb']:.0f} | {m['bare_s']:.2f} | {m['pipeline_s']:.2f} | "
+            f"{m['ratio']:.1f}x | {m['cpu_ratio']:.1f}x | {m['pipeline_peak_mb']:.0f} | "
+            f"{s['validate']:.2f} / {s['waits']:.2f} / {s['measures']:.2f} |"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.flow", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -148,11 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="run each measurement N times; keep the fastest"
     )
+    parser.add_argument(
+        "--mhsds",
+        action="store_true",
+        help="also run the MHSDS leg: the same extract as MHSDS tables, mapped and validated",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, folder = args.child
-        print(json.dumps((bare if kind == "bare" else pipeline)(folder, args.memory_limit)))
+        print(json.dumps(KINDS[kind](folder, args.memory_limit)))
         return 0
 
     from whatmatters.flow import synthetic
@@ -193,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             "pipeline_cpu_s": ours["cpu_seconds"],
             "cpu_ratio": ours["cpu_seconds"] / floor["cpu_seconds"],
         }
+        if args.mhsds:
+            row["mhsds"] = _mhsds_leg(_mhsds_folder(folder), args)
         rows.append(row)
         print(json.dumps(row), flush=True)
         if not args.keep:
@@ -212,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['cpu_ratio']:.1f}x | {r['pipeline_peak_mb']:.0f} | "
             f"{s['validate']:.2f} / {s['waits']:.2f} / {s['measures']:.2f} |"
         )
+    if args.mhsds:
+        _mhsds_table(rows)
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         growth = (b["pipeline_s"] / a["pipeline_s"]) / (b["referrals"] / a["referrals"])

@@ -333,26 +333,41 @@ def _match_columns(table: Table, file: str, lower: dict[str, str]) -> dict[str, 
     return matched
 
 
+def _may_be_nhs_number(col: str) -> str:
+    """SQL: the value may be an NHS number (the validator's modulus-11 filter). A date or a warehouse
+    datetime (2024-04-01, 2024-04-01 00:00:00) never is one, so it is passed over cheaply first."""
+    date_like = f"({col}[5] = '-' AND {col}[8] = '-' AND regexp_full_match({col}, '{_DATE_LIKE}'))"
+    only_digits = f"regexp_full_match({col}, '[0-9 -]{{10,16}}')"
+    return (
+        f"(length({col}) BETWEEN 10 AND 16 AND {only_digits} AND NOT {date_like} AND {_nhs_number_sql(col)})"
+    )
+
+
+_DATE_LIKE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:.,+Z -]*)?"
+
+
 def _refuse_nhs_numbers(source: Source, files: dict[str, Path]) -> None:
-    """Refuse the whole extract if any cell of any table (every column, mapped or not) is an NHS number."""
+    """Refuse the whole extract if any cell of any table (every column, mapped or not) is an NHS number.
+    One scan of each table lists the cells that may be one; imports.cells.nhs_number_in decides."""
     con = source.con
     for name in source.columns:
         header = [r[0] for r in con.execute(f"DESCRIBE mhsds_{name}").fetchall()]
-        for column in header:
-            quoted = f'"{column}"'
-            candidates = con.execute(
-                f"SELECT {quoted}, min(rowid) + 2 FROM mhsds_{name} "
-                f"WHERE length({quoted}) BETWEEN 10 AND 16 AND {_nhs_number_sql(quoted)} GROUP BY 1"
-            ).fetchall()
-            rows = sorted(row for value, row in candidates if nhs_number_in(value))
-            if rows:
-                file = files[name].name
+        quoted = [f'"{c}"' for c in header]
+        candidates = con.execute(
+            f"SELECT rowid + 2 AS row, {', '.join(quoted)} FROM mhsds_{name} "
+            f"WHERE {' OR '.join(_may_be_nhs_number(q) for q in quoted)} ORDER BY row"
+        ).fetchall()
+        for row, *values in candidates:
+            hits = [{"i": i, "v": v} for i, v in enumerate(values) if v is not None]
+            found = [hit for hit in hits if nhs_number_in(hit["v"])]
+            if found:
+                file, column = files[name].name, header[found[0]["i"]]
                 raise MhsdsRefused(
                     file,
-                    f"{file} row {rows[0]:,}, {column}: this is an NHS number. We never keep NHS numbers, "
+                    f"{file} row {row:,}, {column}: this is an NHS number. We never keep NHS numbers, "
                     "so nothing has been imported. Leave this column out of the export (the person is "
                     "identified by LocalPatientId or Person_ID, which are pseudonymised on the way in).",
-                    row=rows[0],
+                    row=row,
                     column=column,
                     rule=Rule.IDENTIFIER_DETECTED,
                 )

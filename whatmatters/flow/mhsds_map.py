@@ -164,7 +164,8 @@ def _macros(source: Source) -> None:
         "ELSE left(req, 30) || '/' || left(sha256(req || '/' || team), 33) END"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP MACRO mh_key(parts, n) AS left(sha256(parts), 20) || '/' || n::VARCHAR"
+        "CREATE OR REPLACE TEMP MACRO mh_key(parts, n) AS CASE WHEN length(parts) <= 48 THEN parts "
+        "ELSE left(sha256(parts), 24) END || '/' || n::VARCHAR"
     )
 
 
