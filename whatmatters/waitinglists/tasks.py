@@ -20,7 +20,8 @@ STALLED_AFTER = dt.timedelta(hours=6)  # a million referrals take about a minute
 def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
     """Imports still "running" hours after they came: the worker was killed (out of memory, a restart), which
     no code in it can catch. The rows and the status are one transaction, so nothing was saved: say so.
-    Run daily (whatmatters.retention) and when such an import's page is opened."""
+    An older extract still waiting for someone to choose "import it as history" is cancelled, and its files
+    removed. Run daily (whatmatters.retention) and when such an import's page is opened."""
     now = now or timezone.now()
     stalled = ExtractImport.objects.filter(
         status__in=(ExtractImport.Status.RUNNING, ExtractImport.Status.CONFIRM),
