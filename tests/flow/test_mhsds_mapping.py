@@ -167,9 +167,12 @@ def test_a_date_that_is_not_iso_is_rejected_naming_the_mhsds_table_row_and_colum
     result = run(tmp_path, tables, threshold=0.5)
     bad = [r for r in result.rejects() if r.rule_code == "BAD_DATE"]
     assert [(r.file, r.row, r.column) for r in bad] == [
-        ("MHS101Referral.csv", 3, "MHS101Referral.ReferralRequestReceivedDate")
+        ("MHS101Referral.csv", 3, "ReferralRequestReceivedDate")
     ]
-    assert bad[0].message.startswith("MHS101Referral.csv row 3 (referrals.csv row 3): ")
+    assert bad[0].message.startswith(
+        "MHS101Referral.csv row 3, ReferralRequestReceivedDate (referrals.csv row 3, referral_date): "
+        "'01/04/2024'"
+    )
 
 
 def test_events_come_from_every_activity_score_care_plan_and_care_coordinator_table(tmp_path: Path) -> None:

@@ -128,7 +128,9 @@ def test_a_row_the_checks_reject_is_named_by_its_mhsds_table_row_and_column(
     bad = [r for r in csv.DictReader(io.StringIO(job.rejects_csv)) if r["rule_code"] == "BAD_DATE"]
     where = [(r["file"], r["row"], r["column"]) for r in bad]
     assert where == [("MHS201CareContact.csv", "5", "CareContDate")]
-    assert bad[0]["message"].startswith("MHS201CareContact.csv row 5 (contacts.csv row 5): ")
+    assert bad[0]["message"].startswith(
+        "MHS201CareContact.csv row 5, CareContDate (contacts.csv row 5, contact_date): '03/05/2023'"
+    )
 
 
 def test_a_zip_entry_that_climbs_out_of_the_folder_is_refused_on_the_form(

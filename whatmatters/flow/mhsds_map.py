@@ -486,7 +486,7 @@ def _provenance(source: Source) -> None:
         "mhsds VARCHAR)"
     )
     rows = [
-        (f"{file}.csv", None, col, side, f"{table}.{mhsds}" if side == "b" else mhsds)
+        (f"{file}.csv", None, col, side, mhsds)
         for file, cols in MAPPING.items()
         for col, (side, table, mhsds) in cols.items()
     ]
@@ -556,8 +556,14 @@ def name_sources(con) -> None:  # noqa: ANN001 - a DuckDB connection
                CASE WHEN s.file IS NULL THEN f."column" ELSE coalesce(f.mhsds, f."column") END AS "column",
                f.rule_code, f.severity,
                CASE WHEN s.file IS NULL THEN f.message
-                    ELSE s.file || ' row ' || f.src_row || ' (' || f.file || ' row ' || f.row || '): '
-                        || f.message
+                    -- "referrals.csv row 3, referral_date: ..." -> "MHS101Referral.csv row 3,
+                    -- ReferralRequestReceivedDate (referrals.csv row 3, referral_date): ..."
+                    WHEN starts_with(f.message, f.file || ' row ') AND position(': ' IN f.message) > 0
+                    THEN s.file || ' row ' || f.src_row || coalesce(', ' || f.mhsds, '') || ' ('
+                        || left(f.message, position(': ' IN f.message) - 1) || '): '
+                        || substr(f.message, position(': ' IN f.message) + 2)
+                    ELSE s.file || ' row ' || f.src_row || coalesce(', ' || f.mhsds, '') || ' (' || f.file
+                        || ' row ' || f.row || '): ' || f.message
                END AS message,
                f.value
         FROM found f LEFT JOIN mh_sources s ON s.n = f.src"""
