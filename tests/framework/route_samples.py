@@ -34,6 +34,8 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         "measure_edit": {"team": t, "pk": measure.pk},
         "annotation_add": {"team": t, "pk": measure.pk},
         "annotation_delete": {"team": t, "pk": annotation.pk},
+        "baseline_accept": {"team": t, "pk": measure.pk},
+        "baseline_dismiss": {"team": t, "pk": measure.pk},
         "value_entry": {"team": t, "frequency": "monthly", "period": "2023-02-01"},
         "value_import_detail": {"team": t, "pk": upload.pk},
         "library_measure": {"pk": library.pk},

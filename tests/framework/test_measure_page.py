@@ -63,7 +63,7 @@ def test_an_event_that_starts_a_new_baseline_recalculates_the_limits(
     plan: dict[str, Any], people: dict[str, Any], client_for: Any
 ) -> None:
     add_values(plan["wait"], BEFORE + AFTER)
-    client = client_for(people[Role.STAFF])
+    client = client_for(people[Role.TEAM_LEAD])
     response = client.post(
         reverse("annotation_add", kwargs={"team": "team-a", "pk": plan["wait"].pk}),
         {
@@ -89,7 +89,7 @@ def test_an_event_that_starts_a_new_baseline_recalculates_the_limits(
 def test_a_new_baseline_needs_a_reason_and_the_form_keeps_what_was_typed(
     plan: dict[str, Any], people: dict[str, Any], client_for: Any
 ) -> None:
-    response = client_for(people[Role.STAFF]).post(
+    response = client_for(people[Role.TEAM_LEAD]).post(
         reverse("annotation_add", kwargs={"team": "team-a", "pk": plan["wait"].pk}),
         {"date": "2024-01-10", "kind": "pdsa", "text": "Daily huddle", "new_baseline": "on", "reason": ""},
     )

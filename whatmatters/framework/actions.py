@@ -27,6 +27,7 @@ from whatmatters.framework.measures.values import Source, write_values
 from whatmatters.framework.models import (
     DEFINITION_FIELDS,
     Aim,
+    Annotation,
     ChangeIdea,
     Domain,
     Driver,
@@ -49,6 +50,37 @@ def adopt_library_measure(
     measure = Measure.objects.create(team=team, source=library, aim=aim, position=position, **fields)
     measure.domains.set(domains)
     return measure
+
+
+# --- Governed baselines --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accept_baseline(measure: Measure, start: dt.date, reason: str, *, by: Any) -> Annotation:
+    """Start new limits from `start`: a "new baseline" event that says who agreed it, when and why.
+
+    The audit log records it as the event's creation by the person acting. Accepting the same start twice
+    keeps the first decision.
+    """
+    existing = Annotation.objects.filter(measure=measure, date=start, new_baseline=True).first()
+    if existing is not None:
+        return existing
+    return Annotation.objects.create(
+        measure=measure,
+        date=start,
+        kind=Annotation.Kind.BASELINE,
+        text=reason.strip()[:200],  # what changed, as the chart's note and the events list say it
+        new_baseline=True,
+        reason=reason.strip(),
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+def dismiss_baseline(measure: Measure, start: dt.date) -> None:
+    """Keep the current limits: the suggestion from `start` is not shown again (a new shift is). The audit
+    log records who and when, as a change to the measure."""
+    measure.baseline_dismissed_from = start
+    measure.save(update_fields=["baseline_dismissed_from"])
 
 
 # --- Sharing with the programme -----------------------------------------------------------------

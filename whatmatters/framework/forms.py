@@ -207,6 +207,13 @@ class AnnotationForm(forms.ModelForm):
             "text": {"required": "Describe what happened"},
         }
 
+    def __init__(self, *args: Any, can_recalculate: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_recalculate:
+            # Governed baselines: only the people who may accept new limits may start them from an event.
+            del self.fields["new_baseline"]
+            del self.fields["reason"]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("new_baseline") and not (data.get("reason") or "").strip():
@@ -214,6 +221,30 @@ class AnnotationForm(forms.ModelForm):
         if data.get("date") and data["date"] > dt.date.today():
             self.add_error("date", "The date must be today or in the past")
         return data
+
+
+class BaselineForm(forms.Form):
+    """Accept the suggestion to start new limits: the start the person saw, and why (required)."""
+
+    start = forms.DateField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="What changed, and why do you expect it to last?",
+        help_text=(
+            "For example: we started daily triage in March. People see this under the chart and in reports."
+        ),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say what changed, so people know why the limits start again",
+            "max_length": "Keep the reason to 200 characters or fewer",
+        },
+    )
+
+
+class BaselineDismissForm(forms.Form):
+    """Keep the current limits: the start of the shift the person saw."""
+
+    start = forms.DateField(widget=forms.HiddenInput)
 
 
 class UploadForm(forms.Form):

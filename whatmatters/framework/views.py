@@ -10,6 +10,7 @@ import datetime as dt
 import io
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,8 @@ from whatmatters.framework.forms import (
     AdoptForm,
     AimForm,
     AnnotationForm,
+    BaselineDismissForm,
+    BaselineForm,
     ChangeIdeaForm,
     DomainForm,
     DriverForm,
@@ -30,7 +33,7 @@ from whatmatters.framework.forms import (
     UploadForm,
     ValueEntryForm,
 )
-from whatmatters.framework.measures import importing, values
+from whatmatters.framework.measures import baselines, importing, values
 from whatmatters.framework.measures.results import last_complete_period, results_for
 from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.models import (
@@ -273,13 +276,31 @@ def measure_edit(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     return _form_page(request, form, f"Change {measure.name}", "Save", back)
 
 
-def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
-    measure = get_object_or_404(
+def _team_measure(request: HttpRequest, pk: int) -> Measure:
+    return get_object_or_404(
         Measure.objects.select_related("aim", "source").prefetch_related("domains"), team=request.team, pk=pk
     )
+
+
+def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    return _measure_page(request, _team_measure(request, pk))
+
+
+def _measure_page(
+    request: HttpRequest, measure: Measure, baseline_form: BaselineForm | None = None
+) -> HttpResponse:
     (item,) = results_for(request.team, [measure])
+    suggestion = baselines.suggestion_for(item)
+    can_decide = allows(request.user, "baseline_accept", request.team)
+    if suggestion is not None and can_decide and baseline_form is None:
+        baseline_form = BaselineForm(initial={"start": suggestion.start})
     # The team's own page: nothing is hidden from the team (outside_team=False).
-    view = shown_for(item, outside_team=False, id_prefix=f"measure-{measure.pk}")
+    view = shown_for(
+        item,
+        outside_team=False,
+        id_prefix=f"measure-{measure.pk}",
+        highlight=suggestion.highlight if suggestion else None,
+    )
     domains = list(measure.domains.all())
     return render(
         request,
@@ -299,17 +320,60 @@ def measure_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "where_from": values.where_from(measure),
             "can_edit": allows(request.user, "measure_edit", request.team),
             "can_enter": allows(request.user, "annotation_add", request.team),
+            "suggestion": suggestion,
+            "baseline_form": baseline_form,
+            "can_decide": can_decide,
+            "recalculations_shown": view.recalculations,
             "active": "programme",
         },
     )
 
 
+def _suggestion_still_stands(request: HttpRequest, measure: Measure, start: dt.date | None) -> bool:
+    """Is the suggestion the person decided on still the one the chart makes? (New data may have come.)"""
+    if start is not None:
+        (item,) = results_for(request.team, [measure])
+        suggestion = baselines.suggestion_for(item)
+        if suggestion is not None and suggestion.start == start:
+            return True
+    messages.error(request, "The chart has changed since you opened the page, so nothing was saved.")
+    return False
+
+
+@require_POST
+def baseline_accept(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """Start new limits from the first point of the lasting shift, with a reason (never automatic)."""
+    measure = _team_measure(request, pk)
+    form = BaselineForm(request.POST)
+    if not form.is_valid() and "start" not in form.errors:
+        return _measure_page(request, measure, baseline_form=form)  # the message is at the field
+    start = form.cleaned_data.get("start")
+    if _suggestion_still_stands(request, measure, start) and start is not None:
+        actions.accept_baseline(measure, start, form.cleaned_data["reason"], by=request.user)
+        messages.success(request, f"New limits start from {period_label(measure.frequency, start)}")
+    return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+
+
+@require_POST
+def baseline_dismiss(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """Keep the current limits; the page does not suggest new ones again until a new shift starts."""
+    measure = _team_measure(request, pk)
+    form = BaselineDismissForm(request.POST)
+    start = form.cleaned_data["start"] if form.is_valid() else None
+    if _suggestion_still_stands(request, measure, start) and start is not None:
+        actions.dismiss_baseline(measure, start)
+        messages.success(request, "The limits stay as they are. We will ask again if a new shift starts.")
+    return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def annotation_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     measure = get_object_or_404(Measure, team=request.team, pk=pk)
-    form = AnnotationForm(request.POST or None)
+    can_recalculate = allows(request.user, "baseline_accept", request.team)
+    form = AnnotationForm(request.POST or None, can_recalculate=can_recalculate)
     if request.method == "POST" and form.is_valid():
         form.instance.measure = measure
+        form.instance.created_by = request.user
         form.save()
         messages.success(request, "The event has been added to the chart")
         return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
@@ -320,6 +384,9 @@ def annotation_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
 @require_POST
 def annotation_delete(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     annotation = get_object_or_404(Annotation, measure__team=request.team, pk=pk)
+    if annotation.new_baseline and not allows(request.user, "baseline_accept", request.team):
+        # Removing a new baseline puts the old limits back: governed like starting one.
+        raise PermissionDenied
     measure_id = annotation.measure_id
     annotation.delete()
     messages.success(request, "The event has been removed")

@@ -186,6 +186,11 @@ PERMISSIONS: dict[str, Access] = {
     "measure_sharing": Access(Scope.TEAM, PLAN_EDITORS),  # which measures the team shares with the programme
     "annotation_add": Access(Scope.TEAM, DATA_ENTRY),
     "annotation_delete": Access(Scope.TEAM, DATA_ENTRY),
+    # Governed baselines: starting new limits changes how every later point is judged, so only the people who
+    # own the measurement plan (team lead, QI faculty as improvement lead, admin) accept or pass over the
+    # suggestion, as they are the ones who may change the measure itself. Everyone in the team sees it.
+    "baseline_accept": Access(Scope.TEAM, PLAN_EDITORS),
+    "baseline_dismiss": Access(Scope.TEAM, PLAN_EDITORS),
     "value_entry_index": Access(Scope.TEAM, DATA_ENTRY),
     "value_entry": Access(Scope.TEAM, DATA_ENTRY),
     "value_import": Access(Scope.TEAM, DATA_ENTRY),

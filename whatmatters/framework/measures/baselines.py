@@ -22,6 +22,7 @@ from whatmatters.framework.measures.results import MeasureSpc
 from whatmatters.framework.models import Annotation, period_label, period_start
 from whatmatters.spc.dates import format_date
 from whatmatters.spc.results import SeriesResult
+from whatmatters.spc.svg import Highlight
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class Suggestion:
     @property
     def points(self) -> int:
         return self.last - self.first + 1
+
+    @property
+    def highlight(self) -> Highlight:
+        """The run, marked on the chart."""
+        return Highlight(self.first, self.last, self.text)
 
 
 def current_shift(result: SeriesResult) -> tuple[int, int, int] | None:
