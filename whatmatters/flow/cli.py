@@ -15,7 +15,7 @@ from typing import IO, NoReturn
 from whatmatters.flow import clocks, mhsds, nhse_codes, synthetic
 from whatmatters.flow.validate import ImportResult, validate_extract
 
-WAITS_RULES = ("eip", "cmh4", "first-contact", "hidden-wait")
+WAITS_RULES = ("cmh4", "cmh4-first-help", "cyp4", "eip", "followup72", "first-contact", "hidden-wait")
 
 
 class _UsageError(Exception):

@@ -38,6 +38,10 @@ MECHANISM_CODES = frozenset({"01", "02", "03", "04", "05", "06", "09", "10", "11
 CONTACT_KINDS = frozenset({"assessment", "intervention", "care_plan", "review", "other"})
 # Contact kinds that count as "care plan, intervention or assessment recorded" for the CMH 4-week rule.
 CMH_HELP_KINDS = frozenset({"assessment", "intervention", "care_plan"})
+# The same contact kinds as NHS England's 4-week waits see them: an assessment (a meaningful assessment), and
+# a care plan or intervention (help). See the clock rules.
+ASSESSMENT_KINDS = frozenset({"assessment"})
+TREATMENT_KINDS = frozenset({"intervention", "care_plan"})
 
 PRIORITY_CODES = frozenset({"1", "2", "3", "4"})
 

@@ -12,9 +12,12 @@ later steps never join ten million referrals again:
     contact_date   the contact's date
     flags          what kind of contact it is, as bits (read them with `flag`):
                    attended   attended, by a mechanism that counts towards a clock stop (flow.md §2.1)
-                   helps      an assessment, care plan or intervention (the cmh4 rule's second event)
+                   helps      an assessment, care plan or intervention (the earlier local cmh4 rule's
+                              second event)
                    missed     did not attend (the DNA rate's numerator)
                    due        due to happen: attended, late or missed (the DNA rate's denominator)
+                   assesses   an assessment (NHS England's 4-week waits: a meaningful assessment)
+                   treats     a care plan or intervention (NHS England's 4-week waits)
 
 The flags are packed into one small integer, worked out before the join: carried through a join of 15
 million contacts, four true/false columns cost as much again as the join itself.
@@ -39,7 +42,7 @@ CONTACT_REFERRALS = "contact_referrals"
 TEAMS = "flow_teams"
 
 
-FLAG_BITS = {"attended": 1, "helps": 2, "missed": 4, "due": 8}
+FLAG_BITS = {"attended": 1, "helps": 2, "missed": 4, "due": 8, "assesses": 16, "treats": 32}
 
 
 def contact_flags(c: str) -> str:
@@ -54,6 +57,8 @@ def contact_flags(c: str) -> str:
         "helps": f"{c}.contact_kind IN ({sql_codes(contract.CMH_HELP_KINDS)})",
         "missed": f"{c}.attend_status = '{contract.DID_NOT_ATTEND}'",
         "due": f"{c}.attend_status IN ({sql_codes(contract.DNA_DENOMINATOR)})",
+        "assesses": f"{c}.contact_kind IN ({sql_codes(contract.ASSESSMENT_KINDS)})",
+        "treats": f"{c}.contact_kind IN ({sql_codes(contract.TREATMENT_KINDS)})",
     }
     bits = " + ".join(
         f"CASE WHEN {cond} THEN {FLAG_BITS[name]} ELSE 0 END" for name, cond in conditions.items()
@@ -62,7 +67,7 @@ def contact_flags(c: str) -> str:
 
 
 def flag(name: str, c: str = "c") -> str:
-    """SQL: true when linked contact `c` has the flag `name` (attended, helps, missed or due)."""
+    """SQL: true when linked contact `c` has the flag `name` (see FLAG_BITS)."""
     return f"({c}.flags & {FLAG_BITS[name]}) <> 0"
 
 

@@ -1,5 +1,6 @@
-"""CMH 4-week wait: spells join referrals across gaps of 5 days or less; stop at the later of first
-attended contact and first assessment, care plan or intervention."""
+"""The earlier local CMH 4-week rule (cmh4-first-help), kept as a labelled variant of NHS England's cmh4:
+spells join referrals across gaps of 5 days or less; stop at the later of first attended contact and first
+assessment, care plan or intervention."""
 
 from datetime import date
 
@@ -11,7 +12,8 @@ CENSUS = date(2024, 6, 30)
 
 
 def cmh_waits(result) -> list[Wait]:
-    assert compute_waits(result.con, "cmh4", CENSUS).standard_days == 28
+    rule = compute_waits(result.con, "cmh4-first-help", CENSUS)
+    assert rule.standard_days == 28 and rule.label.endswith("(earlier local rule)")
     return fetch_waits(result.con)
 
 
