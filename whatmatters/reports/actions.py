@@ -7,16 +7,27 @@ from typing import Any
 
 from django.db import transaction
 
-from whatmatters.reports.models import Report
+from whatmatters.reports.models import Report, ReportFormat
 from whatmatters.reports.tasks import run_report
 
 
 def request_report(
-    team: Any | None, audience: str, date_from: dt.date, date_to: dt.date, user: Any
+    team: Any | None,
+    audience: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    user: Any,
+    *,
+    file_format: str = ReportFormat.PDF,
 ) -> Report:
     with transaction.atomic():
         report = Report.objects.create(
-            team=team, audience=audience, date_from=date_from, date_to=date_to, requested_by=user
+            team=team,
+            audience=audience,
+            date_from=date_from,
+            date_to=date_to,
+            requested_by=user,
+            file_format=file_format,
         )
     run_report.enqueue(report.pk)
     report.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The form to ask for a report: an audience and a period (ISO dates only)."""
+"""The form to ask for a report: an audience, a period (ISO dates only) and a format."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.reports.models import Audience
+from whatmatters.reports.models import Audience, ReportFormat
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ISO = ["%Y-%m-%d"]
@@ -52,6 +52,14 @@ class ReportForm(forms.Form):
         widget=DATE,
         help_text="For example, 2026-03-31.",
         error_messages={"required": "Enter the last day of the period", "invalid": "Enter a real date"},
+    )
+    file_format = forms.TypedChoiceField(
+        label="Which format?",
+        choices=ReportFormat.choices,
+        widget=forms.RadioSelect,
+        initial=ReportFormat.PDF,
+        required=False,  # a form sent without it gets the PDF, as before there was a choice
+        empty_value=ReportFormat.PDF,
     )
 
     def clean(self) -> dict[str, Any]:

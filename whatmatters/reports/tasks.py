@@ -9,17 +9,20 @@ from django.tasks import task
 from django.utils import timezone
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.reports import presenters, rendering
-from whatmatters.reports.models import Report
+from whatmatters.reports import formats, presenters, rendering
+from whatmatters.reports.models import Report, ReportFormat
 
 log = logging.getLogger(__name__)
 
+FILE_WORDS = {ReportFormat.PPTX: "PowerPoint file", ReportFormat.XLSX: "Excel file"}
+
 
 def build_report(report: Report, echo: object = None) -> Report:
-    """Build the report's HTML and PDF and store them. `echo(text)` also gets each progress step."""
+    """Build the report's HTML and its file (the PDF, or the PowerPoint or Excel file) and store them.
+    `echo(text)` also gets each progress step."""
 
     def progress(done: int, total: int, what: str) -> None:
-        # Steps: one per team, then the HTML, then the PDF.
+        # Steps: one per team, then the HTML, then the file.
         Report.objects.filter(pk=report.pk).update(
             steps_done=done, steps_total=total + 2, step=what, status=Report.Status.RUNNING
         )
@@ -31,8 +34,13 @@ def build_report(report: Report, echo: object = None) -> Report:
         total = len(data.sections)
         progress(total, total, "Writing the report")
         body = rendering.render_body(data)
-        progress(total + 1, total, "Making the PDF")
-        pdf = rendering.render_pdf(rendering.render_document(data, body, inline_css=False))
+        pdf, office = b"", b""
+        if report.file_format == ReportFormat.PDF:
+            progress(total + 1, total, "Making the PDF")
+            pdf = rendering.render_pdf(rendering.render_document(data, body, inline_css=False))
+        elif report.file_format in formats.OFFICE:
+            progress(total + 1, total, f"Making the {FILE_WORDS[report.file_format]}")
+            office = formats.render_office(report.file_format, data)
     except Exception as error:
         # The reason is for people who run the service; it never holds the report's contents.
         log.exception("Report %s could not be built", report.pk)
@@ -44,6 +52,7 @@ def build_report(report: Report, echo: object = None) -> Report:
         status=Report.Status.READY,
         html=body,
         pdf=pdf,
+        file=office,
         steps_done=total + 2,
         steps_total=total + 2,
         step="Ready",

@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from whatmatters.reports import exports, rendering
+from whatmatters.reports import exports, formats, rendering
 from whatmatters.reports.actions import request_report
 from whatmatters.reports.forms import ReportForm
-from whatmatters.reports.models import Report
+from whatmatters.reports.models import Report, ReportFormat
 from whatmatters.teams.models import Team
 from whatmatters.teams.permissions import allows
 
@@ -35,7 +35,16 @@ def _report(request: HttpRequest, pk: int) -> Report:
 def _names(team: object | None) -> dict[str, str]:
     prefix = "" if team is not None else "programme_"
     return {
-        k: prefix + k for k in ("report_list", "report_create", "report_detail", "report_pdf", "report_html")
+        k: prefix + k
+        for k in (
+            "report_list",
+            "report_create",
+            "report_detail",
+            "report_pdf",
+            "report_html",
+            "report_pptx",
+            "report_xlsx",
+        )
     }
 
 
@@ -72,7 +81,14 @@ def report_create(request: HttpRequest, team: str | None = None) -> HttpResponse
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = request_report(the_team, data["audience"], data["date_from"], data["date_to"], request.user)
+        report = request_report(
+            the_team,
+            data["audience"],
+            data["date_from"],
+            data["date_to"],
+            request.user,
+            file_format=data["file_format"],
+        )
         return redirect(names["report_detail"], pk=report.pk, **_url_kwargs(the_team))
     return render(
         request,
@@ -113,9 +129,18 @@ def _download(content: bytes | str, content_type: str, name: str) -> HttpRespons
 @require_http_methods(["GET"])
 def report_pdf(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     report = _report(request, pk)
-    if report.status != Report.Status.READY:
-        raise Http404("The report is not ready.")
+    if report.status != Report.Status.READY or report.file_format != ReportFormat.PDF:
+        raise Http404("The report is not ready, or was made in another format.")
     return _download(bytes(report.pdf), "application/pdf", f"{report.file_stem()}.pdf")
+
+
+@require_http_methods(["GET"])
+def report_file(request: HttpRequest, pk: int, fmt: str, team: str | None = None) -> HttpResponse:
+    """The PowerPoint or Excel file of a report made in that format."""
+    report = _report(request, pk)
+    if report.status != Report.Status.READY or report.file_format != fmt:
+        raise Http404("The report is not ready, or was made in another format.")
+    return _download(bytes(report.file), formats.CONTENT_TYPES[fmt], f"{report.file_stem()}.{fmt}")
 
 
 @require_http_methods(["GET"])

@@ -263,7 +263,18 @@ PERMISSIONS: dict[str, Access] = {
     **{
         name: access
         for names, access in (
-            (("report_list", "report_detail", "report_pdf", "report_html", "team_export_csv"), TEAM_MEMBER),
+            (
+                (
+                    "report_list",
+                    "report_detail",
+                    "report_pdf",
+                    "report_html",
+                    "report_pptx",
+                    "report_xlsx",
+                    "team_export_csv",
+                ),
+                TEAM_MEMBER,
+            ),
             (("report_create",), Access(Scope.TEAM, REPORT_MAKERS)),
             (
                 (
@@ -271,6 +282,8 @@ PERMISSIONS: dict[str, Access] = {
                     "programme_report_detail",
                     "programme_report_pdf",
                     "programme_report_html",
+                    "programme_report_pptx",
+                    "programme_report_xlsx",
                 ),
                 Access(Scope.PROGRAMME, PROGRAMME_REPORT_READERS),
             ),

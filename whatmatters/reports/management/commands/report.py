@@ -1,5 +1,5 @@
-"""`whatmatters report --team SLUG | --programme --from DATE --to DATE --audience NAME --format pdf|html
---output FILE`: build a report on the command line (progress on stderr)."""
+"""`whatmatters report --team SLUG | --programme --from DATE --to DATE --audience NAME
+--format pdf|html|pptx|xlsx --output FILE`: build a report on the command line (progress on stderr)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.reports import presenters, rendering
+from whatmatters.reports import formats, presenters, rendering
 from whatmatters.reports.forms import check_period, parse_iso_date
-from whatmatters.reports.models import Audience
+from whatmatters.reports.models import Audience, ReportFormat
 from whatmatters.teams.models import Team
 
 
 class Command(BaseCommand):
     help = (
-        "Build a report for one team or the whole programme, for a period and an audience, as a tagged PDF "
-        "or an HTML file. Counts of people are disclosure-controlled; only approved words are quoted."
+        "Build a report for one team or the whole programme, for a period and an audience, as a tagged PDF, "
+        "an HTML file, a PowerPoint file or an Excel file. Counts of people are disclosure-controlled; only "
+        "approved words are quoted."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -34,7 +35,13 @@ class Command(BaseCommand):
             metavar="NAME",
             help=f"One of: {', '.join(Audience.values)}.",
         )
-        parser.add_argument("--format", dest="fmt", required=True, choices=("pdf", "html"))
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            required=True,
+            choices=ReportFormat.values,
+            help="pdf (tagged, accessible), html, pptx (PowerPoint) or xlsx (Excel).",
+        )
         parser.add_argument("--output", required=True, metavar="FILE", help="Where to write the report.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,14 +67,18 @@ class Command(BaseCommand):
         with acting_as(Actor(user=None, label="command line: report")):
             data = presenters.build(team, date_from, date_to, options["audience"], progress)
             self.stderr.write("Writing the report")
-            document = rendering.render_document(data, inline_css=options["fmt"] == "html")
-            if options["fmt"] == "pdf":
-                self.stderr.write("Making the PDF")
-                content: bytes = rendering.render_pdf(document)
-            else:
-                content = document.encode("utf-8")
+            content = self._content(data, options["fmt"])
         try:
             output.write_bytes(content)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror or error}") from None
         self.stderr.write(f"Wrote {output} ({len(content):,} bytes)")
+
+    def _content(self, data: Any, fmt: str) -> bytes:
+        if fmt in formats.OFFICE:
+            return formats.render_office(fmt, data)
+        document = rendering.render_document(data, inline_css=fmt == ReportFormat.HTML)
+        if fmt == ReportFormat.PDF:
+            self.stderr.write("Making the PDF")
+            return rendering.render_pdf(document)
+        return document.encode("utf-8")

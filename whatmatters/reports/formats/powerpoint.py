@@ -1,0 +1,150 @@
+"""A report as a PowerPoint file: a title slide, a slide for the summary, one slide per exception.
+
+- The summary slide holds the variation × assurance matrix as a real table (a screen reader reads it
+  cell by cell), with each cell's count and measure names; its notes list every name in full.
+- An exception slide has the measure's chart as a picture whose alt text is the chart's own text
+  alternative (`picture.alt_text`), the icons' words, the sentences and the owner; its notes hold the table
+  of values. A chart disclosure control leaves out is not drawn: the slide says why.
+- Everything comes from `presenters.ReportData`, so the slides hold what the HTML and PDF report hold.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pptx import Presentation
+from pptx.util import Emu, Inches, Pt
+
+from whatmatters.jinja2_env import uk_date
+from whatmatters.reports.formats import board
+from whatmatters.reports.formats.picture import alt_text, png_from_svg
+from whatmatters.reports.presenters import EASY_HIDDEN, MeasureReport, ReportData
+
+WIDE, HIGH = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+TITLE_TOP, TITLE_HIGH = Inches(0.3), Inches(1.0)
+TITLE_ONLY = 5
+NAMES_IN_A_CELL = 6  # more than this and the cell says how many more (the notes list them all)
+
+
+def _place_title(slide: Any, text: str, top: Emu = TITLE_TOP, height: Emu = TITLE_HIGH) -> None:
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = MARGIN, top, WIDE - 2 * MARGIN, height
+    title.text = text
+    for paragraph in title.text_frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(28)
+
+
+def _text_box(slide: Any, left: Emu, top: Emu, width: Emu, height: Emu, lines: list[str], size: int) -> None:
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+        paragraph.space_after = Pt(6)
+
+
+def _title_slide(deck: Any, data: ReportData) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    _place_title(slide, data.title, top=Inches(2.0), height=Inches(1.5))
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+        MARGIN,
+        Inches(3.7),
+        WIDE - 2 * MARGIN,
+        Inches(2.0),
+    )
+    who = "Every team in the programme" if data.programme else data.sections[0].team.name
+    subtitle.text = f"{who}\n{uk_date(data.date_from)} to {uk_date(data.date_to)}\nFor: {data.audience_name}"
+
+
+def _cell_text(names: list[str]) -> str:
+    if not names:
+        return ""
+    shown = names[:NAMES_IN_A_CELL]
+    more = len(names) - len(shown)
+    lines = [f"{len(names)} measure{'s' if len(names) != 1 else ''}", *shown]
+    return "\n".join([*lines, f"and {more} more"] if more else lines)
+
+
+def _summary_slide(deck: Any, data: ReportData) -> None:
+    grid = board.matrix(data)
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    _place_title(slide, "Summary: what the measures show", height=Inches(0.8))
+    rows = [row for row in grid.rows if any(grid.names(row, column) for column in grid.columns)]
+    if not rows:
+        _text_box(slide, MARGIN, Inches(1.4), WIDE - 2 * MARGIN, Inches(1), ["No measures yet."], 18)
+        return
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(grid.columns) + 1, MARGIN, Inches(1.2), WIDE - 2 * MARGIN, Inches(5.8)
+    )
+    table = shape.table
+    table.cell(0, 0).text = "Variation / assurance"
+    for c, column in enumerate(grid.columns, start=1):
+        table.cell(0, c).text = column
+    for r, row in enumerate(rows, start=1):
+        table.cell(r, 0).text = row
+        for c, column in enumerate(grid.columns, start=1):
+            table.cell(r, c).text = _cell_text(grid.names(row, column))
+    for r in range(len(rows) + 1):
+        for c in range(len(grid.columns) + 1):
+            for paragraph in table.cell(r, c).text_frame.paragraphs:
+                paragraph.font.size = Pt(10 if r else 11)
+    notes = [f"{row}, {column}: {'; '.join(grid.names(row, column))}" for row, column in grid.cells]
+    count = len(board.exceptions(data))
+    notes.append(f"{count} measure{'s' if count != 1 else ''} need a decision: one slide each follows.")
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+
+
+def _words(data: ReportData, report: MeasureReport) -> list[str]:
+    easy = data.easy_read
+    lines = [
+        f"{'What the chart shows' if icon.kind == 'variation' else 'The target'}: "
+        f"{icon.easy_read if easy else icon.committee}"
+        for icon in (report.variation, report.assurance)
+        if icon is not None
+    ]
+    if report.hidden:
+        lines.append(EASY_HIDDEN if easy else report.hidden)
+    else:
+        lines += report.easy_read if easy else report.committee
+    if report.measure.owner:
+        lines.append(f"Owner: {report.measure.owner}")
+    return lines
+
+
+def _exception_slide(deck: Any, data: ReportData, team: Any, report: MeasureReport) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    _place_title(slide, board.label(data, team, report), height=Inches(0.9))
+    text_left, top = MARGIN, Inches(1.3)
+    if report.svg:
+        width = Inches(8.2)
+        picture = slide.shapes.add_picture(io.BytesIO(png_from_svg(report.svg)), MARGIN, top, width=width)
+        picture._element.nvPicPr.cNvPr.set("descr", alt_text(report.svg))
+        picture.name = f"Chart: {report.measure.name}"
+        text_left = MARGIN + width + Inches(0.3)
+    lines = _words(data, report)
+    _text_box(slide, text_left, top, WIDE - text_left - MARGIN, Inches(5.7), lines, 14)
+    table = [f"{row.period}: {row.value or '(no value)'}" for row in report.rows]
+    events = [f"{uk_date(a.date)}: {a.text}" for a in report.events]
+    slide.notes_slide.notes_text_frame.text = "\n".join([*table, *events])
+
+
+def render_pptx(data: ReportData) -> bytes:
+    """The report's slides as a .pptx file."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDE, HIGH
+    deck.core_properties.title = data.title
+    period = f"{uk_date(data.date_from)} to {uk_date(data.date_to)}"
+    deck.core_properties.subject = f"{data.audience_name}, {period}"
+    deck.core_properties.author = deck.core_properties.last_modified_by = "What Matters"
+    _title_slide(deck, data)
+    _summary_slide(deck, data)
+    for team, report in board.exceptions(data):
+        _exception_slide(deck, data, team, report)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
