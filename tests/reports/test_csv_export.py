@@ -82,7 +82,8 @@ def test_the_export_has_the_values_and_the_spc_results(report_world: dict[str, A
     assert last["value"] == "19"
     assert last["target"] == "30"
     assert last["variation"] == "Improving: a change unlikely to be chance"
-    assert last["assurance"] == "Will consistently meet the target"
+    # 12 points since the limits were recalculated: early days, so the target is not judged yet (MDC).
+    assert last["assurance"] == ""
     assert float(last["lower_limit"]) < float(last["centre"]) < float(last["upper_limit"])
     assert last["point"] in {"No significant change", "Improving: a change unlikely to be chance"}
 

@@ -30,8 +30,16 @@ def test_analyse_prints_a_table_with_a_sentence_and_every_point(tmp_path: Path) 
     code, out, _ = run("analyse", write_csv(tmp_path, STEADY), "--target", "11")
     assert code == 0
     assert "XmR chart (Making Data Count), rules mdc-2023" in out
-    assert "No significant change" in out and "Will not meet the target without change" in out
+    assert "No significant change" in out
+    # 12 points are early days: the target is not judged yet, and the table says from when it can be.
+    assert "Will not meet the target" not in out
+    assert "From January 2025, with 13 points, this chart can say whether the target will be met." in out
     assert out.count("2024-") == 12
+
+
+def test_analyse_judges_the_target_from_the_13th_point(tmp_path: Path) -> None:
+    code, out, _ = run("analyse", write_csv(tmp_path, STEADY + "2025-01-01,7\n"), "--target", "11")
+    assert code == 0 and "Will not meet the target without change" in out
 
 
 def test_analyse_json_has_summary_narrative_and_points(tmp_path: Path) -> None:

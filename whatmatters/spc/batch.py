@@ -6,7 +6,7 @@ import each other in one direction only: engine → results → batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,8 @@ class FlatBatch:
     group_reasons: list[list[str]]
     ignored_recalculations: list[list[np.datetime64]]
     shared_dates: bool  # every series has the same dates (the fast path)
+    # per series: (label, per-point values) of each further target line (SeriesOptions.other_targets)
+    other_targets: list[list[tuple[str, np.ndarray]]] = field(default_factory=list)
 
 
 @dataclass
@@ -61,9 +63,14 @@ class BatchArrays:
     trend_length: np.ndarray  # per series
     last_valid: np.ndarray  # per series, index of the latest point that is neither missing nor excluded
     variation: np.ndarray  # per series, index into VARIATION_NAMES, -1 when there is no data
-    assurance: np.ndarray  # per series, index into ASSURANCE_NAMES, -1 when none
+    assurance: np.ndarray  # per series, index into ASSURANCE_NAMES, -1 when none or in early days
     n_values: np.ndarray  # per series
     n_missing: np.ndarray
     constant: np.ndarray
     sparse: np.ndarray
     trial_limits: np.ndarray
+    # per series: points the latest group still needs before its limits can be judged (0 when none)
+    points_needed: np.ndarray
+    # per series: the target compared with the latest limits whatever the number of points, as
+    # NHSRplotthedots does (conformance); people see `assurance`, which early days withhold
+    assurance_from_limits: np.ndarray

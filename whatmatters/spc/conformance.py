@@ -153,7 +153,8 @@ def _ptd_series(res: SeriesResult, facet: str, use_facet: bool) -> tuple[list, l
     icon = {
         "facet": facet,
         "variation_icon": res.variation.name if res.variation else None,
-        "assurance": res.assurance.name if res.assurance else None,
+        # Upstream judges the target however few the points; people are not shown it in early days.
+        "assurance": res.assurance_from_limits.name if res.assurance_from_limits else None,
     }
     return points, groups, icon, any(g.rows < SHORT_GROUP for g in res.groups)
 

@@ -92,6 +92,20 @@ def missing_periods(days: np.ndarray, period: Period) -> np.ndarray:
     return np.setdiff1d(grid, days)
 
 
+def add_periods(day: np.datetime64 | dt.date, period: Period, count: int) -> dt.date:
+    """The date `count` periods after `day` ("day", "week", "month", "quarter" or "year")."""
+    d = np.datetime64(day, "D")
+    if period in ("day", "week"):
+        return (d + np.timedelta64(count * (7 if period == "week" else 1), "D")).astype(dt.date)
+    months = {"month": 1, "quarter": 3, "year": 12}[period] * count
+    start = d.astype("datetime64[M]")
+    offset = d - start.astype("datetime64[D]")
+    target = start + np.timedelta64(months, "M")
+    # Keep the day of the month, but never run past the end of a shorter month.
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return min(target.astype("datetime64[D]") + offset, last).astype(dt.date)
+
+
 def format_date(day: np.datetime64 | dt.date) -> str:
     """'3 March 2025', as CONTENT.md asks."""
     d = day if isinstance(day, dt.date) else day.astype(dt.date)

@@ -154,9 +154,9 @@ def run_batch(batch: FlatBatch, rules: RuleSet) -> BatchArrays:
     has = last_valid >= 0
     variation = np.full(sizes.size, -1, dtype=np.int8)
     variation[has] = variation_codes(flags.point_type[last_valid[has]], settings["direction"][has])
-    assurance = np.full(sizes.size, -1, dtype=np.int8)
+    judged = np.full(sizes.size, -1, dtype=np.int8)
     lv = last_valid[has]
-    assurance[has] = assurance_codes(
+    judged[has] = assurance_codes(
         batch.target[lv],
         limits.lcl[lv],
         limits.ucl[lv],
@@ -171,8 +171,10 @@ def run_batch(batch: FlatBatch, rules: RuleSet) -> BatchArrays:
     latest_seg = np.full(sizes.size, -1, dtype=np.int64)
     if nseg:
         np.maximum.at(latest_seg, seg_series, np.arange(nseg))
-    trial = np.ones(sizes.size, dtype=bool)
-    trial[latest_seg >= 0] = seg_used[latest_seg[latest_seg >= 0]] < rules.trial_limit_points
+    needed = _points_needed(seg_used, latest_seg, settings["fix"], rules)
+    trial = needed > 0
+    # Early days (Making Data Count): too few points to judge the target, so no assurance at all.
+    assurance = np.where(trial, np.int8(-1), judged).astype(np.int8)
     constant, sparse = _shape_checks(y, series_of_point, sizes, n_values, batch.charts)
     return BatchArrays(
         series_of_point,
@@ -202,7 +204,22 @@ def run_batch(batch: FlatBatch, rules: RuleSet) -> BatchArrays:
         constant,
         sparse,
         trial,
+        needed,
+        judged,
     )
+
+
+def _points_needed(
+    seg_used: np.ndarray, latest_seg: np.ndarray, fix: np.ndarray, rules: RuleSet
+) -> np.ndarray:
+    """Per series: how many more points the latest group needs before its limits are more than trial
+    limits. The rule set's minimum (13, as the MDC tools show icons from 13 points), or a frozen baseline's
+    length when that is shorter, since the limits stop changing once the baseline is full."""
+    want = np.minimum(fix, rules.trial_limit_points)
+    have = np.zeros(latest_seg.size, dtype=np.int64)
+    has = latest_seg >= 0
+    have[has] = seg_used[latest_seg[has]]
+    return np.maximum(want - have, 0).astype(np.int64)
 
 
 def _shape_checks(
@@ -254,6 +271,7 @@ def _flat_from_prepared(items: list[PreparedSeries]) -> FlatBatch:
         group_reasons=[p.group_reasons for p in items],
         ignored_recalculations=[p.ignored_recalculations for p in items],
         shared_dates=False,
+        other_targets=[p.other_targets for p in items],
     )
 
 
@@ -288,9 +306,9 @@ def analyse_array(
     rule_set = get_rule_set(rules)
     opts = options or SeriesOptions()
     check_options(opts, "Every series", rule_set.min_baseline_points)
-    if opts.recalculations or opts.excluded or isinstance(opts.target, tuple):
+    if opts.recalculations or opts.excluded or isinstance(opts.target, tuple) or opts.other_targets:
         raise SpcInputError(
-            "analyse_array takes no recalculations, exclusions or changing targets; "
+            "analyse_array takes no recalculations, exclusions, changing targets or further target lines; "
             "use analyse_many for those."
         )
     if opts.chart in RATIO_CHARTS:
@@ -333,5 +351,6 @@ def analyse_array(
         group_reasons=[[""]] * s,
         ignored_recalculations=[[]] * s,
         shared_dates=True,
+        other_targets=[[] for _ in range(s)],
     )
     return BatchResult(batch, run_batch(batch, rule_set), rule_set)

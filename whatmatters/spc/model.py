@@ -56,6 +56,18 @@ class TargetChange:
 
 
 @dataclass(frozen=True)
+class TargetLine:
+    """A further target line drawn on the chart, e.g. a national standard beside the local ambition.
+
+    Only the series' own target (`SeriesOptions.target`) is judged for assurance; these are drawn and
+    named, so a reader can compare the data with each of them.
+    """
+
+    label: str
+    changes: tuple[TargetChange, ...]
+
+
+@dataclass(frozen=True)
 class Annotation:
     """A dated note drawn on the chart; it does not change the limits."""
 
@@ -69,8 +81,13 @@ class SeriesOptions:
 
     chart: ChartType = "xmr"
     direction: Direction = "increase"
-    # One number, or a sequence of changes on dates (the first change applies from its date on).
+    # One number, or a sequence of changes on dates (the first change applies from its date on): a
+    # trajectory. Assurance is judged against the value in force for the latest point.
     target: float | tuple[TargetChange, ...] | None = None
+    # What the target line is called on the chart and in sentences ("Target", "Local ambition").
+    target_label: str = "Target"
+    # Further lines drawn and named but not judged (see TargetLine).
+    other_targets: tuple[TargetLine, ...] = ()
     recalculations: tuple[Recalculation, ...] = ()
     # Fix the limits after this many points of each group (a frozen baseline). NHSRplotthedots needs >= 12.
     baseline_points: int | None = None
@@ -82,6 +99,9 @@ class SeriesOptions:
     # Scale factor for ratio charts, e.g. 100 for a percentage, 1000 for "per 1,000 bed days".
     multiply: float = 1.0
     annotations: tuple[Annotation, ...] = ()
+    # "day", "week", "month", "quarter" or "year" when the caller knows it; otherwise it is read from the
+    # spacing of the dates (which a series of one point cannot show).
+    period: str | None = None
 
 
 @dataclass

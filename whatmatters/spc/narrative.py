@@ -91,6 +91,9 @@ def narrate(result: SeriesResult) -> Narrative:
     if result.trial_limits:
         committee.append("Early days: limits will change as more data arrive.")
         easy.append("It is too early to tell.")
+        early_committee, early_easy = enough_data_sentences(result)
+        committee.append(early_committee)
+        easy.append(early_easy)
 
     _change_sentences(result, latest, period, committee, easy)
     _range_sentence(result, latest, unit, committee)
@@ -144,17 +147,61 @@ def _recalculation_sentences(
         easy.append(f"We changed how we work on {day}.")
 
 
+def enough_data_sentences(result: SeriesResult) -> tuple[str, str]:
+    """When there will be enough data (committee words, easy-read words). Making Data Count judges
+    neither the target nor a change on trial limits, so say from which period the chart can, if a value
+    arrives for every period. The chart shows the same words where its target icon would be."""
+    total = result.points_for_firm_limits
+    has_target = bool(np.isfinite(result.target).any()) and result.options.direction != "neutral"
+    day = result.enough_data_from
+    if day is None:
+        lead = f"When there are {total} points"
+        easy_when = f"when we have {total} results"
+    else:
+        when = format_period(day, result.period)
+        lead = f"From {when}, with {total} points"
+        easy_when = _easy_when(when)
+    if has_target:
+        return (
+            f"{lead}, this chart can say whether the target will be met.",
+            f"We can say if we will meet our goal {easy_when}.",
+        )
+    return f"{lead}, there will be enough data to judge change.", f"We will know more {easy_when}."
+
+
+def _in_sentence(label: str) -> str:
+    """'Local ambition' → 'local ambition' inside a sentence; 'NHS standard' keeps its capitals."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _target_sentences(
     result: SeriesResult, latest: int, unit: str, committee: list[str], easy: list[str]
 ) -> None:
-    target = result.target[latest]
-    if not np.isfinite(target):
-        return
-    words = shown(target, unit)
-    assurance = result.assurance
-    if assurance is None:
-        committee.append(f"The target is {words}.")
-        easy.append(f"Our goal is {words}.")
-        return
-    committee.append(f"The target is {words}. {assurance.committee}.")
-    easy.append(f"Our goal is {words}. {assurance.easy_read}.")
+    period = result.period if result.period != "irregular" else "day"
+    when = format_period(result.dates[latest], period)
+    main_present = bool(np.isfinite(result.target).any())
+    for k, (label, values) in enumerate(result.target_lines):
+        is_main = k == 0 and main_present
+        value = values[latest]
+        if not np.isfinite(value):
+            continue
+        words = shown(value, unit)
+        changes = bool(np.nanmax(values) != np.nanmin(values))
+        name = _in_sentence(label)
+        if is_main and label == "Target" and not changes:
+            committee.append(f"The target is {words}.")
+            easy.append(f"Our goal is {words}.")
+        elif is_main:
+            for_when = f" for {when}" if changes else ""
+            committee.append(f"The {name}{for_when} is {words}.")
+            easy.append(f"Our goal{for_when} is {words}.")
+        else:
+            for_when = f" for {when}" if changes else ""
+            committee.append(f"The {name}{for_when} is {words}.")
+            easy.append(f"The {name}{for_when} is {words}.")
+        assurance = result.assurance if is_main else None
+        if assurance is not None:
+            committee[-1] += f" {assurance.committee}."
+            easy[-1] += f" {assurance.easy_read}."

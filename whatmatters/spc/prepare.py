@@ -13,6 +13,8 @@ from .dates import format_date, to_day, to_days
 from .model import CHART_TYPES, DIRECTIONS, RATIO_CHARTS, Series, SeriesOptions, SpcInputError
 from .rulesets import RuleSet
 
+PERIODS = ("day", "week", "month", "quarter", "year")
+
 
 @dataclass
 class PreparedSeries:
@@ -27,6 +29,7 @@ class PreparedSeries:
     excluded: np.ndarray
     target: np.ndarray  # per point (NaN = none)
     ignored_recalculations: list[np.datetime64] = field(default_factory=list)
+    other_targets: list[tuple[str, np.ndarray]] = field(default_factory=list)
 
 
 def _label(series: Series, index: int) -> str:
@@ -68,6 +71,8 @@ def check_options(options: SeriesOptions, where: str, min_baseline: int = 12) ->
             raise SpcInputError(f"{where}: {name.replace('_', ' ')} must be 6 or 7 points, not {value}.")
     if not np.isfinite(options.multiply) or options.multiply <= 0:
         raise SpcInputError(f"{where}: the multiply factor must be a number above 0, not {options.multiply}.")
+    if options.period is not None and options.period not in PERIODS:
+        raise SpcInputError(f"{where}: the period {options.period!r} is not one of {', '.join(PERIODS)}.")
 
 
 def _match_dates(days: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -116,8 +121,14 @@ def prepare(series: Series, index: int, rules: RuleSet) -> PreparedSeries:
                 f"{where}: the excluded date {format_date(bad)} is not one of the series' dates."
             )
         excluded[pos] = True
-    target = _targets(where, days, opts)
-    return PreparedSeries(series, days, num, den, group, reasons, excluded, target, ignored)
+    target = _targets(where, days, opts.target, "target")
+    others = []
+    for line in opts.other_targets:
+        label = (line.label or "").strip()
+        if not label:
+            raise SpcInputError(f"{where}: every further target line needs a name.")
+        others.append((label, _targets(where, days, tuple(line.changes), label)))
+    return PreparedSeries(series, days, num, den, group, reasons, excluded, target, ignored, others)
 
 
 def _check_values(
@@ -179,17 +190,33 @@ def _groups(
     return group, reasons, ignored
 
 
-def _targets(where: str, days: np.ndarray, opts: SeriesOptions) -> np.ndarray:
+def _targets(where: str, days: np.ndarray, given: object, label: str) -> np.ndarray:
+    """The value of one target line at each point: one number throughout, or a value from each date on
+    (a trajectory); NaN before the first change."""
     target = np.full(days.size, np.nan)
-    if opts.target is None:
+    if given is None:
         return target
-    if isinstance(opts.target, (int, float)):
-        if not np.isfinite(opts.target):
-            raise SpcInputError(f"{where}: the target must be a number.")
-        target[:] = float(opts.target)
+    if isinstance(given, (int, float)):
+        if not np.isfinite(given):
+            raise SpcInputError(f"{where}: the {label} must be a number.")
+        target[:] = float(given)
         return target
-    changes = sorted(opts.target, key=lambda c: str(c.start))
-    for change in changes:
-        start = to_day(change.start, f"{where}, target change")
-        target[days >= start] = float(change.value)
+    starts = []
+    for change in given:  # type: ignore[attr-defined]
+        start = to_day(change.start, f"{where}, {label} change")
+        try:
+            value = float(change.value)
+        except (TypeError, ValueError):
+            value = np.nan
+        if not np.isfinite(value):
+            raise SpcInputError(
+                f"{where}: the {label} from {format_date(start)} is {change.value!r}, which is not a number."
+            )
+        starts.append((start, value))
+    starts.sort(key=lambda sv: sv[0])
+    for (a, _), (b, _) in zip(starts, starts[1:], strict=False):
+        if a == b:
+            raise SpcInputError(f"{where}: the {label} changes twice on {format_date(a)}. Keep one of them.")
+    for start, value in starts:
+        target[days >= start] = value
     return target

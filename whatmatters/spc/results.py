@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 
 from .batch import BatchArrays, FlatBatch
-from .dates import format_date, format_period, infer_period, missing_periods
+from .dates import add_periods, format_date, format_period, infer_period, missing_periods
 from .icons import ASSURANCE_ICONS, ASSURANCE_NAMES, VARIATION_ICONS, VARIATION_NAMES, Icon
 from .model import CHART_NAMES, SeriesOptions
 from .rules import POINT_TYPE_NAMES, label_text
@@ -277,8 +277,49 @@ class SeriesResult:
 
     @property
     def assurance(self) -> Icon | None:
+        """Will the target be met? None without a target, for a neutral measure, and in early days."""
         code = int(self._p.arrays.assurance[self.index])
         return ASSURANCE_ICONS[ASSURANCE_NAMES[code]] if code >= 0 else None
+
+    @property
+    def assurance_from_limits(self) -> Icon | None:
+        """The latest target against the latest limits, however few the points (NHSRplotthedots does this;
+        the conformance runner reports it). People are shown `assurance`."""
+        code = int(self._p.arrays.assurance_from_limits[self.index])
+        return ASSURANCE_ICONS[ASSURANCE_NAMES[code]] if code >= 0 else None
+
+    @property
+    def points_needed(self) -> int:
+        """More points the latest group needs before its limits are firm and the target can be judged."""
+        return int(self._p.arrays.points_needed[self.index])
+
+    @property
+    def points_for_firm_limits(self) -> int:
+        """How many points the latest group needs in all (the rule set's minimum, or a shorter baseline)."""
+        fix = self.options.baseline_points
+        return min(self.rule_set.trial_limit_points, fix) if fix else self.rule_set.trial_limit_points
+
+    @cached_property
+    def enough_data_from(self) -> dt.date | None:
+        """The period of the point that ends early days, if a value arrives for every period from now
+        on (None when the limits are firm already, or the period of the series is not known)."""
+        latest = self.latest_index
+        if not self.points_needed or latest is None or self.period == "irregular":
+            return None
+        return add_periods(self.dates[latest], self.period, self.points_needed)
+
+    @property
+    def target_label(self) -> str:
+        return (self.options.target_label or "").strip() or "Target"
+
+    @property
+    def target_lines(self) -> list[tuple[str, np.ndarray]]:
+        """Every target line as (label, value per point): the judged target first, then the others."""
+        lines = [(self.target_label, self.target)] if np.isfinite(self.target).any() else []
+        others = self._p.batch.other_targets
+        if self.index < len(others):
+            lines += [(label, values) for label, values in others[self.index] if np.isfinite(values).any()]
+        return lines
 
     @property
     def latest_index(self) -> int | None:
@@ -288,7 +329,10 @@ class SeriesResult:
 
     @cached_property
     def period(self) -> str:
-        return infer_period(self.dates)
+        inferred = infer_period(self.dates)
+        if inferred == "irregular" and self.options.period:
+            return self.options.period
+        return inferred
 
     @cached_property
     def missing_periods(self) -> np.ndarray:
@@ -316,12 +360,7 @@ class SeriesResult:
             noun = "date has no value" if k == 1 else "dates have no value"
             out.append(SpcWarning("missing_values", f"{k} {noun}. The chart leaves a gap there."))
         if a.constant[i]:
-            out.append(
-                SpcWarning(
-                    "constant",
-                    "Every value is the same, so the limits have no width. Any change will stand out.",
-                )
-            )
+            out.append(SpcWarning("constant", self._constant_message()))
         if a.sparse[i]:
             out.append(
                 SpcWarning(
@@ -348,6 +387,16 @@ class SeriesResult:
             )
         return out
 
+    def _constant_message(self) -> str:
+        """Every rule set and chart type warns of a constant series; the words say what it does to this
+        chart's limits (moving-range limits have no width; p, u, c and g limits keep theirs)."""
+        latest = self.latest_index
+        lo = self.lower[latest] if latest is not None else np.nan
+        hi = self.upper[latest] if latest is not None else np.nan
+        if np.isfinite(lo) and np.isfinite(hi) and lo == hi:
+            return "Every value is the same, so the limits have no width. Any change will stand out."
+        return "Every value is the same. Check that the data are right before reading the chart."
+
     def summary(self) -> dict[str, object]:
         """Per-series facts for tables and JSON."""
         v, a = self.variation, self.assurance
@@ -364,6 +413,8 @@ class SeriesResult:
             "variation_words": v.committee if v else None,
             "assurance": a.name if a else None,
             "assurance_words": a.committee if a else None,
+            "points_needed": self.points_needed,
+            "enough_data_from": self.enough_data_from.isoformat() if self.enough_data_from else None,
             "warnings": [w.__dict__ for w in self.warnings],
             "groups": [
                 {

@@ -19,7 +19,7 @@ from html import escape
 import numpy as np
 
 from .dates import format_date, format_period
-from .narrative import narrate
+from .narrative import enough_data_sentences, narrate
 from .numbers import shown
 from .results import SeriesResult
 
@@ -37,6 +37,9 @@ COLOURS = {
     "concern": "#a34a00",
     "neutral": "#490092",
     "target": "#b31515",
+    "target_2": "#330072",
+    "target_3": "#005a4e",
+    "target_4": "#7c2855",
     "centre": "#212b32",
     "limit": "#4c6272",
     "text": "#212b32",
@@ -257,22 +260,38 @@ def _lines(result: SeriesResult, scale: _Scale) -> list[str]:
     return out
 
 
+# Each target line has its own dash pattern and colour and its name in words, on the line and in the key,
+# so lines are told apart without colour. The first is the judged target.
+TARGET_STYLES = (
+    ("target", "2 3"),
+    ("target_2", "8 3 2 3"),
+    ("target_3", "10 4"),
+    ("target_4", "1 4"),
+)
+
+
 def _target(result: SeriesResult, scale: _Scale) -> list[str]:
-    t = result.target
-    if not np.isfinite(t).any():
-        return []
-    pts = [(scale.x(d), scale.y(v)) for d, v in zip(result.dates, t, strict=True) if np.isfinite(v)]
-    if len(pts) == 1:
-        pts = [(LEFT, pts[0][1]), (LEFT + PLOT_W, pts[0][1])]
-    last = float(t[np.isfinite(t)][-1])
-    label = f"Target {shown(last)}"
-    return [
-        '<g aria-hidden="true">',
-        _polyline(pts, COLOURS["target"], 'stroke-dasharray="2 3" stroke-width="2"'),
-        # Labelled at the left, inside the plot, so it never runs into the icons on the right.
-        f'<text x="{LEFT + 4}" y="{_f(pts[0][1] - 5)}" fill="{COLOURS["target"]}">{escape(label)}</text>',
-        "</g>",
-    ]
+    out: list[str] = []
+    for k, (label, t) in enumerate(result.target_lines[: len(TARGET_STYLES)]):
+        colour, dash = TARGET_STYLES[k]
+        pts = [(scale.x(d), scale.y(v)) for d, v in zip(result.dates, t, strict=True) if np.isfinite(v)]
+        if len(pts) == 1:
+            pts = [(LEFT, pts[0][1]), (LEFT + PLOT_W, pts[0][1])]
+        last = float(t[np.isfinite(t)][-1])
+        words = f"{label} {shown(last)}"
+        # The judged target is labelled at the left, the others at the right end of their line, all inside
+        # the plot, so labels never run into the icons on the right.
+        if k == 0:
+            place = f'x="{_f(LEFT + 4)}" y="{_f(pts[0][1] - 5)}"'
+        else:
+            place = f'x="{_f(LEFT + PLOT_W - 4)}" y="{_f(pts[-1][1] - 5)}" text-anchor="end"'
+        out += [
+            '<g aria-hidden="true">',
+            _polyline(pts, COLOURS[colour], f'stroke-dasharray="{dash}" stroke-width="2"'),
+            f'<text {place} fill="{COLOURS[colour]}">{escape(words)}</text>',
+            "</g>",
+        ]
+    return out
 
 
 def _recalculations(result: SeriesResult, scale: _Scale) -> list[str]:
@@ -406,6 +425,22 @@ def _icons(result: SeriesResult, level: str) -> list[str]:
     if a is not None:
         words = a.committee if level == "committee" else a.easy_read
         out += _icon("Target", a.letter, a.tone, words, top)
+    elif result.trial_limits:
+        out += _early_days(result, level, top)
+    return out
+
+
+def _early_days(result: SeriesResult, level: str, top: float) -> list[str]:
+    """Where the target icon would be: no icon in early days, and words saying from when there will be."""
+    committee, easy = enough_data_sentences(result)
+    when = committee if level == "committee" else easy
+    x = WIDTH - RIGHT + 22
+    out = [f"<g><title>{escape(when)}</title>"]
+    for k, line in enumerate(_wrap(when)):
+        out.append(
+            f'<text x="{x}" y="{_f(top + 16 + 14 * k)}" fill="{COLOURS["text"]}">{escape(line)}</text>'
+        )
+    out.append("</g>")
     return out
 
 
@@ -416,8 +451,8 @@ def _key(result: SeriesResult) -> list[str]:
     items = [("centre", "", "Average" if result.chart != "run" else "Median")]
     if result.chart != "run":
         items.append(("limit", "6 4", "Expected range"))
-    if np.isfinite(result.target).any():
-        items.append(("target", "2 3", "Target"))
+    for k, (label, _) in enumerate(result.target_lines[: len(TARGET_STYLES)]):
+        items.append((*TARGET_STYLES[k], label))
     for colour, dash, label in items:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
