@@ -119,3 +119,21 @@ def test_flow_waits_with_mhsds_and_contract_files_together_is_a_usage_error(tmp_
         ["waits", "--mhsds", str(tmp_path), "--referrals", "r.csv", "--rule", "eip", "--output", "w.csv"], out
     )
     assert code == 2 and "not both" in out.getvalue()
+
+
+def test_rejects_deep_in_large_tables_name_their_own_mhsds_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "tables"
+    summary = synthetic.generate_mhsds(folder, **OPTIONS)
+    broken = {
+        "MHS201CareContact.csv": (3001, "CareContDate"),
+        "MHS102ServiceTypeReferredTo.csv": (1501, "ReferClosureDate"),
+    }
+    for name, (row, column) in broken.items():
+        lines = (folder / name).read_text().splitlines()
+        cells = lines[row - 1].split(",")
+        cells[lines[0].split(",").index(column)] = "31/12/2023"
+        lines[row - 1] = ",".join(cells)
+        (folder / name).write_text("\n".join(lines) + "\n")
+    result = mhsds.validate_mhsds(folder, extract_date=summary.extract_date, key=KEY)
+    found = {(r.file, r.row, r.column) for r in result.rejects() if r.rule_code == "BAD_DATE"}
+    assert found == {(name, row, column) for name, (row, column) in broken.items()}

@@ -277,15 +277,6 @@ def find_tables(folder: str | Path) -> dict[str, Path]:
     return found
 
 
-def looks_like_mhsds(folder: str | Path) -> bool:
-    """True when the folder holds at least one MHSDS table file and no referrals.csv."""
-    folder = Path(folder)
-    try:
-        return bool(find_tables(folder)) and not (folder / "referrals.csv").exists()
-    except MhsdsRefused:
-        return True
-
-
 def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
     """Read one table as text into mhsds_<name> with its spreadsheet row numbers; return its columns."""
     if path.stat().st_size > MAX_TABLE_BYTES:

@@ -272,9 +272,9 @@ def _referrals(source: Source) -> None:
     )
     source.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_referrals AS
-        SELECT row_number() OVER (ORDER BY s.row NULLS LAST, r.row) AS seq, s.row AS a_row,
-            r.row AS b_row, {sql}
-        FROM mh_t102 s FULL JOIN mh_t101 r ON r."ServiceRequestId" = s."ServiceRequestId" """
+        SELECT s.row AS a_row, r.row AS b_row, {sql}
+        FROM mh_t102 s FULL JOIN mh_t101 r ON r."ServiceRequestId" = s."ServiceRequestId"
+        ORDER BY s.row NULLS LAST, r.row"""
     )
 
 
@@ -304,9 +304,10 @@ def _contacts(source: Source) -> None:
     pick = _pick("mh_t201", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"CareContDate"')
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_contacts AS
-        SELECT row_number() OVER (ORDER BY c.row) AS seq, c.row AS a_row, NULL::BIGINT AS b_row, {sql}
+        SELECT c.row AS a_row, NULL::BIGINT AS b_row, {sql}
         FROM mh_t201 c LEFT JOIN ({pick}) p ON p.row = c.row
-        LEFT JOIN mh_contact_kind k ON k.contact_id = c."CareContactId" """
+        LEFT JOIN mh_contact_kind k ON k.contact_id = c."CareContactId"
+        ORDER BY c.row"""
     )
     con.execute("DROP TABLE mh_contact_kind")
 
@@ -336,13 +337,14 @@ def _ward_stays(source: Source) -> None:
     )
     source.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_ward_stays AS
-        SELECT row_number() OVER (ORDER BY w.row) AS seq, w.row AS a_row, h.row AS b_row, {sql}
+        SELECT w.row AS a_row, h.row AS b_row, {sql}
         FROM mh_t502 w
         LEFT JOIN (SELECT * FROM mh_t501 QUALIFY row_number() OVER (PARTITION BY "HospProvSpellID" ORDER
             BY row) = 1) h
           ON h."HospProvSpellID" = w."HospProvSpellID"
         LEFT JOIN ({pick}) p ON p.row = h.row
-        LEFT JOIN mh_req_person rp ON rp.req = h."ServiceRequestId" """
+        LEFT JOIN mh_req_person rp ON rp.req = h."ServiceRequestId"
+        ORDER BY w.row"""
     )
 
 
@@ -367,7 +369,7 @@ def _events(source: Source) -> None:
     union = " UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_events AS
-        SELECT row_number() OVER (ORDER BY src, src_row) AS seq, * FROM (SELECT * FROM ({union}) t({cols}))"""
+        SELECT * FROM (SELECT * FROM ({union}) t({cols})) ORDER BY src, src_row"""
     )
     con.execute("DROP TABLE mh_contact_one")
     con.execute("DROP TABLE mh_ref_person")
@@ -457,7 +459,9 @@ def _person_events(n: dict[str, int]) -> list[str]:
 def _write(source: Source, table: str, spec: contract.FileSpec, out: Path) -> None:
     names = ", ".join(c.name for c in spec.columns)
     source.con.execute(
-        f"COPY (SELECT {names} FROM {table} ORDER BY seq) TO ? (HEADER, DELIMITER ',')",
+        # The table was written in its sorted order, which DuckDB keeps (preserve_insertion_order): row N
+        # of the file is the table's row N (rowid N - 2), as _provenance assumes.
+        f"COPY (SELECT {names} FROM {table}) TO ? (HEADER, DELIMITER ',')",
         [str(out / spec.filename)],
     )
 
@@ -471,14 +475,14 @@ def _provenance(source: Source) -> None:
         "b_src TINYINT, b_row BIGINT)"
     )
     con.execute(
-        f"""INSERT INTO mh_prov SELECT 'referrals.csv', seq + 1, {n["MHS102ServiceTypeReferredTo"]}, a_row,
+        f"""INSERT INTO mh_prov SELECT 'referrals.csv', rowid + 2, {n["MHS102ServiceTypeReferredTo"]}, a_row,
         {n["MHS101Referral"]}, b_row FROM mh_referrals"""
     )
     con.execute(
-        f"""INSERT INTO mh_prov SELECT 'ward_stays.csv', seq + 1, {n["MHS502WardStay"]}, a_row,
+        f"""INSERT INTO mh_prov SELECT 'ward_stays.csv', rowid + 2, {n["MHS502WardStay"]}, a_row,
         {n["MHS501HospProvSpell"]}, b_row FROM mh_ward_stays"""
     )
-    con.execute("INSERT INTO mh_prov SELECT 'events.csv', seq + 1, src, src_row, NULL, NULL FROM mh_events")
+    con.execute("INSERT INTO mh_prov SELECT 'events.csv', rowid + 2, src, src_row, NULL, NULL FROM mh_events")
     con.execute("CREATE OR REPLACE TEMP TABLE mh_sources (n TINYINT, file VARCHAR)")
     con.executemany("INSERT INTO mh_sources VALUES (?, ?)", [(i, f"{name}.csv") for name, i in n.items()])
     con.execute(
