@@ -326,6 +326,15 @@ class Measure(MeasureDefinition):
     # chose to pass over, so the measure page does not ask again until a new shift starts (who and when are in
     # the audit log).
     baseline_dismissed_from = models.DateField(null=True, blank=True, editable=False)
+    # What the target line is called on the chart and in sentences ("" reads "Target"). The measure's
+    # target applies from the first period; rows of `targets` with this name (or no name) change it from
+    # their period on, and rows with another name are further lines (MeasureTarget).
+    target_label = models.CharField(
+        "What the target is called",
+        max_length=60,
+        blank=True,
+        help_text="For example National standard or Local ambition. Leave it empty to call it Target.",
+    )
 
     objects = MeasureQuerySet.as_manager()
 
@@ -335,6 +344,35 @@ class Measure(MeasureDefinition):
 
     def audit_team(self) -> Any:
         return self.team
+
+
+class MeasureTarget(AuditedModel):
+    """One row of a trajectory: from this period on, a target line has this value (until its next row).
+
+    Rows named like the measure's target (or not named) change the target that assurance is judged
+    against, e.g. a planned reduction month by month; rows with another name draw a further line, e.g.
+    the national standard beside the local ambition. The measure's own target is the value before its
+    first row.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    starts = models.DateField("From")
+    value = models.FloatField("Value")
+    label = models.CharField("Line", max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["label", "starts"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "label", "starts"], name="one_target_per_line_and_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'Target'} from {self.starts:%Y-%m-%d}: {self.value}"
+
+    def audit_team(self) -> Any:
+        return self.measure.team
 
 
 class ValueSource(models.TextChoices):
@@ -413,6 +451,10 @@ class Annotation(AuditedModel):
     created_by = models.ForeignKey(
         "teams.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+
+    # What happened and why are free text people wrote (they may name someone): the audit log keeps who, when,
+    # the date and whether limits start again, and the event itself keeps the words.
+    audit_exclude = frozenset({"text", "reason"})
 
     class Meta:
         ordering = ["date", "pk"]

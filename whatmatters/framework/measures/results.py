@@ -14,9 +14,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from whatmatters.framework.models import Annotation, Measure, Value, period_grid, period_start
+from whatmatters.framework.models import (
+    Annotation,
+    Measure,
+    MeasureTarget,
+    Value,
+    period_grid,
+    period_start,
+)
 from whatmatters.spc import Annotation as SpcAnnotation
-from whatmatters.spc import Recalculation, Series, SeriesOptions, SpcInputError, analyse_many
+from whatmatters.spc import Recalculation, Series, SeriesOptions, SpcInputError, TargetChange, analyse_many
+from whatmatters.spc.model import TargetLine
 from whatmatters.spc.results import SeriesResult
 
 
@@ -28,6 +36,7 @@ class MeasureSpc:
     periods: list[dt.date] = field(default_factory=list)
     values: dict[dt.date, Value] = field(default_factory=dict)
     annotations: list[Annotation] = field(default_factory=list)
+    targets: list[MeasureTarget] = field(default_factory=list)
     result: SeriesResult | None = None
     error: str = ""
 
@@ -72,6 +81,7 @@ def series_for(item: MeasureSpc) -> Series:
             recalculations[start] = Recalculation(start, annotation.reason or annotation.text)
         if start in set(grid):
             notes.append(SpcAnnotation(start, annotation.text))
+    target, others = target_lines(measure, item.targets, grid[0] if grid else None)
     return Series(
         dates=grid,
         values=values,
@@ -79,14 +89,52 @@ def series_for(item: MeasureSpc) -> Series:
         options=SeriesOptions(
             chart=measure.chart,
             direction=measure.direction,
-            target=measure.target,
+            target=target,
+            target_label=main_target_label(measure),
+            other_targets=others,
             recalculations=tuple(sorted(recalculations.values(), key=lambda r: r.date)),
             multiply=measure.multiply if ratio else 1.0,
             annotations=tuple(notes),
+            period="week" if measure.frequency == "weekly" else "month",
         ),
         name=measure.name,
         unit=measure.unit,
     )
+
+
+def main_target_label(measure: Measure) -> str:
+    return measure.target_label.strip() or "Target"
+
+
+def is_main_line(measure: Measure, label: str) -> bool:
+    """A trajectory row without a name, or named like the measure's target, changes the judged target."""
+    name = label.strip().casefold()
+    return name in ("", main_target_label(measure).casefold())
+
+
+def target_lines(
+    measure: Measure, rows: Iterable[MeasureTarget], first: dt.date | None
+) -> tuple[float | tuple[TargetChange, ...] | None, tuple[TargetLine, ...]]:
+    """The judged target (one number, or its changes over time) and the further named lines.
+
+    The measure's own target holds from the first period until the first row of its line; each row holds
+    from its period until the next row of the same line. With no rows the target is the one number, as
+    before targets could change over time.
+    """
+    main: list[TargetChange] = []
+    others: dict[str, list[TargetChange]] = {}
+    for row in sorted(rows, key=lambda r: r.starts):
+        change = TargetChange(row.starts, row.value)
+        if is_main_line(measure, row.label):
+            main.append(change)
+        else:
+            others.setdefault(row.label.strip(), []).append(change)
+    lines = tuple(TargetLine(label, tuple(changes)) for label, changes in others.items())
+    if not main:
+        return measure.target, lines
+    if measure.target is not None and first is not None and main[0].start > first:
+        main.insert(0, TargetChange(first, measure.target))
+    return tuple(main), lines
 
 
 def results_for(
@@ -114,12 +162,20 @@ def results_for(
     notes: dict[int, list[Annotation]] = defaultdict(list)
     for annotation in written:
         notes[annotation.measure_id].append(annotation)
+    lines: dict[int, list[MeasureTarget]] = defaultdict(list)
+    for row in MeasureTarget.objects.filter(measure_id__in=ids, measure__team=team):
+        lines[row.measure_id].append(row)
     items: list[MeasureSpc] = []
     for measure in chosen:
         values = by_measure.get(measure.pk, {})
         for value in values.values():
             value.measure = measure  # saves a query per value when the page shows it
-        item = MeasureSpc(measure=measure, values=values, annotations=notes.get(measure.pk, []))
+        item = MeasureSpc(
+            measure=measure,
+            values=values,
+            annotations=notes.get(measure.pk, []),
+            targets=lines.get(measure.pk, []),
+        )
         if values:
             first = min(values)
             last = max(max(values), last_complete_period(measure.frequency, today))
