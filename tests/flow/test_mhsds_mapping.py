@@ -341,3 +341,35 @@ def test_a_table_given_without_the_one_it_needs_is_refused(tmp_path: Path) -> No
     tables["MHS009CarePlanAgreement"] = [{"CarePlanID": "P1", "CarePlanContentAgreedDate": "2024-04-09"}]
     result = run(tmp_path, tables)
     assert "MHS009CarePlanAgreement.csv was given without MHS008CarePlanType.csv" in " ".join(result.problems)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            "ServiceRequestId,LocalPatientId,ReferralRequestReceivedDate\nSR1,Zoë,2024-04-01\n".encode(
+                "cp1252"
+            ),
+            "MHS101Referral.csv row 2 is not UTF-8 text",
+        ),
+        (
+            b"ServiceRequestId,LocalPatientId,ReferralRequestReceivedDate\nSR1,LP1,2024-04-01,extra\n",
+            "Every row needs the header's 3 columns",
+        ),
+        (b"", "MHS101Referral.csv has no header row"),
+    ],
+)
+def test_a_table_that_cannot_be_read_says_why(tmp_path: Path, content: bytes, said: str) -> None:
+    folder = write_tables(tmp_path / "tables", BASE)
+    (folder / "MHS101Referral.csv").write_bytes(content)
+    result = mhsds.validate_mhsds(folder, extract_date=EXTRACT_DATE, key=KEY)
+    assert said in " ".join(result.problems)
+
+
+def test_a_byte_order_mark_and_windows_line_endings_are_read(tmp_path: Path) -> None:
+    folder = write_tables(tmp_path / "tables", BASE)
+    path = folder / "MHS101Referral.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    result = mhsds.validate_mhsds(folder, extract_date=EXTRACT_DATE, key=KEY)
+    assert result.can_save, result.problems
+    assert rows(result, "referrals", "referral_id") == [("SR1/T1",)]

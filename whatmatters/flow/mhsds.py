@@ -25,6 +25,8 @@ Only when the caller says the identifiers are already pseudonyms (`pseudonymised
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
 import hmac
 import json
@@ -277,30 +279,75 @@ def find_tables(folder: str | Path) -> dict[str, Path]:
     return found
 
 
+MAX_HEADER_BYTES = 1 << 16
+
+
+def _header(path: Path) -> list[str]:
+    """The header row's names (UTF-8, a byte-order mark allowed), read with Python's csv module."""
+    with path.open("rb") as handle:
+        first = handle.readline(MAX_HEADER_BYTES + 1)
+    if len(first) > MAX_HEADER_BYTES:
+        raise MhsdsRefused(path.name, f"{path.name}: the header row is longer than 64 KB.")
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MhsdsRefused(
+            path.name, f"{path.name} is not UTF-8 text. Export it again as UTF-8 CSV."
+        ) from None
+    names = next(csv.reader([text.rstrip("\r\n")]), [])
+    if not any(n.strip() for n in names):
+        raise MhsdsRefused(path.name, f"{path.name} has no header row.")
+    return [n.strip().replace('"', "") for n in names]
+
+
+def _not_utf8(path: Path) -> int | None:
+    """The row holding the first byte that is not UTF-8, or None (looked at only after DuckDB failed)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    row = 1
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return row + chunk[: error.start].count(b"\n")
+            row += chunk.count(b"\n")
+    return None
+
+
 def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
     """Read one table as text into mhsds_<name> with its spreadsheet row numbers; return its columns."""
     if path.stat().st_size > MAX_TABLE_BYTES:
         raise MhsdsRefused(path.name, f"{path.name} is larger than {MAX_TABLE_BYTES >> 30} GB.")
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE mhsds_{table.name} AS SELECT * FROM read_csv(?, header = true, "
-            "all_varchar = true, auto_detect = true, delim = ',', quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false)",
-            [str(path)],
-        )
-    except duckdb.Error as error:
-        first = str(error).strip().splitlines()[0][:300]
-        raise MhsdsRefused(
-            path.name,
-            f"{path.name} could not be read as a CSV file with a header row ({first}). Export it again "
-            "as UTF-8 CSV, comma-separated.",
-        ) from None
-    header = [r[0] for r in con.execute(f"DESCRIBE mhsds_{table.name}").fetchall()]
+    header = _header(path)
     lower: dict[str, str] = {}
     for name in header:
         if name.lower() in lower:
             raise MhsdsRefused(path.name, f"{path.name}: the column {name} appears twice.", column=name)
         lower[name.lower()] = name
+    columns = {f"c{i}": "VARCHAR" for i in range(len(header))}  # the names are checked, never SQL
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE mhsds_{table.name} AS SELECT * FROM read_csv(?, header = true, "
+            "auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false)",
+            [str(path), columns],
+        )
+    except duckdb.Error as error:
+        bad = _not_utf8(path)
+        if bad is not None:
+            raise MhsdsRefused(
+                path.name,
+                f"{path.name} row {bad:,} is not UTF-8 text. Export it again as UTF-8 CSV.",
+                row=bad,
+            ) from None
+        first = str(error).strip().splitlines()[0][:300]
+        raise MhsdsRefused(
+            path.name,
+            f"{path.name} could not be read as CSV ({first}). Every row needs the header's "
+            f"{len(header)} columns, separated by commas. Export it again as UTF-8 CSV.",
+        ) from None
+    for i, name in enumerate(header):
+        con.execute(f'ALTER TABLE mhsds_{table.name} RENAME COLUMN c{i} TO "{name}"')
     return _match_columns(table, path.name, lower)
 
 
