@@ -147,3 +147,21 @@ def test_the_hand_worked_baseline_figures(baseline: f.PlanBaseline) -> None:
     assert baseline.left_without_help == 0.0
     assert 12 <= baseline.waiting_now <= 18
     assert baseline.load == 1.0
+
+
+# --- The fan chart's runs side by side --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_projecting_runs_side_by_side_gives_what_projecting_each_in_turn_gives(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    bins = 10
+    params = f.Params(rng.uniform(-0.05, 0.2, bins), rng.uniform(0, 1.5, bins) * (seed % 3 != 0))
+    start = rng.integers(0, 30, bins).astype(float)
+    refs = rng.poisson(10, (7, 20)).astype(float)
+    caps = rng.poisson(rng.uniform(0, 40), (7, 20)).astype(float)  # some weeks take more than are waiting
+    waiting, within = f._project_side_by_side(start, refs, caps, params, 3)
+    for run in range(7):
+        one = f.project(start, refs[run], caps[run], params)
+        assert np.allclose(one.waiting, waiting[run], rtol=1e-12, atol=1e-9)
+        assert np.allclose(one.share_within(3), within[run], rtol=1e-12, atol=1e-12)
