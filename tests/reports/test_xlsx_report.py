@@ -71,7 +71,7 @@ def test_the_values_sheet_has_centre_limits_point_type_and_icons(report_world: d
     assert last["Target"].value == 30
     assert last["Lower limit"].value < last["Centre"].value < last["Upper limit"].value
     assert last["Variation"].value == "Improving: a change unlikely to be chance"
-    assert last["Assurance"].value == "Will consistently meet the target"
+    assert last["Assurance"].value is None  # early days: 12 points since the new limits, 13 are needed
     assert last["Point"].value in {"No significant change", "Improving: a change unlikely to be chance"}
 
 

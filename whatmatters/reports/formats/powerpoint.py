@@ -25,7 +25,11 @@ WIDE, HIGH = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HIGH = Inches(0.3), Inches(1.0)
 TITLE_ONLY = 5
-NAMES_IN_A_CELL = 6  # more than this and the cell says how many more (the notes list them all)
+# More names than this and a cell says how many more (the notes list them all): a programme's names are
+# longer (a team's short name first), so fewer fit.
+NAMES_IN_A_CELL = {False: 5, True: 3}
+FIRST_COLUMN = Inches(1.9)
+CHART_WIDE = Inches(8.8)  # half as high: 4.4 inches, under the title
 
 
 def _place_title(slide: Any, text: str, top: Emu = TITLE_TOP, height: Emu = TITLE_HIGH) -> None:
@@ -34,7 +38,7 @@ def _place_title(slide: Any, text: str, top: Emu = TITLE_TOP, height: Emu = TITL
     title.text = text
     for paragraph in title.text_frame.paragraphs:
         for run in paragraph.runs:
-            run.font.size = Pt(28)
+            run.font.size = Pt(24)
 
 
 def _text_box(slide: Any, left: Emu, top: Emu, width: Emu, height: Emu, lines: list[str], size: int) -> None:
@@ -61,10 +65,10 @@ def _title_slide(deck: Any, data: ReportData) -> None:
     subtitle.text = f"{who}\n{uk_date(data.date_from)} to {uk_date(data.date_to)}\nFor: {data.audience_name}"
 
 
-def _cell_text(names: list[str]) -> str:
+def _cell_text(names: list[str], programme: bool) -> str:
     if not names:
         return ""
-    shown = names[:NAMES_IN_A_CELL]
+    shown = names[: NAMES_IN_A_CELL[programme]]
     more = len(names) - len(shown)
     lines = [f"{len(names)} measure{'s' if len(names) != 1 else ''}", *shown]
     return "\n".join([*lines, f"and {more} more"] if more else lines)
@@ -82,17 +86,20 @@ def _summary_slide(deck: Any, data: ReportData) -> None:
         len(rows) + 1, len(grid.columns) + 1, MARGIN, Inches(1.2), WIDE - 2 * MARGIN, Inches(5.8)
     )
     table = shape.table
+    table.columns[0].width = FIRST_COLUMN
+    for c in range(1, len(grid.columns) + 1):
+        table.columns[c].width = int((WIDE - 2 * MARGIN - FIRST_COLUMN) / len(grid.columns))
     table.cell(0, 0).text = "Variation / assurance"
     for c, column in enumerate(grid.columns, start=1):
         table.cell(0, c).text = column
     for r, row in enumerate(rows, start=1):
         table.cell(r, 0).text = row
         for c, column in enumerate(grid.columns, start=1):
-            table.cell(r, c).text = _cell_text(grid.names(row, column))
+            table.cell(r, c).text = _cell_text(grid.names(row, column), data.programme)
     for r in range(len(rows) + 1):
         for c in range(len(grid.columns) + 1):
             for paragraph in table.cell(r, c).text_frame.paragraphs:
-                paragraph.font.size = Pt(10 if r else 11)
+                paragraph.font.size = Pt(9 if r else 10)
     notes = [f"{row}, {column}: {'; '.join(grid.names(row, column))}" for row, column in grid.cells]
     count = len(board.exceptions(data))
     notes.append(f"{count} measure{'s' if count != 1 else ''} need a decision: one slide each follows.")
@@ -121,7 +128,7 @@ def _exception_slide(deck: Any, data: ReportData, team: Any, report: MeasureRepo
     _place_title(slide, board.label(data, team, report), height=Inches(0.9))
     text_left, top = MARGIN, Inches(1.3)
     if report.svg:
-        width = Inches(8.2)
+        width = CHART_WIDE
         picture = slide.shapes.add_picture(io.BytesIO(png_from_svg(report.svg)), MARGIN, top, width=width)
         picture._element.nvPicPr.cNvPr.set("descr", alt_text(report.svg))
         picture.name = f"Chart: {report.measure.name}"
