@@ -77,6 +77,7 @@ MARKER_FIELDS: dict[str, str | None] = {
     "framework.Measure_domains": None,
     "framework.Value": "note",
     "framework.Annotation": "text",
+    "framework.MeasureTarget": "label",
     "framework.ValueImport": "file_name",
     "engagement.EngagementSession": "title",
     "engagement.Statement": "text",

@@ -9,7 +9,14 @@ from tests.framework.factories import add_values, make_aim, make_domain, make_me
 
 
 def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    from whatmatters.framework.models import Annotation, ChangeIdea, Driver, LibraryMeasure, ValueImport
+    from whatmatters.framework.models import (
+        Annotation,
+        ChangeIdea,
+        Driver,
+        LibraryMeasure,
+        MeasureTarget,
+        ValueImport,
+    )
 
     team = programme.team_a
     domain = make_domain(team)
@@ -19,6 +26,7 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
     primary = Driver.objects.create(aim=aim, text="Clear information")
     idea = ChangeIdea.objects.create(driver=primary, text="Send a letter")
     annotation = Annotation.objects.create(measure=measure, date=dt.date(2023, 2, 1), text="New triage")
+    MeasureTarget.objects.create(measure=measure, starts=dt.date(2023, 2, 1), value=9, label="Local ambition")
     upload = ValueImport.objects.create(team=team, file_name="values.csv", content=b"")
     library = LibraryMeasure.objects.order_by("pk").first()
     t = team.slug
@@ -32,6 +40,7 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         "change_idea_delete": {"team": t, "pk": idea.pk},
         "measure_detail": {"team": t, "pk": measure.pk},
         "measure_edit": {"team": t, "pk": measure.pk},
+        "measure_targets": {"team": t, "pk": measure.pk},
         "annotation_add": {"team": t, "pk": measure.pk},
         "annotation_delete": {"team": t, "pk": annotation.pk},
         "baseline_accept": {"team": t, "pk": measure.pk},

@@ -33,6 +33,7 @@ from whatmatters.framework.models import (
     Driver,
     LibraryMeasure,
     Measure,
+    MeasureTarget,
 )
 from whatmatters.imports.problems import Problem
 
@@ -81,6 +82,28 @@ def dismiss_baseline(measure: Measure, start: dt.date) -> None:
     log records who and when, as a change to the measure."""
     measure.baseline_dismissed_from = start
     measure.save(update_fields=["baseline_dismissed_from"])
+
+
+# --- Targets over time ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_target_rows(measure: Measure, rows: list[tuple[dt.date, float, str]]) -> int:
+    """Make a measure's targets over time exactly `rows` (from, value, line), all or nothing. Rows that
+    stay the same are left alone, so the audit log shows only what changed. Returns the number kept."""
+    wanted = {(starts, label): value for starts, value, label in rows}
+    for row in list(measure.targets.all()):
+        key = (row.starts, row.label)
+        if key not in wanted:
+            row.delete()
+        elif row.value != wanted[key]:
+            row.value = wanted.pop(key)
+            row.save(update_fields=["value"])
+        else:
+            wanted.pop(key)
+    for (starts, label), value in wanted.items():
+        MeasureTarget.objects.create(measure=measure, starts=starts, value=value, label=label)
+    return len(rows)
 
 
 # --- Sharing with the programme -----------------------------------------------------------------

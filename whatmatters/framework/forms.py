@@ -16,6 +16,8 @@ from whatmatters.framework.models import (
     Domain,
     Driver,
     Measure,
+    period_label,
+    period_start,
 )
 from whatmatters.spc.numbers import exact
 
@@ -88,7 +90,7 @@ class ChangeIdeaForm(forms.ModelForm):
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = ["domains", "aim", *DEFINITION_FIELDS, "shared_with_programme"]
+        fields = ["domains", "aim", *DEFINITION_FIELDS, "target_label", "shared_with_programme"]
         widgets = {
             "domains": forms.CheckboxSelectMultiple,
             "target_date": DATE,
@@ -330,3 +332,100 @@ class ValueEntryForm(forms.Form):
             if not problems and not reason:
                 self.entries[measure.pk] = {**parsed, "note": note}
         return data
+
+
+# --- Targets over time ---------------------------------------------------------------------------
+
+TARGET_ROWS_EXTRA = 3  # empty rows offered each time, so more can be added without JavaScript
+
+
+class TargetRowForm(forms.Form):
+    """One row of a trajectory: from this period on, this line has this value."""
+
+    starts = forms.DateField(
+        label="From", required=False, widget=DATE, error_messages={"invalid": "Enter a real date"}
+    )
+    value = forms.FloatField(
+        label="Value", required=False, error_messages={"invalid": "Enter the value as a number"}
+    )
+    label = forms.CharField(
+        label="Line",
+        required=False,
+        max_length=60,
+        help_text="Empty for the measure's target, or a name such as National standard.",
+        error_messages={"max_length": "Use 60 characters or fewer for the line's name"},
+    )
+    remove = forms.BooleanField(label="Remove this row", required=False)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return data.get("starts") is None and data.get("value") is None and not data.get("label")
+
+
+class BaseTargetRowsFormSet(forms.BaseFormSet):
+    """Every row of a measure's targets over time, checked together; errors name the row."""
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        self.measure = measure
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Every row is checked, so one bad row does not hide the others' problems."""
+        seen: dict[tuple[str, dt.date], int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            data = getattr(form, "cleaned_data", None)
+            if data is None or data.get("remove") or form.is_blank():
+                continue
+            if data.get("starts") is None and "starts" not in form.errors:
+                form.add_error("starts", "Enter the date this value starts from")
+            if data.get("value") is None and "value" not in form.errors:
+                form.add_error("value", "Enter the value as a number")
+            if data.get("starts") is None or data.get("value") is None:
+                continue
+            data["starts"] = period_start(self.measure.frequency, data["starts"])
+            key = (self.line(data.get("label", "")), data["starts"])
+            if key in seen:
+                line = key[0] or "The target"
+                when = period_label(self.measure.frequency, data["starts"])
+                form.add_error(
+                    "starts", f"{line} already has a value from {when} in row {seen[key]}. Keep one of them"
+                )
+            seen.setdefault(key, number)
+
+    def line(self, label: str) -> str:
+        """The stored name of a row's line: "" for the measure's target, else the name as typed."""
+        name = (label or "").strip()
+        main = (self.measure.target_label or "").strip() or "Target"
+        return "" if name.casefold() in ("", main.casefold()) else name
+
+    def rows(self) -> list[tuple[dt.date, float, str]]:
+        """The rows to keep, after `is_valid()`: (from, value, line)."""
+        out = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if data.get("remove") or form.is_blank():
+                continue
+            out.append((data["starts"], data["value"], self.line(data.get("label", ""))))
+        return out
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(message, field id) for the error summary, row by row."""
+        first = self.forms[0]["starts"].auto_id if self.forms else ""
+        return [(error, first) for error in self.non_form_errors()] + [
+            (f"Row {number}: {error}", form[name].auto_id)
+            for number, form in enumerate(self.forms, start=1)
+            for name in ("starts", "value", "label")
+            for error in form.errors.get(name, [])
+        ]
+
+
+TargetRowsFormSet = forms.formset_factory(
+    TargetRowForm, formset=BaseTargetRowsFormSet, extra=TARGET_ROWS_EXTRA, max_num=200, validate_max=True
+)
+
+
+def target_rows_initial(measure: Measure) -> list[dict[str, Any]]:
+    return [
+        {"starts": row.starts, "value": exact(row.value), "label": row.label}
+        for row in measure.targets.order_by("label", "starts")
+    ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"{T}/measures/<int:pk>/", views.measure_detail, name="measure_detail"),
     path(f"{T}/measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path(f"{T}/measures/<int:pk>/events/new/", views.annotation_add, name="annotation_add"),
+    path(f"{T}/measures/<int:pk>/targets/", views.measure_targets, name="measure_targets"),
     path(f"{T}/measures/<int:pk>/new-limits/", views.baseline_accept, name="baseline_accept"),
     path(f"{T}/measures/<int:pk>/new-limits/keep/", views.baseline_dismiss, name="baseline_dismiss"),
     path(f"{T}/events/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),

@@ -30,8 +30,10 @@ from whatmatters.framework.forms import (
     FrameworkImportForm,
     MeasureForm,
     SharingForm,
+    TargetRowsFormSet,
     UploadForm,
     ValueEntryForm,
+    target_rows_initial,
 )
 from whatmatters.framework.measures import baselines, importing, values
 from whatmatters.framework.measures.results import last_complete_period, results_for
@@ -615,5 +617,35 @@ def _framework_import(request: HttpRequest, run: object, team: object) -> HttpRe
             "problems": problems,
             "team": team,
             "active": "programme" if team else "library",
+        },
+    )
+
+
+# --- Targets over time ---------------------------------------------------------------------------
+
+
+def measure_targets(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """The measure's targets over time: rows of from, value and line, all saved or none."""
+    measure = get_object_or_404(Measure, team=request.team, pk=pk)
+    if request.method == "POST":
+        formset = TargetRowsFormSet(request.POST, measure=measure, prefix="row")
+        if formset.is_valid():
+            kept = actions.set_target_rows(measure, formset.rows())
+            noun = "row" if kept == 1 else "rows"
+            messages.success(request, f"The targets over time have been saved ({kept} {noun})")
+            return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+    else:
+        formset = TargetRowsFormSet(initial=target_rows_initial(measure), measure=measure, prefix="row")
+    return render(
+        request,
+        "framework/measure_targets.jinja",
+        {
+            "measure": measure,
+            "formset": formset,
+            "errors": formset.error_list() if formset.is_bound else [],
+            "team": request.team,
+            "back": reverse("measure_detail", args=[team, pk]),
+            "main_label": measure.target_label.strip() or "Target",
+            "number": numbers.shown,
         },
     )

@@ -183,6 +183,7 @@ PERMISSIONS: dict[str, Access] = {
     "measure_create": Access(Scope.TEAM, PLAN_EDITORS),
     "measure_detail": TEAM_MEMBER,
     "measure_edit": Access(Scope.TEAM, PLAN_EDITORS),
+    "measure_targets": Access(Scope.TEAM, PLAN_EDITORS),
     "measure_sharing": Access(Scope.TEAM, PLAN_EDITORS),  # which measures the team shares with the programme
     "annotation_add": Access(Scope.TEAM, DATA_ENTRY),
     "annotation_delete": Access(Scope.TEAM, DATA_ENTRY),
