@@ -349,18 +349,9 @@ def _ward_stays(source: Source) -> None:
 
 
 def _events(source: Source) -> None:
+    """mh_events from every event table (mh_contact_one and mh_ref_person must exist)."""
     con = source.con
     n = SOURCE_NUMBER
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE mh_contact_one AS
-        SELECT contact_id, min(referral_id) AS referral_id, min(contact_date) AS contact_date
-        FROM mh_contacts WHERE contact_id IS NOT NULL GROUP BY 1"""
-    )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE mh_ref_person AS
-        SELECT referral_id,
-            min(person_id) AS person_id FROM mh_referrals WHERE referral_id IS NOT NULL GROUP BY 1"""
-    )
     cols = (
         "src, src_row, event_id, person_id, referral_id, contact_id, event_kind, event_date, end_date, code, "
         "team_type, source"
@@ -371,8 +362,6 @@ def _events(source: Source) -> None:
         f"""CREATE OR REPLACE TEMP TABLE mh_events AS
         SELECT * FROM (SELECT * FROM ({union}) t({cols})) ORDER BY src, src_row"""
     )
-    con.execute("DROP TABLE mh_contact_one")
-    con.execute("DROP TABLE mh_ref_person")
 
 
 def _activity_events(n: dict[str, int]) -> list[str]:
@@ -467,22 +456,14 @@ def _write(source: Source, table: str, spec: contract.FileSpec, out: Path) -> No
 
 
 def _provenance(source: Source) -> None:
-    """mh_prov: contract file, row -> the MHSDS rows it came from (contacts.csv row N is MHS201 row N)."""
+    """mh_prov: contract file, row -> the MHSDS rows it came from (contacts.csv row N is MHS201 row N),
+    filled by _keep_rows as each file is written; mh_sources and mh_colmap name them."""
     con = source.con
     n = SOURCE_NUMBER
     con.execute(
         "CREATE OR REPLACE TEMP TABLE mh_prov (file VARCHAR, row BIGINT, a_src TINYINT, a_row BIGINT, "
         "b_src TINYINT, b_row BIGINT)"
     )
-    con.execute(
-        f"""INSERT INTO mh_prov SELECT 'referrals.csv', rowid + 2, {n["MHS102ServiceTypeReferredTo"]}, a_row,
-        {n["MHS101Referral"]}, b_row FROM mh_referrals"""
-    )
-    con.execute(
-        f"""INSERT INTO mh_prov SELECT 'ward_stays.csv', rowid + 2, {n["MHS502WardStay"]}, a_row,
-        {n["MHS501HospProvSpell"]}, b_row FROM mh_ward_stays"""
-    )
-    con.execute("INSERT INTO mh_prov SELECT 'events.csv', rowid + 2, src, src_row, NULL, NULL FROM mh_events")
     con.execute("CREATE OR REPLACE TEMP TABLE mh_sources (n TINYINT, file VARCHAR)")
     con.executemany("INSERT INTO mh_sources VALUES (?, ?)", [(i, f"{name}.csv") for name, i in n.items()])
     con.execute(
@@ -502,23 +483,63 @@ def _provenance(source: Source) -> None:
     con.executemany("INSERT INTO mh_colmap VALUES (?, ?, ?, ?, ?)", rows)
 
 
+# The contract files numbered by two MHSDS tables: the "a" table's row, and the "b" row joined to it.
+_KEPT = {
+    "referrals": ("MHS102ServiceTypeReferredTo", "MHS101Referral"),
+    "ward_stays": ("MHS502WardStay", "MHS501HospProvSpell"),
+}
+
+
+def _keep_rows(source: Source, spec: contract.FileSpec, out: Path, drop: tuple[str, ...]) -> None:
+    """Write one contract file, note where its rows came from, and drop what it was made from."""
+    con, n = source.con, SOURCE_NUMBER
+    table = f"mh_{spec.name}"
+    _write(source, table, spec, out)
+    if spec.name in _KEPT:
+        a, b = _KEPT[spec.name]
+        con.execute(
+            f"INSERT INTO mh_prov SELECT '{spec.filename}', rowid + 2, {n[a]}, a_row, {n[b]}, b_row "
+            f"FROM {table}"
+        )
+    elif spec.name == "events":
+        con.execute(
+            f"INSERT INTO mh_prov SELECT '{spec.filename}', rowid + 2, src, src_row, NULL, NULL FROM {table}"
+        )
+    con.execute(f"DROP TABLE {table}")
+    for name in drop:
+        con.execute(f"DROP VIEW IF EXISTS mh_{SHORT[name]}")
+        con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
+
+
 def write_contract(source: Source, out: Path, reference_sets: Mapping[str, str] | None = None) -> None:
-    """Write the contract files for `source` into `out` and keep the provenance tables (see name_sources)."""
+    """Write the contract files for `source` into `out` and keep the provenance tables (see name_sources).
+
+    Each file is written as soon as it is made, and the MHSDS tables it was the last to need are dropped
+    then, so the connection never holds every table and every contract file at once."""
+    con = source.con
     build_views(source)
     _teams(source)
     _codes(source, reference_sets)
-    _referrals(source)
-    _contacts(source)
-    _ward_stays(source)
-    _events(source)
-    _write(source, "mh_referrals", contract.REFERRALS, out)
-    _write(source, "mh_contacts", contract.CONTACTS, out)
-    if source.has("MHS502WardStay"):
-        _write(source, "mh_ward_stays", contract.WARD_STAYS, out)
-    if any(source.has(t) for t in EVENT_SOURCES):
-        _write(source, "mh_events", contract.EVENTS, out)
     _provenance(source)
-    con = source.con
+    _referrals(source)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_ref_person AS SELECT referral_id, min(person_id) AS person_id
+        FROM mh_referrals WHERE referral_id IS NOT NULL GROUP BY 1"""
+    )
+    _keep_rows(source, contract.REFERRALS, out, ("MHS101Referral", "MHS102ServiceTypeReferredTo"))
+    _contacts(source)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE mh_contact_one AS
+        SELECT contact_id, min(referral_id) AS referral_id, min(contact_date) AS contact_date
+        FROM mh_contacts WHERE contact_id IS NOT NULL GROUP BY 1"""
+    )
+    _keep_rows(source, contract.CONTACTS, out, ("MHS201CareContact",))
+    if any(source.has(t) for t in EVENT_SOURCES):
+        _events(source)
+        _keep_rows(source, contract.EVENTS, out, EVENT_SOURCES)
+    if source.has("MHS502WardStay"):
+        _ward_stays(source)
+        _keep_rows(source, contract.WARD_STAYS, out, ("MHS501HospProvSpell", "MHS502WardStay"))
     for name in (
         "mh_referrals",
         "mh_contacts",
@@ -526,6 +547,8 @@ def write_contract(source: Source, out: Path, reference_sets: Mapping[str, str] 
         "mh_events",
         "mh_teams",
         "mh_req_person",
+        "mh_ref_person",
+        "mh_contact_one",
         "mh_codes",
     ):
         con.execute(f"DROP TABLE IF EXISTS {name}")
