@@ -17,6 +17,7 @@ from whatmatters.audit.models import AuditEvent
 from whatmatters.framework.measures.baselines import suggestion_for
 from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.models import Annotation, Measure, Value
+from whatmatters.reports import presenters, rendering
 from whatmatters.spc import Recalculation, Series, SeriesOptions, analyse
 from whatmatters.teams.roles import Role
 
@@ -153,7 +154,8 @@ def test_accepting_records_who_when_and_why_and_recalculates_from_the_shift(
     assert (annotation.created_by, annotation.kind) == (lead, Annotation.Kind.BASELINE)
     event = AuditEvent.objects.get(object_type="framework.annotation", action="create")
     assert event.actor == lead and event.team == wait.team
-    assert event.changes["reason"] == [None, REASON] and event.changes["created_by_id"] == [None, lead.pk]
+    assert event.changes["created_by_id"] == [None, lead.pk] and event.changes["new_baseline"] == [None, True]
+    assert "reason" not in event.changes and "text" not in event.changes  # free text stays out of the log
 
     # The limits are those of the SPC engine's own Recalculation from the shift's first point.
     item = item_of(wait)
@@ -311,8 +313,6 @@ def test_staff_cannot_start_or_remove_a_new_baseline_from_the_events_form(
 def test_a_report_has_one_line_per_recalculation_under_the_chart(
     wait: Measure, people: dict[str, Any], client_for: Any
 ) -> None:
-    from whatmatters.reports import presenters, rendering  # reports sit above framework: imported here
-
     add_values(wait, BEFORE + AFTER)
     lead = people[Role.TEAM_LEAD]
     accept(client_for(lead), wait)
