@@ -3,7 +3,7 @@ standard beside a local ambition), stored as rows, edited on a page that works w
 judged as Making Data Count judges a target: the process limits against the target in force for the latest
 point.
 
-Hand-worked case (also `tests/spc/vectors/wm_t01_trajectory.json`): 14 months alternating 10 and 12 from
+Hand-worked case (also `tests/spc/vectors_wm/wm_t01_trajectory.json`): 14 months alternating 10 and 12 from
 January 2023. Mean 11; the 13 moving ranges are all 2, so the limits are 11 ± 2.66 × 2 = 5.68 to 16.32.
 Lower is better. A target of 20 (above the upper limit) will be met; 8 (inside the limits) is hit and miss;
 4 (below the lower limit) will not be met without change.

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .engine import analyse_many
-from .model import Recalculation, Series, SeriesOptions, SpcInputError
+from .model import Recalculation, Series, SeriesOptions, SpcInputError, TargetChange
 from .results import SeriesResult
 from .rulesets import RuleSet, get_rule_set
 
@@ -219,8 +219,61 @@ def qic_case(doc: dict[str, Any], rules: RuleSet) -> dict[str, Any]:
     return {"error": None, "points": points}
 
 
+def wm_case(doc: dict[str, Any], run: dict[str, Any], rules: RuleSet) -> dict[str, Any]:
+    """Our own hand-worked vectors (tests/spc/vectors_wm): trajectories and accepted recalculations, in
+    the engine's own words (the target in force, early days, each group's limits)."""
+    opts = run.get("options", {})
+    target = opts.get("target")
+    if isinstance(target, list):
+        target = tuple(TargetChange(dt.date.fromisoformat(t["start"]), float(t["value"])) for t in target)
+    series = Series(
+        dates=[r["date"] for r in doc["input"]],
+        values=[r["value"] for r in doc["input"]],
+        options=SeriesOptions(
+            direction=opts.get("direction", "increase"),
+            target=target,
+            recalculations=tuple(
+                Recalculation(dt.date.fromisoformat(r["date"]), r.get("reason", ""))
+                for r in opts.get("recalculations", [])
+            ),
+        ),
+    )
+    try:
+        res = analyse_many([series], rules)[0]
+    except SpcInputError as exc:
+        return {"error": str(exc)}
+    finite = res.target[np.isfinite(res.target)]
+    return {
+        "error": None,
+        "groups": [
+            {
+                "start": g.start.isoformat(),
+                "n": g.used,
+                "mean": _num(g.centre),
+                "lpl": _num(g.lower),
+                "upl": _num(g.upper),
+                "reason": g.reason,
+            }
+            for g in res.groups
+        ],
+        "target_first": _num(finite[0]) if finite.size else None,
+        "target_latest": _num(res.target[res.latest_index]) if res.latest_index is not None else None,
+        "assurance": res.assurance.name if res.assurance else None,
+        "assurance_from_limits": res.assurance_from_limits.name if res.assurance_from_limits else None,
+        "points_needed": res.points_needed,
+        "enough_data_from": res.enough_data_from.isoformat() if res.enough_data_from else None,
+        "variation_icon": res.variation.name if res.variation else None,
+    }
+
+
 def run_document(doc: dict[str, Any], rules: str | RuleSet | None = None) -> list[dict[str, Any]]:
     rule_set = get_rule_set(rules or CONFORMANCE_DEFAULT_RULES)
+    if doc.get("format") == "whatmatters":
+        return [
+            {"id": doc.get("id"), "run": run.get("name"), "actual": wm_case(doc, run, rule_set)}
+            for run in doc["runs"]
+            if rule_set.name in run.get("rules", [rule_set.name])
+        ]
     if "runs" in doc:
         return [
             {"id": doc.get("id"), "run": run.get("name"), "actual": ptd_run(doc, run, rule_set)}
