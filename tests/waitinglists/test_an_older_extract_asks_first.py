@@ -151,3 +151,12 @@ def test_with_nothing_loaded_an_old_extract_is_imported_as_usual(teams: Any, old
     code, said = flow_import(str(older_extract), "--team-map", TEAM_MAP)
     assert code == 0, said
     assert Referral.objects.exists()
+
+
+def test_as_history_is_refused_for_an_extract_that_is_not_older(imported: Any, extract: Path) -> None:
+    before = rows()
+    code, said = flow_import(str(extract), "--as-history")
+    assert code == 1
+    assert "which is not older than the extract already loaded" in said
+    assert "Import it without --as-history" in said
+    assert rows() == before

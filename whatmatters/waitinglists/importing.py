@@ -600,13 +600,18 @@ def _finish(job: ExtractImport, result: ImportResult, report: Progress) -> Extra
     if not job.problems:
         mapping = _resolve_teams(result, job)
         job.problems = mapping.problems
-    if not job.problems and not job.dry_run and not job.as_history:
+    if not job.problems and not job.dry_run:
         question = older_than_loaded(job, mapping)
-        if question:  # nothing saved; the files are kept until a person chooses
+        if question and not job.as_history:  # nothing saved; the files are kept until a person chooses
             job.status, job.stage = ExtractImport.Status.CONFIRM, question
             job.save()
             report(100, question)
             return job
+        if job.as_history and not question:
+            job.problems = [
+                f"This extract ends on {_day(job.extract_date)}, which is not older than the extract already "
+                "loaded for its teams, so it cannot be imported as history. Import it without --as-history."
+            ]
     if job.problems:
         job.status = ExtractImport.Status.REJECTED
     elif job.dry_run:
