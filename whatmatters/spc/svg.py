@@ -279,9 +279,10 @@ def _target(result: SeriesResult, scale: _Scale) -> list[str]:
             pts = [(LEFT, pts[0][1]), (LEFT + PLOT_W, pts[0][1])]
         last = float(t[np.isfinite(t)][-1])
         words = f"{label} {shown(last)}"
-        # The judged target is labelled at the left, the others at the right end of their line, all inside
-        # the plot, so labels never run into the icons on the right.
-        if k == 0:
+        # A target that never changes is labelled at the left; a line that changes, and every further line,
+        # at the right end, beside the value the label gives. All inside the plot, clear of the icons.
+        changes = bool(np.nanmax(t) != np.nanmin(t))
+        if k == 0 and not changes:
             place = f'x="{_f(LEFT + 4)}" y="{_f(pts[0][1] - 5)}"'
         else:
             place = f'x="{_f(LEFT + PLOT_W - 4)}" y="{_f(pts[-1][1] - 5)}" text-anchor="end"'
