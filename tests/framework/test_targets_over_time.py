@@ -199,3 +199,21 @@ def test_people_who_cannot_change_the_plan_cannot_change_targets(
     client = client_for(people[role])
     assert client.post(url_of(measure), post_rows([("2024-01-01", "1", "")])).status_code in (403, 404)
     assert not measure.targets.exists()
+
+
+def test_a_measure_with_3_values_says_it_is_too_early_to_judge_its_target(
+    programme: Any, people: dict[str, Any], client_for: Any
+) -> None:
+    early = make_measure(programme.team_a, make_domain(programme.team_a), "early", target=4.0)
+    add_values(early, [10.0, 12.0, 11.0], start=dt.date(2024, 1, 1))
+    (item,) = results_for(early.team, [early], as_of=dt.date(2024, 3, 31))
+    assert item.result.assurance is None
+    committee = " ".join(shown_for(item, outside_team=False).committee)
+    words = "From January 2025, with 13 points, this chart can say whether the target will be met."
+    assert words in committee
+    page = client_for(people[Role.VIEWER]).get(
+        reverse("measure_detail", kwargs={"team": early.team.slug, "pk": early.pk})
+    )
+    text = page.content.decode()
+    assert "Will not meet the target" not in text
+    assert "this chart can say whether the target will be met" in text

@@ -129,3 +129,12 @@ def test_a_full_frozen_baseline_of_12_points_is_not_early_days() -> None:
     assert not r.trial_limits and r.assurance.name == "consistent_fail"
     short = analyse(Series(monthly(11), values[:11], options=SeriesOptions(target=80.0, baseline_points=12)))
     assert short.trial_limits and short.points_needed == 1
+
+
+def test_a_date_already_past_is_not_given() -> None:
+    # 3 values, then 10 months with no value: the 13th point could have been in the past, so no date.
+    dates = monthly(13, dt.date(2027, 1, 1))
+    r = analyse(Series(dates, [*THREE, *([None] * 10)], options=SeriesOptions(target=80.0)))
+    assert r.points_needed == 10 and r.enough_data_from is None
+    words = "When there are 13 points, this chart can say whether the target will be met."
+    assert words in narrate(r).committee

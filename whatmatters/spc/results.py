@@ -306,7 +306,10 @@ class SeriesResult:
         latest = self.latest_index
         if not self.points_needed or latest is None or self.period == "irregular":
             return None
-        return add_periods(self.dates[latest], self.period, self.points_needed)
+        day = add_periods(self.dates[latest], self.period, self.points_needed)
+        # Periods since the latest value that have passed without one: the date would already be past,
+        # which says nothing useful, so the sentence gives the number of points only.
+        return day if np.datetime64(day, "D") > self.dates[-1] else None
 
     @property
     def target_label(self) -> str:
