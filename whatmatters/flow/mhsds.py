@@ -255,9 +255,8 @@ class Source:
         return table in self.columns
 
     def col(self, table: str, name: str) -> str | None:
-        """The quoted header name of a v6 column in a table that was read, or None."""
-        found = self.columns.get(table, {}).get(name)
-        return f'"{found}"' if found is not None else None
+        """The quoted v6 name of a column in mhsds_<table> (read and matched), or None."""
+        return f'"{name}"' if name in self.columns.get(table, {}) else None
 
     def header(self, table: str, name: str) -> str:
         return self.columns[table].get(name, name)
@@ -315,7 +314,8 @@ def _not_utf8(path: Path) -> int | None:
 
 
 def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
-    """Read one table as text into mhsds_<name> with its spreadsheet row numbers; return its columns."""
+    """Read one table into mhsds_<name>: its spreadsheet row number and the columns TABLES names (v6 names,
+    trimmed, blank as NULL). Every column is looked at for NHS numbers first. Returns v6 name -> header."""
     if path.stat().st_size > MAX_TABLE_BYTES:
         raise MhsdsRefused(path.name, f"{path.name} is larger than {MAX_TABLE_BYTES >> 30} GB.")
     header = _header(path)
@@ -324,10 +324,11 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
         if name.lower() in lower:
             raise MhsdsRefused(path.name, f"{path.name}: the column {name} appears twice.", column=name)
         lower[name.lower()] = name
+    matched = _match_columns(table, path.name, lower)
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}  # the names are checked, never SQL
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE mhsds_{table.name} AS SELECT * FROM read_csv(?, header = true, "
+            "CREATE OR REPLACE TEMP TABLE mhsds_raw AS SELECT * FROM read_csv(?, header = true, "
             "auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"', "
             "strict_mode = true, null_padding = false)",
             [str(path), columns],
@@ -346,9 +347,16 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
             f"{path.name} could not be read as CSV ({first}). Every row needs the header's "
             f"{len(header)} columns, separated by commas. Export it again as UTF-8 CSV.",
         ) from None
-    for i, name in enumerate(header):
-        con.execute(f'ALTER TABLE mhsds_{table.name} RENAME COLUMN c{i} TO "{name}"')
-    return _match_columns(table, path.name, lower)
+    try:
+        _refuse_nhs_numbers(con, path.name, header)
+        index = {name: i for i, name in enumerate(header)}
+        kept = "".join(f", nullif(trim(c{index[h]}), '') AS \"{v6}\"" for v6, h in matched.items())
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE mhsds_{table.name} AS SELECT rowid + 2 AS row{kept} FROM mhsds_raw"
+        )
+    finally:
+        con.execute("DROP TABLE IF EXISTS mhsds_raw")
+    return matched
 
 
 def _match_columns(table: Table, file: str, lower: dict[str, str]) -> dict[str, str]:
@@ -384,31 +392,27 @@ def _may_be_nhs_number(col: str) -> str:
 _DATE_LIKE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:.,+Z -]*)?"
 
 
-def _refuse_nhs_numbers(source: Source, files: dict[str, Path]) -> None:
-    """Refuse the whole extract if any cell of any table (every column, mapped or not) is an NHS number.
-    One scan of each table lists the cells that may be one; imports.cells.nhs_number_in decides."""
-    con = source.con
-    for name in source.columns:
-        header = [r[0] for r in con.execute(f"DESCRIBE mhsds_{name}").fetchall()]
-        quoted = [f'"{c}"' for c in header]
-        candidates = con.execute(
-            f"SELECT rowid + 2 AS row, {', '.join(quoted)} FROM mhsds_{name} "
-            f"WHERE {' OR '.join(_may_be_nhs_number(q) for q in quoted)} ORDER BY row"
-        ).fetchall()
-        for row, *values in candidates:
-            hits = [{"i": i, "v": v} for i, v in enumerate(values) if v is not None]
-            found = [hit for hit in hits if nhs_number_in(hit["v"])]
-            if found:
-                file, column = files[name].name, header[found[0]["i"]]
-                raise MhsdsRefused(
-                    file,
-                    f"{file} row {row:,}, {column}: this is an NHS number. We never keep NHS numbers, "
-                    "so nothing has been imported. Leave this column out of the export (the person is "
-                    "identified by LocalPatientId or Person_ID, which are pseudonymised on the way in).",
-                    row=row,
-                    column=column,
-                    rule=Rule.IDENTIFIER_DETECTED,
-                )
+def _refuse_nhs_numbers(con: duckdb.DuckDBPyConnection, file: str, header: list[str]) -> None:
+    """Refuse the whole extract if any cell of the table just read (mhsds_raw: every column, mapped or not)
+    is an NHS number. One scan lists the rows that may hold one; imports.cells.nhs_number_in decides."""
+    quoted = [f"c{i}" for i in range(len(header))]
+    candidates = con.execute(
+        f"SELECT rowid + 2 AS row, {', '.join(quoted)} FROM mhsds_raw "
+        f"WHERE {' OR '.join(_may_be_nhs_number(q) for q in quoted)} ORDER BY row"
+    ).fetchall()
+    for row, *values in candidates:
+        found = [i for i, v in enumerate(values) if v is not None and nhs_number_in(v)]
+        if found:
+            column = header[found[0]]
+            raise MhsdsRefused(
+                file,
+                f"{file} row {row:,}, {column}: this is an NHS number. We never keep NHS numbers, "
+                "so nothing has been imported. Leave this column out of the export (the person is "
+                "identified by LocalPatientId or Person_ID, which are pseudonymised on the way in).",
+                row=row,
+                column=column,
+                rule=Rule.IDENTIFIER_DETECTED,
+            )
 
 
 def _choose_person(source: Source) -> str:
@@ -496,7 +500,6 @@ def read_source(
     source = Source(con=con)
     for name, path in files.items():
         source.columns[name] = _read(con, TABLES[name], path)
-    _refuse_nhs_numbers(source, files)
     source.person = _choose_person(source)
     _people(source, key, pseudonymised)
     return source

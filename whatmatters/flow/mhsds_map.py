@@ -170,33 +170,37 @@ def _macros(source: Source) -> None:
 
 
 def build_views(source: Source) -> None:
-    """mh_tNNN: every table with its v6 column names, trimmed text and `row`; absent tables are empty."""
+    """mh_tNNN: every table with its v6 columns, `row` and `person` (the pseudonym); absent tables empty.
+
+    A table naming a person gets its pseudonym once, here; the others are views."""
     from whatmatters.flow.mhsds import TABLES
 
     _macros(source)
+    con = source.con
     for name, short in SHORT.items():
         table = TABLES[name]
         if not source.has(name):
             select = ", ".join(f'NULL::VARCHAR AS "{f.name}"' for f in table.fields)
-            source.con.execute(
+            con.execute(
                 f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT NULL::BIGINT AS row, {select}, "
                 "NULL::VARCHAR AS person WHERE false"
             )
             continue
-        cols = []
-        for f in table.fields:
-            col = source.col(name, f.name)
-            cols.append(
-                f"nullif(trim(s.{col}), '') AS \"{f.name}\"" if col else f'NULL::VARCHAR AS "{f.name}"'
-            )
+        cols = ", ".join(
+            f's."{f.name}"' if source.col(name, f.name) else f'NULL::VARCHAR AS "{f.name}"'
+            for f in table.fields
+        )
         person = (
             source.col(name, source.person) if any(f.name == source.person for f in table.fields) else None
         )
-        people = f"LEFT JOIN mhsds_people pp ON pp.raw = trim(s.{person})" if person else ""
-        pid = "pp.person_id" if person else "NULL::VARCHAR"
-        source.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT s.rowid + 2 AS row, {', '.join(cols)}, "
-            f"{pid} AS person FROM mhsds_{name} s {people}"
+        if person:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE mhsds_{name} AS SELECT s.*, pp.person_id AS person
+                FROM mhsds_{name} s LEFT JOIN mhsds_people pp ON pp.raw = s.{person}"""
+            )
+        pid = "s.person" if person else "NULL::VARCHAR AS person"
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT s.row, {cols}, {pid} FROM mhsds_{name} s"
         )
 
 
