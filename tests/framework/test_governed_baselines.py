@@ -76,6 +76,16 @@ def test_a_lasting_shift_suggests_new_limits_from_its_first_point(wait: Measure)
     )
 
 
+def test_a_weekly_measure_names_the_week_the_new_limits_would_start(programme: Any) -> None:
+    weekly = make_measure(programme.team_a, make_domain(programme.team_a), "calls", frequency="weekly")
+    monday = dt.date(2024, 1, 1)
+    for n, value in enumerate(BEFORE + AFTER):
+        Value.objects.create(measure=weekly, period=monday + dt.timedelta(weeks=n), value=value)
+    suggestion = suggestion_for(item_of(weekly))
+    assert suggestion is not None and suggestion.start == dt.date(2024, 3, 25)  # the 13th Monday
+    assert suggestion.text.endswith("you can start new limits from the week starting 25 March 2024.")
+
+
 def test_six_points_on_one_side_are_not_yet_a_lasting_shift(wait: Measure) -> None:
     add_values(wait, BEFORE + AFTER[:6])
     assert suggestion_for(item_of(wait)) is None

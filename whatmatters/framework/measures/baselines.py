@@ -69,7 +69,7 @@ def _centre_word(result: SeriesResult) -> str:
     return "median" if result.chart == "run" else "average"
 
 
-def suggestion_for(item: MeasureSpc, *, even_if_dismissed: bool = False) -> Suggestion | None:
+def suggestion_for(item: MeasureSpc) -> Suggestion | None:
     """The suggestion to start new limits, if the chart shows a lasting shift nobody has decided on yet."""
     result = item.result
     if result is None:
@@ -82,7 +82,7 @@ def suggestion_for(item: MeasureSpc, *, even_if_dismissed: bool = False) -> Sugg
         return None  # the run already starts the current limits: starting them again would change nothing
     start: dt.date = result.dates[first].astype("datetime64[D]").astype(dt.date)
     measure = item.measure
-    if not even_if_dismissed and measure.baseline_dismissed_from == start:
+    if measure.baseline_dismissed_from == start:
         return None
     when = period_label(measure.frequency, start)
     where = "above" if side > 0 else "below"
