@@ -557,20 +557,7 @@ def _column_checks(
                 name,
             )
     elif col.kind is Kind.WHOLE:
-        in_range = f"n_{name} >= {col.min_value}"
-        span = f"of {col.min_value} or more"
-        if col.max_value is not None:
-            in_range += f" AND n_{name} <= {col.max_value}"
-            span = f"from {col.min_value} to {col.max_value}"
-        checks.add(
-            f"{name} IS NOT NULL AND NOT coalesce({in_range}, false)",
-            name,
-            Rule.BAD_NUMBER,
-            ERROR,
-            f"{at} || '''' || left({name}, 40) || ''' is not a whole number {span}. "
-            "Write it in digits only, such as 42.'",
-            name,
-        )
+        _whole_number_check(checks, col)
     elif col.kind is Kind.CODE and col.codes is not None:
         codes = sql_codes(col.codes)
         # A known code is short and no formula, so the rules for codes share one test: is it known?
@@ -615,6 +602,25 @@ def _column_checks(
             "pseudonymised IDs, so the whole file was refused.'",
             "''",
         )
+
+
+def _whole_number_check(checks: _Checks, col: Column) -> None:
+    """A whole number in digits from the column's min_value to its max_value (n_<col> is NULL otherwise)."""
+    name = col.name
+    in_range = f"n_{name} >= {col.min_value}"
+    span = f"of {col.min_value} or more"
+    if col.max_value is not None:
+        in_range += f" AND n_{name} <= {col.max_value}"
+        span = f"from {col.min_value} to {col.max_value}"
+    checks.add(
+        f"{name} IS NOT NULL AND NOT coalesce({in_range}, false)",
+        name,
+        Rule.BAD_NUMBER,
+        ERROR,
+        f"'{name}: ' || '''' || left({name}, 40) || ''' is not a whole number {span}. "
+        "Write it in digits only, such as 42.'",
+        name,
+    )
 
 
 def _formula_check(checks: _Checks, name: str, gate: str) -> None:
