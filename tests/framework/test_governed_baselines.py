@@ -302,7 +302,9 @@ def test_staff_cannot_start_or_remove_a_new_baseline_from_the_events_form(
     add_values(wait, BEFORE + AFTER)
     staff = client_for(people[Role.STAFF])
     url = reverse("annotation_add", kwargs={"team": "team-a", "pk": wait.pk})
-    assert 'name="new_baseline"' not in staff.get(url).content.decode()
+    form = staff.get(url).content.decode()
+    assert 'name="new_baseline"' not in form
+    assert 'value="baseline"' not in form  # that kind comes only from accepting a suggestion
     staff.post(
         url, {"date": "2024-01-10", "kind": "change", "text": "Triage", "new_baseline": "on", "reason": "x"}
     )

@@ -211,6 +211,9 @@ class AnnotationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, can_recalculate: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # "New limits after a lasting change" is written only by accepting the measure page's suggestion.
+        kind = self.fields["kind"]
+        kind.choices = [c for c in kind.choices if c[0] != Annotation.Kind.BASELINE]
         if not can_recalculate:
             # Governed baselines: only the people who may accept new limits may start them from an event.
             del self.fields["new_baseline"]
