@@ -90,7 +90,19 @@ class ChangeIdeaForm(forms.ModelForm):
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = ["domains", "aim", *DEFINITION_FIELDS, "target_label", "shared_with_programme"]
+        # The target's name sits next to the target.
+        fields = [
+            "domains",
+            "aim",
+            *DEFINITION_FIELDS[: DEFINITION_FIELDS.index("target_date") + 1],
+            "target_label",
+            *DEFINITION_FIELDS[DEFINITION_FIELDS.index("target_date") + 1 :],
+            "shared_with_programme",
+        ]
+        help_texts = {
+            "target": "A target that changes over time (a trajectory) is set on the measure's page, "
+            "under Change the targets over time."
+        }
         widgets = {
             "domains": forms.CheckboxSelectMultiple,
             "target_date": DATE,
