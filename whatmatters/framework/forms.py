@@ -360,8 +360,12 @@ class TargetRowForm(forms.Form):
     starts = forms.DateField(
         label="From", required=False, widget=DATE, error_messages={"invalid": "Enter a real date"}
     )
+    # A text box, not type=number, as the NHS and GOV.UK design systems advise for numbers.
     value = forms.FloatField(
-        label="Value", required=False, error_messages={"invalid": "Enter the value as a number"}
+        label="Value",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"invalid": "Enter the value as a number"},
     )
     label = forms.CharField(
         label="Line",
