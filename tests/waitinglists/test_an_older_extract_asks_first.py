@@ -160,3 +160,22 @@ def test_as_history_is_refused_for_an_extract_that_is_not_older(imported: Any, e
     assert "which is not older than the extract already loaded" in said
     assert "Import it without --as-history" in said
     assert rows() == before
+
+
+def test_an_old_extract_given_todays_date_is_found_by_its_own_dates(
+    imported: Any, older_extract: Path, make_user: Any, client_for: Any
+) -> None:
+    """Its dates stop on 2 October 2022, more than 4 weeks before the date given, so that is when it ends;
+    as history it is worked out then, not at the date given (which would count 2022's waits until then)."""
+    admin = client_for(make_user(Role.ADMIN))
+    before = rows()
+    detail = upload(admin, older_extract, extract_date="2023-12-01")["Location"]
+    assert (
+        "This extract ends on 2 October 2022; the one already loaded ends on 2 October 2023."
+        in admin.get(detail).content.decode()
+    )
+    admin.post(detail, {"choice": "history"})
+    assert rows() == before
+    assert "worked out as things stood on 2 October 2022" in admin.get(detail).content.decode()
+    added = Value.objects.filter(import_ref=f"extract {detail.rstrip('/').split('/')[-1]}")
+    assert added.exists() and max(v.period for v in added) < START

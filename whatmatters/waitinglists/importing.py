@@ -504,10 +504,11 @@ def older_than_loaded(job: ExtractImport, mapping: _Mapping) -> str:
         .values_list("extract_date", flat=True)
         .first()
     )
-    if loaded is None or job.extract_date >= loaded:
+    ends = job.ends_on
+    if loaded is None or ends >= loaded:
         return ""
     return (
-        f"This extract ends on {_day(job.extract_date)}; the one already loaded ends on {_day(loaded)}. "
+        f"This extract ends on {_day(ends)}; the one already loaded ends on {_day(loaded)}. "
         "Import it as history, or cancel."
     )
 
@@ -550,7 +551,7 @@ def _save_history(job: ExtractImport, result: ImportResult, mapping: _Mapping, r
             m.save()  # audited
         report(75, "Working out measures at the extract's own date")
         measures = _refresh_measures(
-            result, mapping, job.extract_date, report, import_ref=f"extract {job.pk}", history=True
+            result, mapping, job.ends_on, report, import_ref=f"extract {job.pk}", history=True
         )
         job.counts["saved"] = {"referrals": 0, "contacts": 0, "ward_stays": 0, "clock_pauses": 0, **measures}
         job.counts["saved"]["history"] = True

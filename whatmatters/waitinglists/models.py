@@ -7,6 +7,7 @@ keys make re-importing the same extract change nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -20,6 +21,9 @@ class ClockRuleChoice(models.TextChoices):
     CMH4 = "cmh4", "Community mental health: 4 weeks to help"
     FIRST_CONTACT = "first-contact", "Wait for a first appointment"
     WARD = "ward", "Ward: admissions, discharges and occupancy"
+
+
+DATA_GAP_DAYS = 28  # an extract whose dates stop this long before its given date is taken to end there
 
 
 class ExtractTeam(AuditedModel):
@@ -94,6 +98,16 @@ class ExtractImport(models.Model):
     @property
     def waiting_for_choice(self) -> bool:
         return self.status == self.Status.CONFIRM
+
+    @property
+    def ends_on(self) -> dt.date:
+        """When the extract ends: the date it was taken, unless its own dates stop more than 4 weeks before
+        that (an old extract given today's date, say); then its latest date. An older extract is found,
+        and one kept as history is worked out, at this date."""
+        gap = dt.timedelta(days=DATA_GAP_DAYS)
+        if self.last_date is not None and self.last_date < self.extract_date - gap:
+            return self.last_date
+        return self.extract_date
 
     @property
     def reject_rows(self) -> int:
