@@ -179,3 +179,11 @@ def test_an_old_extract_given_todays_date_is_found_by_its_own_dates(
     assert "worked out as things stood on 2 October 2022" in admin.get(detail).content.decode()
     added = Value.objects.filter(import_ref=f"extract {detail.rstrip('/').split('/')[-1]}")
     assert added.exists() and max(v.period for v in added) < START
+
+
+def test_a_quiet_month_is_not_an_old_extract(imported: Any, extract: Path) -> None:
+    """The same data given a date 5 weeks later (a team with nothing new for a while): its dates stop long
+    before the date given, but not before the loaded extract's, so it is imported as usual."""
+    code, said = flow_import(str(extract), "--extract-date", "2023-11-06")
+    assert code == 0, said
+    assert "Import it as history" not in said

@@ -498,14 +498,21 @@ def older_than_loaded(job: ExtractImport, mapping: _Mapping) -> str:
     """The question to ask when the extract ends before the current extract of any of its teams (it would
     replace newer rows with older ones and count old waits as if they were still going on); "" if not."""
     teams = {m.team_id for m in mapping.codes.values()}
-    loaded = (
+    found = (
         ExtractImport.objects.filter(teams__in=teams, status=ExtractImport.Status.SAVED, as_history=False)
         .order_by("-extract_date")
-        .values_list("extract_date", flat=True)
+        .values_list("extract_date", "last_date")
         .first()
     )
+    if found is None:
+        return ""
+    loaded, loaded_data_end = found
     ends = job.ends_on
-    if loaded is None or ends >= loaded:
+    # Its own dates count only when they also stop before the loaded extract's: a quiet month in a small
+    # team is not an old extract.
+    if ends != job.extract_date and loaded_data_end is not None and ends >= loaded_data_end:
+        ends = job.extract_date
+    if ends >= loaded:
         return ""
     return (
         f"This extract ends on {_day(ends)}; the one already loaded ends on {_day(loaded)}. "
