@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from whatmatters.reports.models import Report, ReportFormat
+from whatmatters.reports.models import Contents, Report, ReportFormat
 from whatmatters.reports.tasks import run_report
 
 
@@ -19,6 +19,7 @@ def request_report(
     user: Any,
     *,
     file_format: str = ReportFormat.PDF,
+    contents: str = Contents.EXCEPTIONS,
 ) -> Report:
     with transaction.atomic():
         report = Report.objects.create(
@@ -28,6 +29,7 @@ def request_report(
             date_to=date_to,
             requested_by=user,
             file_format=file_format,
+            contents=contents,
         )
     run_report.enqueue(report.pk)
     report.refresh_from_db()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from whatmatters.reports.models import Audience, ReportFormat
+from whatmatters.reports.models import Audience, Contents, ReportFormat
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ISO = ["%Y-%m-%d"]
@@ -52,6 +52,15 @@ class ReportForm(forms.Form):
         widget=DATE,
         help_text="For example, 2026-03-31.",
         error_messages={"required": "Enter the last day of the period", "invalid": "Enter a real date"},
+    )
+    contents = forms.TypedChoiceField(
+        label="What should it hold?",
+        choices=Contents.choices,
+        widget=forms.RadioSelect,
+        initial=Contents.EXCEPTIONS,
+        required=False,  # a form sent without it gets the exceptions only, the default
+        empty_value=Contents.EXCEPTIONS,
+        help_text="Every report starts with a summary of every measure.",
     )
     file_format = forms.TypedChoiceField(
         label="Which format?",

@@ -39,6 +39,16 @@ class ReportFormat(models.TextChoices):
     XLSX = "xlsx", "Excel: the summary, and every value with its limits and icons"
 
 
+class Contents(models.TextChoices):
+    """What a report holds after its summary page (the committee chooses; exceptions is the default)."""
+
+    EXCEPTIONS = (
+        "exceptions",
+        "Exceptions only: the summary, then a page for each measure that needs a decision",
+    )
+    EVERYTHING = "everything", "Everything: the summary, the exceptions, then every other measure's chart"
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def for_team(self, team: Any) -> ReportQuerySet:
         """A team's reports (team None: the programme's)."""
@@ -63,6 +73,7 @@ class Report(AuditedModel):
     audience = models.CharField(max_length=20, choices=Audience.choices)
     date_from = models.DateField("From")
     date_to = models.DateField("To")
+    contents = models.CharField(max_length=10, choices=Contents.choices, default=Contents.EXCEPTIONS)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     steps_done = models.PositiveSmallIntegerField(default=0)
     steps_total = models.PositiveSmallIntegerField(default=0)

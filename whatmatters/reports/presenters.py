@@ -12,12 +12,17 @@
   (`Measure.objects.shared_with_programme()`); a team's own report holds all of its measures.
 - Statement words come only from `Statement.objects.shareable()` (approved, and the author agreed they may
   be shared beyond the team); excellence reports only from `ExcellenceReport.objects.approved()`.
+- Every report starts with the summary (`framework.measures.summary`: the variation x assurance matrix and
+  three sentences), then one page per exception (special cause, or will not meet its target), then, when
+  the committee asks for everything, the other measures as small multiples. Only the charts the report
+  shows are drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -34,11 +39,23 @@ from whatmatters.engagement.presenters import group_of
 from whatmatters.framework.measures.results import results_for
 from whatmatters.framework.measures.shown import EASY_HIDDEN as EASY_HIDDEN  # rendering reads it from here
 from whatmatters.framework.measures.shown import Shown, counts_people, shown_for
+from whatmatters.framework.measures.summary import Summary, is_exception, summarise
 from whatmatters.framework.models import ChangeIdea, Domain, Measure, period_label
 from whatmatters.learning.models import ExcellenceReport, PdsaCycle
-from whatmatters.reports.models import AUDIENCE_SHORT, Audience
+from whatmatters.reports.models import AUDIENCE_SHORT, Audience, Contents
 from whatmatters.spc.numbers import shown as number
 from whatmatters.teams.models import Organisation, Team
+
+
+@dataclass
+class Voice:
+    """What people said about one domain, and what the team is doing."""
+
+    domain: Domain
+    quotes: list[str]
+    by_group: dict[str, int | str]
+    total: int | str
+    updates: list[Any]
 
 
 @dataclass
@@ -58,6 +75,17 @@ class MeasureReport(Shown):
 
     rows: list[Row] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
+    voices: list[Voice] = field(default_factory=list)  # what people said about its domains
+    cycles: list[dict[str, Any]] = field(default_factory=list)  # the period's PDSA cycles on it
+
+    @property
+    def exception(self) -> bool:
+        """Special cause at the latest point, or will not meet its target without change."""
+        return is_exception(self.variation, self.assurance)
+
+    def latest_rows(self, n: int = 6) -> list[Row]:
+        """The last `n` periods of the report's period, oldest first (an exception page's short table)."""
+        return self.rows[-n:]
 
     @property
     def ratio(self) -> bool:
@@ -71,17 +99,6 @@ class MeasureReport(Shown):
     def needs_attention(self) -> bool:
         v, a = self.variation, self.assurance
         return bool((v and v.tone == "concern") or (a and a.name == "consistent_fail"))
-
-
-@dataclass
-class Voice:
-    """What people said about one domain, and what the team is doing."""
-
-    domain: Domain
-    quotes: list[str]
-    by_group: dict[str, int | str]
-    total: int | str
-    updates: list[Any]
 
 
 @dataclass
@@ -103,6 +120,29 @@ class ReportData:
     programme: bool
     sections: list[TeamSection]
     created_at: dt.datetime
+    contents: str = Contents.EXCEPTIONS
+
+    @property
+    def everything(self) -> bool:
+        return self.contents == Contents.EVERYTHING
+
+    @cached_property
+    def summary(self) -> Summary:
+        return summarise(
+            self.all_measures(),
+            href=lambda team, m: f"#{team.slug}-{m.id}" if self.everything or m.exception else "",
+            programme=self.programme,
+            easy_read=self.easy_read,
+            label=(lambda m: m.measure.description or m.measure.name) if self.easy_read else None,
+        )
+
+    def exceptions(self) -> list[tuple[Any, MeasureReport]]:
+        """The measures that need a decision, each on its own page, in the report's order."""
+        return [(team, m) for team, m in self.all_measures() if m.exception]
+
+    def appendix(self) -> list[tuple[Any, MeasureReport]]:
+        """Every other measure, as small multiples: only when the committee asks for everything."""
+        return [(team, m) for team, m in self.all_measures() if not m.exception] if self.everything else []
 
     @property
     def audience_name(self) -> str:
@@ -171,21 +211,28 @@ def report_measures(team: Any, programme: bool) -> Any:
 
 
 def measure_reports(
-    team: Any, date_from: dt.date, date_to: dt.date, audience: str, *, programme: bool = False
+    team: Any,
+    date_from: dt.date,
+    date_to: dt.date,
+    audience: str,
+    *,
+    programme: bool = False,
+    contents: str = Contents.EVERYTHING,
 ) -> list[MeasureReport]:
+    """Each measure as the report shows it. A chart is drawn only where the report shows one: on an
+    exception's page, and in the appendix when `contents` is everything."""
     measures = list(report_measures(team, programme).prefetch_related("domains"))
     items = results_for(team, measures, as_of=date_to)
     level = "easy_read" if audience == Audience.LIVED_EXPERIENCE else "committee"
     out = []
     for item in items:
         measure = item.measure
-        view = shown_for(
-            item,
-            outside_team=True,
-            chart=audience != Audience.LIVED_EXPERIENCE,
-            id_prefix=f"chart-{team.slug}-{measure.pk}",
-            level=level,
-        )
+        view = shown_for(item, outside_team=True, chart=False)
+        wanted = contents == Contents.EVERYTHING or is_exception(view.variation, view.assurance)
+        if wanted and audience != Audience.LIVED_EXPERIENCE:
+            view = shown_for(
+                item, outside_team=True, chart=True, id_prefix=f"chart-{team.slug}-{measure.pk}", level=level
+            )
         report = MeasureReport(**{f.name: getattr(view, f.name) for f in fields(Shown)})
         report.events = [a for a in item.annotations if date_from <= a.date <= date_to]
         report.rows = _rows(report, date_from, date_to)
@@ -193,6 +240,14 @@ def measure_reports(
     # "Needs attention" first, then the plan's order.
     out.sort(key=lambda r: (not r.needs_attention,))
     return out
+
+
+def attach_context(measures: list[MeasureReport], voices: list[Voice], cycles: list[dict[str, Any]]) -> None:
+    """Give each measure what people said about its domains and the PDSA cycles of the period on it."""
+    by_domain = {v.domain.pk: v for v in voices}
+    for report in measures:
+        report.voices = [by_domain[d.pk] for d in report.measure.domains.all() if d.pk in by_domain]
+        report.cycles = [c for c in cycles if report.measure.pk in c["measure_ids"]]
 
 
 # --- What people said ----------------------------------------------------------------------------
@@ -259,6 +314,7 @@ def pdsa_cycles(
                 "stage": cycle.get_stage_display(),
                 "decision": cycle.get_decision_display() if cycle.decision else "",
                 "measures": [m.name for m in cycle.measures.all() if m.pk in named],
+                "measure_ids": {m.pk for m in cycle.measures.all() if m.pk in named},
                 "parts": [
                     (label, text)
                     for label, text in (
@@ -291,23 +347,29 @@ def excellence(team: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any
 
 
 def team_section(
-    team: Any, date_from: dt.date, date_to: dt.date, audience: str, *, programme: bool = False
+    team: Any,
+    date_from: dt.date,
+    date_to: dt.date,
+    audience: str,
+    *,
+    programme: bool = False,
+    contents: str = Contents.EVERYTHING,
 ) -> TeamSection:
     ideas = list(
         ChangeIdea.objects.filter(driver__aim__team=team).select_related("driver", "driver__aim")
         if audience == Audience.QI_FORUM
         else []
     )
+    measures = measure_reports(team, date_from, date_to, audience, programme=programme, contents=contents)
+    said = voices(team, date_to)
+    cycles = pdsa_cycles(team, date_from, date_to, programme=programme)
+    attach_context(measures, said, cycles)
     return TeamSection(
         team=team,
-        measures=measure_reports(team, date_from, date_to, audience, programme=programme),
-        voices=voices(team, date_to),
+        measures=measures,
+        voices=said,
         change_ideas=ideas,
-        pdsa_cycles=(
-            pdsa_cycles(team, date_from, date_to, programme=programme)
-            if audience == Audience.QI_FORUM
-            else None
-        ),
+        pdsa_cycles=cycles if audience == Audience.QI_FORUM else None,
         excellence=excellence(team, date_from, date_to),
     )
 
@@ -325,15 +387,19 @@ def build(
     date_to: dt.date,
     audience: str,
     progress: Any = None,
+    contents: str = Contents.EXCEPTIONS,
 ) -> ReportData:
-    """Gather everything for one report. `progress(done, total, what)` is called after each team."""
+    """Gather everything for one report. `progress(done, total, what)` is called after each team.
+    `contents`: exceptions (the summary and a page per exception) or everything (and the appendix)."""
     teams = [team] if team is not None else list(Team.objects.filter(is_active=True).order_by("name"))
     title = report_title(team)
     sections = []
     for index, each in enumerate(teams):
         if progress:
             progress(index, len(teams), f"Reading the results of {each.name}")
-        sections.append(team_section(each, date_from, date_to, audience, programme=team is None))
+        sections.append(
+            team_section(each, date_from, date_to, audience, programme=team is None, contents=contents)
+        )
     return ReportData(
         title=title,
         audience=audience,
@@ -342,4 +408,5 @@ def build(
         programme=team is None,
         sections=sections,
         created_at=timezone.now(),
+        contents=contents,
     )

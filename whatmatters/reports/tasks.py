@@ -30,7 +30,9 @@ def build_report(report: Report, echo: object = None) -> Report:
             echo(f"{what} ({done + 1} of {total + 2})")
 
     try:
-        data = presenters.build(report.team, report.date_from, report.date_to, report.audience, progress)
+        data = presenters.build(
+            report.team, report.date_from, report.date_to, report.audience, progress, contents=report.contents
+        )
         total = len(data.sections)
         progress(total, total, "Writing the report")
         body = rendering.render_body(data)

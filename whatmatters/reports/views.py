@@ -88,6 +88,7 @@ def report_create(request: HttpRequest, team: str | None = None) -> HttpResponse
             data["date_to"],
             request.user,
             file_format=data["file_format"],
+            contents=data["contents"],
         )
         return redirect(names["report_detail"], pk=report.pk, **_url_kwargs(the_team))
     return render(

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.reports import formats, presenters, rendering
 from whatmatters.reports.forms import check_period, parse_iso_date
-from whatmatters.reports.models import Audience, ReportFormat
+from whatmatters.reports.models import Audience, Contents, ReportFormat
 from whatmatters.teams.models import Team
 
 
@@ -43,6 +43,13 @@ class Command(BaseCommand):
             help="pdf (tagged, accessible), html, pptx (PowerPoint) or xlsx (Excel).",
         )
         parser.add_argument("--output", required=True, metavar="FILE", help="Where to write the report.")
+        parser.add_argument(
+            "--contents",
+            choices=Contents.values,
+            default=Contents.EXCEPTIONS,
+            help="exceptions (the default: the summary, then a page for each measure that needs a decision) "
+            "or everything (and every other measure's chart).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -65,7 +72,9 @@ class Command(BaseCommand):
             self.stderr.write(f"{what} ({done + 1} of {total})")
 
         with acting_as(Actor(user=None, label="command line: report")):
-            data = presenters.build(team, date_from, date_to, options["audience"], progress)
+            data = presenters.build(
+                team, date_from, date_to, options["audience"], progress, contents=options["contents"]
+            )
             self.stderr.write("Writing the report")
             content = self._content(data, options["fmt"])
         try:
