@@ -45,9 +45,17 @@ def test_a_count_of_people_is_always_whole() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1234567.0, "1234567"), (1234.5678, "1234.5678"), (0.00001, "0.00001"), (2.0000001, "2"), (-3.25, "-3.25")],
+    [
+        (1234567.0, "1234567"),
+        (1234.5678, "1234.5678"),
+        (0.00001, "0.00001"),
+        (2.0000001, "2"),
+        (-3.25, "-3.25"),
+    ],
 )
-def test_a_number_for_a_file_or_a_form_keeps_its_digits_and_never_has_an_exponent(value: float, text: str) -> None:
+def test_a_number_for_a_file_or_a_form_keeps_its_digits_and_never_has_an_exponent(
+    value: float, text: str
+) -> None:
     assert exact(value) == text
     assert float(exact(value)) == pytest.approx(value, abs=1e-6)
 
