@@ -133,16 +133,33 @@ def test_an_exception_slide_has_the_words_and_numbers_of_the_dashboard(report_wo
     assert "January 2024: New triage" in notes  # the new baseline in the period
 
 
+def test_an_exception_slide_says_what_people_said_behind_it_in_shared_words_only(
+    report_world: dict[str, Any],
+) -> None:
+    words = texts(list(deck(report_world["team"]).slides)[2])
+    assert "What people told us: “I know what is happening while I wait”" in words
+    assert "“Nobody told me how long the wait would be”" in words  # approved, and agreed to share
+    for key in ("private", "pending", "held"):
+        assert report_world["statements"][key].text not in words
+    assert "Owner: No owner named yet" in words
+
+
 def test_the_summary_slide_puts_each_measure_in_the_cell_of_its_icons(report_world: dict[str, Any]) -> None:
     cells = summary_cells(list(deck(report_world["team"]).slides)[1])
     improving = "Improving: a change unlikely to be chance"
     # The wait has a target but only 12 points since its new limits (early days): no assurance icon yet.
-    assert cells[(improving, "No target")] == "2 measures\nMedian wait in days\nSeen within 2 weeks"
-    assert (
-        cells[("No significant change", "No target")]
-        == "2 measures\nAdmissions\nCarers offered an assessment"
-    )
+    none = "No target, or too early to judge"
+    assert cells[(improving, none)] == "2 measures\nMedian wait in days\nSeen within 2 weeks"
+    assert cells[("No significant change", none)] == "2 measures\nAdmissions\nCarers offered an assessment"
     assert sum(1 for text in cells.values() if text) == 2
+
+
+def test_the_summary_slide_has_the_three_sentences_of_the_report_page(report_world: dict[str, Any]) -> None:
+    team = report_world["team"]
+    words = texts(list(deck(team).slides)[1])
+    for sentence in presenters.build(team, FROM, TO, "committee").summary.sentences():
+        assert sentence in words
+    assert "Going well: 2 measures are improving" in words
 
 
 def test_a_chart_disclosure_control_leaves_out_is_not_drawn_and_small_counts_stay_hidden(

@@ -31,8 +31,11 @@ def workbook(team: Any, audience: str = "committee") -> Any:
     return load_workbook(io.BytesIO(render_office("xlsx", data)))
 
 
-def sheet_rows(sheet: Any, header_row: int = 1) -> list[dict[str, Any]]:
-    cells = list(sheet.iter_rows(min_row=header_row))
+def sheet_rows(sheet: Any) -> list[dict[str, Any]]:
+    """The rows of the sheet's table, by its header's words."""
+    cells = list(sheet.iter_rows())
+    header_row = next(i for i, row in enumerate(cells) if row[0].value == "Team")
+    cells = cells[header_row:]
     header = [c.value for c in cells[0]]
     return [dict(zip(header, row, strict=True)) for row in cells[1:]]
 
@@ -98,13 +101,16 @@ def test_the_summary_sheet_has_the_icons_and_latest_value_the_dashboard_shows(
     summary = workbook(team)["Summary"]
     assert summary["A1"].value == "Team A: quality report"
     assert summary["A2"].value == "1 January 2024 to 31 December 2024, for: Committee"
-    rows = {r["Measure code"].value: r for r in sheet_rows(summary, header_row=5)}
+    sentences = [summary.cell(row=r, column=1).value for r in (4, 5, 6)]
+    assert sentences == presenters.build(team, FROM, TO, "committee").summary.sentences()
+    rows = {r["Measure code"].value: r for r in sheet_rows(summary)}
     assert set(rows) == {"wait-days", "seen-in-2-weeks", "carers-offered", "admissions"}
     for item in results_for(team, list(team.measures.all()), as_of=TO):
         shown = shown_for(item, outside_team=True)
         row = rows[item.measure.code]
         assert row["What the chart shows"].value == shown.variation.committee
-        assert row["The target"].value == (shown.assurance.committee if shown.assurance else "No target")
+        assurance = shown.assurance.committee if shown.assurance else "No target, or too early to judge"
+        assert row["The target"].value == assurance
         assert row["Latest value"].value == shown.latest
     assert rows["wait-days"]["Latest value"].value == "19 days"
     assert rows["admissions"]["Latest value"].value == "*"  # 6 people in December 2024
@@ -117,8 +123,8 @@ def test_a_measure_name_that_starts_like_a_formula_is_only_text(report_world: di
     for period in months(dt.date(2024, 1, 1), 12):
         Value.objects.create(measure=evil, period=period, value=-3)
     book = workbook(team)
-    for sheet, header_row in (("Values", 1), ("Summary", 5)):
-        names = [r for r in sheet_rows(book[sheet], header_row) if r["Measure code"].value == "evil"]
+    for sheet in ("Values", "Summary"):
+        names = [r for r in sheet_rows(book[sheet]) if r["Measure code"].value == "evil"]
         cell = names[0]["Measure name" if sheet == "Values" else "Measure"]
         assert cell.data_type == "s"
         assert cell.value == "'" + evil.name

@@ -1,7 +1,8 @@
 """A report as an Excel workbook: a summary sheet and a sheet of every value with its limits and icons.
 
-- "Summary": what the report is, then one row per measure with its icons' words and its latest value (as
-  `shown_for` gave them), and whether it needs a decision (`board.is_exception`).
+- "Summary": what the report is and the summary's three sentences (going well, needs attention, too early
+  to tell), then one row per measure with its icons' words and its latest value (as `shown_for` gave
+  them), and whether it needs a decision: the report's own summary (`ReportData.summary`).
 - "Values": the rows of the CSV export (`exports.measure_rows`, cut at the report's last day and kept to its
   period), so the workbook, the CSV and the dashboard give the same numbers and hide the same counts.
 - Number columns hold numbers; a hidden count stays "*". Every text cell goes through `imports.safe`, so
@@ -20,11 +21,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from whatmatters.framework.measures import summary
 from whatmatters.imports.safe import safe_cell
 from whatmatters.jinja2_env import uk_date
 from whatmatters.reports.exports import COLUMNS, measure_rows
-from whatmatters.reports.formats import board
 from whatmatters.reports.presenters import ReportData
+from whatmatters.spc.icons import Icon
 
 SUMMARY_COLUMNS = (
     "Team",
@@ -69,6 +71,13 @@ def _table(sheet: Worksheet, name: str, first_row: int, columns: int, last_row: 
     sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
 
 
+def _words(icon: Icon | None, band: str, bands: tuple[summary.Band, ...], easy: bool) -> str:
+    """An icon's words, or (no icon) the words of its row or column of the summary."""
+    if icon is not None:
+        return icon.easy_read if easy else icon.committee
+    return next(b for b in bands if b.key == band).words(easy)
+
+
 def _summary(sheet: Worksheet, data: ReportData) -> None:
     easy = data.easy_read
     sheet.title = "Summary"
@@ -78,21 +87,23 @@ def _summary(sheet: Worksheet, data: ReportData) -> None:
     sheet.append(
         ["Counts of people are rounded to the nearest 5; * is a count from 1 to 7, hidden for privacy."]
     )
+    for sentence in data.summary.sentences():
+        sheet.append([text_cell(sentence)])
     sheet.append([])
     sheet.append(list(SUMMARY_COLUMNS))
     start = sheet.max_row
-    for team, report in data.all_measures():
-        variation, assurance = report.variation, report.assurance
+    for entry in data.summary.entries:
+        report = entry.shown
         sheet.append(
             [
-                text_cell(team.name),
+                text_cell(entry.team.name),
                 text_cell(report.measure.code),
                 text_cell(report.measure.name),
-                (variation.easy_read if easy else variation.committee) if variation else board.NO_RESULT,
-                (assurance.easy_read if easy else assurance.committee) if assurance else board.NO_TARGET,
+                _words(report.variation, entry.row, summary.ROWS, easy),
+                _words(report.assurance, entry.column, summary.COLUMNS, easy),
                 text_cell(report.latest),
                 text_cell(report.latest_period),
-                "Yes" if board.is_exception(report) else "No",
+                "Yes" if entry.exception else "No",
             ]
         )
     _table(sheet, "Measures", start, len(SUMMARY_COLUMNS), sheet.max_row)

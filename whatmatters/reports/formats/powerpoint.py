@@ -3,8 +3,9 @@
 - The summary slide holds the variation × assurance matrix as a real table (a screen reader reads it
   cell by cell), with each cell's count and measure names; its notes list every name in full.
 - An exception slide has the measure's chart as a picture whose alt text is the chart's own text
-  alternative (`picture.alt_text`), the icons' words, the sentences and the owner; its notes hold the table
-  of values. A chart disclosure control leaves out is not drawn: the slide says why.
+  alternative (`picture.alt_text`), the icons' words, the sentences, the owner, what people said behind
+  it and its tests of change; its notes hold the table of values and the events. A chart disclosure
+  control leaves out is not drawn: the slide says why.
 - Everything comes from `presenters.ReportData`, so the slides hold what the HTML and PDF report hold.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
+from whatmatters.disclosure import SUPPRESSED
 from whatmatters.jinja2_env import uk_date
 from whatmatters.reports.formats import board
 from whatmatters.reports.formats.picture import alt_text, png_from_svg
@@ -27,7 +29,7 @@ TITLE_TOP, TITLE_HIGH = Inches(0.3), Inches(1.0)
 TITLE_ONLY = 5
 # More names than this and a cell says how many more (the notes list them all): a programme's names are
 # longer (a team's short name first), so fewer fit.
-NAMES_IN_A_CELL = {False: 5, True: 3}
+NAMES_IN_A_CELL = {False: 4, True: 2}
 FIRST_COLUMN = Inches(1.9)
 CHART_WIDE = Inches(8.8)  # half as high: 4.4 inches, under the title
 
@@ -77,13 +79,15 @@ def _cell_text(names: list[str], programme: bool) -> str:
 def _summary_slide(deck: Any, data: ReportData) -> None:
     grid = board.matrix(data)
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    _place_title(slide, "Summary: what the measures show", height=Inches(0.8))
+    _place_title(slide, "Summary: what the measures show", top=Inches(0.2), height=Inches(0.75))
     rows = [row for row in grid.rows if any(grid.names(row, column) for column in grid.columns)]
     if not rows:
         _text_box(slide, MARGIN, Inches(1.4), WIDE - 2 * MARGIN, Inches(1), ["No measures yet."], 18)
         return
+    # The three sentences first, as on the report page; then the grid, whose rows grow with their names.
+    _text_box(slide, MARGIN, Inches(1.0), WIDE - 2 * MARGIN, Inches(0.9), grid.sentences, 11)
     shape = slide.shapes.add_table(
-        len(rows) + 1, len(grid.columns) + 1, MARGIN, Inches(1.2), WIDE - 2 * MARGIN, Inches(5.8)
+        len(rows) + 1, len(grid.columns) + 1, MARGIN, Inches(2.0), WIDE - 2 * MARGIN, Inches(4.0)
     )
     table = shape.table
     table.columns[0].width = FIRST_COLUMN
@@ -98,8 +102,10 @@ def _summary_slide(deck: Any, data: ReportData) -> None:
             table.cell(r, c).text = _cell_text(grid.names(row, column), data.programme)
     for r in range(len(rows) + 1):
         for c in range(len(grid.columns) + 1):
-            for paragraph in table.cell(r, c).text_frame.paragraphs:
-                paragraph.font.size = Pt(9 if r else 10)
+            cell = table.cell(r, c)
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.font.size = Pt(8 if r else 9)
     notes = [f"{row}, {column}: {'; '.join(grid.names(row, column))}" for row, column in grid.cells]
     count = len(board.exceptions(data))
     notes.append(f"{count} measure{'s' if count != 1 else ''} need a decision: one slide each follows.")
@@ -118,8 +124,22 @@ def _words(data: ReportData, report: MeasureReport) -> list[str]:
         lines.append(EASY_HIDDEN if easy else report.hidden)
     else:
         lines += report.easy_read if easy else report.committee
-    if report.measure.owner:
-        lines.append(f"Owner: {report.measure.owner}")
+    if not easy:
+        lines.append(f"Owner: {report.measure.owner or 'No owner named yet'}")
+    return lines + _behind_it(easy, report)
+
+
+def _behind_it(easy: bool, report: MeasureReport) -> list[str]:
+    """What people said about the measure's domains (a count and one quote each) and its tests of change,
+    as the report page's exception page has them."""
+    lines = []
+    for voice in report.voices:
+        count = "fewer than 8" if voice.total == SUPPRESSED else str(voice.total or "no")
+        said = f"What people told us: “{voice.domain.i_statement}”, {count} statements"
+        lines.append(f"{said}: “{voice.quotes[0]}”" if voice.quotes else said)
+    for cycle in report.cycles:
+        title = f"{'What we are trying' if easy else 'Test of change'}: {cycle['title']}"
+        lines.append(title if easy else f"{title} ({cycle['stage'].lower()})")
     return lines
 
 
@@ -134,7 +154,7 @@ def _exception_slide(deck: Any, data: ReportData, team: Any, report: MeasureRepo
         picture.name = f"Chart: {report.measure.name}"
         text_left = MARGIN + width + Inches(0.3)
     lines = _words(data, report)
-    _text_box(slide, text_left, top, WIDE - text_left - MARGIN, Inches(5.7), lines, 14)
+    _text_box(slide, text_left, top, WIDE - text_left - MARGIN, Inches(5.7), lines, 12)
     table = [f"{row.period}: {row.value or '(no value)'}" for row in report.rows]
     events = [f"{uk_date(a.date)}: {a.text}" for a in report.events]
     slide.notes_slide.notes_text_frame.text = "\n".join([*table, *events])
