@@ -139,3 +139,21 @@ def test_rejects_deep_in_large_tables_name_their_own_mhsds_rows(tmp_path: Path) 
     result = mhsds.validate_mhsds(folder, extract_date=summary.extract_date, key=KEY)
     found = {(r.file, r.row, r.column) for r in result.rejects() if r.rule_code == "BAD_DATE"}
     assert found == {(name, row, column) for name, (row, column) in broken.items()}
+
+
+def test_shuffling_the_rows_of_every_mhsds_table_changes_no_wait(tmp_path: Path) -> None:
+    import random
+
+    folder = tmp_path / "tables"
+    summary = synthetic.generate_mhsds(folder, **OPTIONS)
+    day = summary.extract_date
+    before = mhsds.validate_mhsds(folder, extract_date=day, key=KEY, reference_sets=SYNTHETIC_REFERENCE_SETS)
+    rng = random.Random(5)
+    for path in folder.glob("MHS*.csv"):
+        header, *lines = path.read_text().splitlines()
+        rng.shuffle(lines)
+        path.write_text("\n".join([header, *lines]) + "\n")
+    after = mhsds.validate_mhsds(folder, extract_date=day, key=KEY, reference_sets=SYNTHETIC_REFERENCE_SETS)
+    assert after.can_save, after.problems
+    for rule in clocks.RULES:
+        assert _waits(after, rule, day) == _waits(before, rule, day), rule
