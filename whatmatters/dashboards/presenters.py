@@ -13,6 +13,7 @@ from typing import Any
 from whatmatters.disclosure import shown
 from whatmatters.framework.measures.results import MeasureSpc, results_for
 from whatmatters.framework.measures.shown import shown_for
+from whatmatters.framework.measures.summary import Summary, summarise
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.numbers import shown as number
@@ -126,6 +127,7 @@ class TeamDashboard:
     going_well: list[Card]
     needs_attention: list[Card]
     excellence: list[Any]
+    summary: Summary | None = None  # the summary icons matrix the dashboard opens with
 
 
 def team_dashboard(
@@ -149,12 +151,16 @@ def team_dashboard(
     groups.sort(
         key=lambda g: (g.attention_count == 0, order.get(g.domain.pk, 10_000) if g.domain else 20_000)
     )
+    in_order = [c for g in groups for c in g.cards]
     return TeamDashboard(
         groups=groups,
         cards=cards,
         going_well=[c for c in cards if c.going_well],
         needs_attention=[c for c in cards if c.needs_attention],
         excellence=excellence,
+        summary=summarise(
+            [(team, c) for c in in_order], href=lambda _team, c: f"#measure-{c.measure.pk}", programme=False
+        ),
     )
 
 
