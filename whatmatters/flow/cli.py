@@ -97,19 +97,7 @@ def _parser(out: IO[str]) -> _Parser:
         "--threshold", type=_share, default=0.01, help="largest share of bad rows allowed (0.01)"
     )
 
-    gen = subs.add_parser("generate", help="Write realistic synthetic extracts for demos and tests.", out=out)
-    gen.add_argument("--out", required=True, type=Path, help="folder to write the CSV files into")
-    gen.add_argument("--teams", nargs="+", help="team profiles (default: all three phase-1 teams)")
-    gen.add_argument("--years", type=float, default=3, help="years of data (default 3)")
-    gen.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    gen.add_argument("--faults", type=float, default=0.0, help="share of extra bad rows to add, e.g. 0.01")
-    gen.add_argument("--start", type=_iso_date, help="first day (default: 1 April, years before today)")
-    gen.add_argument(
-        "--format",
-        choices=("contract", "mhsds"),
-        default="contract",
-        help="contract: referrals.csv, contacts.csv, ward_stays.csv (default); mhsds: MHSDS v6 tables",
-    )
+    _generate_parser(subs, out)
 
     imp = subs.add_parser(
         "import", help="Import an extract into the database and refresh each team's measures.", out=out
@@ -154,6 +142,22 @@ def _parser(out: IO[str]) -> _Parser:
         help="import an extract older than the one loaded as history: measures for earlier periods only",
     )
     return parser
+
+
+def _generate_parser(subs: argparse._SubParsersAction, out: IO[str]) -> None:
+    gen = subs.add_parser("generate", help="Write realistic synthetic extracts for demos and tests.", out=out)
+    gen.add_argument("--out", required=True, type=Path, help="folder to write the CSV files into")
+    gen.add_argument("--teams", nargs="+", help="team profiles (default: all three phase-1 teams)")
+    gen.add_argument("--years", type=float, default=3, help="years of data (default 3)")
+    gen.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    gen.add_argument("--faults", type=float, default=0.0, help="share of extra bad rows to add, e.g. 0.01")
+    gen.add_argument("--start", type=_iso_date, help="first day (default: 1 April, years before today)")
+    gen.add_argument(
+        "--format",
+        choices=("contract", "mhsds"),
+        default="contract",
+        help="contract: referrals.csv, contacts.csv, ward_stays.csv (default); mhsds: MHSDS v6 tables",
+    )
 
 
 def _mhsds_arguments(parser: argparse.ArgumentParser) -> None:
