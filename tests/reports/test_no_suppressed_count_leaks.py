@@ -94,6 +94,8 @@ FIXED = [
     r"\b\d+ (?:measures?|things?)(?: (?:is|are|has|have|shows?))?\b",
     r"\(\d+(?: (?:measures?|things?))?\)",
     r"And \d+ more before these\.",  # events on a chart
+    r"and \d+ more\)",  # the measures a summary sentence does not name
+    r"\b\d+ (?:points|results)\b",  # early days: how many a chart needs to judge its target
 ]
 
 
@@ -144,6 +146,8 @@ class Cells(HTMLParser):
         if "wm-report__measure" in (found.get("class") or ""):
             self.measure = found.get("id") or ""
             self.rows[self.measure] = []
+        elif tag == "section":  # a new part of the report: its tables are no measure's
+            self.measure = ""
         elif tag == "svg":
             self.charts.add(self.measure)
         elif tag == "tr" and self.measure:
