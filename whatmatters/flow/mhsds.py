@@ -540,7 +540,7 @@ def validate_mhsds(
     except MhsdsRefused as refused:
         return _refused(con, refused, extract_date, threshold)
     with tempfile.TemporaryDirectory(prefix="wm-mhsds-") as out:
-        mhsds_map.write_contract(source, Path(out), reference_sets)
+        mhsds_map.write_contract(source, Path(out), TABLES, reference_sets)
         result = validate_extract(
             out,
             extract_date=extract_date,

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from whatmatters.flow import contract, nhse_codes
 
 if TYPE_CHECKING:
-    from whatmatters.flow.mhsds import Source
+    from whatmatters.flow.mhsds import Source, Table
 
 # Short view names for the tables (mh_t101 ...), so the SQL below reads like the data set.
 SHORT = {
@@ -169,16 +169,14 @@ def _macros(source: Source) -> None:
     )
 
 
-def build_views(source: Source) -> None:
+def build_views(source: Source, tables: Mapping[str, Table]) -> None:
     """mh_tNNN: every table with its v6 columns, `row` and `person` (the pseudonym); absent tables empty.
 
     A table naming a person gets its pseudonym once, here; the others are views."""
-    from whatmatters.flow.mhsds import TABLES
-
     _macros(source)
     con = source.con
     for name, short in SHORT.items():
-        table = TABLES[name]
+        table = tables[name]
         if not source.has(name):
             select = ", ".join(f'NULL::VARCHAR AS "{f.name}"' for f in table.fields)
             con.execute(
@@ -515,13 +513,15 @@ def _keep_rows(source: Source, spec: contract.FileSpec, out: Path, drop: tuple[s
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
 
 
-def write_contract(source: Source, out: Path, reference_sets: Mapping[str, str] | None = None) -> None:
+def write_contract(
+    source: Source, out: Path, tables: Mapping[str, Table], reference_sets: Mapping[str, str] | None = None
+) -> None:
     """Write the contract files for `source` into `out` and keep the provenance tables (see name_sources).
 
     Each file is written as soon as it is made, and the MHSDS tables it was the last to need are dropped
     then, so the connection never holds every table and every contract file at once."""
     con = source.con
-    build_views(source)
+    build_views(source, tables)
     _teams(source)
     _codes(source, reference_sets)
     _provenance(source)

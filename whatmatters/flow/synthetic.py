@@ -25,6 +25,8 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -36,6 +38,7 @@ import numpy as np
 
 from whatmatters.flow import contract
 from whatmatters.flow.database import connect
+from whatmatters.flow.mhsds_write import write_mhsds
 
 EPOCH = date(1970, 1, 1)
 DEFAULT_START = date(2021, 4, 1)
@@ -734,11 +737,6 @@ def with_capacity(profile_key: str, slots_per_week: float) -> TeamProfile:
 def generate_mhsds(out: str | Path, **options: object) -> GenerateSummary:
     """The same synthetic extract as `generate` (same options, same events), written as MHSDS v6 tables
     (MHS101Referral.csv, MHS201CareContact.csv, ...: see whatmatters.flow.mhsds_write) with extract.json."""
-    import shutil
-    import tempfile
-
-    from whatmatters.flow.mhsds_write import write_mhsds
-
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="wm-synthetic-") as folder:
         summary = generate(folder, **options)  # type: ignore[arg-type]

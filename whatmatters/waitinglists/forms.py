@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from whatmatters.flow.mhsds_files import NotMhsds, unpack
 from whatmatters.imports.reading import megabytes
 from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
 
@@ -206,8 +207,6 @@ class MhsdsUploadForm(ExtractUploadForm):
             del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        from whatmatters.flow.mhsds_files import NotMhsds, unpack
-
         data = super().clean()
         uploads = [u for u in data.get("tables") or [] if u is not None]
         if len(uploads) > MAX_MHSDS_FILES:
