@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from whatmatters.spc import numbers
 from whatmatters.teams.permissions import allows
 
 
@@ -51,4 +52,7 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters["uk_date"] = uk_date
+    # The one way numbers are written (whatmatters.spc.numbers): `| number` for people, `| whole` for counts.
+    env.filters["number"] = numbers.shown
+    env.filters["whole"] = numbers.count
     return env

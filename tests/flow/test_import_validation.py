@@ -210,7 +210,7 @@ def test_above_the_threshold_nothing_may_be_saved(extract: Extract) -> None:
     rows = [referral(f"R{i}", "2024-01-01") for i in range(98)] + [referral("B1", "x"), referral("B2", "y")]
     result = extract(rows)
     assert not result.can_save
-    assert "2 of 100 rows (2.0%)" in result.problems[0]
+    assert "2 of 100 rows (2%)" in result.problems[0]
 
 
 def test_rejects_csv_has_one_row_per_failed_rule(extract: Extract, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +66,39 @@ def test_a_value_typed_into_the_form_is_shown_back_unchanged_when_the_form_is_op
     # The form used to write values with "%g", which kept six significant figures: 1234.5678 came back 1234.57
     # and saving the form again changed the value.
     assert exact(1234.5678) == "1234.5678"
+
+
+# --- Guard: nobody writes a measured number with a format of their own --------------------------------
+
+APP = Path(__file__).resolve().parents[2] / "whatmatters"
+# Decimal formats ("{x:.1f}", "{x:,.0f}", "{x:.3g}", "{x:.0%}") and, in templates, "{:...}".format(x).
+OWN_FORMAT = re.compile(r"\{[^{}]*:,?\.\d+[fg%]\}|\"\{:[^\"]*\}\"\.format")
+# Drawing code writes coordinates, not numbers people read.
+COORDINATES = {"spc/svg.py", "flow/svg.py", "framework/presenters.py"}
+
+
+def own_number_formats(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), start=1) if OWN_FORMAT.search(line)]
+
+
+def test_no_page_sentence_chart_or_file_writes_a_number_with_a_format_of_its_own() -> None:
+    found = {}
+    for path in sorted([*APP.rglob("*.py"), *APP.rglob("*.jinja")]):
+        name = str(path.relative_to(APP))
+        if name == "spc/numbers.py" or name in COORDINATES or "migrations" in path.parts:
+            continue
+        if lines := own_number_formats(path.read_text(encoding="utf-8")):
+            found[name] = lines
+    assert found == {}
+
+
+def test_the_number_format_guard_finds_each_kind_of_copy() -> None:
+    for snippet in (
+        'f"{x:.1f}"',
+        'f"{n:,.0f} people"',
+        'f"{share:.0%}"',
+        'f"{v:.3g}"',
+        '{{ "{:,.0f}".format(x) }}',
+    ):
+        assert own_number_formats(snippet), snippet
+    assert own_number_formats('f"{n:,} rows" and f"{when:%d %B %Y}"') == []

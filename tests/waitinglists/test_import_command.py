@@ -72,7 +72,7 @@ def test_a_trial_run_saves_nothing(teams: Any, extract: Path) -> None:
 def test_above_the_reject_threshold_nothing_is_saved(teams: Any, faulty_extract: Path) -> None:
     code, said = flow_import(str(faulty_extract), "--team-map", "CERT=team-a")
     assert code == 1
-    assert "more than the 1.0% allowed" in said
+    assert "more than the 1% allowed" in said
     assert not Referral.objects.exists()
     job = ExtractImport.objects.get()
     assert job.status == ExtractImport.Status.REJECTED

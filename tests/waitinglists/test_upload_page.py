@@ -99,7 +99,7 @@ def test_above_the_default_threshold_of_1_percent_nothing_is_saved(
     assert job.status == ExtractImport.Status.REJECTED
     assert not Referral.objects.exists()
     page = client.get(response["Location"]).content.decode()
-    assert "more than the 1.0% allowed" in page and "rejects.csv" in page
+    assert "more than the 1% allowed" in page and "rejects.csv" in page
 
 
 def test_a_higher_threshold_chosen_on_the_form_saves_the_good_rows(

@@ -16,6 +16,7 @@ import numpy as np
 from whatmatters.flow import analytics
 from whatmatters.flow.clocks import ClockRule, compute_waits
 from whatmatters.flow.svg import Line, bar_chart, line_chart
+from whatmatters.spc.numbers import count, shown
 
 LONG_STAY_DAYS = 60
 STAY_BINS = (0, 7, 14, 28, 56, 91, 182, 365)  # nights in hospital
@@ -111,9 +112,10 @@ def age_profile_chart(con: duckdb.DuckDBPyConnection, census: date, rule: ClockR
     labels = [f"{k}–{k + 1}" for k in range(analytics.TOP_WEEK_BIN)] + [f"{analytics.TOP_WEEK_BIN}+"]
     over = sum(n for k, n in enumerate(profile.counts) if (k + 1) * 7 > std)
     sentence = (
-        f"On {long_date(census)}, {profile.total:,} {'person was' if profile.total == 1 else 'people were'} "
+        f"On {long_date(census)}, {count(profile.total)} "
+        f"{'person was' if profile.total == 1 else 'people were'} "
         f"waiting. {longest_waits(profile)}"
-        + f"The standard is {std} days ({std // 7} weeks): the red line. About {over:,} people were in "
+        + f"The standard is {std} days ({std // 7} weeks): the red line. About {count(over)} people were in "
         "weeks that reach past it. The dashed line shows the shape a list meeting the standard would have "
         "for the same number of referrals."
     )
@@ -137,7 +139,7 @@ def age_profile_chart(con: duckdb.DuckDBPyConnection, census: date, rule: ClockR
         "People waiting by weeks waited",
         ["Weeks waited", "People waiting", "A list that meets the standard"],
         [
-            [labels[i], f"{n:,}", f"{profile.healthy[i]:.1f}"]
+            [labels[i], f"{count(n)}", f"{shown(profile.healthy[i])}"]
             for i, n in enumerate(profile.counts)
             if n or i < 10
         ],
@@ -154,8 +156,8 @@ def longest_waits(profile: analytics.AgeProfile) -> str:
     if profile.p92_days is None:
         return ""
     if profile.total < MIN_FOR_SHARE:
-        return f"The longest anyone had waited was {profile.longest_days:.0f} days. "
-    return f"92 in every 100 had waited {profile.p92_days:.0f} days or fewer. "
+        return f"The longest anyone had waited was {count(profile.longest_days)} days. "
+    return f"92 in every 100 had waited {count(profile.p92_days)} days or fewer. "
 
 
 def cumulative_flow_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart:
@@ -165,10 +167,10 @@ def cumulative_flow_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart
     weeks = weekly(len(flow.days))
     gone = [s + r for s, r in zip(flow.stops, flow.removals, strict=True)]
     sentence = (
-        f"From {long_date(start)} to {long_date(census)}, {flow.arrivals[-1]:,} people were referred, "
-        f"{flow.stops[-1]:,} got help and {flow.removals[-1]:,} left the list without help. "
-        f"The gap between the lines is the list: {flow.waiting[0]:,} people at the start, "
-        f"{flow.waiting[-1]:,} at the end."
+        f"From {long_date(start)} to {long_date(census)}, {count(flow.arrivals[-1])} people were referred, "
+        f"{count(flow.stops[-1])} got help and {count(flow.removals[-1])} left the list without help. "
+        f"The gap between the lines is the list: {count(flow.waiting[0])} people at the start, "
+        f"{count(flow.waiting[-1])} at the end."
     )
     svg = line_chart(
         "People joining and leaving the list over the last year (running totals)",
@@ -191,10 +193,10 @@ def cumulative_flow_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart
         [
             [
                 long_date(flow.days[i]),
-                f"{flow.arrivals[i]:,}",
-                f"{flow.stops[i]:,}",
-                f"{flow.removals[i]:,}",
-                f"{flow.waiting[i]:,}",
+                f"{count(flow.arrivals[i])}",
+                f"{count(flow.stops[i])}",
+                f"{count(flow.removals[i])}",
+                f"{count(flow.waiting[i])}",
             ]
             for i in weeks
         ],
@@ -218,7 +220,7 @@ def time_to_help_chart(con: duckdb.DuckDBPyConnection, rule: ClockRule) -> Chart
     removed = [100 * at(help_.removed_by, d) for d in horizon]
     within = 100 * help_.share_helped_within(std)
     sentence = (
-        f"Of everyone referred, about {within:.0f} in 100 got help within the standard of {std} days. "
+        f"Of everyone referred, about {count(within)} in 100 got help within the standard of {std} days. "
         "People still waiting count until today; people who left the list without help are counted "
         "separately, not as if they might still get help."
     )
@@ -229,7 +231,7 @@ def time_to_help_chart(con: duckdb.DuckDBPyConnection, rule: ClockRule) -> Chart
         [Line("Got help (%)", helped), Line("Left the list without help (%)", removed)],
         slug="time-to-help",
         y_label="People (%)",
-        reference=(within, f"{within:.0f}% helped within {std} days"),
+        reference=(within, f"{count(within)}% helped within {std} days"),
         y_max=100,
     )
     return Chart(
@@ -239,7 +241,10 @@ def time_to_help_chart(con: duckdb.DuckDBPyConnection, rule: ClockRule) -> Chart
         svg,
         "Share helped and share who left without help, by weeks since referral",
         ["Weeks since referral", "Got help (%)", "Left without help (%)"],
-        [[str(d // 7), f"{h:.1f}", f"{r:.1f}"] for d, h, r in zip(horizon, helped, removed, strict=True)],
+        [
+            [str(d // 7), f"{shown(h)}", f"{shown(r)}"]
+            for d, h, r in zip(horizon, helped, removed, strict=True)
+        ],
     )
 
 
@@ -261,10 +266,10 @@ def littles_law_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart:
     check = checks[-1]
     holds = all(c.identity_holds for c in checks)
     sentence = (
-        f"In the month to {long_date(check.end)}, on average {check.mean_list:,.0f} people were waiting. "
-        f"{check.arrivals_per_day:.1f} referrals a day times an average completed wait of "
-        f"{check.mean_wait_days:.0f} days gives {check.lambda_w:,.0f}. When the two lines are far apart, the "
-        "list is growing or shrinking. "
+        f"In the month to {long_date(check.end)}, on average {count(check.mean_list)} people were waiting. "
+        f"{shown(check.arrivals_per_day)} referrals a day times an average completed wait of "
+        f"{count(check.mean_wait_days)} days gives {count(check.lambda_w)}. "
+        "When the two lines are far apart, the list is growing or shrinking. "
         + (
             "Counting the list day by day matches counting each person's days on it, so the data add up."
             if holds
@@ -286,12 +291,12 @@ def littles_law_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart:
     rows = [
         [
             f"{c.start:%B %Y}",
-            f"{c.mean_list:,.1f}",
-            f"{c.arrivals_per_day:.2f}",
-            f"{c.mean_wait_days:.1f}",
-            f"{c.lambda_w:,.1f}",
-            f"{c.list_patient_days:,}",
-            f"{c.waiting_patient_days:,}",
+            f"{shown(c.mean_list)}",
+            f"{shown(c.arrivals_per_day)}",
+            f"{shown(c.mean_wait_days)}",
+            f"{shown(c.lambda_w)}",
+            f"{count(c.list_patient_days)}",
+            f"{count(c.waiting_patient_days)}",
         ]
         for c in checks
     ]
@@ -337,11 +342,15 @@ def occupancy_chart(flow: analytics.WardFlow, code: str, beds: int | None, censu
     occupancy = flow.mean_occupancy
     median_los = float(np.median(flow.lengths_of_stay)) if flow.lengths_of_stay else None
     sentence = (
-        f"Over the year to {long_date(census)}, {sum(flow.admissions):,} people were admitted and "
-        f"{sum(flow.discharges):,} left hospital. "
-        + (f"On average {occupancy:.0f}% of the {beds} beds were in use. " if occupancy is not None else "")
+        f"Over the year to {long_date(census)}, {count(sum(flow.admissions))} people were admitted and "
+        f"{count(sum(flow.discharges))} left hospital. "
         + (
-            f"Half of the people who left had stayed fewer than {median_los:.0f} nights. "
+            f"On average {count(occupancy)}% of the {beds} beds were in use. "
+            if occupancy is not None
+            else ""
+        )
+        + (
+            f"Half of the people who left had stayed fewer than {count(median_los)} nights. "
             if median_los
             else ""
         )
@@ -366,7 +375,7 @@ def occupancy_chart(flow: analytics.WardFlow, code: str, beds: int | None, censu
         ["Date", "People on the ward"] + (["Beds in use (%)"] if beds else []),
         [
             [long_date(flow.days[i]), str(flow.occupied[i])]
-            + ([f"{100 * flow.occupied[i] / beds:.0f}"] if beds else [])
+            + ([f"{count(100 * flow.occupied[i] / beds)}"] if beds else [])
             for i in weeks
         ],
     )
@@ -377,9 +386,9 @@ def movement_chart(flow: analytics.WardFlow, code: str, census: date) -> Chart:
     return Chart(
         slug,
         "Admissions and discharges each week",
-        f"Over the year to {long_date(census)}, the ward admitted {sum(flow.admissions):,} people and "
-        f"{sum(flow.discharges):,} left hospital: a typical week had {_median(flow.admissions):.0f} "
-        f"admissions and {_median(flow.discharges):.0f} discharges.",
+        f"Over the year to {long_date(census)}, the ward admitted {count(sum(flow.admissions))} people and "
+        f"{count(sum(flow.discharges))} left hospital: a typical week had {count(_median(flow.admissions))} "
+        f"admissions and {count(_median(flow.discharges))} discharges.",
         line_chart(
             "Admissions and discharges each week",
             f"Admissions and discharges each week over the year to {long_date(census)}.",
@@ -401,8 +410,8 @@ def length_of_stay_chart(flow: analytics.WardFlow, code: str) -> Chart:
     labels, counts = stay_bins(flow.lengths_of_stay)
     median_nights = float(np.median(flow.lengths_of_stay))
     sentence = (
-        f"{len(flow.lengths_of_stay):,} people left hospital over the year. "
-        f"Half of them had stayed fewer than {median_nights:.0f} nights."
+        f"{count(len(flow.lengths_of_stay))} people left hospital over the year. "
+        f"Half of them had stayed fewer than {count(median_nights)} nights."
     )
     slug = f"length-of-stay-{code.lower()}"
     return Chart(
@@ -420,5 +429,5 @@ def length_of_stay_chart(flow: analytics.WardFlow, code: str) -> Chart:
         ),
         "People who left hospital, by nights in hospital",
         ["Nights in hospital", "People"],
-        [[label, f"{n:,}"] for label, n in zip(labels, counts, strict=True)],
+        [[label, f"{count(n)}"] for label, n in zip(labels, counts, strict=True)],
     )

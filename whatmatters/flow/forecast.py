@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from whatmatters.spc.numbers import count, shown
+
 # --------------------------------------------------------------------------------------------------
 # NHSRwaitinglist measures
 
@@ -505,7 +507,7 @@ def capacity_needed(
             weeks,
             target_share,
             share(high),
-            f"Even {high:,.0f} appointments a week would not reach {target_share:.0%} "
+            f"Even {count(high)} appointments a week would not reach {shown(100 * target_share, '%')} "
             f"within the standard in {weeks} weeks.",
         )
     low = 0.0
@@ -524,7 +526,7 @@ def capacity_needed(
         weeks,
         target_share,
         reached,
-        f"To have {target_share:.0%} of people waiting less than the standard {when}, "
+        f"To have {shown(100 * target_share, '%')} of people waiting less than the standard {when}, "
         f"the team needs about {math.ceil(high)} appointments a week.",
     )
 

@@ -37,6 +37,7 @@ from whatmatters.flow.database import connect, fingerprint, object_type, sql_cod
 from whatmatters.imports.cells import nhs_number_in, strip_controls
 from whatmatters.imports.problems import Refused
 from whatmatters.imports.reading import decode_csv
+from whatmatters.spc.numbers import shown
 
 DEFAULT_THRESHOLD = 0.01
 ERROR = "error"
@@ -121,7 +122,8 @@ class ImportResult:
             elif report.reject_rate > self.threshold:
                 reasons.append(
                     f"{report.file}: {report.rows_rejected:,} of {report.rows_read:,} rows "
-                    f"({report.reject_rate:.1%}) have errors, more than the {self.threshold:.1%} allowed. "
+                    f"({shown(100 * report.reject_rate, '%')}) have errors, more than the "
+                    f"{shown(100 * self.threshold, '%')} allowed. "
                     "Nothing has been saved. Fix the rows listed in rejects.csv and import again."
                 )
             elif report.rows_read == 0 and report.file == contract.REFERRALS.filename:

@@ -22,6 +22,7 @@ from whatmatters.flow import forecast
 from whatmatters.flow.charts import Chart, FlowCharts, long_date
 from whatmatters.flow.svg import Band, Line, line_chart
 from whatmatters.imports import safe
+from whatmatters.spc.numbers import count, exact, shown
 from whatmatters.waitinglists import results
 from whatmatters.waitinglists.models import StoredResult
 
@@ -124,13 +125,13 @@ class Plan:
 
 def a_week(value: float) -> str:
     """People or appointments a week, written the same way wherever they appear."""
-    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+    return f"{count(value)}" if value >= 10 else f"{shown(value)}"
 
 
 def _needed(result: forecast.PlanResult) -> str:
     """The appointments a week needed, as the summary, the sentence and the CSV all say it."""
     n = result.needed.appointments
-    return f"{n:,}" if n is not None else "more than the team could do"
+    return f"{count(n)}" if n is not None else "more than the team could do"
 
 
 def _measures(result: forecast.PlanResult) -> list[tuple[str, str]]:
@@ -140,15 +141,15 @@ def _measures(result: forecast.PlanResult) -> list[tuple[str, str]]:
         ("Referrals a week (last 12 weeks)", a_week(base.demand)),
         ("People helped a week (last 12 weeks)", a_week(base.capacity)),
         ("People who left the list without help a week (last 12 weeks)", a_week(base.left_without_help)),
-        ("People waiting now", f"{base.waiting_now:,.0f}"),
-        ("People waiting now who are within the standard", f"{100 * base.within_now:.0f}%"),
-        ("Load (referrals ÷ people helped)", f"{base.load:.2f}"),
-        ("Target list size for the standard", f"{base.target_size:,.0f}"),
-        ("Pressure (above 1 means waits are too long)", f"{base.pressure:.2f}"),
-        ("Missed appointments", f"{100 * base.dna_rate:.0f}%"),
+        ("People waiting now", f"{count(base.waiting_now)}"),
+        ("People waiting now who are within the standard", f"{count(100 * base.within_now)}%"),
+        ("Load (referrals ÷ people helped)", f"{shown(base.load)}"),
+        ("Target list size for the standard", f"{count(base.target_size)}"),
+        ("Pressure (above 1 means waits are too long)", f"{shown(base.pressure)}"),
+        ("Missed appointments", f"{count(100 * base.dna_rate)}%"),
         (
-            f"Appointments a week needed for {result.target_share:.0%} within the standard by the week "
-            f"starting {when}",
+            f"Appointments a week needed for {shown(100 * result.target_share, '%')} within the standard "
+            f"by the week starting {when}",
             _needed(result),
         ),
     ]
@@ -176,9 +177,9 @@ def _lay_out(plan: Plan, result: forecast.PlanResult) -> None:
     plan.share_within = run.share_within
     plan.appointments_needed = "" if result.needed.appointments is None else str(result.needed.appointments)
     plan.sentence = (
-        f"With these choices, the list is expected to go from {base.waiting_now:,.0f} to about "
-        f"{plan.central[-1]:,.0f} people in a year (9 times in 10 between {plan.low[-1]:,.0f} and "
-        f"{plan.high[-1]:,.0f}, from chance alone)."
+        f"With these choices, the list is expected to go from {count(base.waiting_now)} to about "
+        f"{count(plan.central[-1])} people in a year (9 times in 10 between {count(plan.low[-1])} and "
+        f"{count(plan.high[-1])}, from chance alone)."
     )
     plan.svg = line_chart(
         "People waiting over the next year, with the range chance alone could give",
@@ -249,12 +250,12 @@ def plan_csv(plan: Plan) -> str:
         writer.writerow(
             [
                 week.isoformat(),
-                f"{plan.referrals[i]:.2f}",
-                f"{plan.appointments[i]:.2f}",
-                f"{plan.central[i]:.1f}",
-                f"{plan.low[i]:.1f}",
-                f"{plan.high[i]:.1f}",
-                f"{plan.share_within[i]:.1f}",
+                exact(round(plan.referrals[i], 2)),
+                exact(round(plan.appointments[i], 2)),
+                exact(round(plan.central[i], 1)),
+                exact(round(plan.low[i], 1)),
+                exact(round(plan.high[i], 1)),
+                exact(round(plan.share_within[i], 1)),
                 plan.appointments_needed,
             ]
         )
