@@ -330,7 +330,10 @@ def test_a_report_has_one_line_per_recalculation_under_the_chart(
     accept(client_for(lead), wait)
     agreed = dt.date.today()
     body = rendering.render_body(
-        presenters.build(wait.team, dt.date(2024, 1, 1), dt.date(2024, 12, 31), "committee")
+        # The new limits have too few points to judge yet (early days), so the measure is in the appendix.
+        presenters.build(
+            wait.team, dt.date(2024, 1, 1), dt.date(2024, 12, 31), "committee", contents="everything"
+        )
     )
     line = (
         f"<li>Limits recalculated from 1 January 2024 because {REASON}. "
