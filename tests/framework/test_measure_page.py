@@ -177,7 +177,7 @@ def test_the_page_shows_the_approved_statements_behind_its_domain_and_links_to_t
 def test_the_table_and_the_sentence_write_the_latest_value_the_same_way(
     plan: dict[str, Any], people: dict[str, Any], client_for: Any
 ) -> None:
-    # The table used to keep one decimal place (123.4) while the sentence kept three significant figures (123).
+    # The table used to keep one decimal place (123.4); the sentence kept three significant figures (123).
     add_values(plan["wait"], [*BEFORE[:11], 123.4])
     url = reverse("measure_detail", kwargs={"team": "team-a", "pk": plan["wait"].pk})
     page = client_for(people[Role.VIEWER]).get(url).content.decode()
