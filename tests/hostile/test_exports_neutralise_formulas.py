@@ -22,11 +22,14 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
 
 from tests.framework.factories import make_domain, make_measure, months
 from tests.helpers import ROOT, share_with_programme
 from whatmatters.imports import safe
 from whatmatters.imports.safe import safe_cell
+from whatmatters.reports import presenters
+from whatmatters.reports.formats import render_office
 from whatmatters.teams.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +58,8 @@ CSV_DOWNLOADS = {
     "waiting_list_rejects",
     "team_plan_ahead_csv",
     "value_import_example",
+    "report_xlsx",
+    "programme_report_xlsx",
 }
 # Downloads that are not spreadsheets (JSON, PDF, HTML): a spreadsheet does not open them as cells. The
 # personal-data files are JSON and hold a person's data exactly as stored, so they are not changed.
@@ -69,6 +74,9 @@ OTHER_DOWNLOADS = {
     "programme_report_pdf",
     "programme_report_html",
 }
+# The modules that make spreadsheets: the one CSV writer, and the report workbook, whose every text cell
+# goes through safe_cell (checked below with the same formulas as every CSV).
+SHEET_WRITERS = {"whatmatters/imports/safe.py", "whatmatters/reports/formats/excel.py"}
 # Modules whose views answer with text/csv. Each writes its CSV through whatmatters.imports.safe.
 CSV_VIEW_MODULES = {
     "whatmatters/reports/views.py",
@@ -174,7 +182,7 @@ def test_every_csv_is_written_through_the_one_safe_writer() -> None:
     offenders = [
         relative
         for relative, text in _python_files()
-        if writers.search(text) and relative != "whatmatters/imports/safe.py"
+        if writers.search(text) and relative not in SHEET_WRITERS
     ]
     assert offenders == [], f"write CSV through whatmatters.imports.safe.writer instead: {offenders}"
     answering_csv = {relative for relative, text in _python_files() if "text/csv" in text}
@@ -315,3 +323,26 @@ def test_a_safe_writer_will_not_end_lines_with_a_new_line_alone() -> None:
     """With a new line alone, csv leaves a lone carriage return unquoted: a spreadsheet starts a row there."""
     with pytest.raises(ValueError, match="ends its lines"):
         safe.writer(io.StringIO(), lineterminator="\n")
+
+
+def test_the_report_workbook_neutralises_every_formula(programme: Any) -> None:
+    team = programme.team_a
+    team.name = PAYLOADS[0]
+    team.save()
+    seed_measures(team, "team")
+    data = presenters.build(
+        team, dt.date(2024, 1, 1), dt.date(2024, 12, 31), "committee", contents="everything"
+    )
+    book = load_workbook(io.BytesIO(render_office("xlsx", data)))
+    texts = [
+        cell.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert any(PAYLOADS[1] in text for text in texts)  # the payloads are there, as text
+    assert [t for t in texts if dangerous(t)] == []
+    assert not any(
+        cell.data_type == "f" for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+    )
