@@ -39,6 +39,23 @@ def test_no_number_is_written_as_nothing_rather_than_nan_or_infinity(value: floa
     assert shown(value) == count(value) == exact(value) == ""
 
 
+@pytest.mark.parametrize(
+    ("unit", "text"),
+    [
+        ("days", "1 day"),
+        ("people", "1 person"),
+        ("reports", "1 report"),
+        ("check-ins", "1 check-in"),
+        ("per 1,000 bed days", "1 per 1,000 bed days"),
+        ("score (1 to 5)", "1 score (1 to 5)"),
+        ("%", "1%"),
+    ],
+)
+def test_one_of_a_unit_reads_as_one(unit: str, text: str) -> None:
+    assert shown(1.0, unit) == count(1.0, unit) == text
+    assert shown(2.0, unit).endswith(unit)
+
+
 def test_a_count_of_people_is_always_whole() -> None:
     assert count(12.6, "people") == "13 people"
     assert count(1234.4) == "1,234"

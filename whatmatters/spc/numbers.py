@@ -26,7 +26,20 @@ def _finite(x: float | None) -> bool:
 def _with_unit(text: str, unit: str) -> str:
     if unit == "%":
         return f"{text}%"
+    if text == "1":
+        unit = _one_of(unit)
     return f"{text} {unit}".strip()
+
+
+def _one_of(unit: str) -> str:
+    """The unit after the number 1: "1 day", "1 person", "1 report"; a unit of several words ("per 1,000
+    bed days", "score (1 to 5)") is left as it is."""
+    word = unit.strip()
+    if word.lower() == "people":
+        return "person"
+    if " " in word or not word.endswith("s") or word.endswith("ss") or len(word) < 3:
+        return unit
+    return word[:-1]
 
 
 def shown(x: float | None, unit: str = "") -> str:
