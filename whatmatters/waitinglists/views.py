@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,14 +26,16 @@ from whatmatters.waitinglists.tasks import run_extract_import
 HISTORY_FIELDS = ("rejects_csv",)
 
 
-@upload_limit(MAX_BYTES, files=4)
-def extract_upload(request: HttpRequest) -> HttpResponse:
-    form = ExtractUploadForm(request.POST or None, request.FILES or None)
+def _upload_page(
+    request: HttpRequest, form: Any, template: str, source: Callable[[list[str]], str]
+) -> HttpResponse:
+    """One upload workflow for both routes (the contract files, the MHSDS tables): a valid form becomes an
+    import job for the task worker and the person goes to its page; otherwise the form again."""
     if request.method == "POST" and form.is_valid():
         files = form.files_by_name()
         job = create_import(
             files,
-            source=", ".join(f"{name}.csv" for name in files),
+            source=source(list(files)),
             extract_date=form.cleaned_data["extract_date"],
             team_map=form.cleaned_data["team_map"],
             dry_run=form.cleaned_data["dry_run"],
@@ -40,29 +45,26 @@ def extract_upload(request: HttpRequest) -> HttpResponse:
         run_extract_import.enqueue(job.pk)
         return redirect("waiting_list_import_detail", pk=job.pk)
     codes = ExtractTeam.objects.select_related("team")
-    return render(request, "waitinglists/upload.jinja", {"form": form, "codes": codes, "active": "programme"})
+    return render(request, template, {"form": form, "codes": codes, "active": "programme"})
+
+
+@upload_limit(MAX_BYTES, files=4)
+def extract_upload(request: HttpRequest) -> HttpResponse:
+    form = ExtractUploadForm(request.POST or None, request.FILES or None)
+    return _upload_page(
+        request, form, "waitinglists/upload.jinja", lambda names: ", ".join(f"{n}.csv" for n in names)
+    )
 
 
 @upload_limit(MAX_BYTES, files=MAX_MHSDS_FILES)
 def mhsds_upload(request: HttpRequest) -> HttpResponse:
     """The MHSDS route of the upload page: the tables as a warehouse exports them."""
     form = MhsdsUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        files = form.files_by_name()
-        job = create_import(
-            files,
-            source="MHSDS tables: " + ", ".join(name for name in files if name.startswith("MHS")),
-            extract_date=form.cleaned_data["extract_date"],
-            team_map=form.cleaned_data["team_map"],
-            dry_run=form.cleaned_data["dry_run"],
-            threshold=form.cleaned_data["threshold"],
-            user=request.user,
-        )
-        run_extract_import.enqueue(job.pk)
-        return redirect("waiting_list_import_detail", pk=job.pk)
-    codes = ExtractTeam.objects.select_related("team")
-    return render(
-        request, "waitinglists/mhsds_upload.jinja", {"form": form, "codes": codes, "active": "programme"}
+    return _upload_page(
+        request,
+        form,
+        "waitinglists/mhsds_upload.jinja",
+        lambda names: "MHSDS tables: " + ", ".join(n for n in names if n.startswith("MHS")),
     )
 
 
