@@ -139,7 +139,7 @@ def age_profile_chart(con: duckdb.DuckDBPyConnection, census: date, rule: ClockR
         "People waiting by weeks waited",
         ["Weeks waited", "People waiting", "A list that meets the standard"],
         [
-            [labels[i], f"{count(n)}", f"{shown(profile.healthy[i])}"]
+            [labels[i], count(n), shown(profile.healthy[i])]
             for i, n in enumerate(profile.counts)
             if n or i < 10
         ],
@@ -193,10 +193,10 @@ def cumulative_flow_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart
         [
             [
                 long_date(flow.days[i]),
-                f"{count(flow.arrivals[i])}",
-                f"{count(flow.stops[i])}",
-                f"{count(flow.removals[i])}",
-                f"{count(flow.waiting[i])}",
+                count(flow.arrivals[i]),
+                count(flow.stops[i]),
+                count(flow.removals[i]),
+                count(flow.waiting[i]),
             ]
             for i in weeks
         ],
@@ -241,10 +241,7 @@ def time_to_help_chart(con: duckdb.DuckDBPyConnection, rule: ClockRule) -> Chart
         svg,
         "Share helped and share who left without help, by weeks since referral",
         ["Weeks since referral", "Got help (%)", "Left without help (%)"],
-        [
-            [str(d // 7), f"{shown(h)}", f"{shown(r)}"]
-            for d, h, r in zip(horizon, helped, removed, strict=True)
-        ],
+        [[str(d // 7), shown(h), shown(r)] for d, h, r in zip(horizon, helped, removed, strict=True)],
     )
 
 
@@ -291,12 +288,12 @@ def littles_law_chart(con: duckdb.DuckDBPyConnection, census: date) -> Chart:
     rows = [
         [
             f"{c.start:%B %Y}",
-            f"{shown(c.mean_list)}",
-            f"{shown(c.arrivals_per_day)}",
-            f"{shown(c.mean_wait_days)}",
-            f"{shown(c.lambda_w)}",
-            f"{count(c.list_patient_days)}",
-            f"{count(c.waiting_patient_days)}",
+            shown(c.mean_list),
+            shown(c.arrivals_per_day),
+            shown(c.mean_wait_days),
+            shown(c.lambda_w),
+            count(c.list_patient_days),
+            count(c.waiting_patient_days),
         ]
         for c in checks
     ]
@@ -375,7 +372,7 @@ def occupancy_chart(flow: analytics.WardFlow, code: str, beds: int | None, censu
         ["Date", "People on the ward"] + (["Beds in use (%)"] if beds else []),
         [
             [long_date(flow.days[i]), str(flow.occupied[i])]
-            + ([f"{count(100 * flow.occupied[i] / beds)}"] if beds else [])
+            + ([count(100 * flow.occupied[i] / beds)] if beds else [])
             for i in weeks
         ],
     )
@@ -429,5 +426,5 @@ def length_of_stay_chart(flow: analytics.WardFlow, code: str) -> Chart:
         ),
         "People who left hospital, by nights in hospital",
         ["Nights in hospital", "People"],
-        [[label, f"{count(n)}"] for label, n in zip(labels, counts, strict=True)],
+        [[label, count(n)] for label, n in zip(labels, counts, strict=True)],
     )

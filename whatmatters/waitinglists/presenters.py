@@ -125,13 +125,13 @@ class Plan:
 
 def a_week(value: float) -> str:
     """People or appointments a week, written the same way wherever they appear."""
-    return f"{count(value)}" if value >= 10 else f"{shown(value)}"
+    return count(value) if value >= 10 else shown(value)
 
 
 def _needed(result: forecast.PlanResult) -> str:
     """The appointments a week needed, as the summary, the sentence and the CSV all say it."""
     n = result.needed.appointments
-    return f"{count(n)}" if n is not None else "more than the team could do"
+    return count(n) if n is not None else "more than the team could do"
 
 
 def _measures(result: forecast.PlanResult) -> list[tuple[str, str]]:
@@ -141,11 +141,11 @@ def _measures(result: forecast.PlanResult) -> list[tuple[str, str]]:
         ("Referrals a week (last 12 weeks)", a_week(base.demand)),
         ("People helped a week (last 12 weeks)", a_week(base.capacity)),
         ("People who left the list without help a week (last 12 weeks)", a_week(base.left_without_help)),
-        ("People waiting now", f"{count(base.waiting_now)}"),
+        ("People waiting now", count(base.waiting_now)),
         ("People waiting now who are within the standard", f"{count(100 * base.within_now)}%"),
-        ("Load (referrals ÷ people helped)", f"{shown(base.load)}"),
-        ("Target list size for the standard", f"{count(base.target_size)}"),
-        ("Pressure (above 1 means waits are too long)", f"{shown(base.pressure)}"),
+        ("Load (referrals ÷ people helped)", shown(base.load)),
+        ("Target list size for the standard", count(base.target_size)),
+        ("Pressure (above 1 means waits are too long)", shown(base.pressure)),
         ("Missed appointments", f"{count(100 * base.dna_rate)}%"),
         (
             f"Appointments a week needed for {shown(100 * result.target_share, '%')} within the standard "
