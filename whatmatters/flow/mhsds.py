@@ -48,7 +48,7 @@ from whatmatters.flow.validate import (
     HEADER_ROW,
     FileReport,
     ImportResult,
-    _nhs_number_sql,
+    nhs_number_sql,
     validate_extract,
 )
 from whatmatters.imports.cells import nhs_number_in
@@ -385,7 +385,7 @@ def _may_be_nhs_number(col: str) -> str:
     date_like = f"({col}[5] = '-' AND {col}[8] = '-' AND regexp_full_match({col}, '{_DATE_LIKE}'))"
     only_digits = f"regexp_full_match({col}, '[0-9 -]{{10,16}}')"
     return (
-        f"(length({col}) BETWEEN 10 AND 16 AND {only_digits} AND NOT {date_like} AND {_nhs_number_sql(col)})"
+        f"(length({col}) BETWEEN 10 AND 16 AND {only_digits} AND NOT {date_like} AND {nhs_number_sql(col)})"
     )
 
 

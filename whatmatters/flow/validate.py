@@ -641,7 +641,7 @@ def _formula_check(checks: _Checks, name: str, gate: str) -> None:
     )
 
 
-def _nhs_number_sql(col: str) -> str:
+def nhs_number_sql(col: str) -> str:
     """SQL: the value (spaces and dashes removed) is 10 digits with a valid modulus-11 check digit.
 
     A fast filter only: the nhs-number package confirms each candidate.
@@ -1019,7 +1019,7 @@ def _nhs_cells(spec: FileSpec, header: _Header) -> str:
         digits = f"regexp_replace({name}, '[ -]', '', 'g')"
         whole = f"regexp_full_match({name}, '[0-9 -]+') AND strlen({digits}) = 10"
         cells.append(
-            f"CASE WHEN {test} AND (CASE WHEN {whole} THEN {_nhs_number_sql(name)} ELSE true END) "
+            f"CASE WHEN {test} AND (CASE WHEN {whole} THEN {nhs_number_sql(name)} ELSE true END) "
             f"THEN {{'i': {i}, 'v': {name}}} END"
         )
     gate = f"regexp_matches(concat_ws(',', {', '.join(joined)}), '{_NHS_SHAPE}')"
