@@ -34,6 +34,7 @@ ROW_TABLES = (
     "waitinglists_contact",
     "waitinglists_wardstay",
     "waitinglists_clockpause",
+    "waitinglists_event",
 )
 PRESENTERS = Path(presenters.__file__)
 LONGEST = 80

@@ -516,7 +516,7 @@ def _followup_waits(con: duckdb.DuckDBPyConnection, census: date) -> str:
 
 
 # NHS England's adult rule cannot stop a clock in an extract with no outcome measures at all (a simple-route
-# extract without events.csv, or the flow pages, which keep no events): the earlier local rule is shown
+# extract without events.csv, or a team whose saved rows have none): the earlier local rule is shown
 # instead, under its own label, rather than a list on which nobody is ever seen.
 FALLBACKS = {"cmh4": "cmh4-first-help"}
 

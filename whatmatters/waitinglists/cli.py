@@ -149,5 +149,7 @@ def report(job: ExtractImport, out: IO[str]) -> int:
             + f", {saved['contacts']:,} new contacts, {saved['ward_stays']:,} new ward stays; "
             f"{saved['values_created']:,} measure values added, {saved['values_replaced']:,} replaced.\n"
         )
+        for line in job.missing_sentences:
+            out.write(line + "\n")
     out.write(f"{job.get_status_display()}.\n")
     return 0 if job.status in (ExtractImport.Status.SAVED, ExtractImport.Status.CHECKED) else 1

@@ -12,6 +12,7 @@ from whatmatters.waitinglists.importing import TeamMapError, parse_team_map
 MAX_BYTES = 50 * 1024 * 1024
 MAX_TARGET_WEEKS = 104  # Plan ahead's "meet the standard by" date: at most 2 years ahead
 KEEP, REFUSE = "keep", "refuse"
+CONTRACT_FIELDS = ("referrals", "contacts", "ward_stays", "clock_pauses", "events")
 
 
 class ExtractUploadForm(forms.Form):
@@ -19,6 +20,11 @@ class ExtractUploadForm(forms.Form):
     contacts = forms.FileField(label="contacts.csv", error_messages={"required": "Choose contacts.csv"})
     ward_stays = forms.FileField(label="ward_stays.csv (if the extract has ward stays)", required=False)
     clock_pauses = forms.FileField(label="clock_pauses.csv (optional)", required=False)
+    events = forms.FileField(
+        label="events.csv (optional)",
+        help_text="Outcome measures, care plans, assessments and other care the 4-week waits count.",
+        required=False,
+    )
     extract_date = forms.DateField(
         label="The date the extract was taken",
         help_text="Write it as YYYY-MM-DD, for example 2025-03-31.",
@@ -88,7 +94,7 @@ class ExtractUploadForm(forms.Form):
         if data.get("on_errors") == REFUSE:
             data["threshold"] = 0.0  # any row with an error refuses the extract
             self.errors.pop("threshold", None)  # the share is not used, so it cannot be wrong
-        for name in ("referrals", "contacts", "ward_stays", "clock_pauses"):
+        for name in CONTRACT_FIELDS:
             upload = data.get(name)
             if upload is not None and upload.size > MAX_BYTES:
                 self.add_error(name, f"The file is larger than {megabytes(MAX_BYTES)}. Use the command line.")
@@ -97,7 +103,7 @@ class ExtractUploadForm(forms.Form):
     def files_by_name(self) -> dict[str, bytes]:
         return {
             name: self.cleaned_data[name].read()
-            for name in ("referrals", "contacts", "ward_stays", "clock_pauses")
+            for name in CONTRACT_FIELDS
             if self.cleaned_data.get(name) is not None
         }
 
@@ -164,7 +170,6 @@ class LeversForm(forms.Form):
 
 # The MHSDS route: MHSDS v6 tables as a warehouse exports them (whatmatters.flow.mhsds).
 MAX_MHSDS_FILES = 16
-CONTRACT_FIELDS = ("referrals", "contacts", "ward_stays", "clock_pauses")
 
 
 class _MultipleFileInput(forms.ClearableFileInput):

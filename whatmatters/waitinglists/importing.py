@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from whatmatters.audit.log import record
@@ -47,6 +48,7 @@ from whatmatters.waitinglists.models import (
     ClockPause,
     ClockRuleChoice,
     Contact,
+    Event,
     ExtractImport,
     ExtractTeam,
     ImportFile,
@@ -238,18 +240,48 @@ def _stream(result: ImportResult, sql: str) -> Any:
         yield [dict(zip(names, values, strict=True)) for values in batch]
 
 
-def _blank(value: object) -> object:
-    return "" if value is None else value
+def _blank(value: object, length: int = 64) -> str:
+    return "" if value is None else str(value)[:length]
 
 
-def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
-    """Upsert each table in batches on its natural key. Returns rows added per table."""
-    before = {
-        "referrals": Referral.objects.count(),
-        "contacts": Contact.objects.count(),
-        "ward_stays": WardStay.objects.count(),
-        "clock_pauses": ClockPause.objects.count(),
-    }
+def _whole(value: object) -> int | None:
+    """A whole number the check has passed (age_at_referral), or None when blank."""
+    text = "" if value is None else str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+SAVED_MODELS = {
+    "referrals": Referral,
+    "contacts": Contact,
+    "ward_stays": WardStay,
+    "clock_pauses": ClockPause,
+    "events": Event,
+}
+
+# An event belongs to its referral's team: its own referral's, else its contact's; one known only by person
+# (a care coordinator, say) has no team, and a team's pages read it through that person's referrals.
+EVENTS_SQL = """
+    WITH mapped AS (SELECT r.referral_id, m.team_pk FROM referrals r JOIN code_team m ON m.code = r.team_id)
+    SELECT e.*, coalesce(own.team_pk, via.team_pk) AS team_pk
+    FROM events e
+    LEFT JOIN mapped own ON own.referral_id = e.referral_id
+    LEFT JOIN contacts c ON c.contact_id = e.contact_id
+    LEFT JOIN mapped via ON via.referral_id = c.referral_id"""
+
+
+def _moved_from(batch: list[dict[str, Any]]) -> list[int]:
+    """For each of a batch's referrals saved before under another team than the extract now gives, that
+    team."""
+    new_team = {d["referral_id"]: d["team_pk"] for d in batch}
+    before = Referral.objects.filter(referral_id__in=list(new_team)).values_list("referral_id", "team_id")
+    return [team for rid, team in before if team != new_team[rid]]
+
+
+def _save_rows(result: ImportResult, job: ExtractImport, progress: Progress) -> dict[str, Any]:
+    """Upsert each table in batches on its natural key. Returns rows added per table, and the teams whose
+    referrals moved to another team in this extract (`moved_from`)."""
+    before = {name: model.objects.count() for name, model in SAVED_MODELS.items()}
+    moved_from: list[int] = []
     plans = [
         (
             Referral,
@@ -268,6 +300,8 @@ def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
                 discharge_date=d["discharge_date"],
                 care_coord_date=d["care_coord_date"],
                 treatment_start_date=d["treatment_start_date"],
+                age_at_referral=_whole(d["age_at_referral"]),
+                seen_in_id=job.pk,
             ),
             ["referral_id"],
         ),
@@ -301,6 +335,10 @@ def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
                 ward_start_date=d["ward_start_date"],
                 ward_end_date=d["ward_end_date"],
                 referral_id=_blank(d["referral_id"]),
+                bed_type=_blank(d["bed_type"]),
+                admission_method=_blank(d["admission_method"]),
+                discharge_destination=_blank(d["discharge_destination"]),
+                seen_in_id=job.pk,
             ),
             ["spell_id", "ward_id", "ward_start"],
         ),
@@ -316,12 +354,32 @@ def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
             ),
             ["referral_id", "pause_start"],
         ),
+        (
+            Event,
+            EVENTS_SQL,
+            lambda d: Event(
+                team_id=d["team_pk"],
+                event_id=d["event_id"],
+                person_id=d["person_id"],
+                referral_id=_blank(d["referral_id"]),
+                contact_id=_blank(d["contact_id"]),
+                event_kind=d["event_kind"],
+                event_date=d["event_date"],
+                end_date=d["end_date"],
+                code=_blank(d["code"], 200),
+                team_type=_blank(d["team_type"], 10),
+                source=_blank(d["source"], 20),
+            ),
+            ["event_id"],
+        ),
     ]
     total = sum(result.files[f"{n}.csv"].rows_kept for n in before if f"{n}.csv" in result.files) or 1
     done = 0
     for model, sql, build, keys in plans:
         fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", *keys)]
         for batch in _stream(result, sql):
+            if model is Referral:
+                moved_from += _moved_from(batch)
             model.objects.bulk_create(
                 [build(d) for d in batch],
                 update_conflicts=True,
@@ -331,12 +389,70 @@ def _save_rows(result: ImportResult, progress: Progress) -> dict[str, int]:
             )
             done += len(batch)
             progress(30 + int(40 * done / total), f"Saving rows: {done:,} of {total:,}")
-    return {
-        "referrals": Referral.objects.count() - before["referrals"],
-        "contacts": Contact.objects.count() - before["contacts"],
-        "ward_stays": WardStay.objects.count() - before["ward_stays"],
-        "clock_pauses": ClockPause.objects.count() - before["clock_pauses"],
+    added: dict[str, Any] = {
+        name: model.objects.count() - before[name] for name, model in SAVED_MODELS.items()
     }
+    added["moved_from"] = moved_from
+    return added
+
+
+def _remove_missing(job: ExtractImport, result: ImportResult, mapping: _Mapping) -> dict[str, int]:
+    """Remove the rows of this extract's teams that were saved before but are not in this extract, where
+    this extract would have had them. Left saved, an open one would count as waiting (or in a bed) for ever.
+
+    - A referral: still open in what was saved (no rejected, closed or discharge date), or referred on or
+      after this extract's first referral. A referral that closed and was referred before this extract
+      begins is kept as history. Its contacts, clock pauses and events go with it.
+    - A ward stay: no discharge date in what was saved, or admitted on or after this extract's first
+      admission.
+
+    Returns the numbers removed."""
+    wards = {m.team_id for m in mapping.codes.values() if m.clock_rule == ClockRuleChoice.WARD}
+    teams = {m.team_id for m in mapping.codes.values()} - wards
+    return {
+        "referrals_removed": _remove_referrals(job, result, teams),
+        "ward_stays_removed": _remove_ward_stays(job, result, wards),
+    }
+
+
+def _first(result: ImportResult, sql: str) -> date | None:
+    [(first,)] = result.con.execute(sql).fetchall()
+    return first
+
+
+def _remove_ward_stays(job: ExtractImport, result: ImportResult, team_ids: set[int]) -> int:
+    first = _first(result, "SELECT min(admission_date) FROM ward_stays")
+    if not team_ids or first is None:
+        return 0
+    missing = (
+        WardStay.objects.filter(team_id__in=team_ids)
+        .exclude(seen_in_id=job.pk)
+        .filter(Q(discharge_date__isnull=True) | Q(admission_date__gte=first))
+    )
+    removed, _ = missing.delete()
+    return removed
+
+
+def _remove_referrals(job: ExtractImport, result: ImportResult, team_ids: set[int]) -> int:
+    first = _first(result, "SELECT min(referral_date) FROM referrals")
+    if not team_ids or first is None:
+        return 0
+    missing = (
+        Referral.objects.filter(team_id__in=team_ids)
+        .exclude(seen_in_id=job.pk)
+        .filter(
+            Q(rejected_date__isnull=True, closed_date__isnull=True, discharge_date__isnull=True)
+            | Q(referral_date__gte=first)
+        )
+    )
+    ids = list(missing.values_list("referral_id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        Contact.objects.filter(referral_id__in=chunk).delete()
+        ClockPause.objects.filter(referral_id__in=chunk).delete()
+        Event.objects.filter(referral_id__in=chunk).delete()
+        Referral.objects.filter(referral_id__in=chunk).delete()
+    return len(ids)
 
 
 def _new_periods(team: Team, values: list[Any]) -> list[Any]:
@@ -526,26 +642,40 @@ def _save(job: ExtractImport, result: ImportResult, mapping: _Mapping, report: P
     with transaction.atomic():
         for m in mapping.changed:
             m.save()  # audited
-        added = _save_rows(result, report)
+        added = _save_rows(result, job, report)
+        moved = added.pop("moved_from")
+        moved_from = set(moved)
+        added.update(_remove_missing(job, result, mapping))
         report(75, "Working out measures")
         ref = f"extract {job.pk}"
         measures = _refresh_measures(result, mapping, job.extract_date, report, import_ref=ref)
         kept = job.counts.get("referrals.csv", {}).get("kept", 0)
-        job.counts["saved"] = {**added, **measures, "referrals_updated": max(0, kept - added["referrals"])}
+        job.counts["saved"] = {
+            **added,
+            **measures,
+            "referrals_updated": max(0, kept - added["referrals"]),
+            "referrals_moved": len(moved),
+        }
         if any(added.values()):
             record(
                 AuditEvent.Action.CREATE,
                 obj=job,
                 summary=(
                     f"Waiting-list extract imported: {added['referrals']:,} new referrals, "
-                    f"{added['contacts']:,} new contacts, {added['ward_stays']:,} new ward stays"
+                    f"{added['contacts']:,} new contacts, {added['ward_stays']:,} new ward stays, "
+                    f"{added['events']:,} new events; {added['referrals_removed']:,} referrals and "
+                    f"{added['ward_stays_removed']:,} ward stays not in this extract removed"
                 ),
             )
         job.status = ExtractImport.Status.SAVED
         job.teams.set({m.team_id for m in mapping.codes.values()})
         report(90, "Working out the flow and Plan ahead pages")
         _end(job)  # in the transaction: saved rows, their results and a finished import, or none
-        for team in {m.team_id: m.team for m in mapping.codes.values()}.values():
+        teams = {m.team_id: m.team for m in mapping.codes.values()}
+        # A team whose referrals moved to another team keeps stored pages that counted them: work them out
+        # again from what it has now.
+        teams |= {t.pk: t for t in Team.objects.filter(pk__in=moved_from - set(teams))}
+        for team in teams.values():
             results.store(team, job)
 
 

@@ -110,6 +110,34 @@ class ExtractImport(models.Model):
         return self.extract_date
 
     @property
+    def missing_sentences(self) -> list[str]:
+        """What this (newer) extract removed or moved, in plain words, for its page and the command."""
+        saved = self.counts.get("saved") or {}
+        out = []
+        removed, stays = saved.get("referrals_removed", 0), saved.get("ward_stays_removed", 0)
+        if removed or stays:
+            parts = [
+                f"{n:,} {word if n == 1 else word + 's'}"
+                for n, word in ((removed, "referral"), (stays, "ward stay"))
+                if n
+            ]
+            one = removed + stays == 1
+            out.append(
+                f"{' and '.join(parts)} saved before {'is' if one else 'are'} not in this extract, so "
+                f"{'it was' if one else 'they were'} removed: still open, or begun within the dates this "
+                "extract covers, this extract would have had them. Referrals that closed before it begins "
+                "are kept."
+            )
+        moved = saved.get("referrals_moved", 0)
+        if moved:
+            out.append(
+                f"{moved:,} {'referral' if moved == 1 else 'referrals'} saved before under another team "
+                f"{'is' if moved == 1 else 'are'} now under the team this extract gives; the other team's "
+                "waiting list and flow pages were worked out again."
+            )
+        return out
+
+    @property
     def reject_rows(self) -> int:
         return sum(r["rows"] for r in self.rejects_by_rule)
 
@@ -169,9 +197,17 @@ class Referral(models.Model):
     discharge_date = models.DateField(null=True, blank=True)
     care_coord_date = models.DateField(null=True, blank=True)
     treatment_start_date = models.DateField(null=True, blank=True)
+    age_at_referral = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Whole years when the referral was received; blank is unknown."
+    )
+    # The latest import whose extract had this referral: one saved before but missing from a newer extract
+    # of its team is found by it (see importing._remove_missing).
+    seen_in = models.ForeignKey(
+        "ExtractImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["team", "referral_date"])]
+        indexes = [models.Index(fields=["team", "referral_date"]), models.Index(fields=["person_id"])]
 
     def __str__(self) -> str:
         return self.referral_id
@@ -205,6 +241,13 @@ class WardStay(models.Model):
     ward_start_date = models.DateField(null=True, blank=True)
     ward_end_date = models.DateField(null=True, blank=True)
     referral_id = models.CharField(max_length=64, blank=True)
+    # The follow-up within 72 hours counts discharges from adult acute beds to destinations that need one.
+    bed_type = models.CharField(max_length=64, blank=True)
+    admission_method = models.CharField(max_length=64, blank=True)
+    discharge_destination = models.CharField(max_length=64, blank=True)
+    seen_in = models.ForeignKey(
+        "ExtractImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -230,3 +273,28 @@ class ClockPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.pause_start.isoformat()}"
+
+
+class Event(models.Model):
+    """Something else that happened in someone's care that NHS England's clock rules look at (events.csv, or
+    MHSDS MHS006, MHS008, MHS009, MHS202, MHS204, MHS606 and MHS607 rows mapped to it).
+
+    `team` is the team of the referral it belongs to (its own, else its contact's), or null for an event
+    known only by person (a care coordinator, say); a team's flow pages read the events of the people with a
+    referral in that team, as the clock rules match events to referrals by person and date.
+    """
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    event_id = models.CharField(max_length=64, unique=True)
+    person_id = models.CharField(max_length=64, db_index=True)
+    referral_id = models.CharField(max_length=64, blank=True)
+    contact_id = models.CharField(max_length=64, blank=True)
+    event_kind = models.CharField(max_length=30)
+    event_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    code = models.CharField(max_length=200, blank=True)
+    team_type = models.CharField(max_length=10, blank=True)
+    source = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.event_id

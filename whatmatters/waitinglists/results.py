@@ -29,6 +29,7 @@ from whatmatters.waitinglists.models import (
     ClockPause,
     ClockRuleChoice,
     Contact,
+    Event,
     ExtractImport,
     ExtractTeam,
     Referral,
@@ -54,6 +55,11 @@ def _load(team: Any) -> duckdb.DuckDBPyConnection:
         "contacts": (Contact.objects.filter(team=team), {}),
         "ward_stays": (WardStay.objects.filter(team=team), {}),
         "clock_pauses": (ClockPause.objects.filter(team=team), {}),
+        # The clock rules match events to referrals by person and date, so the team's people's events.
+        "events": (
+            Event.objects.filter(person_id__in=Referral.objects.filter(team=team).values("person_id")),
+            {},
+        ),
     }
     for name, (queryset, renamed) in sources.items():
         _insert(con, name, queryset, renamed)
