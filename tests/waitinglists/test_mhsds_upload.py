@@ -182,3 +182,40 @@ def test_flow_import_with_mhsds_keeps_identifiers_that_are_already_pseudonyms(
     )
     assert code == 0, said
     assert Referral.objects.get(referral_id="CERT-R0000000/CERT").person_id == "CERT-P0"
+
+
+def test_the_upload_page_keeps_identifiers_that_are_already_pseudonyms_when_ticked(
+    teams: Any, mhsds_folder: Path, make_user: Any, client_for: Any
+) -> None:
+    client = client_for(make_user(Role.FACULTY))
+    response = _post(client, [("warehouse.zip", _zip(mhsds_folder))], ids_are_pseudonyms="on")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Referral.objects.get(referral_id="CERT-R0000000/CERT").person_id == "CERT-P0"
+
+
+def test_the_events_an_mhsds_extract_gives_are_saved_under_pseudonyms_and_counted_on_the_stored_page(
+    teams: Any, mhsds_folder: Path
+) -> None:
+    import json
+
+    from tests.waitinglists.test_import_command import flow_import
+    from whatmatters.flow.charts import waits_charts
+    from whatmatters.flow.mhsds import validate_mhsds
+    from whatmatters.waitinglists.models import Event, StoredResult
+
+    code, said = flow_import("--mhsds", str(mhsds_folder), "--team-map", TEAM_MAP, "--extract-date", DATE)
+    assert code == 0, said
+    # Activities belong to their contact's referral's team; care plans and care coordinators (MHS008, MHS009,
+    # MHS006) are known by person only, and a team's pages read them through its people's referrals.
+    assert Event.objects.filter(team=teams["CERT"], event_kind="assessment").exists()
+    assert Event.objects.filter(team=None, event_kind="care_plan_agreed").exists()
+    assert not Event.objects.filter(person_id__startswith="CERT-P").exists()  # never the LocalPatientId
+    assert set(WardStay.objects.values_list("bed_type", flat=True)) - {""}
+    stored = StoredResult.objects.get(team=teams["CERT"], page=StoredResult.Page.FLOW).data
+    job = ExtractImport.objects.get()
+    result = validate_mhsds(mhsds_folder, extract_date=job.extract_date, key=KEY.encode())
+    try:
+        direct = waits_charts(result.con, "cmh4", job.extract_date).to_dict()
+    finally:
+        result.con.close()
+    assert stored == json.loads(json.dumps(direct))
