@@ -158,6 +158,12 @@ def _generate_parser(subs: argparse._SubParsersAction, out: IO[str]) -> None:
         default="contract",
         help="contract: referrals.csv, contacts.csv, ward_stays.csv (default); mhsds: MHSDS v6 tables",
     )
+    gen.add_argument(
+        "--events",
+        action="store_true",
+        help="contract format: also write events.csv (a baseline outcome measure and a meaningful assessment "
+        "at each first attended contact), so NHS England's 4-week rule can stop clocks",
+    )
 
 
 def _mhsds_arguments(parser: argparse.ArgumentParser) -> None:
@@ -302,10 +308,20 @@ def _latest_date(result: object) -> date | None:
 
 
 def _generate(args: argparse.Namespace, out: IO[str]) -> int:
+    if args.events and args.format == "mhsds":
+        out.write("flow: --events is for the contract format; the MHSDS tables do not carry them yet.\n")
+        return 2
     write = synthetic.generate_mhsds if args.format == "mhsds" else synthetic.generate
+    extra = {"events": True} if args.events else {}
     try:
         summary = write(
-            args.out, teams=args.teams, years=args.years, seed=args.seed, faults=args.faults, start=args.start
+            args.out,
+            teams=args.teams,
+            years=args.years,
+            seed=args.seed,
+            faults=args.faults,
+            start=args.start,
+            **extra,
         )
     except ValueError as error:
         out.write(f"flow: {error}\n")

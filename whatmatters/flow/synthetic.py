@@ -655,8 +655,14 @@ def generate(
     copies: int = 1,
     first_copy: int = 0,
     followups: bool = True,
+    events: bool = False,
 ) -> GenerateSummary:
     """Write referrals.csv, contacts.csv, ward_stays.csv and extract.json into `out`.
+
+    `events=True` also writes events.csv with a baseline outcome measure (a coded score, MHS607) and a
+    meaningful assessment (a care activity, MHS202) at each referral's first attended contact, so NHS
+    England's 4-week rule can stop its clock (without outcome measures it shows the local rule instead);
+    not with `faults`.
 
     `copies` repeats each team profile with its own IDs and random draws (for benchmarks); `first_copy`
     numbers them from an offset, so large extracts can be made in parts without clashing IDs.
@@ -670,6 +676,8 @@ def generate(
         raise ValueError("faults is a share of rows between 0 and 0.2, for example 0.01.")
     if years <= 0:
         raise ValueError("years must be more than 0.")
+    if events and faults:
+        raise ValueError("events and faults cannot be asked for together.")
     start = start or DEFAULT_START
     n_days = int(round(years * 365.25))
     extract_date = start + timedelta(days=n_days - 1)
@@ -711,6 +719,8 @@ def generate(
             columns = {name: values[order] for name, values in columns.items()}
         _write(con, columns, out / spec.filename)
         rows[spec.name] = len(columns[spec.columns[0].name])
+    if events:
+        rows["events"] = _write_events(con, out)
     summary = GenerateSummary(
         out=out, start=start, extract_date=extract_date, rows=rows, faults=dict(injected)
     )
@@ -727,6 +737,29 @@ def generate(
     }
     (out / "extract.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return summary
+
+
+def _write_events(con: duckdb.DuckDBPyConnection, out: Path) -> int:
+    """events.csv: a baseline outcome measure and a meaningful assessment on each referral's first
+    attended contact (the earliest by date)."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE synthetic_events AS
+        WITH c AS (SELECT * FROM read_csv(?, all_varchar = true)),
+             r AS (SELECT * FROM read_csv(?, all_varchar = true)),
+             first AS (SELECT referral_id, arg_min(contact_id, contact_date || contact_id) AS contact_id,
+                              min(contact_date) AS day
+                       FROM c WHERE attend_status IN ('5', '6') GROUP BY 1)
+        SELECT prefix || f.contact_id AS event_id, r.person_id, f.referral_id, f.contact_id, kind AS event_kind,
+               f.day AS event_date, NULL AS end_date, NULL AS code, NULL AS team_type, source
+        FROM first f JOIN r USING (referral_id)
+        CROSS JOIN (VALUES ('OM-', 'outcome_measure', 'MHS607'), ('MA-', 'meaningful_assessment', 'MHS202'))
+            AS k(prefix, kind, source)
+        ORDER BY f.referral_id, prefix""",
+        [str(out / contract.CONTACTS.filename), str(out / contract.REFERRALS.filename)],
+    )
+    con.execute("COPY synthetic_events TO ? (HEADER, DELIMITER ',')", [str(out / contract.EVENTS.filename)])
+    [(n,)] = con.execute("SELECT count(*) FROM synthetic_events").fetchall()
+    return int(n)
 
 
 def with_capacity(profile_key: str, slots_per_week: float) -> TeamProfile:

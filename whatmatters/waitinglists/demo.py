@@ -37,7 +37,7 @@ def load_demo() -> None:
     if Team.objects.filter(slug__in=[m["team"] for m in TEAM_MAP.values()]).count() < len(TEAM_MAP):
         return
     with tempfile.TemporaryDirectory(prefix="wm-demo-extract-") as folder:
-        summary = generate(folder, years=YEARS, seed=SEED, start=demo_start())
+        summary = generate(folder, years=YEARS, seed=SEED, start=demo_start(), events=True)
         files = {
             name: (Path(folder) / f"{name}.csv").read_bytes()
             for name in FILE_NAMES
