@@ -749,8 +749,9 @@ def _write_events(con: duckdb.DuckDBPyConnection, out: Path) -> int:
              first AS (SELECT referral_id, arg_min(contact_id, contact_date || contact_id) AS contact_id,
                               min(contact_date) AS day
                        FROM c WHERE attend_status IN ('5', '6') GROUP BY 1)
-        SELECT prefix || f.contact_id AS event_id, r.person_id, f.referral_id, f.contact_id, kind AS event_kind,
-               f.day AS event_date, NULL AS end_date, NULL AS code, NULL AS team_type, source
+        SELECT prefix || f.contact_id AS event_id, r.person_id, f.referral_id, f.contact_id,
+               kind AS event_kind, f.day AS event_date, NULL AS end_date, NULL AS code,
+               NULL AS team_type, source
         FROM first f JOIN r USING (referral_id)
         CROSS JOIN (VALUES ('OM-', 'outcome_measure', 'MHS607'), ('MA-', 'meaningful_assessment', 'MHS202'))
             AS k(prefix, kind, source)
