@@ -97,3 +97,13 @@ def test_bad_lever_values_are_errors_that_keep_what_was_typed(lead: Any) -> None
 def test_a_team_without_data_is_told_so(teams: Any, make_user: Any, client_for: Any) -> None:
     client = client_for(make_user(Role.STAFF, teams["CERT"]))
     assert "no waiting-list data" in client.get(URL).content.decode()
+
+
+def test_the_date_to_meet_the_standard_by_is_typed_as_its_hint_says_not_picked(lead: Any) -> None:
+    import re
+
+    page = lead.get("/teams/team-a/flow/plan-ahead/").content.decode()
+    box = re.search(r"<input[^>]*name=\"target_date\"[^>]*>", page)
+    assert box is not None
+    assert 'type="text"' in box.group(0)  # a browser's date picker shows its own format, not YYYY-MM-DD
+    assert "YYYY-MM-DD" in page
