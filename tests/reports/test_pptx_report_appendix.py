@@ -122,3 +122,24 @@ def test_the_command_with_everything_writes_the_appendix_into_the_powerpoint_fil
         stderr=io.StringIO(),
     )
     assert len(appendix_slides(Presentation(str(out)))) == 2
+
+
+def test_a_programme_appendix_names_each_measures_team(
+    report_world: dict[str, Any], steady: list[Any]
+) -> None:
+    from whatmatters.framework.models import Measure
+
+    Measure.objects.filter(pk=steady[0].pk).update(shared_with_programme=True)
+    (slide,) = appendix_slides(deck(None, Contents.EVERYTHING))
+    assert slide.shapes.title.text == APPENDIX
+    assert "Team A: Steady 0" in texts(slide)
+    assert [p.name for p in pictures(slide)] == ["Chart: Steady 0"] and alt(pictures(slide)[0])
+
+
+def test_with_every_measure_an_exception_the_appendix_says_so(report_world: dict[str, Any]) -> None:
+    from whatmatters.framework.models import Measure
+
+    Measure.objects.filter(code__in=["admissions", "carers-offered"]).delete()
+    (slide,) = appendix_slides(deck(report_world["team"], Contents.EVERYTHING))
+    assert "Every measure is on a slide of its own above." in texts(slide)
+    assert pictures(slide) == []
