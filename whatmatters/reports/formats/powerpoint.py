@@ -41,6 +41,7 @@ ACROSS, DOWN = 3, 2
 PER_SLIDE = ACROSS * DOWN
 GAP = Inches(0.25)
 MULTIPLE_TOP, MULTIPLE_HIGH = Inches(1.05), Inches(3.1)
+CHART_BELOW = Inches(0.9)  # the name and the icons' words above each small chart (about 2 inches high)
 
 
 def _place_title(slide: Any, text: str, top: Emu = TITLE_TOP, height: Emu = TITLE_HIGH) -> None:
@@ -201,14 +202,15 @@ def _appendix_slides(deck: Any, data: ReportData) -> None:
                 (report.measure.description or report.measure.name) if data.easy_read else report.measure.name
             )
             named = f"{team.name}: {name}" if data.programme else name
-            _text_box(slide, left, top, wide, Inches(0.4), [named], 11)
-            _text_box(slide, left, top + Inches(0.4), wide, Inches(0.35), [_icons_line(data, report)], 9)
+            # Room for a programme name over two lines, and both icons' words over two.
+            _text_box(slide, left, top, wide, Inches(0.5), [named], 10)
+            _text_box(slide, left, top + Inches(0.5), wide, Inches(0.4), [_icons_line(data, report)], 8)
             said = report.easy_read if data.easy_read else report.committee
             if report.svg:
                 picture = slide.shapes.add_picture(
                     io.BytesIO(png_from_svg(report.svg, SMALL_PIXELS_WIDE)),
                     left,
-                    top + Inches(0.8),
+                    top + CHART_BELOW,
                     width=wide,
                 )
                 picture._element.nvPicPr.cNvPr.set("descr", alt_text(report.svg))
@@ -217,7 +219,7 @@ def _appendix_slides(deck: Any, data: ReportData) -> None:
                 words = (
                     (EASY_HIDDEN if data.easy_read else report.hidden) if report.hidden else " ".join(said)
                 )
-                _text_box(slide, left, top + Inches(0.8), wide, Inches(2.0), [words], 10)
+                _text_box(slide, left, top + CHART_BELOW, wide, Inches(2.0), [words], 10)
             notes.append(f"{named}. {_icons_line(data, report)}. {' '.join([] if report.hidden else said)}")
         slide.notes_slide.notes_text_frame.text = "\n".join(line.rstrip(". ") + "." for line in notes)
 
