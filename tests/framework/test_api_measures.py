@@ -126,3 +126,21 @@ def test_the_openapi_document_describes_a_measures_targets_over_time(
     row = schemas["TargetOut"]
     assert set(row["properties"]) == {"from", "value", "line"}
     assert row["properties"]["from"]["format"] == "date"
+
+
+def test_the_spc_points_give_the_target_in_force_and_each_further_line_for_their_period(
+    plan: dict[str, Any], people: dict[str, Any], client: Any
+) -> None:
+    wait = plan["wait"]
+    wait.target, wait.target_label = 30.0, "Local ambition"
+    wait.save()
+    add_values(wait, [40, 42, 39, 41, 43, 40, 38, 42, 41, 40, 39, 41, 30, 29, 31, 28, 30, 27, 29, 30])
+    MeasureTarget.objects.create(measure=wait, starts=dt.date(2023, 7, 1), value=25.0)
+    MeasureTarget.objects.create(
+        measure=wait, starts=dt.date(2023, 1, 1), value=18, label="National standard"
+    )
+    spc = client.get("/api/v1/teams/team-a/measures/wait-days/spc", **bearer(people[Role.VIEWER])).json()
+    assert spc["target_label"] == "Local ambition"
+    points = {p["period"]: p for p in spc["points"]}
+    assert points["2023-06-01"]["target"] == 30.0 and points["2023-07-01"]["target"] == 25.0
+    assert points["2023-06-01"]["other_targets"] == {"National standard": 18.0}

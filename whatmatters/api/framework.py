@@ -93,7 +93,10 @@ class PointOut(Schema):
     centre: float | None
     lower: float | None
     upper: float | None
-    target: float | None
+    target: float | None = Field(description="The target in force for the period (the one judged).")
+    other_targets: dict[str, float | None] = Field(
+        description="Each further target line's value for the period, by the line's name."
+    )
     point_type: str
 
 
@@ -103,6 +106,7 @@ class SpcOut(Schema):
     assurance: str | None
     committee: str
     easy_read: str
+    target_label: str = Field(description='What the judged target is called ("Target" when not named).')
     warnings: list[str]
     missing_periods: list[date]
     points: list[PointOut]
@@ -204,6 +208,7 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
         "assurance": None,
         "committee": "",
         "easy_read": "",
+        "target_label": measure.target_label.strip() or "Target",
         "warnings": [],
         "missing_periods": item.missing_periods,
         "points": [],
@@ -212,6 +217,7 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
         return out
     # The API is read by the team's own tokens: nothing is hidden from the team.
     view = shown_for(item, outside_team=False, chart=False)
+    others = [(line, values) for line, values in result.target_lines if line != result.target_label]
     out.update(
         variation=result.variation.committee if result.variation else None,
         assurance=result.assurance.committee if result.assurance else None,
@@ -226,9 +232,10 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
                 "lower": _finite(p["lower"]),
                 "upper": _finite(p["upper"]),
                 "target": _finite(p["target"]),
+                "other_targets": {line: _finite(values[i]) for line, values in others},
                 "point_type": str(p["point_type"]),
             }
-            for p in result.points()
+            for i, p in enumerate(result.points())
         ],
     )
     return out
