@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -11,7 +12,14 @@ from django.urls import reverse
 
 from tests.framework.factories import make_aim, make_domain, make_measure, make_ratio_measure
 from whatmatters.framework import actions
-from whatmatters.framework.models import ChangeIdea, Domain, Driver, LibraryMeasure, Measure
+from whatmatters.framework.models import (
+    ChangeIdea,
+    Domain,
+    Driver,
+    LibraryMeasure,
+    Measure,
+    MeasureTarget,
+)
 from whatmatters.teams.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +45,7 @@ def test_export_then_import_into_another_team_gives_an_identical_framework(
     framework: dict[str, Any], programme: Any
 ) -> None:
     exported = actions.export_team(programme.team_a)
-    assert exported["format"] == "whatmatters-framework" and exported["version"] == 1
+    assert exported["format"] == "whatmatters-framework" and exported["version"] == 2
     report = actions.import_team(programme.team_b, actions.dumps(exported).encode())
     again = actions.export_team(programme.team_b)
     assert again == exported
@@ -135,3 +143,98 @@ def test_a_measure_with_no_domain_is_skipped_with_its_reason_and_the_rest_is_imp
         line.startswith("Measure wl-waiting-list: it links to no quality domain") for line in report.skipped
     )
     assert not Measure.objects.filter(team=programme.team_b, code="wl-waiting-list").exists()
+
+
+def _with_targets(measure: Measure) -> None:
+    measure.target_label = "Local ambition"
+    measure.save()
+    for starts, value, label in [
+        (dt.date(2026, 1, 1), 26.0, ""),
+        (dt.date(2026, 2, 1), 24.5, ""),
+        (dt.date(2026, 1, 1), 18.0, "National standard"),
+    ]:
+        MeasureTarget.objects.create(measure=measure, starts=starts, value=value, label=label)
+
+
+def test_targets_over_time_and_their_line_names_travel_with_the_framework_file_exactly(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    _with_targets(framework["measure"])
+    exported = actions.export_team(programme.team_a)
+    measure = next(m for m in exported["measures"] if m["code"] == framework["measure"].code)
+    assert measure["target_label"] == "Local ambition"
+    assert measure["targets"] == [
+        {"from": "2026-01-01", "value": 26.0, "line": ""},
+        {"from": "2026-02-01", "value": 24.5, "line": ""},
+        {"from": "2026-01-01", "value": 18.0, "line": "National standard"},
+    ]
+    actions.import_team(programme.team_b, actions.dumps(exported).encode())
+    assert actions.export_team(programme.team_b) == exported
+    copy = Measure.objects.get(team=programme.team_b, code=framework["measure"].code)
+    assert sorted((t.starts, t.value, t.label) for t in copy.targets.all()) == sorted(
+        (t.starts, t.value, t.label) for t in framework["measure"].targets.all()
+    )
+
+
+def test_a_version_1_file_with_one_target_a_measure_is_still_imported(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    document = actions.export_team(programme.team_a)
+    document["version"] = 1
+    for measure in document["measures"]:
+        del measure["targets"], measure["target_label"]
+    actions.import_team(programme.team_b, actions.dumps(document).encode())
+    copy = Measure.objects.get(team=programme.team_b, code=framework["measure"].code)
+    assert copy.target == 28.0 and copy.target_label == "" and not copy.targets.exists()
+
+
+def test_a_target_row_dated_mid_month_starts_from_its_month_and_one_named_like_the_target_is_the_target(
+    framework: dict[str, Any], programme: Any
+) -> None:
+    _with_targets(framework["measure"])
+    document = actions.export_team(programme.team_a)
+    measure = next(m for m in document["measures"] if m["code"] == framework["measure"].code)
+    measure["targets"] = [{"from": "2026-03-17", "value": 22, "line": "local ambition"}]
+    actions.import_team(programme.team_b, actions.dumps(document).encode())
+    copy = Measure.objects.get(team=programme.team_b, code=framework["measure"].code)
+    assert [(t.starts, t.value, t.label) for t in copy.targets.all()] == [(dt.date(2026, 3, 1), 22.0, "")]
+
+
+@pytest.mark.parametrize(
+    ("row", "place", "reason"),
+    [
+        ({"value": 20}, "measures[1].targets[1].from", "target row 2: “from” is missing"),
+        ({"from": "2026-04-01"}, "measures[1].targets[1].value", "target row 2: “value” is missing"),
+        ({"from": "01/04/2026", "value": 20}, "measures[1].targets[1].from", "must be a date written"),
+        ({"from": "2026-04-01", "value": "twenty"}, "measures[1].targets[1].value", "Enter a number"),
+        ({"from": "2026-04-01", "value": None}, "measures[1].targets[1].value", "is null"),
+        ({"from": "2026-04-01", "value": 20, "line": 3}, "measures[1].targets[1].line", "must be text"),
+        (
+            {"from": "2026-04-01", "value": 20, "line": "x" * 61},
+            "measures[1].targets[1].line",
+            "61 characters",
+        ),
+        ({"from": "2026-04-01", "value": 20, "colour": "red"}, "measures[1].targets[1].colour", "not a key"),
+        (
+            {"from": "2026-01-20", "value": 20},
+            "measures[1].targets[1].from",
+            "already has a value from January 2026 in target row 1",
+        ),
+        ("20 in April", "measures[1].targets[1]", "must be an object"),
+    ],
+)
+def test_a_bad_target_row_is_refused_naming_the_measure_the_row_and_the_field_and_nothing_is_saved(
+    framework: dict[str, Any], programme: Any, row: Any, place: str, reason: str
+) -> None:
+    _with_targets(framework["measure"])
+    document = actions.export_team(programme.team_a)
+    assert document["measures"][1]["code"] == framework["measure"].code
+    document["measures"][1]["targets"][1] = row
+    with pytest.raises(actions.FrameworkError) as refused:
+        actions.import_team(programme.team_b, actions.dumps(document).encode())
+    problems = refused.value.problems
+    assert [p.column for p in problems] == [place]
+    assert f"Measure {framework['measure'].code}, target row 2" in problems[0].reason
+    assert reason in problems[0].reason
+    assert not Measure.objects.filter(team=programme.team_b).exists()
+    assert not Domain.objects.filter(team=programme.team_b).exists()

@@ -350,3 +350,56 @@ def test_the_hiding_guard_fails_on_each_kind_of_copy() -> None:
         "x = round(n / 4)\n",
     ):
         assert small_number_decisions(snippet) == [], snippet
+
+
+# --- The exports hide what the page hides ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_where_the_page_leaves_a_chart_out_the_csv_and_the_workbook_give_none_of_its_numbers(
+    programme: Any,
+) -> None:
+    """A count of people with no small month (23, 24, 26 … people): the page leaves the chart out (it
+    counts people), so its exact centre line and limits, which the chart would draw, must not be in the
+    CSV or the Excel workbook either; the counts themselves are there, rounded as on the page."""
+    from whatmatters.reports.formats.excel import value_rows
+    from whatmatters.reports.presenters import build
+
+    world = build_world(programme.team_a)
+    team = world["team"]
+    beds = make_measure(team, world["domain"], "bed-nights", name="People in a bed", unit="people", chart="c")
+    counts = [23, 24, 26, 22, 25, 27, 23, 21, 24, 26, 25, 22] * 2
+    for period, value in zip(months(dt.date(2023, 1, 1), 24), counts, strict=True):
+        Value.objects.create(measure=beds, period=period, value=value)
+    end = dt.date(2024, 12, 31)
+    items = {i.measure.code: i for i in results_for(team, as_of=end)}
+    assert shown_for(items["bed-nights"], outside_team=True).hidden == HIDDEN_COUNT
+    data = build(team, dt.date(2024, 1, 1), end, "committee")
+    exported = {
+        "csv": list(exports.measure_rows(team, as_of=end)),
+        "xlsx": list(value_rows(data)),
+    }
+    spc = ("centre", "lower_limit", "upper_limit", "point", "variation", "assurance")
+    for name, rows in exported.items():
+        for code, item in items.items():
+            page_hides = bool(shown_for(item, outside_team=True).hidden)
+            mine = [r for r in rows if r["measure_code"] == code]
+            assert mine, (name, code)
+            gives_spc = any(r[column] for r in mine for column in spc)
+            assert gives_spc is not page_hides, (name, code)
+        beds_rows = [r for r in rows if r["measure_code"] == "bed-nights"]
+        assert {r["value"] for r in beds_rows} <= {"20", "25"}  # rounded to the nearest 5, as on the page
+
+
+@pytest.mark.django_db
+def test_the_csv_gives_each_periods_target_from_the_targets_over_time(programme: Any) -> None:
+    from whatmatters.framework.models import MeasureTarget
+
+    team = programme.team_a
+    measure = make_measure(team, make_domain(team, "I am seen quickly"), target=30.0)
+    for period, value in zip(months(dt.date(2024, 1, 1), 6), [31, 29, 30, 28, 27, 26], strict=True):
+        Value.objects.create(measure=measure, period=period, value=value)
+    MeasureTarget.objects.create(measure=measure, starts=dt.date(2024, 4, 1), value=25.0)
+    MeasureTarget.objects.create(measure=measure, starts=dt.date(2024, 1, 1), value=20, label="Standard")
+    targets = [r["target"] for r in exports.measure_rows(team, as_of=dt.date(2024, 6, 30))]
+    assert targets == ["30", "30", "30", "25", "25", "25"]  # the judged line, period by period

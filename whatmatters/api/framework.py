@@ -35,6 +35,21 @@ from whatmatters.imports.problems import Refused
 router = Router(tags=["measures"])
 
 
+class TargetOut(Schema):
+    """One row of a measure's targets over time: from this period on, this line has this value."""
+
+    from_: date = Field(
+        alias="from",
+        description=(
+            "The first day of the week (a Monday) or month the value holds from, until the line's next row."
+        ),
+    )
+    value: float
+    line: str = Field(
+        description="The line's name; empty for the measure's target (the one assurance is judged against)."
+    )
+
+
 class MeasureOut(Schema):
     code: str
     name: str
@@ -50,7 +65,11 @@ class MeasureOut(Schema):
     direction: str
     uses_denominator: bool
     multiply: float
-    target: float | None
+    target: float | None = Field(description="The target before the first row of `targets` for its line.")
+    target_label: str = Field(description='What the target is called ("" reads "Target").')
+    targets: list[TargetOut] = Field(
+        description="Targets over time (a trajectory) and further named lines, by line then date."
+    )
     target_date: date | None
     frequency: str
     data_source: str
@@ -74,7 +93,10 @@ class PointOut(Schema):
     centre: float | None
     lower: float | None
     upper: float | None
-    target: float | None
+    target: float | None = Field(description="The target in force for the period (the one judged).")
+    other_targets: dict[str, float | None] = Field(
+        description="Each further target line's value for the period, by the line's name."
+    )
     point_type: str
 
 
@@ -84,6 +106,7 @@ class SpcOut(Schema):
     assurance: str | None
     committee: str
     easy_read: str
+    target_label: str = Field(description='What the judged target is called ("Target" when not named).')
     warnings: list[str]
     missing_periods: list[date]
     points: list[PointOut]
@@ -110,9 +133,16 @@ class PostResult(Schema):
     problems: list[ProblemOut]
 
 
+_DERIVED = ("domains", "library_source", "targets")
+
+
 def _measure_out(m: Measure) -> dict[str, Any]:
     return {
-        **{f: getattr(m, f) for f in MeasureOut.model_fields if f not in ("domains", "library_source")},
+        **{f: getattr(m, f) for f in MeasureOut.model_fields if f not in _DERIVED},
+        "targets": [
+            {"from": t.starts, "value": t.value, "line": t.label}
+            for t in sorted(m.targets.all(), key=lambda t: (t.label, t.starts))
+        ],
         "domains": [d.i_statement for d in m.domains.all()],
         "library_source": m.source.code if m.source else None,
     }
@@ -120,7 +150,9 @@ def _measure_out(m: Measure) -> dict[str, Any]:
 
 def _measure(request: HttpRequest, code: str) -> Measure:
     return get_object_or_404(
-        Measure.objects.select_related("source").prefetch_related("domains"), team=request.team, code=code
+        Measure.objects.select_related("source").prefetch_related("domains", "targets"),
+        team=request.team,
+        code=code,
     )
 
 
@@ -128,10 +160,13 @@ def _measure(request: HttpRequest, code: str) -> Measure:
     "/teams/{team}/measures",
     response={200: list[MeasureOut], **ERRORS},
     url_name="measure_list",
+    by_alias=True,  # a target row's "from"
     summary="A team's measures, with every field of the measurement plan",
 )
 def measure_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
-    measures = Measure.objects.for_team(request.team).select_related("source").prefetch_related("domains")
+    measures = (
+        Measure.objects.for_team(request.team).select_related("source").prefetch_related("domains", "targets")
+    )
     return [_measure_out(m) for m in measures]
 
 
@@ -139,6 +174,7 @@ def measure_list(request: HttpRequest, team: TeamSlug) -> list[dict[str, Any]]:
     "/teams/{team}/measures/{code}",
     response={200: MeasureOut, **ERRORS, **BAD_PARAMETERS},
     url_name="measure_detail",
+    by_alias=True,  # a target row's "from"
     summary="One measure",
 )
 def measure_detail(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict[str, Any]:
@@ -172,6 +208,7 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
         "assurance": None,
         "committee": "",
         "easy_read": "",
+        "target_label": measure.target_label.strip() or "Target",
         "warnings": [],
         "missing_periods": item.missing_periods,
         "points": [],
@@ -180,6 +217,7 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
         return out
     # The API is read by the team's own tokens: nothing is hidden from the team.
     view = shown_for(item, outside_team=False, chart=False)
+    others = [(line, values) for line, values in result.target_lines if line != result.target_label]
     out.update(
         variation=result.variation.committee if result.variation else None,
         assurance=result.assurance.committee if result.assurance else None,
@@ -194,9 +232,10 @@ def measure_spc(request: HttpRequest, team: TeamSlug, code: MeasureCode) -> dict
                 "lower": _finite(p["lower"]),
                 "upper": _finite(p["upper"]),
                 "target": _finite(p["target"]),
+                "other_targets": {line: _finite(values[i]) for line, values in others},
                 "point_type": str(p["point_type"]),
             }
-            for p in result.points()
+            for i, p in enumerate(result.points())
         ],
     )
     return out

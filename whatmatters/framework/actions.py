@@ -203,7 +203,9 @@ def _driver_tree(aim: Aim) -> list[dict[str, Any]]:
 def export_team(team: Any) -> dict[str, Any]:
     """A team's framework: its domains (and the shared ones its plan uses), aims, drivers and measures."""
     measures = list(
-        Measure.objects.filter(team=team).select_related("aim", "source").prefetch_related("domains")
+        Measure.objects.filter(team=team)
+        .select_related("aim", "source")
+        .prefetch_related("domains", "targets")
     )
     aims = list(Aim.objects.filter(team=team).select_related("domain").order_by("by_when", "what"))
     used = {d.pk for m in measures for d in m.domains.all()} | {a.domain_id for a in aims}
@@ -235,6 +237,11 @@ def export_team(team: Any) -> dict[str, Any]:
         "measures": [
             {
                 **_definition(m),
+                "target_label": m.target_label,
+                "targets": [
+                    {"from": t.starts.isoformat(), "value": t.value, "line": t.label}
+                    for t in sorted(m.targets.all(), key=lambda t: (t.label, t.starts))
+                ],
                 "domains": sorted(d.i_statement for d in m.domains.all()),
                 "aim": m.aim.what if m.aim else None,
                 "library_source": m.source.code if m.source else None,
@@ -419,6 +426,12 @@ def import_team(team: Any, data: bytes, *, file: str = "") -> FrameworkReport:
         _check(measure, file, item.path, label, exclude=["team", "aim", "source"])
         measure.save()
         measure.domains.set([domains.get(s) or here[s] for _, s in item.domains])
+        for j, (starts, value, line) in enumerate(item.targets):
+            row = MeasureTarget(measure=measure, starts=starts, value=value, label=line)
+            _check(
+                row, file, f"{item.path}.targets[{j}]", f"{label}, target row {j + 1}", exclude=["measure"]
+            )
+            row.save()
         codes.add(code)
         position += 1
         report.created.append(label)

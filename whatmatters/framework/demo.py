@@ -1,6 +1,10 @@
 """Demo measurement plans for the three phase-1 teams: domains, an aim with its driver diagram, 5 to 8
 measures (most adopted from the national library), 30 months of values that show real SPC signals, and
-events on the charts (a change tested that starts a new baseline, small tests of change, staffing changes).
+events on the charts (a change tested that starts a new baseline, small tests of change, staffing changes),
+and targets that change over time: CERT's median wait has a planned reduction month by month (a
+trajectory), and EIP's 2-week wait is judged against the national standard with the team's local ambition
+drawn beside it. Each new baseline was agreed by a person: the team's lead (or, for a team without a demo
+lead, the programme's improvement faculty), with the change as the reason.
 
 Idempotent: everything is looked up by a natural key first; values are only added for periods that have
 none. Values are bulk-created, so each measure gets one audit event that says how many were added.
@@ -15,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from whatmatters.framework.actions import adopt_library_measure, set_programme_sharing
+from whatmatters.framework.actions import adopt_library_measure, set_programme_sharing, set_target_rows
 from whatmatters.framework.library import seed_library
 from whatmatters.framework.measures.results import last_complete_period
 from whatmatters.framework.measures.values import Row as ValueRow
@@ -30,7 +34,8 @@ from whatmatters.framework.models import (
     Measure,
     period_grid,
 )
-from whatmatters.teams.models import Team
+from whatmatters.teams.models import Membership, Team, User
+from whatmatters.teams.roles import Role
 
 MONTHS = 30
 CHANGE_AT = 16  # the month (from the start) when the team's main change began
@@ -47,6 +52,11 @@ class DemoMeasure:
     late_drift: float = 0.0  # added over the last 8 months, to show a concern
     own: dict[str, Any] = field(default_factory=dict)
     on_aim: bool = True
+    # Targets: the measure's own target and its name (None: the library's), and rows of its targets over
+    # time as (month from the start, value, line; "" for the measure's target).
+    target: float | None = None
+    target_label: str = ""
+    targets: list[tuple[int, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,7 +97,18 @@ PLANS: dict[str, DemoPlan] = {
         change="We started a daily triage huddle and allocate at assessment",
         measures=[
             DemoMeasure("community-4-week-wait", 0, 40, 72, size=35, baseline=True),
-            DemoMeasure("median-wait-days", 0, 41, 24, size=4),
+            # A trajectory: 38 days at first, then a planned reduction of a day a month once the change
+            # started, to 24 days.
+            DemoMeasure(
+                "median-wait-days",
+                0,
+                41,
+                24,
+                size=4,
+                target=38.0,
+                target_label="Planned reduction",
+                targets=[(CHANGE_AT + k, 37.0 - k, "") for k in range(14)],
+            ),
             DemoMeasure("waiting-well-contact", 0, 35, 80, size=40),
             DemoMeasure("collaborate", 2, 55, 58, size=25),
             DemoMeasure("dialog-quality-of-life", 2, 3.9, 4.3, size=0.15),
@@ -170,7 +191,19 @@ PLANS: dict[str, DemoPlan] = {
         ],
         change="We reserved same-week assessment slots",
         measures=[
-            DemoMeasure("eip-2-week-wait", 1, 55, 82, size=16, baseline=True),
+            # Two lines: judged against the national standard (60%), with the team's own ambition drawn
+            # beside it from when the change started.
+            DemoMeasure(
+                "eip-2-week-wait",
+                1,
+                55,
+                82,
+                size=16,
+                baseline=True,
+                target=60.0,
+                target_label="National standard",
+                targets=[(CHANGE_AT, 80.0, "Local ambition")],
+            ),
             DemoMeasure("waiting-over-standard", 1, 30, 12, size=20),
             DemoMeasure("hidden-wait-days", 1, 24, 15, size=4),
             DemoMeasure("fft-positive", 0, 81, 83, size=18),
@@ -295,20 +328,59 @@ def _load_plan(team: Team, plan: DemoPlan) -> None:
             measure.save()
         by_code[spec.code] = measure
         _load_values(team, spec, measure, periods)
-        if spec.baseline and not Annotation.objects.filter(measure=measure, date=change_day).exists():
-            Annotation.objects.create(
-                measure=measure,
-                date=change_day,
-                kind=Annotation.Kind.CHANGE,
-                text=plan.change,
-                new_baseline=True,
-                reason=plan.change[0].lower() + plan.change[1:],
-            )
+        _load_targets(spec, measure, periods)
+        if spec.baseline:
+            _agree_baseline(team, measure, change_day, plan.change)
     for month, code, kind, text in plan.events:
         measure = by_code[code]
         day = periods[month] + dt.timedelta(days=9)
         if not Annotation.objects.filter(measure=measure, date=day, text=text).exists():
             Annotation.objects.create(measure=measure, date=day, kind=kind, text=text)
+
+
+def _load_targets(spec: DemoMeasure, measure: Measure, periods: list[dt.date]) -> None:
+    """The measure's target, its name and its targets over time, once: a team's own changes are kept."""
+    if not spec.targets or measure.targets.exists():
+        return
+    if spec.target is not None:
+        measure.target = spec.target
+    measure.target_label = spec.target_label
+    measure.save()
+    set_target_rows(measure, [(periods[month], value, line) for month, value, line in spec.targets])
+
+
+def baseline_agreer(team: Team) -> User | None:
+    """Who agreed the demo's new baselines for a team: its demo team lead, else the improvement faculty
+    (both may accept a recalculation); None before the demo's people are loaded."""
+    for role, where in ((Role.TEAM_LEAD, team), (Role.FACULTY, None)):
+        membership = (
+            Membership.objects.filter(role=role, team=where).select_related("user").order_by("pk").first()
+        )
+        if membership is not None:
+            return membership.user
+    return None
+
+
+def _agree_baseline(team: Team, measure: Measure, day: dt.date, change: str) -> None:
+    """A new baseline from the change, agreed by a person with a reason, as on the measure page (never
+    automatic). An event from an older demo without who agreed it is given its agreer once."""
+    reason = change[0].lower() + change[1:]
+    by = baseline_agreer(team)
+    existing = Annotation.objects.filter(measure=measure, date=day).first()
+    if existing is None:
+        Annotation.objects.create(
+            measure=measure,
+            date=day,
+            kind=Annotation.Kind.CHANGE,
+            text=change,
+            new_baseline=True,
+            reason=reason,
+            created_by=by,
+        )
+    elif existing.new_baseline and existing.created_by_id is None and by is not None:
+        existing.created_by = by
+        existing.reason = existing.reason or reason
+        existing.save(update_fields=["created_by", "reason"])
 
 
 def _months_before(day: dt.date, n: int) -> dt.date:

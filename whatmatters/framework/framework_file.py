@@ -13,8 +13,10 @@ can read; a file that is not a framework object of this format and version, or o
 items than the limits below; unknown, repeated and missing keys; values of the wrong type; NaN, Infinity
 and numbers too long or too large; text longer than its field holds; codes with anything but letters,
 digits, hyphens and underscores; choices not in the list; dates not written YYYY-MM-DD; a measure code
-used twice; an NHS number in any text, or a name with a date of birth. (The same "I" statement, or the same
-aim in the same domain, twice is one domain or aim: a team's own export can hold that.) Control characters
+used twice; an NHS number in any text, or a name with a date of birth; a measure's target row (its
+targets over time) without a date or a value, or a second value for the same line and period. (The same
+"I" statement, or the same aim in the same domain, twice is one domain or aim: a team's own export can
+hold that.) Control characters
 (and invalid surrogate characters) are removed from text; formulas and HTML are kept as the words typed:
 every CSV export neutralises formulas and every page escapes HTML.
 """
@@ -35,8 +37,12 @@ from whatmatters.framework.models import (
     ChangeIdea,
     Domain,
     Driver,
+    Frequency,
     LibraryMeasure,
     Measure,
+    MeasureTarget,
+    period_label,
+    period_start,
 )
 from whatmatters.imports.cells import nhs_number_in, strip_controls
 from whatmatters.imports.problems import Problem
@@ -45,7 +51,9 @@ from whatmatters.spc.numbers import exact
 from whatmatters.text.pii import find_personal_data
 
 FORMAT = "whatmatters-framework"
-VERSION = 1
+# Version 2 added a measure's "target_label" and its "targets" over time; version 1 files are still read
+# (their measures have one target, as they had).
+VERSION = 2
 
 MAX_BYTES = 5 * 1024 * 1024  # a large programme library is well under 1 MB
 MAX_ITEMS = {"domains": 200, "aims": 200, "measures": 500, "library": 500}
@@ -53,6 +61,7 @@ MAX_DRIVERS = 50  # primary drivers of an aim, secondary drivers of a primary on
 MAX_IDEAS = 50  # change ideas of one driver
 MAX_TREE = 2_000  # drivers and change ideas in the whole file
 MAX_LINKS = 50  # quality domains one measure links to
+MAX_TARGETS = 200  # rows of one measure's targets over time (as the page's form allows)
 MAX_TEXT = 10_000  # characters in a text with no smaller limit (descriptions, definitions)
 MAX_NUMBER = 1e15  # targets: 15 digits is what a spreadsheet keeps
 MAX_MULTIPLY = 1_000_000  # a rate per million is the largest multiplier a measure needs
@@ -130,6 +139,8 @@ class MeasureItem:
     domains: list[tuple[str, str]]  # (path, "I" statement)
     aim: str | None
     library_source: str | None
+    # Targets over time: (from, value, line), "from" the start of its period, "" for the measure's target.
+    targets: list[tuple[dt.date, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -355,7 +366,7 @@ def _fields(model: Any, names: tuple[str, ...]) -> dict[str, _Field]:
     return {name: _model_field(model, name) for name in names}
 
 
-MEASURE_FIELDS = _fields(Measure, DEFINITION_FIELDS)
+MEASURE_FIELDS = _fields(Measure, (*DEFINITION_FIELDS, "target_label"))
 LIBRARY_FIELDS = _fields(LibraryMeasure, (*DEFINITION_FIELDS, "topic", "source_reference"))
 DOMAIN_FIELDS = {
     **_fields(Domain, ("i_statement", "description", "position")),
@@ -370,6 +381,11 @@ IDEA_TEXT = _Field("text", required=True, blank=False, most=ChangeIdea._meta.get
 LINK_TEXT = DOMAIN_FIELDS["i_statement"]
 AIM_LINK = _Field("text", most=AIM_FIELDS["what"].most)  # a measure's aim, by what it will improve
 SOURCE_LINK = _Field("text", most=MEASURE_FIELDS["code"].most)  # a library measure's code
+TARGET_FIELDS = {  # one row of a measure's targets over time
+    "from": _Field("date", required=True),
+    "value": _Field("number", required=True),
+    "line": _Field("text", most=MeasureTarget._meta.get_field("label").max_length),
+}
 TOP_KEYS = {
     "team": ("format", "version", "scope", "domains", "aims", "measures"),
     "programme": ("format", "version", "scope", "domains", "library"),
@@ -768,7 +784,7 @@ def _measures(
 ) -> None:
     seen: dict[str, str] = {}
     team = key == "measures"
-    links = ("domains", "aim", "library_source") if team else ()
+    links = ("domains", "aim", "library_source", "targets") if team else ()
     required = tuple(k for k, spec in specs.items() if spec.required)
     for i, raw in enumerate(c.list(document, key, "", "", MAX_ITEMS[key], key)):
         path = _at(key, i)
@@ -790,6 +806,7 @@ def _measures(
             seen[code] = path
         domains: list[tuple[str, str]] = []
         aim = source = None
+        targets: list[tuple[dt.date, float, str]] | None = []
         if team:
             before = len(c.problems)
             for k, statement in enumerate(c.list(item, "domains", path, label, MAX_LINKS, "domains")):
@@ -801,9 +818,50 @@ def _measures(
             source = c.text(
                 item.get("library_source"), SOURCE_LINK, _at(path, "library_source"), label, "library_source"
             )
+            targets = _targets(c, item, fields, path, label)
             if len(c.problems) != before:
                 continue
         if fields is None:
             continue
         framework_list = framework.measures if team else framework.library
-        framework_list.append(MeasureItem(path, label, fields, domains, aim or None, source or None))
+        framework_list.append(
+            MeasureItem(path, label, fields, domains, aim or None, source or None, targets or [])
+        )
+
+
+def _targets(
+    c: _Checker, item: dict[str, Any], fields: dict[str, Any] | None, path: str, label: str
+) -> list[tuple[dt.date, float, str]] | None:
+    """A measure's targets over time, each row checked and its date moved to the start of its period (as
+    the page does). A row named like the measure's target is the measure's target line (stored unnamed).
+    A second value for the same line and period is refused, naming both rows."""
+    frequency = (fields or {}).get("frequency") or Frequency.MONTHLY
+    main = ((fields or {}).get("target_label") or "").strip() or "Target"
+    before = len(c.problems)
+    rows: list[tuple[dt.date, float, str]] = []
+    seen: dict[tuple[str, dt.date], int] = {}
+    here = _at(path, "targets")
+    for j, raw in enumerate(c.list(item, "targets", path, label, MAX_TARGETS, "target rows")):
+        place = _at(here, j)
+        row_label = f"{label}, target row {j + 1}"
+        row = c.object(raw, place, row_label)
+        if row is None:
+            continue
+        c.keys(row, place, row_label, tuple(TARGET_FIELDS), ("from", "value"))
+        if "from" not in row or "value" not in row:
+            continue  # reported as missing
+        values = {k: c.value(row, k, spec, place, row_label) for k, spec in TARGET_FIELDS.items()}
+        if values["from"] is None or values["value"] is None or values["line"] is None:
+            continue
+        starts = period_start(frequency, values["from"])
+        line = "" if values["line"].casefold() in ("", main.casefold()) else values["line"]
+        if (line, starts) in seen:
+            c.add(
+                _at(place, "from"),
+                f"{_lead(row_label)}{line or 'the target'} already has a value from "
+                f"{period_label(frequency, starts)} in target row {seen[(line, starts)]}. Keep one of them.",
+            )
+            continue
+        seen[(line, starts)] = j + 1
+        rows.append((starts, values["value"], line))
+    return rows if len(c.problems) == before else None

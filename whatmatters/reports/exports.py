@@ -5,8 +5,13 @@
 - What is hidden is decided by `framework.measures.shown` and `whatmatters.disclosure`, as in reports.
 - Counts of people go through `whatmatters.disclosure`, as in reports: numerators and denominators always,
   values of measures that count people; rates from 1 to 7 people are "*", and so are that period's centre
-  line and limits (a p chart's limits would give the denominator away). A measure whose chart a report
-  would leave out because of small numbers has no SPC columns at all.
+  line and limits (a p chart's limits would give the denominator away).
+- One rule for what is hidden, the page's: a measure whose chart the page leaves out outside the team
+  (`shown.chart_would_disclose` gives a reason: small numbers, or a count of people) has no SPC columns at
+  all (centre, limits, point, icons), so the export never gives the exact centre line and limits of a
+  count of people that the page shows only rounded (docs/privacy.md). The icons are on the page and in
+  the workbook's summary sheet.
+- `target` is the judged target in force for the period (targets over time), as the chart draws it.
 - Every cell goes through `imports.safe.writer`: text starting with = + - @ | %, a tab, a carriage return or
   a new line gets a leading ' so a spreadsheet never runs it as a formula (reliability.md §2.4). Numbers,
   and text that is just a number such as -3, are left alone so negative numbers survive.
@@ -24,7 +29,7 @@ from typing import Any
 
 from whatmatters.disclosure import SUPPRESSED, rate_is_suppressed, suppress_measured
 from whatmatters.framework.measures.results import results_for
-from whatmatters.framework.measures.shown import HIDDEN_SMALL, chart_would_disclose, counts_people
+from whatmatters.framework.measures.shown import chart_would_disclose, counts_people
 from whatmatters.imports import safe
 from whatmatters.reports.presenters import report_measures
 from whatmatters.spc.numbers import exact
@@ -62,7 +67,7 @@ def measure_rows(
     measures = list(report_measures(team, programme))
     for item in results_for(team, measures, as_of=as_of):
         measure, result = item.measure, item.result
-        hide_spc = chart_would_disclose(measure, item) == HIDDEN_SMALL
+        hide_spc = bool(chart_would_disclose(measure, item))  # as the page: no chart, none of its numbers
         people = counts_people(measure)
         points = result.points() if result is not None else []
         by_date = {p["date"]: p for p in points}
@@ -83,7 +88,7 @@ def measure_rows(
                 "centre": "",
                 "lower_limit": "",
                 "upper_limit": "",
-                "target": exact(measure.target),
+                "target": exact(point["target"]) if "target" in point else exact(measure.target),
                 "point": "",
                 "variation": "" if hide_spc else variation,
                 "assurance": "" if hide_spc else assurance,

@@ -1,4 +1,5 @@
-"""A report as a PowerPoint file: a title slide, a slide for the summary, one slide per exception.
+"""A report as a PowerPoint file: a title slide, a slide for the summary, one slide per exception and,
+when the committee asks for everything, appendix slides of small multiples.
 
 - The summary slide holds the variation × assurance matrix as a real table (a screen reader reads it
   cell by cell), with each cell's count and measure names; its notes list every name in full.
@@ -6,6 +7,9 @@
   alternative (`picture.alt_text`), the icons' words, the sentences, the owner, what people said behind
   it and its tests of change; its notes hold the table of values and the events. A chart disclosure
   control leaves out is not drawn: the slide says why.
+- The appendix (`--contents everything` only, as in the PDF) has every other measure, `PER_SLIDE` to a
+  slide: each with its name, its icons' words and its chart as a small picture with the same alt text (or,
+  where the chart is left out, why); the notes hold each measure's sentences. Exceptions only: no appendix.
 - Everything comes from `presenters.ReportData`, so the slides hold what the HTML and PDF report hold.
 """
 
@@ -20,7 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from whatmatters.disclosure import SUPPRESSED
 from whatmatters.jinja2_env import uk_date
 from whatmatters.reports.formats import board
-from whatmatters.reports.formats.picture import alt_text, png_from_svg
+from whatmatters.reports.formats.picture import SMALL_PIXELS_WIDE, alt_text, png_from_svg
 from whatmatters.reports.presenters import EASY_HIDDEN, MeasureReport, ReportData
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
@@ -32,6 +36,12 @@ TITLE_ONLY = 5
 NAMES_IN_A_CELL = {False: 4, True: 2}
 FIRST_COLUMN = Inches(1.9)
 CHART_WIDE = Inches(8.8)  # half as high: 4.4 inches, under the title
+# The appendix's small multiples: 3 across and 2 down a slide, each a name, its icons and its chart.
+ACROSS, DOWN = 3, 2
+PER_SLIDE = ACROSS * DOWN
+GAP = Inches(0.25)
+MULTIPLE_TOP, MULTIPLE_HIGH = Inches(1.05), Inches(3.1)
+CHART_BELOW = Inches(0.9)  # the name and the icons' words above each small chart (about 2 inches high)
 
 
 def _place_title(slide: Any, text: str, top: Emu = TITLE_TOP, height: Emu = TITLE_HIGH) -> None:
@@ -160,6 +170,60 @@ def _exception_slide(deck: Any, data: ReportData, team: Any, report: MeasureRepo
     slide.notes_slide.notes_text_frame.text = "\n".join([*table, *events])
 
 
+def _icons_line(data: ReportData, report: MeasureReport) -> str:
+    icons = [report.variation, report.assurance]
+    words = [(i.easy_read if data.easy_read else i.committee) for i in icons if i is not None]
+    if words:
+        return "; ".join(words)
+    return "We have no results yet." if data.easy_read else "No data yet."
+
+
+def _appendix_slides(deck: Any, data: ReportData) -> None:
+    """Every measure that is not an exception, as small multiples, as the PDF's appendix has them."""
+    title = "Everything else" if data.easy_read else "Appendix: every other measure"
+    multiples = data.appendix()
+    if not multiples:
+        slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+        _place_title(slide, title, top=Inches(0.2), height=Inches(0.75))
+        words = "Nothing else." if data.easy_read else "Every measure is on a slide of its own above."
+        _text_box(slide, MARGIN, Inches(1.4), WIDE - 2 * MARGIN, Inches(1), [words], 18)
+        return
+    pages = [multiples[i : i + PER_SLIDE] for i in range(0, len(multiples), PER_SLIDE)]
+    wide = int((WIDE - 2 * MARGIN - (ACROSS - 1) * GAP) / ACROSS)
+    for number, page in enumerate(pages, start=1):
+        slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+        heading = f"{title} ({number} of {len(pages)})" if len(pages) > 1 else title
+        _place_title(slide, heading, top=Inches(0.2), height=Inches(0.75))
+        notes = []
+        for place, (team, report) in enumerate(page):
+            left = MARGIN + (place % ACROSS) * (wide + GAP)
+            top = MULTIPLE_TOP + (place // ACROSS) * MULTIPLE_HIGH
+            name = (
+                (report.measure.description or report.measure.name) if data.easy_read else report.measure.name
+            )
+            named = f"{team.name}: {name}" if data.programme else name
+            # Room for a programme name over two lines, and both icons' words over two.
+            _text_box(slide, left, top, wide, Inches(0.5), [named], 10)
+            _text_box(slide, left, top + Inches(0.5), wide, Inches(0.4), [_icons_line(data, report)], 8)
+            said = report.easy_read if data.easy_read else report.committee
+            if report.svg:
+                picture = slide.shapes.add_picture(
+                    io.BytesIO(png_from_svg(report.svg, SMALL_PIXELS_WIDE)),
+                    left,
+                    top + CHART_BELOW,
+                    width=wide,
+                )
+                picture._element.nvPicPr.cNvPr.set("descr", alt_text(report.svg))
+                picture.name = f"Chart: {report.measure.name}"
+            else:
+                words = (
+                    (EASY_HIDDEN if data.easy_read else report.hidden) if report.hidden else " ".join(said)
+                )
+                _text_box(slide, left, top + CHART_BELOW, wide, Inches(2.0), [words], 10)
+            notes.append(f"{named}. {_icons_line(data, report)}. {' '.join([] if report.hidden else said)}")
+        slide.notes_slide.notes_text_frame.text = "\n".join(line.rstrip(". ") + "." for line in notes)
+
+
 def render_pptx(data: ReportData) -> bytes:
     """The report's slides as a .pptx file."""
     deck = Presentation()
@@ -172,6 +236,8 @@ def render_pptx(data: ReportData) -> bytes:
     _summary_slide(deck, data)
     for team, report in board.exceptions(data):
         _exception_slide(deck, data, team, report)
+    if data.everything:
+        _appendix_slides(deck, data)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
