@@ -7,8 +7,9 @@ which measures need a decision (docs/reports.md cites the guidance). Here:
 - the rows are the variation icons' words, concern first: "Concern", "Higher or lower than usual", "No
   significant change", "Improving", and "No data yet" for a measure with no result;
 - the columns are the assurance icons' words, "Will not meet the target without change" first, then
-  "Will sometimes meet and sometimes miss the target", "Will consistently meet the target", and a column for
-  a measure with no target, or too few points to judge one;
+  "Will sometimes meet and sometimes miss the target", "Will consistently meet the target"; then "Too early
+  to judge" for a measure with a target but too few points for an assurance icon (early days), and "No
+  target" for a measure with no target to judge (none at all, or one with no better direction);
 - each cell holds the names of its measures and how many there are;
 - three sentences say what is going well, what needs attention and what is too early to tell.
 
@@ -79,7 +80,8 @@ COLUMNS = (
         "P",
         "improvement",
     ),
-    Band("none", "No target, or too early to judge", "No goal yet, or too early to tell", "", "none"),
+    Band("early", "Too early to judge", "Too early to tell", "", "none"),
+    Band("none", "No target", "No goal yet", "", "none"),
 )
 
 
@@ -91,8 +93,17 @@ def row_of(variation: Icon | None) -> str:
     )
 
 
-def column_of(assurance: Icon | None) -> str:
-    return assurance.name if assurance is not None else "none"
+def column_of(view: Any) -> str:
+    """The column of a measure as `shown_for` (or a dashboard card) gave it: its assurance icon's; without
+    one, "early" when the engine would have judged a target but for early days (it gives the judgement
+    against the limits however few the points, `assurance_from_limits`), otherwise "none"."""
+    if view.assurance is not None:
+        return str(view.assurance.name)
+    result = view.item.result
+    if result is None:  # no values yet: too early to judge a target it has
+        measure = view.item.measure
+        return "early" if measure.target is not None or getattr(view.item, "targets", None) else "none"
+    return "early" if result.trial_limits and result.assurance_from_limits is not None else "none"
 
 
 def is_exception(variation: Icon | None, assurance: Icon | None) -> bool:
@@ -313,7 +324,7 @@ def summarise(
                 team=team,
                 shown=view,
                 row=row_of(view.variation),
-                column=column_of(view.assurance),
+                column=column_of(view),
                 early=bool(result is not None and result.trial_limits),
                 exception=is_exception(view.variation, view.assurance),
             )

@@ -5,7 +5,7 @@ what `shown_for` gave each measure), so the slides and the workbook have the sam
 sentences and the same exceptions as the report page, its PDF and the team dashboard:
 
 - the matrix is the Making Data Count "summary icons" grid: a row per variation icon's words, a column per
-  assurance icon's words (and one for no target, or too early to judge), each measure's name in its cell;
+  assurance icon's words (then "Too early to judge" and "No target"), each measure's name in its cell;
 - an exception is a measure whose latest point shows special cause (any variation icon but "No significant
   change"), or that will not meet its target without change.
 """
