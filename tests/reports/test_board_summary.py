@@ -54,7 +54,7 @@ def test_each_measure_goes_in_the_cell_of_its_two_icons_with_counts() -> None:
     assert [e.label for e in summary.cell("improvement", "none")] == ["Better"]
     assert len(summary.cell("common", "inconsistent")) == 2
     assert summary.row_total("common") == 2 and summary.column_total("none") == 2
-    assert [r.key for r in summary.rows] == ["concern", "neutral", "common", "improvement", "none"]
+    assert [r.key for r in summary.rows] == ["concern", "common", "improvement", "none"]
     assert [e.label for e in summary.exceptions] == ["Worse and failing", "Better"]
 
 
@@ -97,6 +97,45 @@ def test_a_real_measure_with_no_target_is_in_no_target_and_one_with_a_target_and
     columns = {e.name: e.column for e in summary.entries}
     assert columns == {"No target": "none", "Three points": "early"}
     assert all(e.assurance is None for e in summary.entries)
+
+
+def matrix_html(summary: Any) -> str:
+    from django.template import engines
+
+    macros = engines["jinja2"].env.get_template("framework/_summary.jinja").module
+    return str(macros.matrix(summary)) + str(macros.table(summary))
+
+
+def test_the_matrix_draws_only_rows_and_columns_with_a_measure_in_their_order_and_counts_every_one() -> None:
+    entries = [
+        (TEAM, shown("Better and passing", "improvement_low", "consistent_pass")),
+        (TEAM, shown("Worse", "concern_high", None)),
+        (TEAM, shown("Steady", "common_cause", None)),
+    ]
+    summary = summarise(entries, href=lambda t, s: "")
+    assert [r.key for r in summary.rows] == ["concern", "common", "improvement"]
+    assert [c.key for c in summary.columns] == ["consistent_pass", "none"]
+    assert summary.row_total("neutral") == 0 and summary.column_total("consistent_fail") == 0
+    assert len(summary.entries) == 3
+    assert summary.sentences()[0].startswith("Going well: 1 measure is improving")
+    html = matrix_html(summary)
+    headers = html.split("<tbody>")[0]
+    assert headers.index("Will consistently meet the target") < headers.index("No target")
+    for empty in ("Will not meet the target", "Will sometimes meet", "Too early to judge"):
+        assert empty not in html
+    assert "Higher or lower than usual" not in html and "No data yet" not in html
+    assert html.index("Concern: a change") < html.index("No significant change") < html.index("Improving")
+    assert "(3 measures)" in html  # the caption counts every measure
+
+
+def test_a_summary_with_no_measure_says_so_in_a_sentence_instead_of_a_grid() -> None:
+    summary = summarise([], href=lambda t, s: "")
+    assert summary.rows == [] and summary.columns == []
+    html = matrix_html(summary)
+    assert "<table" not in html
+    assert "No measures yet, so there is no summary to draw." in html
+    easy = summarise([], href=lambda t, s: "", easy_read=True)
+    assert "There is nothing to show yet." in matrix_html(easy)
 
 
 def test_the_no_data_row_is_there_only_when_a_measure_has_no_result() -> None:

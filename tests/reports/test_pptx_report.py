@@ -155,6 +155,9 @@ def test_the_summary_slide_puts_each_measure_in_the_cell_of_its_icons(report_wor
         == "2 measures\nAdmissions\nCarers offered an assessment"
     )
     assert sum(1 for text in cells.values() if text) == 3
+    # Only the rows and columns with a measure in them, in the matrix's order.
+    assert sorted({row for row, _ in cells}) == sorted([improving, "No significant change"])
+    assert [column for row, column in cells if row == improving] == ["Too early to judge", "No target"]
 
 
 def test_the_summary_slide_has_the_three_sentences_of_the_report_page(report_world: dict[str, Any]) -> None:

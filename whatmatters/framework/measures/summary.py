@@ -29,6 +29,9 @@ from whatmatters.spc.icons import ASSURANCE_ICONS, VARIATION_ICONS, Icon
 
 # The few names a sentence lists before it says "and N more".
 NAMED_IN_A_SENTENCE = 3
+# What a summary with no measure at all says instead of a grid.
+EMPTY = "No measures yet, so there is no summary to draw."
+EMPTY_EASY = "There is nothing to show yet."
 
 
 @dataclass(frozen=True)
@@ -162,17 +165,30 @@ class Summary:
 
     @property
     def rows(self) -> list[Band]:
-        """Every row but "No data yet", which is there only when a measure has no result."""
-        return [r for r in ROWS if r.key != "none" or any(e.row == "none" for e in self.entries)]
+        """The rows the matrix draws: those with a measure in them, in their order (an empty row says
+        nothing a board needs, and the counts and sentences still count every measure)."""
+        return [r for r in ROWS if self.row_total(r.key)]
 
     @property
     def columns(self) -> list[Band]:
-        return list(COLUMNS)
+        """The columns the matrix draws: those with a measure in them, in their order."""
+        return [c for c in COLUMNS if self.column_total(c.key)]
+
+    @property
+    def empty(self) -> bool:
+        """No measure at all: the matrix is a sentence (`empty_sentence`), not a grid."""
+        return not self.entries
+
+    @property
+    def empty_sentence(self) -> str:
+        return EMPTY_EASY if self.easy_read else EMPTY
 
     @property
     def widest_column(self) -> str:
         """The column with the most measures: a grid gives it the room the others do not need."""
-        return max(COLUMNS, key=lambda c: (self.column_total(c.key), c.key == "none")).key
+        if not self.columns:
+            return ""
+        return max(self.columns, key=lambda c: (self.column_total(c.key), c.key == "none")).key
 
     def cell(self, row: str, column: str) -> list[Entry]:
         return self.cells.get((row, column), [])
