@@ -47,6 +47,11 @@ class Band:
     def words(self, easy: bool) -> str:
         return self.easy_read if easy else self.committee
 
+    def short(self, easy: bool) -> str:
+        """Its words up to a colon ("Concern" for "Concern: a change unlikely to be chance"): a list item
+        that names its row and its column in one line."""
+        return self.words(easy).split(":")[0]
+
 
 ROWS = (
     Band("concern", VARIATION_ICONS["concern_high"].committee, "Getting worse", "H or L", "concern"),
