@@ -17,7 +17,7 @@ from tests.browser.conftest import PHONE, assert_accessible, assert_fits_a_phone
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 800}
-# About 4.25 today (it was about 33, then 7); the aim is about 3 (docs/dashboards-and-learning.md).
+# About 4.1 today (it was about 33, then 7); the aim is about 3 (docs/dashboards-and-learning.md).
 SCREENS = 4.5
 SHOTS = os.environ.get("WHATMATTERS_SCREENSHOTS", "")  # a folder to keep screenshots in, when set
 
