@@ -177,7 +177,7 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     ("what matters to people: sessions, statements, themes, votes and domains", lambda: _engagement()),
     ("measurement plans, 30 months of values and chart events for phase 1", lambda: _framework()),
     ("waiting lists: a synthetic extract for the phase 1 teams, imported", _waiting_lists),
-    ("experience surveys: a check-in and an FFT survey per phase 1 team, a year of answers", _surveys),
+    ("experience surveys: a check-in and an FFT survey per phase 1 team, 18 months of answers", _surveys),
     ("learning: what went well, tests of change, and phase 2 teams learning from their buddies", _learning),
     ("sharing with the programme: most measures, so the programme pages tell the story", _sharing),
 ]

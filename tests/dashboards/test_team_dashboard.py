@@ -26,16 +26,46 @@ def test_it_groups_measures_under_the_domain_in_contributors_words(
     assert "Wait days" in page
 
 
-def test_each_measure_shows_latest_value_target_both_icons_with_words_a_chart_and_a_sentence(
+def test_each_measure_is_a_row_with_latest_value_target_both_icons_with_words_and_its_chart_a_click_away(
     programme, people, client_for, measures_in
 ):
-    measures_in(programme.team_a, [("wait-days", IMPROVING, {"target": 12})])
+    [measure] = measures_in(programme.team_a, [("wait-days", IMPROVING, {"target": 12})])
+    client = client_for(people[Role.STAFF])
+    page = client.get(url(programme.team_a)).content.decode()
+    row = page.split(f'id="measure-{measure.pk}"')[1].split("</tr>")[0]
+    link = f'href="/teams/{programme.team_a.slug}/measures/{measure.pk}/"'
+    assert link in row and "Wait days</a>" in row
+    assert "8 days" in row and "12 days" in row  # the latest value and the target
+    # The variation's head word is shown, the rest is for screen readers; the letter is decoration.
+    assert 'aria-hidden="true">L</span> <span>Improving<span class="nhsuk-u-visually-hidden">:' in row
+    assert "Will not meet the target without change" in row  # limits 12.4 to 19.4, target 12
+    assert (
+        "wm-chart" not in page and "<svg" not in page.split("<main")[1]
+    )  # the chart is on the measure's own page, one click away
+    measure_page = client.get(f"/teams/{programme.team_a.slug}/measures/{measure.pk}/").content.decode()
+    assert "<svg" in measure_page and "The latest value is 8 days" in measure_page
+
+
+def test_a_measure_without_an_assurance_icon_says_too_early_to_judge_or_no_target(
+    programme, people, client_for, measures_in
+):
+    early, untargeted = measures_in(
+        programme.team_a, [("early", STEADY[:5], {"target": 30}), ("untargeted", STEADY, {})]
+    )
     page = client_for(people[Role.STAFF]).get(url(programme.team_a)).content.decode()
-    assert "Improving: a change unlikely to be chance" in page
-    assert "Will not meet the target without change" in page  # limits 12.4 to 19.4, target 12
-    assert "<svg" in page and 'role="img"' in page
-    assert "The latest value is 8 days" in page  # the sentence, from the SPC narrative
-    assert 'aria-hidden="true">L</span> Improving' in page  # the icon's letter is decoration; words are text
+    assert "Too early to judge" in page.split(f'id="measure-{early.pk}"')[1].split("</tr>")[0]
+    assert "No target" in page.split(f'id="measure-{untargeted.pk}"')[1].split("</tr>")[0]
+
+
+def test_what_needs_attention_is_one_line_per_reason_with_the_measures_it_applies_to(
+    programme, people, client_for, measures_in
+):
+    measures_in(programme.team_a, [("a-worse", WORSE, {}), ("b-worse", WORSE, {})])
+    page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
+    panel = page.split('id="needs-attention"')[1].split("</section>")[0]
+    assert panel.count("Concern: a change unlikely to be chance") == 1
+    line = panel.split("Concern: a change unlikely to be chance")[1].split("</li>")[0]
+    assert "A worse</a>; " in line and "B worse</a>." in line
 
 
 def test_needs_attention_comes_first_and_fills_the_attention_panel(
@@ -147,7 +177,8 @@ def test_a_gap_in_the_middle_says_how_many_periods_have_no_data(programme, peopl
         if i not in (4, 5):
             Value.objects.create(measure=m, period=period, value=STEADY[i])
     page = client_for(people[Role.VIEWER]).get(url(programme.team_a)).content.decode()
-    assert "Holey</a>: 2 periods have no data." in page
+    panel = page.split('id="needs-attention"')[1].split("</section>")[0]
+    assert "<strong>2 periods have no data:</strong>" in panel and "Holey</a>" in panel
 
 
 def test_the_team_page_the_programme_page_and_the_navigation_link_to_the_dashboards(

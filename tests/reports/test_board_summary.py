@@ -20,10 +20,14 @@ from whatmatters.framework.measures.summary import is_exception, short_name, sum
 from whatmatters.spc.icons import ASSURANCE_ICONS, VARIATION_ICONS
 
 
-def shown(name: str, variation: str | None, assurance: str | None, early: bool = False) -> Any:
-    """A measure as shown_for gives it, for the summary: its icons and an SPC result."""
-    measure = SimpleNamespace(name=name, pk=name)
-    result = SimpleNamespace(trial_limits=early) if variation else None
+def shown(
+    name: str, variation: str | None, assurance: str | None, early: bool = False, target: float | None = None
+) -> Any:
+    """A measure as shown_for gives it, for the summary: its icons and an SPC result (which, as the engine
+    does, judges a target against the limits however few the points)."""
+    measure = SimpleNamespace(name=name, pk=name, target=target)
+    judged = ASSURANCE_ICONS["inconsistent"] if target is not None else None
+    result = SimpleNamespace(trial_limits=early, assurance_from_limits=judged) if variation else None
     return SimpleNamespace(
         item=SimpleNamespace(measure=measure, result=result),
         variation=VARIATION_ICONS[variation] if variation else None,
@@ -50,8 +54,88 @@ def test_each_measure_goes_in_the_cell_of_its_two_icons_with_counts() -> None:
     assert [e.label for e in summary.cell("improvement", "none")] == ["Better"]
     assert len(summary.cell("common", "inconsistent")) == 2
     assert summary.row_total("common") == 2 and summary.column_total("none") == 2
-    assert [r.key for r in summary.rows] == ["concern", "neutral", "common", "improvement", "none"]
+    assert [r.key for r in summary.rows] == ["concern", "common", "improvement", "none"]
     assert [e.label for e in summary.exceptions] == ["Worse and failing", "Better"]
+
+
+def test_a_measure_with_a_target_but_too_few_points_is_too_early_to_judge_and_one_without_has_no_target() -> (
+    None
+):
+    summary = summarise(
+        [
+            (TEAM, shown("New with a target", "common_cause", None, early=True, target=80.0)),
+            (TEAM, shown("New without one", "common_cause", None, early=True)),
+            (TEAM, shown("Settled without one", "common_cause", None)),
+            (TEAM, shown("No values, a target", None, None, target=80.0)),
+        ],
+        href=lambda t, s: "",
+    )
+    assert [e.label for e in summary.cell("common", "early")] == ["New with a target"]
+    assert [e.label for e in summary.cell("common", "none")] == ["New without one", "Settled without one"]
+    assert [e.label for e in summary.cell("none", "early")] == ["No values, a target"]
+    assert [c.words(False) for c in summary.columns][-2:] == ["Too early to judge", "No target"]
+    assert [c.words(True) for c in summary.columns][-2:] == ["Too early to tell", "No goal yet"]
+
+
+def test_a_real_measure_with_no_target_is_in_no_target_and_one_with_a_target_and_3_points_is_too_early(
+    programme: Any,
+) -> None:
+    from tests.framework.factories import add_values, make_domain, make_measure
+    from whatmatters.framework.measures.results import results_for
+    from whatmatters.framework.measures.shown import shown_for
+
+    team = programme.team_a
+    domain = make_domain(team)
+    untargeted = make_measure(team, domain, "no-target", name="No target")
+    add_values(untargeted, [float(v) for v in range(20, 44)])
+    early = make_measure(team, domain, "early", name="Three points", target=30.0)
+    add_values(early, [40.0, 41.0, 39.0])
+    items = results_for(team, [untargeted, early])
+    summary = summarise(
+        [(team, shown_for(i, outside_team=False, chart=False)) for i in items], href=lambda t, s: ""
+    )
+    columns = {e.name: e.column for e in summary.entries}
+    assert columns == {"No target": "none", "Three points": "early"}
+    assert all(e.assurance is None for e in summary.entries)
+
+
+def matrix_html(summary: Any) -> str:
+    from django.template import engines
+
+    macros = engines["jinja2"].env.get_template("framework/_summary.jinja").module
+    return str(macros.matrix(summary)) + str(macros.table(summary))
+
+
+def test_the_matrix_draws_only_rows_and_columns_with_a_measure_in_their_order_and_counts_every_one() -> None:
+    entries = [
+        (TEAM, shown("Better and passing", "improvement_low", "consistent_pass")),
+        (TEAM, shown("Worse", "concern_high", None)),
+        (TEAM, shown("Steady", "common_cause", None)),
+    ]
+    summary = summarise(entries, href=lambda t, s: "")
+    assert [r.key for r in summary.rows] == ["concern", "common", "improvement"]
+    assert [c.key for c in summary.columns] == ["consistent_pass", "none"]
+    assert summary.row_total("neutral") == 0 and summary.column_total("consistent_fail") == 0
+    assert len(summary.entries) == 3
+    assert summary.sentences()[0].startswith("Going well: 1 measure is improving")
+    html = matrix_html(summary)
+    headers = html.split("<tbody>")[0]
+    assert headers.index("Will consistently meet the target") < headers.index("No target")
+    for empty in ("Will not meet the target", "Will sometimes meet", "Too early to judge"):
+        assert empty not in html
+    assert "Higher or lower than usual" not in html and "No data yet" not in html
+    assert html.index("Concern: a change") < html.index("No significant change") < html.index("Improving")
+    assert "(3 measures)" in html  # the caption counts every measure
+
+
+def test_a_summary_with_no_measure_says_so_in_a_sentence_instead_of_a_grid() -> None:
+    summary = summarise([], href=lambda t, s: "")
+    assert summary.rows == [] and summary.columns == []
+    html = matrix_html(summary)
+    assert "<table" not in html
+    assert "No measures yet, so there is no summary to draw." in html
+    easy = summarise([], href=lambda t, s: "", easy_read=True)
+    assert "There is nothing to show yet." in matrix_html(easy)
 
 
 def test_the_no_data_row_is_there_only_when_a_measure_has_no_result() -> None:

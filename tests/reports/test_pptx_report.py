@@ -148,10 +148,16 @@ def test_the_summary_slide_puts_each_measure_in_the_cell_of_its_icons(report_wor
     cells = summary_cells(list(deck(report_world["team"]).slides)[1])
     improving = "Improving: a change unlikely to be chance"
     # The wait has a target but only 12 points since its new limits (early days): no assurance icon yet.
-    none = "No target, or too early to judge"
-    assert cells[(improving, none)] == "2 measures\nMedian wait in days\nSeen within 2 weeks"
-    assert cells[("No significant change", none)] == "2 measures\nAdmissions\nCarers offered an assessment"
-    assert sum(1 for text in cells.values() if text) == 2
+    assert cells[(improving, "Too early to judge")] == "1 measure\nMedian wait in days"
+    assert cells[(improving, "No target")] == "1 measure\nSeen within 2 weeks"
+    assert (
+        cells[("No significant change", "No target")]
+        == "2 measures\nAdmissions\nCarers offered an assessment"
+    )
+    assert sum(1 for text in cells.values() if text) == 3
+    # Only the rows and columns with a measure in them, in the matrix's order.
+    assert sorted({row for row, _ in cells}) == sorted([improving, "No significant change"])
+    assert [column for row, column in cells if row == improving] == ["Too early to judge", "No target"]
 
 
 def test_the_summary_slide_has_the_three_sentences_of_the_report_page(report_world: dict[str, Any]) -> None:

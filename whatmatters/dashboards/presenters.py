@@ -13,7 +13,7 @@ from typing import Any
 from whatmatters.disclosure import shown
 from whatmatters.framework.measures.results import MeasureSpc, results_for
 from whatmatters.framework.measures.shown import shown_for
-from whatmatters.framework.measures.summary import Summary, summarise
+from whatmatters.framework.measures.summary import COLUMNS, Summary, summarise
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.numbers import shown as number
@@ -40,6 +40,8 @@ class Card:
     attention: list[str] = field(default_factory=list)
     suppressed: bool = False
     hidden: str = ""  # outside the team: why the chart and its sentence are left out (disclosure control)
+    # With no assurance icon: the words of its summary column ("Too early to judge" or "No target").
+    no_assurance: str = ""
 
     @property
     def measure(self) -> Measure:
@@ -48,6 +50,12 @@ class Card:
     @property
     def needs_attention(self) -> bool:
         return bool(self.attention)
+
+    @property
+    def gaps(self) -> list[str]:
+        """The reasons it needs attention that its icons' words do not already say (gaps in the data)."""
+        said = {i.committee for i in (self.variation, self.assurance) if i is not None}
+        return [reason for reason in self.attention if reason not in said]
 
 
 def card_for(
@@ -129,6 +137,24 @@ class TeamDashboard:
     excellence: list[Any]
     summary: Summary | None = None  # the summary icons matrix the dashboard opens with
 
+    @property
+    def attention_by_reason(self) -> list[tuple[str, list[Card]]]:
+        """What needs attention, one line per reason ("No new data since October 2026") with the measures
+        it applies to, in the order the reasons first come: a short list, however many measures share one."""
+        return by_reason(self.needs_attention, lambda c: c.attention)
+
+    @property
+    def going_well_by_reason(self) -> list[tuple[str, list[Card]]]:
+        return by_reason(self.going_well, lambda c: c.going_well)
+
+
+def by_reason(cards: list[Card], reasons: Any) -> list[tuple[str, list[Card]]]:
+    grouped: dict[str, list[Card]] = {}
+    for card in cards:
+        for reason in reasons(card):
+            grouped.setdefault(reason, []).append(card)
+    return list(grouped.items())
+
 
 def team_dashboard(
     team: Any, measures: list[Measure], domains: list[Domain], excellence: list[Any]
@@ -140,7 +166,8 @@ def team_dashboard(
     cards = []
     for item in items:
         linked = sorted(item.measure.domains.all(), key=lambda d: (order.get(d.pk, 10_000), d.pk))
-        cards.append(card_for(item, linked[0] if linked else None, id_prefix="dashboard"))
+        # Each measure is a row; its chart and sentences are on its own page, one click away.
+        cards.append(card_for(item, linked[0] if linked else None, chart=False, id_prefix="dashboard"))
     by_domain: dict[int | None, list[Card]] = defaultdict(list)
     for card in cards:
         by_domain[card.domain.pk if card.domain else None].append(card)
@@ -152,15 +179,19 @@ def team_dashboard(
         key=lambda g: (g.attention_count == 0, order.get(g.domain.pk, 10_000) if g.domain else 20_000)
     )
     in_order = [c for g in groups for c in g.cards]
+    summary = summarise(
+        [(team, c) for c in in_order], href=lambda _team, c: f"#measure-{c.measure.pk}", programme=False
+    )
+    words = {band.key: band.committee for band in COLUMNS}
+    for entry in summary.entries:
+        entry.shown.no_assurance = words[entry.column] if entry.assurance is None else ""
     return TeamDashboard(
         groups=groups,
         cards=cards,
         going_well=[c for c in cards if c.going_well],
         needs_attention=[c for c in cards if c.needs_attention],
         excellence=excellence,
-        summary=summarise(
-            [(team, c) for c in in_order], href=lambda _team, c: f"#measure-{c.measure.pk}", programme=False
-        ),
+        summary=summary,
     )
 
 

@@ -96,7 +96,7 @@ PLANS: dict[str, DemoPlan] = {
         ],
         change="We started a daily triage huddle and allocate at assessment",
         measures=[
-            DemoMeasure("community-4-week-wait", 0, 40, 72, size=35, baseline=True),
+            DemoMeasure("community-4-week-wait", 0, 40, 72, size=35, baseline=True, target=75),
             # A trajectory: 38 days at first, then a planned reduction of a day a month once the change
             # started, to 24 days.
             DemoMeasure(
@@ -109,10 +109,10 @@ PLANS: dict[str, DemoPlan] = {
                 target_label="Planned reduction",
                 targets=[(CHANGE_AT + k, 37.0 - k, "") for k in range(14)],
             ),
-            DemoMeasure("waiting-well-contact", 0, 35, 80, size=40),
+            DemoMeasure("waiting-well-contact", 0, 35, 80, size=40, target=30),
             DemoMeasure("collaborate", 2, 55, 58, size=25),
             DemoMeasure("dialog-quality-of-life", 2, 3.9, 4.3, size=0.15),
-            DemoMeasure("staff-pulse-engagement", 1, 6.8, 6.8, size=0.2, late_drift=-0.9),
+            DemoMeasure("staff-pulse-engagement", 1, 6.8, 6.8, size=0.2, late_drift=-0.9, target=7.5),
         ],
         events=[
             (12, "waiting-well-contact", "pdsa", "Test: phone 10 people on the waiting list"),
@@ -208,7 +208,7 @@ PLANS: dict[str, DemoPlan] = {
             DemoMeasure("hidden-wait-days", 1, 24, 15, size=4),
             DemoMeasure("fft-positive", 0, 81, 83, size=18),
             DemoMeasure("excellence-per-100-staff", 0, 8, 20, size=28),
-            DemoMeasure("staff-pulse-engagement", 0, 7.0, 7.1, size=0.2),
+            DemoMeasure("staff-pulse-engagement", 0, 7.0, 7.1, size=0.2, target=7.8),
         ],
         events=[
             (10, "eip-2-week-wait", "pdsa", "Test: 2 assessment slots held each week"),
@@ -325,6 +325,8 @@ def _load_plan(team: Team, plan: DemoPlan) -> None:
             if measure.data_source == "waiting_list":
                 measure.data_source = "csv"  # imported monthly from the trust's extract
             measure.owner = "Team lead"
+            if spec.target is not None:
+                measure.target = spec.target
             measure.save()
         by_code[spec.code] = measure
         _load_values(team, spec, measure, periods)

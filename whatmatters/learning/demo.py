@@ -1,7 +1,7 @@
 """Demo data for learning: the phase-1 teams learn from what went well and from small tests of change;
 the phase-2 teams, a few months behind, learn from their buddies.
 
-- Phase 1: a public "what went well" link, about a year of approved excellence reports (their counts become
+- Phase 1: a public "what went well" link, about 15 months of approved excellence reports (their counts become
   the excellence measures) and one held for a moderator; PDSA cycles for the small tests of change already
   marked on the charts by the framework demo, plus one under way now.
 - Phase 2: a short measurement plan with the measures its buddy also uses and 7 months of values; a shared
@@ -40,6 +40,8 @@ from whatmatters.teams.models import BuddyPair, Team
 # team slug -> (months ago, domain index or None, what went well, who did it)
 EXCELLENCE: dict[str, list[tuple[int, int | None, str, str]]] = {
     "cert": [
+        (15, 1, "My worker explained my care plan in words I understood.", ""),
+        (14, 0, "The receptionist phoned to say my appointment had moved, before I set off.", ""),
         (
             12,
             0,
@@ -59,6 +61,8 @@ EXCELLENCE: dict[str, list[tuple[int, int | None, str, str]]] = {
         (1, 2, "They read my plan back to me and changed what I wanted changed.", ""),
     ],
     "older-adults-ward": [
+        (15, 1, "Staff sat with Dad at lunch and he ate a full meal again.", "the health care assistants"),
+        (13, 0, "The ward sent us a short letter explaining the visiting times and who to call.", ""),
         (11, 0, "The ward rang me the same day my mum's medication changed.", "the nurse in charge"),
         (
             10,
@@ -76,6 +80,8 @@ EXCELLENCE: dict[str, list[tuple[int, int | None, str, str]]] = {
         (1, 0, "We were shown round the ward before Dad came in.", "the ward manager"),
     ],
     "eip": [
+        (15, 0, "The team gave my family a leaflet that answered our questions.", "the family worker"),
+        (14, 1, "I was offered a first appointment at a time that fitted my shifts.", ""),
         (12, 1, "I was seen within a week of my GP's referral.", "the assessment team"),
         (
             10,

@@ -1,6 +1,8 @@
 """Demo surveys for the three phase-1 teams: a waiting-list check-in and a Friends and Family Test survey
-each, with a year of made-up responses, the alerts check-ins raised (most answered within 2 days, more of
-them as the year goes on), and the measures those answers feed.
+each, with 18 months of made-up responses, the alerts check-ins raised (most answered within 2 days, more of
+them as time goes on), and the measures those answers feed. 18 months, not a year: a monthly measure needs
+13 points before its limits are firm and its target can be judged (early days), so a year of answers left
+every survey measure "too early to tell".
 
 Idempotent: a survey is looked up by team and title; a survey that already has responses is left alone;
 the measure refresh saves only changes. Responses are bulk-created, so each survey gets one audit event.
@@ -31,7 +33,7 @@ TEAMS = {
 }
 CHECKIN_TITLE = "How are you while you wait?"
 FFT_TITLE = "Tell us about your experience"
-MONTHS = 12
+MONTHS = 18
 
 
 def _months(today: dt.date) -> list[dt.date]:

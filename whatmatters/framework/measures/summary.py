@@ -7,8 +7,9 @@ which measures need a decision (docs/reports.md cites the guidance). Here:
 - the rows are the variation icons' words, concern first: "Concern", "Higher or lower than usual", "No
   significant change", "Improving", and "No data yet" for a measure with no result;
 - the columns are the assurance icons' words, "Will not meet the target without change" first, then
-  "Will sometimes meet and sometimes miss the target", "Will consistently meet the target", and a column for
-  a measure with no target, or too few points to judge one;
+  "Will sometimes meet and sometimes miss the target", "Will consistently meet the target"; then "Too early
+  to judge" for a measure with a target but too few points for an assurance icon (early days), and "No
+  target" for a measure with no target to judge (none at all, or one with no better direction);
 - each cell holds the names of its measures and how many there are;
 - three sentences say what is going well, what needs attention and what is too early to tell.
 
@@ -28,6 +29,9 @@ from whatmatters.spc.icons import ASSURANCE_ICONS, VARIATION_ICONS, Icon
 
 # The few names a sentence lists before it says "and N more".
 NAMED_IN_A_SENTENCE = 3
+# What a summary with no measure at all says instead of a grid.
+EMPTY = "No measures yet, so there is no summary to draw."
+EMPTY_EASY = "There is nothing to show yet."
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ class Band:
 
     def words(self, easy: bool) -> str:
         return self.easy_read if easy else self.committee
+
+    def short(self, easy: bool) -> str:
+        """Its words up to a colon ("Concern" for "Concern: a change unlikely to be chance"): a list item
+        that names its row and its column in one line."""
+        return self.words(easy).split(":")[0]
 
 
 ROWS = (
@@ -79,7 +88,8 @@ COLUMNS = (
         "P",
         "improvement",
     ),
-    Band("none", "No target, or too early to judge", "No goal yet, or too early to tell", "", "none"),
+    Band("early", "Too early to judge", "Too early to tell", "", "none"),
+    Band("none", "No target", "No goal yet", "", "none"),
 )
 
 
@@ -91,8 +101,17 @@ def row_of(variation: Icon | None) -> str:
     )
 
 
-def column_of(assurance: Icon | None) -> str:
-    return assurance.name if assurance is not None else "none"
+def column_of(view: Any) -> str:
+    """The column of a measure as `shown_for` (or a dashboard card) gave it: its assurance icon's; without
+    one, "early" when the engine would have judged a target but for early days (it gives the judgement
+    against the limits however few the points, `assurance_from_limits`), otherwise "none"."""
+    if view.assurance is not None:
+        return str(view.assurance.name)
+    result = view.item.result
+    if result is None:  # no values yet: too early to judge a target it has
+        measure = view.item.measure
+        return "early" if measure.target is not None or getattr(view.item, "targets", None) else "none"
+    return "early" if result.trial_limits and result.assurance_from_limits is not None else "none"
 
 
 def is_exception(variation: Icon | None, assurance: Icon | None) -> bool:
@@ -151,17 +170,30 @@ class Summary:
 
     @property
     def rows(self) -> list[Band]:
-        """Every row but "No data yet", which is there only when a measure has no result."""
-        return [r for r in ROWS if r.key != "none" or any(e.row == "none" for e in self.entries)]
+        """The rows the matrix draws: those with a measure in them, in their order (an empty row says
+        nothing a board needs, and the counts and sentences still count every measure)."""
+        return [r for r in ROWS if self.row_total(r.key)]
 
     @property
     def columns(self) -> list[Band]:
-        return list(COLUMNS)
+        """The columns the matrix draws: those with a measure in them, in their order."""
+        return [c for c in COLUMNS if self.column_total(c.key)]
+
+    @property
+    def empty(self) -> bool:
+        """No measure at all: the matrix is a sentence (`empty_sentence`), not a grid."""
+        return not self.entries
+
+    @property
+    def empty_sentence(self) -> str:
+        return EMPTY_EASY if self.easy_read else EMPTY
 
     @property
     def widest_column(self) -> str:
         """The column with the most measures: a grid gives it the room the others do not need."""
-        return max(COLUMNS, key=lambda c: (self.column_total(c.key), c.key == "none")).key
+        if not self.columns:
+            return ""
+        return max(self.columns, key=lambda c: (self.column_total(c.key), c.key == "none")).key
 
     def cell(self, row: str, column: str) -> list[Entry]:
         return self.cells.get((row, column), [])
@@ -313,7 +345,7 @@ def summarise(
                 team=team,
                 shown=view,
                 row=row_of(view.variation),
-                column=column_of(view.assurance),
+                column=column_of(view),
                 early=bool(result is not None and result.trial_limits),
                 exception=is_exception(view.variation, view.assurance),
             )

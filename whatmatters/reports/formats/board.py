@@ -5,7 +5,8 @@ what `shown_for` gave each measure), so the slides and the workbook have the sam
 sentences and the same exceptions as the report page, its PDF and the team dashboard:
 
 - the matrix is the Making Data Count "summary icons" grid: a row per variation icon's words, a column per
-  assurance icon's words (and one for no target, or too early to judge), each measure's name in its cell;
+  assurance icon's words (then "Too early to judge" and "No target"), each measure's name in its cell;
+  only the rows and columns with a measure in them, in their order;
 - an exception is a measure whose latest point shows special cause (any variation icon but "No significant
   change"), or that will not meet its target without change.
 """
@@ -24,6 +25,7 @@ class Matrix:
     columns: list[str]  # assurance words
     cells: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # measure names
     sentences: list[str] = field(default_factory=list)  # going well, needs attention, too early to tell
+    empty: str = ""  # what it says instead of a grid when there is no measure at all
 
     def names(self, row: str, column: str) -> list[str]:
         return self.cells.get((row, column), [])
@@ -42,7 +44,12 @@ def matrix(data: ReportData) -> Matrix:
     summary, easy = data.summary, data.easy_read
     rows = {band.key: band.words(easy) for band in summary.rows}
     columns = {band.key: band.words(easy) for band in summary.columns}
-    grid = Matrix(rows=list(rows.values()), columns=list(columns.values()), sentences=summary.sentences())
+    grid = Matrix(
+        rows=list(rows.values()),
+        columns=list(columns.values()),
+        sentences=summary.sentences(),
+        empty=summary.empty_sentence,
+    )
     for entry in summary.entries:
         grid.cells.setdefault((rows[entry.row], columns[entry.column]), []).append(entry.label)
     return grid

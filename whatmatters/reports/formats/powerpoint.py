@@ -90,9 +90,9 @@ def _summary_slide(deck: Any, data: ReportData) -> None:
     grid = board.matrix(data)
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     _place_title(slide, "Summary: what the measures show", top=Inches(0.2), height=Inches(0.75))
-    rows = [row for row in grid.rows if any(grid.names(row, column) for column in grid.columns)]
+    rows = grid.rows  # only the rows and columns with a measure in them
     if not rows:
-        _text_box(slide, MARGIN, Inches(1.4), WIDE - 2 * MARGIN, Inches(1), ["No measures yet."], 18)
+        _text_box(slide, MARGIN, Inches(1.4), WIDE - 2 * MARGIN, Inches(1), [grid.empty], 18)
         return
     # The three sentences first, as on the report page; then the grid, whose rows grow with their names.
     _text_box(slide, MARGIN, Inches(1.0), WIDE - 2 * MARGIN, Inches(0.9), grid.sentences, 11)
