@@ -31,7 +31,6 @@ import hashlib
 import hmac
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +47,7 @@ from whatmatters.flow.validate import (
     HEADER_ROW,
     FileReport,
     ImportResult,
+    may_hold_control,
     nhs_number_sql,
     validate_extract,
 )
@@ -250,6 +250,8 @@ class Source:
     con: duckdb.DuckDBPyConnection
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> v6 name -> header name
     person: str = "LocalPatientId"
+    # May a cell hold a control character or a byte above 127? (False: no file has one; see read_source.)
+    control: bool = True
 
     def has(self, table: str) -> bool:
         return table in self.columns
@@ -500,6 +502,7 @@ def read_source(
     source = Source(con=con)
     for name, path in files.items():
         source.columns[name] = _read(con, TABLES[name], path)
+    source.control = any(may_hold_control(path) for path in files.values())
     source.person = _choose_person(source)
     _people(source, key, pseudonymised)
     return source
@@ -539,15 +542,18 @@ def validate_mhsds(
         )
     except MhsdsRefused as refused:
         return _refused(con, refused, extract_date, threshold)
-    with tempfile.TemporaryDirectory(prefix="wm-mhsds-") as out:
-        mhsds_map.write_contract(source, Path(out), TABLES, reference_sets)
+    # The contract tables are made in this connection and checked where they are.
+    relations = mhsds_map.map_contract(source, TABLES, reference_sets)
+    try:
         result = validate_extract(
-            out,
+            relations,
             extract_date=extract_date,
             threshold=threshold,
             required_files=("referrals", "contacts"),
             con=con,
         )
+    finally:
+        mhsds_map.drop_contract(con)
     mhsds_map.name_sources(con)
     return result
 

@@ -1,7 +1,8 @@
 """MHSDS tables -> the import contract, in DuckDB SQL (docs/flow.md, "MHSDS tables": the mapping both ways).
 
-`write_contract` writes referrals.csv, contacts.csv, events.csv and ward_stays.csv for validate_extract and
-keeps, for each contract row, the MHSDS row(s) it came from (small integer tables), so `name_sources` can
+`map_contract` makes the contract's referrals, contacts, events and ward_stays as tables in the same
+DuckDB connection, for validate_extract to check there (no file is written and read again), and keeps, for
+each contract row, the MHSDS row(s) it came from (small integer tables), so `name_sources` can
 report every reject against the MHSDS file, row and column.
 
 - referrals: one per MHS102ServiceTypeReferredTo row (a referral to several teams becomes several contract
@@ -22,10 +23,10 @@ report every reject against the MHSDS file, row and column.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whatmatters.flow import contract, nhse_codes
+from whatmatters.flow.validate import Relation
 
 if TYPE_CHECKING:
     from whatmatters.flow.mhsds import Source, Table
@@ -447,19 +448,9 @@ def _person_events(n: dict[str, int]) -> list[str]:
     ]
 
 
-def _write(source: Source, table: str, spec: contract.FileSpec, out: Path) -> None:
-    names = ", ".join(c.name for c in spec.columns)
-    source.con.execute(
-        # The table was written in its sorted order, which DuckDB keeps (preserve_insertion_order): row N
-        # of the file is the table's row N (rowid N - 2), as _provenance assumes.
-        f"COPY (SELECT {names} FROM {table}) TO ? (HEADER, DELIMITER ',')",
-        [str(out / spec.filename)],
-    )
-
-
 def _provenance(source: Source) -> None:
     """mh_prov: contract file, row -> the MHSDS rows it came from (contacts.csv row N is MHS201 row N),
-    filled by _keep_rows as each file is written; mh_sources and mh_colmap name them."""
+    filled by _keep_rows as each table is made; mh_sources and mh_colmap name them."""
     con = source.con
     n = SOURCE_NUMBER
     con.execute(
@@ -492,11 +483,14 @@ _KEPT = {
 }
 
 
-def _keep_rows(source: Source, spec: contract.FileSpec, out: Path, drop: tuple[str, ...]) -> None:
-    """Write one contract file, note where its rows came from, and drop what it was made from."""
+def _keep_rows(source: Source, spec: contract.FileSpec, drop: tuple[str, ...]) -> Relation:
+    """Note where the rows of one contract table came from, drop what it was made from, and hand the
+    table to validation (which drops it once its rows are checked).
+
+    The table was written in its sorted order, which DuckDB keeps (preserve_insertion_order): its row N
+    (rowid N - 2) is the contract file's row N, as validation numbers it and _provenance assumes."""
     con, n = source.con, SOURCE_NUMBER
     table = f"mh_{spec.name}"
-    _write(source, table, spec, out)
     if spec.name in _KEPT:
         a, b = _KEPT[spec.name]
         con.execute(
@@ -507,19 +501,28 @@ def _keep_rows(source: Source, spec: contract.FileSpec, out: Path, drop: tuple[s
         con.execute(
             f"INSERT INTO mh_prov SELECT '{spec.filename}', rowid + 2, src, src_row, NULL, NULL FROM {table}"
         )
-    con.execute(f"DROP TABLE {table}")
     for name in drop:
         con.execute(f"DROP VIEW IF EXISTS mh_{SHORT[name]}")
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
+    # Every value comes from an MHSDS cell (trimmed, blank as NULL) or from fixed text, so none starts or
+    # ends with a space; a control character can only have come from a cell (source.control).
+    return Relation(
+        table,
+        columns=tuple(c.name for c in spec.columns),
+        control=source.control,
+        spaces=False,
+        drop=True,
+    )
 
 
-def write_contract(
-    source: Source, out: Path, tables: Mapping[str, Table], reference_sets: Mapping[str, str] | None = None
-) -> None:
-    """Write the contract files for `source` into `out` and keep the provenance tables (see name_sources).
+def map_contract(
+    source: Source, tables: Mapping[str, Table], reference_sets: Mapping[str, str] | None = None
+) -> dict[str, Relation]:
+    """Map `source` into contract-shaped tables in its connection, for validate_extract to check where
+    they are (file name -> Relation), and keep the provenance tables (see name_sources).
 
-    Each file is written as soon as it is made, and the MHSDS tables it was the last to need are dropped
-    then, so the connection never holds every table and every contract file at once."""
+    The MHSDS tables each contract table was the last to need are dropped as soon as it is made, so the
+    connection never holds every MHSDS table and every contract table at once."""
     con = source.con
     build_views(source, tables)
     _teams(source)
@@ -530,36 +533,37 @@ def write_contract(
         """CREATE OR REPLACE TEMP TABLE mh_ref_person AS SELECT referral_id, min(person_id) AS person_id
         FROM mh_referrals WHERE referral_id IS NOT NULL GROUP BY 1"""
     )
-    _keep_rows(source, contract.REFERRALS, out, ("MHS101Referral", "MHS102ServiceTypeReferredTo"))
+    made = {
+        "referrals": _keep_rows(source, contract.REFERRALS, ("MHS101Referral", "MHS102ServiceTypeReferredTo"))
+    }
     _contacts(source)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE mh_contact_one AS
         SELECT contact_id, min(referral_id) AS referral_id, min(contact_date) AS contact_date
         FROM mh_contacts WHERE contact_id IS NOT NULL GROUP BY 1"""
     )
-    _keep_rows(source, contract.CONTACTS, out, ("MHS201CareContact",))
+    made["contacts"] = _keep_rows(source, contract.CONTACTS, ("MHS201CareContact",))
     if any(source.has(t) for t in EVENT_SOURCES):
         _events(source)
-        _keep_rows(source, contract.EVENTS, out, EVENT_SOURCES)
+        made["events"] = _keep_rows(source, contract.EVENTS, EVENT_SOURCES)
     if source.has("MHS502WardStay"):
         _ward_stays(source)
-        _keep_rows(source, contract.WARD_STAYS, out, ("MHS501HospProvSpell", "MHS502WardStay"))
-    for name in (
-        "mh_referrals",
-        "mh_contacts",
-        "mh_ward_stays",
-        "mh_events",
-        "mh_teams",
-        "mh_req_person",
-        "mh_ref_person",
-        "mh_contact_one",
-        "mh_codes",
-    ):
+        made["ward_stays"] = _keep_rows(
+            source, contract.WARD_STAYS, ("MHS501HospProvSpell", "MHS502WardStay")
+        )
+    for name in ("mh_teams", "mh_req_person", "mh_ref_person", "mh_contact_one", "mh_codes"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     for name, short in SHORT.items():
         con.execute(f"DROP VIEW IF EXISTS mh_{short}")
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
     con.execute("DROP TABLE IF EXISTS mhsds_people")
+    return made
+
+
+def drop_contract(con) -> None:  # noqa: ANN001 - a DuckDB connection
+    """Drop the contract tables map_contract made that validation did not (when it stopped early)."""
+    for name in ("mh_referrals", "mh_contacts", "mh_events", "mh_ward_stays"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def name_sources(con) -> None:  # noqa: ANN001 - a DuckDB connection
