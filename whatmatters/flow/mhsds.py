@@ -316,8 +316,10 @@ def _not_utf8(path: Path) -> int | None:
 
 
 def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
-    """Read one table into mhsds_<name>: its spreadsheet row number and the columns TABLES names (v6 names,
-    trimmed, blank as NULL). Every column is looked at for NHS numbers first. Returns v6 name -> header."""
+    """Read one table into mhsds_<name> in one scan of the file: the columns TABLES names (v6 names,
+    trimmed, blank as NULL), in the file's order (a row's spreadsheet row is its rowid + 2), and `nhs`, every
+    cell of the (few) rows where some cell may be an NHS number. Every column is looked at for NHS numbers
+    before anything is mapped (see _refuse_nhs_numbers). Returns v6 name -> header."""
     if path.stat().st_size > MAX_TABLE_BYTES:
         raise MhsdsRefused(path.name, f"{path.name} is larger than {MAX_TABLE_BYTES >> 30} GB.")
     header = _header(path)
@@ -328,11 +330,16 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
         lower[name.lower()] = name
     matched = _match_columns(table, path.name, lower)
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}  # the names are checked, never SQL
+    index = {name: i for i, name in enumerate(header)}
+    kept = "".join(f"nullif(trim(c{index[h]}), '') AS \"{v6}\", " for v6, h in matched.items())
+    every = [f"c{i}" for i in range(len(header))]
+    may_be = " OR ".join(_may_be_nhs_number(c) for c in every)
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE mhsds_raw AS SELECT * FROM read_csv(?, header = true, "
-            "auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false)",
+            f"CREATE OR REPLACE TEMP TABLE mhsds_{table.name} AS "
+            f"SELECT {kept}CASE WHEN {may_be} THEN [{', '.join(every)}] END AS nhs "
+            "FROM read_csv(?, header = true, auto_detect = false, columns = ?, delim = ',', quote = '\"', "
+            "escape = '\"', strict_mode = true, null_padding = false)",
             [str(path), columns],
         )
     except duckdb.Error as error:
@@ -350,14 +357,10 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
             f"{len(header)} columns, separated by commas. Export it again as UTF-8 CSV.",
         ) from None
     try:
-        _refuse_nhs_numbers(con, path.name, header)
-        index = {name: i for i, name in enumerate(header)}
-        kept = "".join(f", nullif(trim(c{index[h]}), '') AS \"{v6}\"" for v6, h in matched.items())
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE mhsds_{table.name} AS SELECT rowid + 2 AS row{kept} FROM mhsds_raw"
-        )
-    finally:
-        con.execute("DROP TABLE IF EXISTS mhsds_raw")
+        _refuse_nhs_numbers(con, table.name, path.name, header)
+    except MhsdsRefused:
+        con.execute(f"DROP TABLE mhsds_{table.name}")
+        raise
     return matched
 
 
@@ -394,15 +397,14 @@ def _may_be_nhs_number(col: str) -> str:
 _DATE_LIKE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:.,+Z -]*)?"
 
 
-def _refuse_nhs_numbers(con: duckdb.DuckDBPyConnection, file: str, header: list[str]) -> None:
-    """Refuse the whole extract if any cell of the table just read (mhsds_raw: every column, mapped or not)
-    is an NHS number. One scan lists the rows that may hold one; imports.cells.nhs_number_in decides."""
-    quoted = [f"c{i}" for i in range(len(header))]
+def _refuse_nhs_numbers(con: duckdb.DuckDBPyConnection, name: str, file: str, header: list[str]) -> None:
+    """Refuse the whole extract if any cell of the table just read (every column, mapped or not) is an NHS
+    number. The scan that read it kept every cell of the rows that may hold one (`nhs`);
+    imports.cells.nhs_number_in decides."""
     candidates = con.execute(
-        f"SELECT rowid + 2 AS row, {', '.join(quoted)} FROM mhsds_raw "
-        f"WHERE {' OR '.join(_may_be_nhs_number(q) for q in quoted)} ORDER BY row"
+        f"SELECT rowid + 2 AS row, nhs FROM mhsds_{name} WHERE nhs IS NOT NULL ORDER BY row"
     ).fetchall()
-    for row, *values in candidates:
+    for row, values in candidates:
         found = [i for i, v in enumerate(values) if v is not None and nhs_number_in(v)]
         if found:
             column = header[found[0]]

@@ -192,14 +192,17 @@ def build_views(source: Source, tables: Mapping[str, Table]) -> None:
         person = (
             source.col(name, source.person) if any(f.name == source.person for f in table.fields) else None
         )
+        row = "s.rowid + 2 AS row"  # the table keeps the file's order (see mhsds._read)
         if person:
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE mhsds_{name} AS SELECT s.*, pp.person_id AS person
+                f"""CREATE OR REPLACE TEMP TABLE mhsds_{name} AS
+                SELECT {row}, s.* EXCLUDE (nhs), pp.person_id AS person
                 FROM mhsds_{name} s LEFT JOIN mhsds_people pp ON pp.raw = s.{person}"""
             )
+            row = "s.row"
         pid = "s.person" if person else "NULL::VARCHAR AS person"
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT s.row, {cols}, {pid} FROM mhsds_{name} s"
+            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT {row}, {cols}, {pid} FROM mhsds_{name} s"
         )
 
 
