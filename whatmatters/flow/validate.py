@@ -801,9 +801,10 @@ def may_hold_control(path: Path) -> bool:
         with path.open("rb") as handle:
             while size := handle.readinto(buffer):
                 block = np.frombuffer(buffer, dtype=np.uint8, count=size)
-                odd = block[(block < 0x20) | (block >= 0x80)]
-                found = bool(np.count_nonzero(~np.isin(odd, _ALLOWED_LOW_BYTES)))
-                del block, odd  # release the view before the buffer is filled again
+                low = np.count_nonzero(block < 0x20)
+                allowed = sum(np.count_nonzero(block == b) for b in _ALLOWED_LOW_BYTES)
+                found = low > allowed or block.max() >= 0x80
+                del block  # release the view before the buffer is filled again
                 if found:
                     return True
     except OSError:
