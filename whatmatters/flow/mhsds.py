@@ -450,7 +450,8 @@ def _people(source: Source, key: bytes | None, pseudonymised: bool) -> None:
     """mhsds_people(raw, person_id): every person identifier in the extract and what is kept for it."""
     con = source.con
     parts = []
-    for t in (*PERSON_TABLES, "MHS501HospProvSpell", "MHS001MPI"):
+    # MHS001MPI is not among them: nothing is mapped from it (see mhsds_map.build_views).
+    for t in (*PERSON_TABLES, "MHS501HospProvSpell"):
         col = source.col(t, source.person)
         if col is not None:
             parts.append(f"SELECT DISTINCT trim({col}) AS raw FROM mhsds_{t} WHERE {col} IS NOT NULL")

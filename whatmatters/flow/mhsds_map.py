@@ -189,8 +189,11 @@ def build_views(source: Source, tables: Mapping[str, Table]) -> None:
             f's."{f.name}"' if source.col(name, f.name) else f'NULL::VARCHAR AS "{f.name}"'
             for f in table.fields
         )
+        # MHS001MPI only lists people: nothing maps from it, so it is not joined to their pseudonyms.
         person = (
-            source.col(name, source.person) if any(f.name == source.person for f in table.fields) else None
+            source.col(name, source.person)
+            if name != "MHS001MPI" and any(f.name == source.person for f in table.fields)
+            else None
         )
         row = "s.rowid + 2 AS row"  # the table keeps the file's order (see mhsds._read)
         if person:
@@ -222,11 +225,14 @@ def _teams(source: Source) -> None:
     )
 
 
-def _pick(view: str, req: str, team: str, day: str) -> str:
+def _pick(view: str, req: str, team: str, day: str, teamless_only: bool = False) -> str:
     """SQL: (row, ref) for each row of `view`: the referral of its ServiceRequestId and team, or, without a
-    team, the referral's team open on `day` (the first such team row)."""
+    team, the referral's team open on `day` (the first such team row). With `teamless_only`, only the rows
+    without a team (the caller makes the others' ref itself, mh_ref(req, team), as here)."""
+    only = f"WHERE v.{team} IS NULL" if teamless_only else ""
     return f"""SELECT v.row, mh_ref(v.{req}, coalesce(v.{team}, t.team)) AS ref FROM {view} v
         LEFT JOIN mh_teams t ON v.{team} IS NULL AND t.req = v.{req}
+        {only}
         QUALIFY row_number() OVER (
             PARTITION BY v.row
             ORDER BY (t.open_until IS NULL OR t.open_until >= try_cast(mh_date(v.{day}) AS DATE)) DESC, t.row
@@ -298,7 +304,7 @@ def _contacts(source: Source) -> None:
         contract.CONTACTS,
         {
             "contact_id": 'c."CareContactId"',
-            "referral_id": "p.ref",
+            "referral_id": 'coalesce(p.ref, mh_ref(c."ServiceRequestId", c."CareProfTeamLocalId"))',
             "contact_date": 'mh_date(c."CareContDate")',
             "attend_status": 'c."AttendStatus"',
             "consultation_mechanism": 'c."ConsMechanismMH"',
@@ -307,7 +313,10 @@ def _contacts(source: Source) -> None:
             "earliest_reasonable_offer_date": 'mh_date(c."EarliestReasonOfferDate")',
         },
     )
-    pick = _pick("mh_t201", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"CareContDate"')
+    # Nearly every contact names its team: only those that do not are matched to the referral's teams.
+    pick = _pick(
+        "mh_t201", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"CareContDate"', teamless_only=True
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_contacts AS
         SELECT c.row AS a_row, NULL::BIGINT AS b_row, {sql}
@@ -384,10 +393,18 @@ def _activity_events(n: dict[str, int]) -> list[str]:
                 a."IndActProcedure"), row_number() OVER (PARTITION BY a."ServiceRequestId",
                     a."CareProfTeamLocalId",
                 a."IndirectActDate", a."IndActProcedure" ORDER BY a.row)),
-            rp.person, p.ref, NULL, k.kind, mh_date(a."IndirectActDate"), NULL, a."IndActProcedure",
-                NULL, 'MHS204'
+            rp.person, coalesce(p.ref, mh_ref(a."ServiceRequestId", a."CareProfTeamLocalId")), NULL,
+                k.kind, mh_date(a."IndirectActDate"), NULL, a."IndActProcedure", NULL, 'MHS204'
         FROM mh_t204 a JOIN mh_codes k ON k.code = a."IndActProcedure"
-        LEFT JOIN ({_pick("mh_t204", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"IndirectActDate"')}) p
+        LEFT JOIN ({
+            _pick(
+                "mh_t204",
+                '"ServiceRequestId"',
+                '"CareProfTeamLocalId"',
+                '"IndirectActDate"',
+                teamless_only=True,
+            )
+        }) p
           ON p.row = a.row
         LEFT JOIN mh_req_person rp ON rp.req = a."ServiceRequestId" """,
         f"""SELECT {n["MHS606CodedScoreAssessmentRefer"]}, a.row,
