@@ -371,12 +371,29 @@ def _events(source: Source) -> None:
         "src, src_row, event_id, person_id, referral_id, contact_id, event_kind, event_date, end_date, code, "
         "team_type, source"
     )
-    parts = _activity_events(n) + _person_events(n)
-    union = " UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE mh_events AS
-        SELECT * FROM (SELECT * FROM ({union}) t({cols})) ORDER BY src, src_row"""
+    typed = ", ".join(
+        f"{c} {'INTEGER' if c == 'src' else 'BIGINT' if c == 'src_row' else 'VARCHAR'}"
+        for c in cols.split(", ")
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE mh_events ({typed})")
+    parts = dict(zip(_EVENT_PARTS, _activity_events(n) + _person_events(n), strict=True))
+    # Ordered by src, src_row as one sort of every event would be, a table at a time: each is sorted by
+    # its own rows and appended in turn (DuckDB keeps the order rows are inserted in).
+    for name in sorted(parts, key=n.__getitem__):
+        if source.has(name):
+            con.execute(f"INSERT INTO mh_events SELECT * FROM ({parts[name]}) t({cols}) ORDER BY src_row")
+
+
+# The tables _activity_events and _person_events read, in the order of their SQL.
+_EVENT_PARTS = (
+    "MHS202CareActivity",
+    "MHS204IndirectActivity",
+    "MHS606CodedScoreAssessmentRefer",
+    "MHS607CodedScoreAssessmentAct",
+    "MHS008CarePlanType",
+    "MHS009CarePlanAgreement",
+    "MHS006MHCareCoord",
+)
 
 
 def _activity_events(n: dict[str, int]) -> list[str]:
