@@ -152,3 +152,48 @@ def test_a_control_byte_in_any_block_of_a_large_file_is_found(
     path.write_bytes(b"x" * 50 + b"\n" * 20 + b"\x0b" + b"y" * 5)
     assert may_hold_control(path)
     assert may_hold_control(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize(
+    ("body", "control", "spaces"),
+    [
+        (b"a,b\nc,d\n", False, False),
+        (b"a,b\nc, d\n", False, True),
+        (b"a,b\nc\x00, d\n", True, True),
+    ],
+)
+def test_the_bytes_of_a_file_say_whether_a_value_may_hold_a_space_or_a_control_character(
+    tmp_path: Path, body: bytes, control: bool, spaces: bool
+) -> None:
+    path = tmp_path / "MHS102ServiceTypeReferredTo.csv"
+    path.write_bytes(body)
+    assert validate.text_bytes(path) == validate.TextBytes(control=control, spaces=spaces)
+    assert validate.text_bytes(tmp_path / "missing.csv") == validate.TextBytes(control=True, spaces=True)
+
+
+def test_mhsds_values_are_trimmed_and_blank_ones_missing_whether_or_not_the_file_has_spaces(
+    tmp_path: Path,
+) -> None:
+    from whatmatters.flow import mhsds
+
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "MHS101Referral.csv").write_text(
+        "ServiceRequestId,LocalPatientId,ReferralRequestReceivedDate,ClinRespPriorityType\n"
+        "SR1,LP1,2024-04-01,\n"
+    )
+    (folder / "MHS102ServiceTypeReferredTo.csv").write_text(
+        "ServiceRequestId,CareProfTeamLocalId,ServTeamTypeRefToMH\n SR1 ,T1,  \n"
+    )
+    (folder / "MHS201CareContact.csv").write_text(
+        "CareContactId,ServiceRequestId,CareProfTeamLocalId,CareContDate,AttendStatus\n"
+        "C1,SR1,T1,2024-04-10,5\n"
+    )
+    result = mhsds.validate_mhsds(
+        folder, extract_date=date(2024, 12, 31), key=b"a test secret of more than sixteen characters"
+    )
+    assert result.can_save
+    assert result.con.execute("SELECT referral_id, team_type, priority FROM referrals").fetchall() == [
+        ("SR1/T1", None, None)
+    ]
+    assert result.con.execute("SELECT referral_id FROM contacts").fetchall() == [("SR1/T1",)]

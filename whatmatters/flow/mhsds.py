@@ -47,8 +47,9 @@ from whatmatters.flow.validate import (
     HEADER_ROW,
     FileReport,
     ImportResult,
-    may_hold_control,
+    TextBytes,
     nhs_number_sql,
+    text_bytes,
     validate_extract,
 )
 from whatmatters.imports.cells import nhs_number_in
@@ -315,7 +316,9 @@ def _not_utf8(path: Path) -> int | None:
     return None
 
 
-def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
+def _read(
+    con: duckdb.DuckDBPyConnection, table: Table, path: Path, kinds: TextBytes | None = None
+) -> dict[str, str]:
     """Read one table into mhsds_<name> in one scan of the file: the columns TABLES names (v6 names,
     trimmed, blank as NULL), in the file's order (a row's spreadsheet row is its rowid + 2), and `nhs`, every
     cell of the (few) rows where some cell may be an NHS number. Every column is looked at for NHS numbers
@@ -331,7 +334,13 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
     matched = _match_columns(table, path.name, lower)
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}  # the names are checked, never SQL
     index = {name: i for i, name in enumerate(header)}
-    kept = "".join(f"nullif(trim(c{index[h]}), '') AS \"{v6}\", " for v6, h in matched.items())
+    kinds = kinds or text_bytes(path)
+    # Trimmed, blank as NULL. DuckDB reads an empty value as NULL already, so only a value starting or
+    # ending with a space needs trimming, and none can when the file has no space at all.
+    kept = "".join(
+        f'{_trimmed(f"c{index[h]}") if kinds.spaces else f"c{index[h]}"} AS "{v6}", '
+        for v6, h in matched.items()
+    )
     every = [f"c{i}" for i in range(len(header))]
     may_be = " OR ".join(_may_be_nhs_number(c) for c in every)
     try:
@@ -362,6 +371,11 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
         con.execute(f"DROP TABLE mhsds_{table.name}")
         raise
     return matched
+
+
+def _trimmed(col: str) -> str:
+    """SQL: the value without the spaces around it, NULL if nothing is left (trimming only what has them)."""
+    return f"CASE WHEN prefix({col}, ' ') OR suffix({col}, ' ') THEN nullif(trim({col}), '') ELSE {col} END"
 
 
 def _match_columns(table: Table, file: str, lower: dict[str, str]) -> dict[str, str]:
@@ -503,9 +517,12 @@ def read_source(
         if name in files and other not in files:
             raise MhsdsRefused(f"{other}.csv", f"{name}.csv was given without {other}.csv, which it needs.")
     source = Source(con=con)
+    control = False
     for name, path in files.items():
-        source.columns[name] = _read(con, TABLES[name], path)
-    source.control = any(may_hold_control(path) for path in files.values())
+        kinds = text_bytes(path)
+        source.columns[name] = _read(con, TABLES[name], path, kinds)
+        control = control or kinds.control
+    source.control = control
     source.person = _choose_person(source)
     _people(source, key, pseudonymised)
     return source

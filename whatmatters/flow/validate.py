@@ -789,27 +789,42 @@ def _scan_bytes(path: Path) -> _Bytes:
     )
 
 
-def may_hold_control(path: Path) -> bool:
+@dataclass(frozen=True)
+class TextBytes:
+    """What the bytes of a file allow its values to hold (see text_bytes)."""
+
+    control: bool  # a control character (other than tab, CR and LF), or a byte above 127
+    spaces: bool  # a space
+
+
+def text_bytes(path: Path) -> TextBytes:
     """Whether any byte of the file is a control character (other than tab, CR and LF) or above 127, so
-    that some value read from it may hold a character _CONTROL matches; True when it cannot be read.
+    that some value read from it may hold a character _CONTROL matches, and whether any is a space; both
+    True when the file is compressed or cannot be read.
 
     The file is read a block at a time and each block counted by numpy, as in _scan_bytes."""
     if path.name.lower().endswith(_COMPRESSED):
-        return True
+        return TextBytes(control=True, spaces=True)
+    control = spaces = False
     buffer = bytearray(_PIECE)
     try:
         with path.open("rb") as handle:
-            while size := handle.readinto(buffer):
+            while not (control and spaces) and (size := handle.readinto(buffer)):
                 block = np.frombuffer(buffer, dtype=np.uint8, count=size)
-                low = np.count_nonzero(block < 0x20)
-                allowed = sum(np.count_nonzero(block == b) for b in _ALLOWED_LOW_BYTES)
-                found = low > allowed or block.max() >= 0x80
+                if not control:
+                    low = np.count_nonzero(block < 0x20)
+                    allowed = sum(np.count_nonzero(block == b) for b in _ALLOWED_LOW_BYTES)
+                    control = bool(low > allowed or block.max() >= 0x80)
+                spaces = spaces or bool(np.count_nonzero(block == 0x20))
                 del block  # release the view before the buffer is filled again
-                if found:
-                    return True
     except OSError:
-        return True
-    return False
+        return TextBytes(control=True, spaces=True)
+    return TextBytes(control=control, spaces=spaces)
+
+
+def may_hold_control(path: Path) -> bool:
+    """Whether some value read from the file may hold a control character (see text_bytes)."""
+    return text_bytes(path).control
 
 
 _PIECE = 1 << 24
