@@ -316,13 +316,12 @@ def _not_utf8(path: Path) -> int | None:
     return None
 
 
-def _read(
-    con: duckdb.DuckDBPyConnection, table: Table, path: Path, kinds: TextBytes | None = None
-) -> dict[str, str]:
+def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[dict[str, str], TextBytes]:
     """Read one table into mhsds_<name> in one scan of the file: the columns TABLES names (v6 names,
     trimmed, blank as NULL), in the file's order (a row's spreadsheet row is its rowid + 2), and `nhs`, every
     cell of the (few) rows where some cell may be an NHS number. Every column is looked at for NHS numbers
-    before anything is mapped (see _refuse_nhs_numbers). Returns v6 name -> header."""
+    before anything is mapped (see _refuse_nhs_numbers). Returns v6 name -> header, and what one pass over
+    the file's bytes found (text_bytes: may a value hold a space, or a control character?)."""
     if path.stat().st_size > MAX_TABLE_BYTES:
         raise MhsdsRefused(path.name, f"{path.name} is larger than {MAX_TABLE_BYTES >> 30} GB.")
     header = _header(path)
@@ -334,7 +333,7 @@ def _read(
     matched = _match_columns(table, path.name, lower)
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}  # the names are checked, never SQL
     index = {name: i for i, name in enumerate(header)}
-    kinds = kinds or text_bytes(path)
+    kinds = text_bytes(path)
     # Trimmed, blank as NULL. DuckDB reads an empty value as NULL already, so only a value starting or
     # ending with a space needs trimming, and none can when the file has no space at all.
     kept = "".join(
@@ -370,7 +369,7 @@ def _read(
     except MhsdsRefused:
         con.execute(f"DROP TABLE mhsds_{table.name}")
         raise
-    return matched
+    return matched, kinds
 
 
 def _trimmed(col: str) -> str:
@@ -519,8 +518,7 @@ def read_source(
     source = Source(con=con)
     control = False
     for name, path in files.items():
-        kinds = text_bytes(path)
-        source.columns[name] = _read(con, TABLES[name], path, kinds)
+        source.columns[name], kinds = _read(con, TABLES[name], path)
         control = control or kinds.control
     source.control = control
     source.person = _choose_person(source)
