@@ -31,7 +31,6 @@ import hashlib
 import hmac
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,7 +47,9 @@ from whatmatters.flow.validate import (
     HEADER_ROW,
     FileReport,
     ImportResult,
+    TextBytes,
     nhs_number_sql,
+    text_bytes,
     validate_extract,
 )
 from whatmatters.imports.cells import nhs_number_in
@@ -250,6 +251,8 @@ class Source:
     con: duckdb.DuckDBPyConnection
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> v6 name -> header name
     person: str = "LocalPatientId"
+    # May a cell hold a control character or a byte above 127? (False: no file has one; see read_source.)
+    control: bool = True
 
     def has(self, table: str) -> bool:
         return table in self.columns
@@ -313,9 +316,12 @@ def _not_utf8(path: Path) -> int | None:
     return None
 
 
-def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str, str]:
-    """Read one table into mhsds_<name>: its spreadsheet row number and the columns TABLES names (v6 names,
-    trimmed, blank as NULL). Every column is looked at for NHS numbers first. Returns v6 name -> header."""
+def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> tuple[dict[str, str], TextBytes]:
+    """Read one table into mhsds_<name> in one scan of the file: the columns TABLES names (v6 names,
+    trimmed, blank as NULL), in the file's order (a row's spreadsheet row is its rowid + 2), and `nhs`, every
+    cell of the (few) rows where some cell may be an NHS number. Every column is looked at for NHS numbers
+    before anything is mapped (see _refuse_nhs_numbers). Returns v6 name -> header, and what one pass over
+    the file's bytes found (text_bytes: may a value hold a space, or a control character?)."""
     if path.stat().st_size > MAX_TABLE_BYTES:
         raise MhsdsRefused(path.name, f"{path.name} is larger than {MAX_TABLE_BYTES >> 30} GB.")
     header = _header(path)
@@ -326,11 +332,22 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
         lower[name.lower()] = name
     matched = _match_columns(table, path.name, lower)
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}  # the names are checked, never SQL
+    index = {name: i for i, name in enumerate(header)}
+    kinds = text_bytes(path)
+    # Trimmed, blank as NULL. DuckDB reads an empty value as NULL already, so only a value starting or
+    # ending with a space needs trimming, and none can when the file has no space at all.
+    kept = "".join(
+        f'{_trimmed(f"c{index[h]}") if kinds.spaces else f"c{index[h]}"} AS "{v6}", '
+        for v6, h in matched.items()
+    )
+    every = [f"c{i}" for i in range(len(header))]
+    may_be = " OR ".join(_may_be_nhs_number(c) for c in every)
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE mhsds_raw AS SELECT * FROM read_csv(?, header = true, "
-            "auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false)",
+            f"CREATE OR REPLACE TEMP TABLE mhsds_{table.name} AS "
+            f"SELECT {kept}CASE WHEN {may_be} THEN [{', '.join(every)}] END AS nhs "
+            "FROM read_csv(?, header = true, auto_detect = false, columns = ?, delim = ',', quote = '\"', "
+            "escape = '\"', strict_mode = true, null_padding = false)",
             [str(path), columns],
         )
     except duckdb.Error as error:
@@ -348,15 +365,16 @@ def _read(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> dict[str,
             f"{len(header)} columns, separated by commas. Export it again as UTF-8 CSV.",
         ) from None
     try:
-        _refuse_nhs_numbers(con, path.name, header)
-        index = {name: i for i, name in enumerate(header)}
-        kept = "".join(f", nullif(trim(c{index[h]}), '') AS \"{v6}\"" for v6, h in matched.items())
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE mhsds_{table.name} AS SELECT rowid + 2 AS row{kept} FROM mhsds_raw"
-        )
-    finally:
-        con.execute("DROP TABLE IF EXISTS mhsds_raw")
-    return matched
+        _refuse_nhs_numbers(con, table.name, path.name, header)
+    except MhsdsRefused:
+        con.execute(f"DROP TABLE mhsds_{table.name}")
+        raise
+    return matched, kinds
+
+
+def _trimmed(col: str) -> str:
+    """SQL: the value without the spaces around it, NULL if nothing is left (trimming only what has them)."""
+    return f"CASE WHEN prefix({col}, ' ') OR suffix({col}, ' ') THEN nullif(trim({col}), '') ELSE {col} END"
 
 
 def _match_columns(table: Table, file: str, lower: dict[str, str]) -> dict[str, str]:
@@ -392,15 +410,14 @@ def _may_be_nhs_number(col: str) -> str:
 _DATE_LIKE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:.,+Z -]*)?"
 
 
-def _refuse_nhs_numbers(con: duckdb.DuckDBPyConnection, file: str, header: list[str]) -> None:
-    """Refuse the whole extract if any cell of the table just read (mhsds_raw: every column, mapped or not)
-    is an NHS number. One scan lists the rows that may hold one; imports.cells.nhs_number_in decides."""
-    quoted = [f"c{i}" for i in range(len(header))]
+def _refuse_nhs_numbers(con: duckdb.DuckDBPyConnection, name: str, file: str, header: list[str]) -> None:
+    """Refuse the whole extract if any cell of the table just read (every column, mapped or not) is an NHS
+    number. The scan that read it kept every cell of the rows that may hold one (`nhs`);
+    imports.cells.nhs_number_in decides."""
     candidates = con.execute(
-        f"SELECT rowid + 2 AS row, {', '.join(quoted)} FROM mhsds_raw "
-        f"WHERE {' OR '.join(_may_be_nhs_number(q) for q in quoted)} ORDER BY row"
+        f"SELECT rowid + 2 AS row, nhs FROM mhsds_{name} WHERE nhs IS NOT NULL ORDER BY row"
     ).fetchall()
-    for row, *values in candidates:
+    for row, values in candidates:
         found = [i for i, v in enumerate(values) if v is not None and nhs_number_in(v)]
         if found:
             column = header[found[0]]
@@ -446,7 +463,8 @@ def _people(source: Source, key: bytes | None, pseudonymised: bool) -> None:
     """mhsds_people(raw, person_id): every person identifier in the extract and what is kept for it."""
     con = source.con
     parts = []
-    for t in (*PERSON_TABLES, "MHS501HospProvSpell", "MHS001MPI"):
+    # MHS001MPI is not among them: nothing is mapped from it (see mhsds_map.build_views).
+    for t in (*PERSON_TABLES, "MHS501HospProvSpell"):
         col = source.col(t, source.person)
         if col is not None:
             parts.append(f"SELECT DISTINCT trim({col}) AS raw FROM mhsds_{t} WHERE {col} IS NOT NULL")
@@ -498,8 +516,11 @@ def read_source(
         if name in files and other not in files:
             raise MhsdsRefused(f"{other}.csv", f"{name}.csv was given without {other}.csv, which it needs.")
     source = Source(con=con)
+    control = False
     for name, path in files.items():
-        source.columns[name] = _read(con, TABLES[name], path)
+        source.columns[name], kinds = _read(con, TABLES[name], path)
+        control = control or kinds.control
+    source.control = control
     source.person = _choose_person(source)
     _people(source, key, pseudonymised)
     return source
@@ -539,15 +560,18 @@ def validate_mhsds(
         )
     except MhsdsRefused as refused:
         return _refused(con, refused, extract_date, threshold)
-    with tempfile.TemporaryDirectory(prefix="wm-mhsds-") as out:
-        mhsds_map.write_contract(source, Path(out), TABLES, reference_sets)
+    # The contract tables are made in this connection and checked where they are.
+    relations = mhsds_map.map_contract(source, TABLES, reference_sets)
+    try:
         result = validate_extract(
-            out,
+            relations,
             extract_date=extract_date,
             threshold=threshold,
             required_files=("referrals", "contacts"),
             con=con,
         )
+    finally:
+        mhsds_map.drop_contract(con)
     mhsds_map.name_sources(con)
     return result
 

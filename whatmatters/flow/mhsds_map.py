@@ -1,7 +1,8 @@
 """MHSDS tables -> the import contract, in DuckDB SQL (docs/flow.md, "MHSDS tables": the mapping both ways).
 
-`write_contract` writes referrals.csv, contacts.csv, events.csv and ward_stays.csv for validate_extract and
-keeps, for each contract row, the MHSDS row(s) it came from (small integer tables), so `name_sources` can
+`map_contract` makes the contract's referrals, contacts, events and ward_stays as tables in the same
+DuckDB connection, for validate_extract to check there (no file is written and read again), and keeps, for
+each contract row, the MHSDS row(s) it came from (small integer tables), so `name_sources` can
 report every reject against the MHSDS file, row and column.
 
 - referrals: one per MHS102ServiceTypeReferredTo row (a referral to several teams becomes several contract
@@ -22,10 +23,10 @@ report every reject against the MHSDS file, row and column.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whatmatters.flow import contract, nhse_codes
+from whatmatters.flow.validate import Relation
 
 if TYPE_CHECKING:
     from whatmatters.flow.mhsds import Source, Table
@@ -188,17 +189,23 @@ def build_views(source: Source, tables: Mapping[str, Table]) -> None:
             f's."{f.name}"' if source.col(name, f.name) else f'NULL::VARCHAR AS "{f.name}"'
             for f in table.fields
         )
+        # MHS001MPI only lists people: nothing maps from it, so it is not joined to their pseudonyms.
         person = (
-            source.col(name, source.person) if any(f.name == source.person for f in table.fields) else None
+            source.col(name, source.person)
+            if name != "MHS001MPI" and any(f.name == source.person for f in table.fields)
+            else None
         )
+        row = "s.rowid + 2 AS row"  # the table keeps the file's order (see mhsds._read)
         if person:
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE mhsds_{name} AS SELECT s.*, pp.person_id AS person
+                f"""CREATE OR REPLACE TEMP TABLE mhsds_{name} AS
+                SELECT {row}, s.* EXCLUDE (nhs), pp.person_id AS person
                 FROM mhsds_{name} s LEFT JOIN mhsds_people pp ON pp.raw = s.{person}"""
             )
+            row = "s.row"
         pid = "s.person" if person else "NULL::VARCHAR AS person"
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT s.row, {cols}, {pid} FROM mhsds_{name} s"
+            f"CREATE OR REPLACE TEMP VIEW mh_{short} AS SELECT {row}, {cols}, {pid} FROM mhsds_{name} s"
         )
 
 
@@ -218,11 +225,14 @@ def _teams(source: Source) -> None:
     )
 
 
-def _pick(view: str, req: str, team: str, day: str) -> str:
+def _pick(view: str, req: str, team: str, day: str, teamless_only: bool = False) -> str:
     """SQL: (row, ref) for each row of `view`: the referral of its ServiceRequestId and team, or, without a
-    team, the referral's team open on `day` (the first such team row)."""
+    team, the referral's team open on `day` (the first such team row). With `teamless_only`, only the rows
+    without a team (the caller makes the others' ref itself, mh_ref(req, team), as here)."""
+    only = f"WHERE v.{team} IS NULL" if teamless_only else ""
     return f"""SELECT v.row, mh_ref(v.{req}, coalesce(v.{team}, t.team)) AS ref FROM {view} v
         LEFT JOIN mh_teams t ON v.{team} IS NULL AND t.req = v.{req}
+        {only}
         QUALIFY row_number() OVER (
             PARTITION BY v.row
             ORDER BY (t.open_until IS NULL OR t.open_until >= try_cast(mh_date(v.{day}) AS DATE)) DESC, t.row
@@ -294,7 +304,7 @@ def _contacts(source: Source) -> None:
         contract.CONTACTS,
         {
             "contact_id": 'c."CareContactId"',
-            "referral_id": "p.ref",
+            "referral_id": 'coalesce(p.ref, mh_ref(c."ServiceRequestId", c."CareProfTeamLocalId"))',
             "contact_date": 'mh_date(c."CareContDate")',
             "attend_status": 'c."AttendStatus"',
             "consultation_mechanism": 'c."ConsMechanismMH"',
@@ -303,7 +313,10 @@ def _contacts(source: Source) -> None:
             "earliest_reasonable_offer_date": 'mh_date(c."EarliestReasonOfferDate")',
         },
     )
-    pick = _pick("mh_t201", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"CareContDate"')
+    # Nearly every contact names its team: only those that do not are matched to the referral's teams.
+    pick = _pick(
+        "mh_t201", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"CareContDate"', teamless_only=True
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_contacts AS
         SELECT c.row AS a_row, NULL::BIGINT AS b_row, {sql}
@@ -358,12 +371,29 @@ def _events(source: Source) -> None:
         "src, src_row, event_id, person_id, referral_id, contact_id, event_kind, event_date, end_date, code, "
         "team_type, source"
     )
-    parts = _activity_events(n) + _person_events(n)
-    union = " UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE mh_events AS
-        SELECT * FROM (SELECT * FROM ({union}) t({cols})) ORDER BY src, src_row"""
+    typed = ", ".join(
+        f"{c} {'INTEGER' if c == 'src' else 'BIGINT' if c == 'src_row' else 'VARCHAR'}"
+        for c in cols.split(", ")
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE mh_events ({typed})")
+    parts = dict(zip(_EVENT_PARTS, _activity_events(n) + _person_events(n), strict=True))
+    # Ordered by src, src_row as one sort of every event would be, a table at a time: each is sorted by
+    # its own rows and appended in turn (DuckDB keeps the order rows are inserted in).
+    for name in sorted(parts, key=n.__getitem__):
+        if source.has(name):
+            con.execute(f"INSERT INTO mh_events SELECT * FROM ({parts[name]}) t({cols}) ORDER BY src_row")
+
+
+# The tables _activity_events and _person_events read, in the order of their SQL.
+_EVENT_PARTS = (
+    "MHS202CareActivity",
+    "MHS204IndirectActivity",
+    "MHS606CodedScoreAssessmentRefer",
+    "MHS607CodedScoreAssessmentAct",
+    "MHS008CarePlanType",
+    "MHS009CarePlanAgreement",
+    "MHS006MHCareCoord",
+)
 
 
 def _activity_events(n: dict[str, int]) -> list[str]:
@@ -380,10 +410,18 @@ def _activity_events(n: dict[str, int]) -> list[str]:
                 a."IndActProcedure"), row_number() OVER (PARTITION BY a."ServiceRequestId",
                     a."CareProfTeamLocalId",
                 a."IndirectActDate", a."IndActProcedure" ORDER BY a.row)),
-            rp.person, p.ref, NULL, k.kind, mh_date(a."IndirectActDate"), NULL, a."IndActProcedure",
-                NULL, 'MHS204'
+            rp.person, coalesce(p.ref, mh_ref(a."ServiceRequestId", a."CareProfTeamLocalId")), NULL,
+                k.kind, mh_date(a."IndirectActDate"), NULL, a."IndActProcedure", NULL, 'MHS204'
         FROM mh_t204 a JOIN mh_codes k ON k.code = a."IndActProcedure"
-        LEFT JOIN ({_pick("mh_t204", '"ServiceRequestId"', '"CareProfTeamLocalId"', '"IndirectActDate"')}) p
+        LEFT JOIN ({
+            _pick(
+                "mh_t204",
+                '"ServiceRequestId"',
+                '"CareProfTeamLocalId"',
+                '"IndirectActDate"',
+                teamless_only=True,
+            )
+        }) p
           ON p.row = a.row
         LEFT JOIN mh_req_person rp ON rp.req = a."ServiceRequestId" """,
         f"""SELECT {n["MHS606CodedScoreAssessmentRefer"]}, a.row,
@@ -447,19 +485,9 @@ def _person_events(n: dict[str, int]) -> list[str]:
     ]
 
 
-def _write(source: Source, table: str, spec: contract.FileSpec, out: Path) -> None:
-    names = ", ".join(c.name for c in spec.columns)
-    source.con.execute(
-        # The table was written in its sorted order, which DuckDB keeps (preserve_insertion_order): row N
-        # of the file is the table's row N (rowid N - 2), as _provenance assumes.
-        f"COPY (SELECT {names} FROM {table}) TO ? (HEADER, DELIMITER ',')",
-        [str(out / spec.filename)],
-    )
-
-
 def _provenance(source: Source) -> None:
     """mh_prov: contract file, row -> the MHSDS rows it came from (contacts.csv row N is MHS201 row N),
-    filled by _keep_rows as each file is written; mh_sources and mh_colmap name them."""
+    filled by _keep_rows as each table is made; mh_sources and mh_colmap name them."""
     con = source.con
     n = SOURCE_NUMBER
     con.execute(
@@ -492,11 +520,14 @@ _KEPT = {
 }
 
 
-def _keep_rows(source: Source, spec: contract.FileSpec, out: Path, drop: tuple[str, ...]) -> None:
-    """Write one contract file, note where its rows came from, and drop what it was made from."""
+def _keep_rows(source: Source, spec: contract.FileSpec, drop: tuple[str, ...]) -> Relation:
+    """Note where the rows of one contract table came from, drop what it was made from, and hand the
+    table to validation (which drops it once its rows are checked).
+
+    The table was written in its sorted order, which DuckDB keeps (preserve_insertion_order): its row N
+    (rowid N - 2) is the contract file's row N, as validation numbers it and _provenance assumes."""
     con, n = source.con, SOURCE_NUMBER
     table = f"mh_{spec.name}"
-    _write(source, table, spec, out)
     if spec.name in _KEPT:
         a, b = _KEPT[spec.name]
         con.execute(
@@ -507,19 +538,28 @@ def _keep_rows(source: Source, spec: contract.FileSpec, out: Path, drop: tuple[s
         con.execute(
             f"INSERT INTO mh_prov SELECT '{spec.filename}', rowid + 2, src, src_row, NULL, NULL FROM {table}"
         )
-    con.execute(f"DROP TABLE {table}")
     for name in drop:
         con.execute(f"DROP VIEW IF EXISTS mh_{SHORT[name]}")
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
+    # Every value comes from an MHSDS cell (trimmed, blank as NULL) or from fixed text, so none starts or
+    # ends with a space; a control character can only have come from a cell (source.control).
+    return Relation(
+        table,
+        columns=tuple(c.name for c in spec.columns),
+        control=source.control,
+        spaces=False,
+        drop=True,
+    )
 
 
-def write_contract(
-    source: Source, out: Path, tables: Mapping[str, Table], reference_sets: Mapping[str, str] | None = None
-) -> None:
-    """Write the contract files for `source` into `out` and keep the provenance tables (see name_sources).
+def map_contract(
+    source: Source, tables: Mapping[str, Table], reference_sets: Mapping[str, str] | None = None
+) -> dict[str, Relation]:
+    """Map `source` into contract-shaped tables in its connection, for validate_extract to check where
+    they are (file name -> Relation), and keep the provenance tables (see name_sources).
 
-    Each file is written as soon as it is made, and the MHSDS tables it was the last to need are dropped
-    then, so the connection never holds every table and every contract file at once."""
+    The MHSDS tables each contract table was the last to need are dropped as soon as it is made, so the
+    connection never holds every MHSDS table and every contract table at once."""
     con = source.con
     build_views(source, tables)
     _teams(source)
@@ -530,36 +570,37 @@ def write_contract(
         """CREATE OR REPLACE TEMP TABLE mh_ref_person AS SELECT referral_id, min(person_id) AS person_id
         FROM mh_referrals WHERE referral_id IS NOT NULL GROUP BY 1"""
     )
-    _keep_rows(source, contract.REFERRALS, out, ("MHS101Referral", "MHS102ServiceTypeReferredTo"))
+    made = {
+        "referrals": _keep_rows(source, contract.REFERRALS, ("MHS101Referral", "MHS102ServiceTypeReferredTo"))
+    }
     _contacts(source)
     con.execute(
         """CREATE OR REPLACE TEMP TABLE mh_contact_one AS
         SELECT contact_id, min(referral_id) AS referral_id, min(contact_date) AS contact_date
         FROM mh_contacts WHERE contact_id IS NOT NULL GROUP BY 1"""
     )
-    _keep_rows(source, contract.CONTACTS, out, ("MHS201CareContact",))
+    made["contacts"] = _keep_rows(source, contract.CONTACTS, ("MHS201CareContact",))
     if any(source.has(t) for t in EVENT_SOURCES):
         _events(source)
-        _keep_rows(source, contract.EVENTS, out, EVENT_SOURCES)
+        made["events"] = _keep_rows(source, contract.EVENTS, EVENT_SOURCES)
     if source.has("MHS502WardStay"):
         _ward_stays(source)
-        _keep_rows(source, contract.WARD_STAYS, out, ("MHS501HospProvSpell", "MHS502WardStay"))
-    for name in (
-        "mh_referrals",
-        "mh_contacts",
-        "mh_ward_stays",
-        "mh_events",
-        "mh_teams",
-        "mh_req_person",
-        "mh_ref_person",
-        "mh_contact_one",
-        "mh_codes",
-    ):
+        made["ward_stays"] = _keep_rows(
+            source, contract.WARD_STAYS, ("MHS501HospProvSpell", "MHS502WardStay")
+        )
+    for name in ("mh_teams", "mh_req_person", "mh_ref_person", "mh_contact_one", "mh_codes"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     for name, short in SHORT.items():
         con.execute(f"DROP VIEW IF EXISTS mh_{short}")
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
     con.execute("DROP TABLE IF EXISTS mhsds_people")
+    return made
+
+
+def drop_contract(con) -> None:  # noqa: ANN001 - a DuckDB connection
+    """Drop the contract tables map_contract made that validation did not (when it stopped early)."""
+    for name in ("mh_referrals", "mh_contacts", "mh_events", "mh_ward_stays"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def name_sources(con) -> None:  # noqa: ANN001 - a DuckDB connection

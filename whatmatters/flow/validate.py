@@ -6,6 +6,9 @@ reject row (file, row, column, rule code, message, value), drops rows with error
 `clock_pauses` (views over the checked tables, or tables when malformed lines shifted the row numbers),
 and `contact_referrals`, each kept contact with what the later steps need of its referral (see links).
 
+Each file may instead be a table already in the connection (`Relation`): the MHSDS route maps its tables
+into contract-shaped tables and checks them there, by the same rules, without writing and reading a file.
+
 Row numbers are spreadsheet rows: the header is row 1 and the first data row is row 2. Nothing here
 guesses: a date that is not YYYY-MM-DD is an error, never a re-interpretation.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -69,6 +73,28 @@ class Reject:
     severity: str
     message: str
     value: str = ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A table already in the connection, checked as if it were the contract file: its columns are named
+    as the file's header would be, and its rows are numbered in the table's order (the first row is row 2).
+
+    `name` is an identifier chosen by the calling code, never text from a file. `columns` limits what is
+    read to those columns (all when None). `control` and `spaces` say whether any value may hold a control
+    character (or a byte above 127) or start or end with a space; False skips that per-row work, as the
+    byte scan does for a file (see _scan_bytes), so say False only when it is certain. With `drop` the
+    table is dropped once its rows are checked (they are then in checked_<file>)."""
+
+    name: str
+    columns: tuple[str, ...] | None = None
+    control: bool = True
+    spaces: bool = True
+    drop: bool = False
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.name):
+            raise ValueError(f"{self.name!r} is not a table name.")
 
 
 @dataclass
@@ -233,7 +259,20 @@ def _read_header(path: Path, spec: FileSpec) -> _Header:
         names = [n.strip().lower() for n in next(csv.reader([text]), [])]
     except csv.Error:
         return refuse(f"{file} row 1: the header row could not be read as CSV. Check its quotes and commas.")
-    names = [n.removeprefix("\ufeff") for n in names]
+    return _check_names(spec, [n.removeprefix("\ufeff") for n in names])
+
+
+def _relation_columns(con: duckdb.DuckDBPyConnection, relation: Relation) -> Relation:
+    """The relation with its columns named (all the table's columns when it gave none)."""
+    if relation.columns is not None:
+        return relation
+    names = tuple(d[0] for d in con.execute(f"SELECT * FROM {relation.name} LIMIT 0").description)
+    return dataclasses.replace(relation, columns=names)
+
+
+def _check_names(spec: FileSpec, names: list[str]) -> _Header:
+    """Duplicate, missing and unknown columns of a header (names lower-cased and trimmed)."""
+    file = spec.filename
     problems: list[Reject] = []
     aliases = {alias: c.name for c in spec.columns for alias in c.aliases}
     canonical = [aliases.get(n, n) for n in names]
@@ -291,7 +330,7 @@ def _file_reject(file: str, rule: Rule, message: str, column: str = "") -> Rejec
 # Reading rows
 
 
-def _read_sql(spec: FileSpec, header: _Header, spaces: bool = True) -> str:
+def _read_sql(spec: FileSpec, header: _Header, spaces: bool = True, relation: Relation | None = None) -> str:
     """SQL reading the file (a bound parameter) as text, one column per contract column.
 
     Rows DuckDB cannot split into the header's columns go to csv_rejects_<name> (see _malformed).
@@ -315,6 +354,11 @@ def _read_sql(spec: FileSpec, header: _Header, spaces: bool = True) -> str:
     # Columns we do not use are read only to look for NHS numbers in them (see _nhs_cells).
     unknown = ", ".join(f"c{i} AS unknown_{i}" for i, name in enumerate(header.names) if name not in known)
     columns_sql = ", ".join(x for x in (selected, absent, unknown) if x)
+    if relation is not None:
+        # The table's columns in the header's order, as text, named c0, c1, ... as a file's are.
+        quoted = [n.replace('"', '""') for n in relation.columns or ()]
+        read = ", ".join(f'CAST("{n}" AS VARCHAR) AS c{i}' for i, n in enumerate(quoted))
+        return f"SELECT {columns_sql} FROM (SELECT {read} FROM {relation.name})"
     return f"""SELECT {columns_sql}
         FROM read_csv(?, header=true, auto_detect=false, delim=',', quote='"', escape='"',
                       columns={positional!r}, store_rejects=true, strict_mode=true,
@@ -745,6 +789,44 @@ def _scan_bytes(path: Path) -> _Bytes:
     )
 
 
+@dataclass(frozen=True)
+class TextBytes:
+    """What the bytes of a file allow its values to hold (see text_bytes)."""
+
+    control: bool  # a control character (other than tab, CR and LF), or a byte above 127
+    spaces: bool  # a space
+
+
+def text_bytes(path: Path) -> TextBytes:
+    """Whether any byte of the file is a control character (other than tab, CR and LF) or above 127, so
+    that some value read from it may hold a character _CONTROL matches, and whether any is a space; both
+    True when the file is compressed or cannot be read.
+
+    The file is read a block at a time and each block counted by numpy, as in _scan_bytes."""
+    if path.name.lower().endswith(_COMPRESSED):
+        return TextBytes(control=True, spaces=True)
+    control = spaces = False
+    buffer = bytearray(_PIECE)
+    try:
+        with path.open("rb") as handle:
+            while not (control and spaces) and (size := handle.readinto(buffer)):
+                block = np.frombuffer(buffer, dtype=np.uint8, count=size)
+                if not control:
+                    low = np.count_nonzero(block < 0x20)
+                    allowed = sum(np.count_nonzero(block == b) for b in _ALLOWED_LOW_BYTES)
+                    control = bool(low > allowed or block.max() >= 0x80)
+                spaces = spaces or bool(np.count_nonzero(block == 0x20))
+                del block  # release the view before the buffer is filled again
+    except OSError:
+        return TextBytes(control=True, spaces=True)
+    return TextBytes(control=control, spaces=spaces)
+
+
+def may_hold_control(path: Path) -> bool:
+    """Whether some value read from the file may hold a control character (see text_bytes)."""
+    return text_bytes(path).control
+
+
 _PIECE = 1 << 24
 _ALLOWED_LOW_BYTES = (0x09, 0x0A, 0x0D)  # tab, LF, CR: the bytes below 0x20 a CSV may hold
 _NOT_UTF8 = (
@@ -946,7 +1028,7 @@ def _check_rows(
     con: duckdb.DuckDBPyConnection,
     spec: FileSpec,
     header: _Header,
-    path: Path,
+    path: Path | Relation,
     extract_date: date,
     scanned: _Bytes | None = None,
 ) -> None:
@@ -957,9 +1039,12 @@ def _check_rows(
     (nhs_cells: see _nhs_cells), the failed rules (problems) and has_error. Links to referrals, duplicate keys
     and NHS numbers are checked afterwards (_finish_checks).
     """
-    scanned = scanned or _scan_bytes(path)
+    relation = path if isinstance(path, Relation) else None
+    scanned = scanned or (
+        _Bytes(control=relation.control, spaces=relation.spaces) if relation else _scan_bytes(path)
+    )
     control = scanned.control
-    read_sql = _read_sql(spec, header, spaces=scanned.spaces)
+    read_sql = _read_sql(spec, header, spaces=scanned.spaces, relation=relation)
     checks = _Checks()
     for col in spec.columns:
         _column_checks(checks, spec, col, extract_date, control)
@@ -976,7 +1061,7 @@ def _check_rows(
         f"""CREATE OR REPLACE TABLE main.checked_{spec.name} AS
         SELECT {typed}{keep_text}{candidates}, problems, {_HAS_ERROR} AS has_error
         FROM (SELECT *, {checks.list_sql()} AS problems FROM (SELECT *{flags} FROM ({read_sql})))""",
-        [str(path)],
+        [] if relation else [str(path)],
     )
 
 
@@ -1370,8 +1455,11 @@ def _report(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> FileReport:
 # Entry point
 
 
-def _resolve(paths: Mapping[str, str | Path] | str | Path) -> dict[str, Path]:
-    """Accept a directory (files named as in the contract) or a mapping of table name to path."""
+def _resolve(
+    paths: Mapping[str, str | Path | Relation] | str | Path,
+) -> dict[str, Path | Relation]:
+    """Accept a directory (files named as in the contract) or a mapping of table name to path, or to a
+    table already in the connection (Relation)."""
     if isinstance(paths, (str, Path)):
         folder = Path(paths)
         return {
@@ -1383,19 +1471,22 @@ def _resolve(paths: Mapping[str, str | Path] | str | Path) -> dict[str, Path]:
             raise ValueError(
                 f"{name!r} is not one of the import files ({', '.join(contract.FILES_BY_NAME)})."
             )
-        resolved[name] = Path(path)
+        resolved[name] = path if isinstance(path, Relation) else Path(path)
     return resolved
 
 
 def validate_extract(
-    paths: Mapping[str, str | Path] | str | Path,
+    paths: Mapping[str, str | Path | Relation] | str | Path,
     *,
     extract_date: date | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     required_files: tuple[str, ...] = (),
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> ImportResult:
-    """Validate an extract. Missing optional files give empty tables; nothing is written to disk."""
+    """Validate an extract. Missing optional files give empty tables; nothing is written to disk.
+
+    `paths` is a folder, or file name -> path, or file name -> Relation (a table in `con` checked in place
+    of the file, by the same rules, with the same rejects and row numbers)."""
     files = _resolve(paths)
     extract_date = extract_date or date.today()
     con = con or connect()
@@ -1422,8 +1513,14 @@ def validate_extract(
 
 
 def _validate_file(
-    con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path, extract_date: date
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, path: Path | Relation, extract_date: date
 ) -> FileReport:
+    if isinstance(path, Relation):
+        try:
+            return _validate_relation(con, spec, _relation_columns(con, path), extract_date)
+        finally:
+            if path.drop:
+                con.execute(f"DROP TABLE IF EXISTS {path.name}")
     header = _read_header(path, spec)
     _insert(con, header.problems)
     if any(p.severity == ERROR for p in header.problems):
@@ -1451,6 +1548,31 @@ def _validate_file(
         con.execute(f"DROP TABLE checked_{spec.name}")
         con.execute("DROP TABLE IF EXISTS skipped")
         return lost
+    return _checked(con, spec, header, shifted)
+
+
+def _validate_relation(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, relation: Relation, extract_date: date
+) -> FileReport:
+    """The checks of _validate_file on a table: its rows are already split into columns, so there is no
+    byte scan, quote check or malformed line."""
+    header = _check_names(spec, [n.strip().lower() for n in relation.columns or ()])
+    _insert(con, header.problems)
+    if any(p.severity == ERROR for p in header.problems):
+        return FileReport(
+            file=spec.filename,
+            refused=True,
+            refusal=" ".join(p.message for p in header.problems if p.severity == ERROR),
+        )
+    try:
+        _check_rows(con, spec, header, relation, extract_date)
+    except duckdb.Error as error:
+        return _refuse_file(con, spec, None, "", f"it could not be read ({_first_line(str(error))}).")
+    return _checked(con, spec, header, shifted=False)
+
+
+def _checked(con: duckdb.DuckDBPyConnection, spec: FileSpec, header: _Header, shifted: bool) -> FileReport:
+    """Number the checked rows, finish the checks and keep the rows without errors."""
     _number_rows(con, spec, shifted=shifted)
     _finish_checks(con, spec, header)
     report = _refusal(con, spec)
