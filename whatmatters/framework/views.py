@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.framework import actions, framework_file, presenters, tasks
+from whatmatters.framework import actions, framework_file, grid, presenters, tasks
 from whatmatters.framework.forms import (
     AdoptForm,
     AimForm,
@@ -522,6 +522,34 @@ def value_entry(request: HttpRequest, team: str, frequency: str, period: str) ->
             "team": request.team,
             "form": form,
             "label": period_label(frequency, start),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def value_grid(request: HttpRequest, team: str) -> HttpResponse:
+    """Every typed-in measure as a row, a range of periods as columns, saved in one submit (see `grid`)."""
+    grid_range = grid.range_from(request.GET, grid.frequencies_with_measures(request.team))
+    measures = grid.typed_measures(request.team, grid_range.frequency)
+    if request.method == "POST":
+        the_grid = grid.build(grid_range, measures, request.POST)
+        if not the_grid.errors:
+            written = grid.save(the_grid, by=request.user)
+            messages.success(
+                request,
+                f"Saved: {written.created} new, {written.replaced} changed, {written.unchanged} unchanged",
+            )
+            return redirect(f"{reverse('value_grid', args=[team])}?{grid_range.query()}")
+    else:
+        the_grid = grid.build(grid_range, measures)
+    return render(
+        request,
+        "framework/value_grid.jinja",
+        {
+            "team": request.team,
+            "grid": the_grid,
+            "frequency_labels": dict(Frequency.choices),
             "active": "programme",
         },
     )

@@ -199,6 +199,7 @@ PERMISSIONS: dict[str, Access] = {
     "baseline_dismiss": Access(Scope.TEAM, PLAN_EDITORS),
     "value_entry_index": Access(Scope.TEAM, VALUE_ENTRY),
     "value_entry": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_grid": Access(Scope.TEAM, VALUE_ENTRY),
     "value_import": Access(Scope.TEAM, VALUE_ENTRY),
     "value_import_example": Access(Scope.TEAM, VALUE_ENTRY),
     "value_import_detail": Access(Scope.TEAM, VALUE_ENTRY),
