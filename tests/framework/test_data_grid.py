@@ -67,7 +67,7 @@ def test_the_grid_shows_every_typed_in_measure_of_the_team_as_rows_and_twelve_mo
     headings = re.findall(r'<th scope="col" class="nhsuk-table__header">([^<]+)</th>', page)
     assert headings == [f"{m:%b %Y}" for m in YEAR]
     # A measure with a numerator and a denominator has a row for each; the others one row.
-    assert page.count('name="m') == 12 * (4 + 2 * 2)
+    assert page.count('inputmode="decimal"') == 12 * (4 + 2 * 2)
     assert f'aria-label="Ratio measure 0, numerator, January 2024"' in page
 
 
@@ -149,6 +149,50 @@ def test_an_empty_cell_leaves_the_stored_value_and_its_note_alone(
     february = Value.objects.get(measure=measure, period=dt.date(2024, 2, 1))
     assert (january.value, january.note) == (5, "New adviser started")
     assert (february.value, february.note) == (7, "Kept")
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """Every box and hidden field of the grid as the browser would send it back untouched."""
+    return dict(re.findall(r'<input[^>]*name="(m[^"]+)"[^>]*value="([^"]*)"', page))
+
+
+def test_a_value_left_as_it_was_never_overwrites_a_change_saved_meanwhile(
+    six_measures: list[Any], people: dict[str, Any], client_for: Any
+) -> None:
+    measure, other = six_measures[0], six_measures[1]
+    stored = Value.objects.create(measure=measure, period=dt.date(2024, 1, 1), value=68)
+    client = client_for(people[Role.STAFF])
+    data = hidden_fields(client.get(url()).content.decode())
+    assert data[f"m{measure.pk}_20240101_value"] == "68"
+    Value.objects.filter(pk=stored.pk).update(value=66)  # an import, while the grid was open
+    data[f"m{other.pk}_20240101_value"] = "12"  # the person changes another box only
+    response = client.post(url(), data)
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.value == 66
+    assert Value.objects.get(measure=other, period=dt.date(2024, 1, 1)).value == 12
+
+
+def test_a_value_changed_by_someone_else_meanwhile_is_shown_before_it_is_replaced(
+    six_measures: list[Any], people: dict[str, Any], client_for: Any
+) -> None:
+    measure = six_measures[0]
+    stored = Value.objects.create(measure=measure, period=dt.date(2024, 1, 1), value=68)
+    client = client_for(people[Role.STAFF])
+    data = hidden_fields(client.get(url()).content.decode())
+    Value.objects.filter(pk=stored.pk).update(value=66)
+    name = f"m{measure.pk}_20240101_value"
+    data[name] = "70"
+    page = client.post(url(), data).content.decode()
+    stored.refresh_from_db()
+    assert stored.value == 66  # nothing saved
+    assert "Someone else changed this since you opened the grid: it is now 66." in page
+    assert typed(page, name) == "70"
+    # Having seen it, saving again saves what the person typed.
+    response = client.post(url(), hidden_fields(page))
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.value == 70
 
 
 def test_a_changed_value_is_replaced_and_audited_like_any_typed_value(

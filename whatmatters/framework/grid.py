@@ -116,6 +116,7 @@ class Cell:
     column: str  # value, numerator or denominator
     label: str  # for screen readers: the measure, the column and the period
     value: str  # what the box holds: the stored number, or what was typed
+    was: str | None = None  # the stored number when the grid was opened (None: not known)
     error: str = ""
 
     @property
@@ -162,10 +163,26 @@ def _columns(measure: Measure) -> list[tuple[str, str]]:
     return [("value", f"Value ({measure.unit})" if measure.unit else "")]
 
 
+WAS = "__was"  # the hidden field beside each box: what it held when the grid was opened
+
+
+def _shown(stored: Value | None, column: str) -> str:
+    return exact(getattr(stored, column)) if stored is not None else ""
+
+
+def _in_words(stored: Value | None) -> str:
+    if stored is None:
+        return "empty"
+    if stored.measure.needs_denominator:
+        return f"{exact(stored.numerator)} out of {exact(stored.denominator)}"
+    return exact(stored.value)
+
+
 def build(grid_range: Range, measures: list[Measure], data: QueryDict | None = None) -> Grid:
     """The grid's cells. Without `data` they hold the stored values; with it (a submitted grid) they hold
-    exactly what was typed, each (measure, period) with anything typed is checked, and `entries` holds the
-    values to save when there are no errors."""
+    exactly what was typed, each (measure, period) the person changed is checked, and `entries` holds the
+    values to save when there are no errors. A period changed by someone else since the grid was opened is an
+    error at its cell, so a value is never replaced by one its writer did not see."""
     periods = grid_range.periods
     stored = {
         (v.measure_id, v.period): v
@@ -178,15 +195,17 @@ def build(grid_range: Range, measures: list[Measure], data: QueryDict | None = N
             cells = []
             for period in periods:
                 name = f"m{measure.pk}_{period:%Y%m%d}_{column}"
+                now = _shown(stored.get((measure.pk, period)), column)
                 if data is not None:
                     value = str(data.get(name, ""))[:100]
+                    was = data.get(f"{name}{WAS}")
+                    was = None if was is None else str(was)[:100]
                 else:
-                    current = stored.get((measure.pk, period))
-                    value = exact(getattr(current, column)) if current is not None else ""
+                    value = was = now
                 label = (
                     f"{measure.name}, {COLUMN_WORDS[column]}, {period_label(grid_range.frequency, period)}"
                 )
-                cell = Cell(name, measure, period, column, label, value)
+                cell = Cell(name, measure, period, column, label, value, was)
                 cells.append(cell)
                 by_key.setdefault((measure.pk, period), {})[column] = cell
             grid.rows.append(GridRow(measure, column, heading, cells))
@@ -198,6 +217,22 @@ def build(grid_range: Range, measures: list[Measure], data: QueryDict | None = N
             typed = {column: cell.value.strip() for column, cell in cells.items()}
             if not any(typed.values()):
                 continue  # nothing typed for this period: the stored value, if any, stays as it is
+            if all(cell.was is not None and cell.value == cell.was for cell in cells.values()):
+                continue  # as it was when the grid was opened: not this person's change to make
+            current = stored.get((measure.pk, period))
+            if any(
+                cell.was is not None and cell.was != _shown(current, cell.column) for cell in cells.values()
+            ):
+                # Someone else (or an import) saved this period since the grid was opened: never overwrite
+                # it unseen. The box keeps what was typed; saving again, having seen the new value, saves it.
+                first = next(iter(cells.values()))
+                first.error = (
+                    f"Someone else changed this since you opened the grid: it is now {_in_words(current)}. "
+                    "Check the value and save again."
+                )
+                for cell in cells.values():
+                    cell.was = _shown(current, cell.column)
+                continue
             parsed, problems = check_numbers(
                 measure, typed.get("value"), typed.get("numerator"), typed.get("denominator")
             )
