@@ -68,7 +68,7 @@ def test_the_grid_shows_every_typed_in_measure_of_the_team_as_rows_and_twelve_mo
     assert headings == [f"{m:%b %Y}" for m in YEAR]
     # A measure with a numerator and a denominator has a row for each; the others one row.
     assert page.count('inputmode="decimal"') == 12 * (4 + 2 * 2)
-    assert f'aria-label="Ratio measure 0, numerator, January 2024"' in page
+    assert 'aria-label="Ratio measure 0, numerator, January 2024"' in page
 
 
 def test_twelve_months_of_six_measures_are_saved_in_one_submit(
