@@ -77,6 +77,7 @@ def people(programme: Programme, make_user: Callable[..., Any]) -> dict[str, Any
         Role.STAFF: make_user(Role.STAFF, programme.team_a),
         Role.EXPERT_BY_EXPERIENCE: make_user(Role.EXPERT_BY_EXPERIENCE, programme.team_a),
         Role.VIEWER: make_user(Role.VIEWER, programme.team_a),
+        Role.DATA_ANALYST: make_user(Role.DATA_ANALYST, programme.team_a),
     }
     result["team_b_lead"] = make_user(Role.TEAM_LEAD, programme.team_b)
     result["no_role"] = make_user(None)

@@ -106,6 +106,8 @@ USERS = [
     DemoUser("staff@example.com", "Sam Okafor", Role.STAFF, "older-adults-ward"),
     DemoUser("expert@example.com", "Katy Evans", Role.EXPERT_BY_EXPERIENCE, "eip"),
     DemoUser("viewer@example.com", "Vic Morgan", Role.VIEWER, "cert"),
+    # Organisation-wide, so the demo analyst imports waiting-list extracts as well as any team's values.
+    DemoUser("analyst@example.com", "Dana Price", Role.DATA_ANALYST, None),
 ]
 
 

@@ -683,7 +683,10 @@ def test_the_invite_form_says_a_team_role_needs_a_team(people: dict[str, Any], c
     assert response.status_code == 200
     page = response.content.decode()
     assert error_summary(page) == [
-        ("#id_team", "Choose a team: only admin and faculty roles can cover the whole organisation")
+        (
+            "#id_team",
+            "Choose a team: only admin, faculty and data analyst roles can cover the whole organisation",
+        )
     ]
     assert typed_value(page, "email") == "jo@example.com"
     assert selected_option(page, "role") == Role.STAFF

@@ -364,7 +364,7 @@ def test_a_team_a_viewer_reads_team_a_with_its_people_and_buddies(
     members = {(m["full_name"], m["role"]) for m in team["members"]}
     assert members == {
         (people[role].full_name, role)
-        for role in [Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE, Role.VIEWER]
+        for role in [Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE, Role.VIEWER, Role.DATA_ANALYST]
     }
     assert all(set(m) == {"full_name", "role"} for m in team["members"])  # no email addresses
     assert Client().get("/api/v1/teams/team-b", **bearer(token)).status_code == 404

@@ -43,7 +43,13 @@ def test_demo_makes_one_person_for_each_role_and_prints_their_sign_ins() -> None
     held = set(Membership.objects.values_list("role", flat=True))
     assert held == set(Role.values)
     text = out.getvalue()
-    for email in ["admin@example.com", "faculty@example.com", "lead@example.com", "viewer@example.com"]:
+    for email in [
+        "admin@example.com",
+        "faculty@example.com",
+        "lead@example.com",
+        "viewer@example.com",
+        "analyst@example.com",
+    ]:
         assert email in text
     assert "Password for all of them" in text
     admin = User.objects.get(email="admin@example.com")

@@ -4,8 +4,8 @@ Team A ("Alder Community Team") holds at least one real object of every team-own
 `team` foreign key, or a required link to one that has), each carrying a marker ("LEAK-A-…") in a text field,
 and team A's people carry one in their names. Team B ("Birch Ward Team") is the attacker: one person for each
 role held in team B, and someone signed out. Team A's buddy is team C, so nothing of team A is shown to team B
-by design. Organisation-wide roles are only admin and faculty, who see every team by design, so there is no
-organisation-wide viewer to walk.
+by design. Organisation-wide roles are only admin, faculty and data analyst, who see every team by design, so
+there is no organisation-wide viewer to walk.
 
 For every route with URL arguments (from Django's URL resolver, as the permission matrix does), the walk
 builds URLs from each app's `route_samples.py` (objects made by the apps' own actions in team A):

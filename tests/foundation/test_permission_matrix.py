@@ -82,9 +82,22 @@ SUBJECTS = [
     Role.STAFF,
     Role.EXPERT_BY_EXPERIENCE,
     Role.VIEWER,
+    Role.DATA_ANALYST,
+    "organisation_data_analyst",
     "inactive",
     "no_role",
 ]
+# Who holds which role where: admin and faculty across the organisation, the other roles in team A; a data
+# analyst both ways.
+SUBJECT_ROLES: dict[str, tuple[str, bool]] = {
+    Role.ADMIN: (Role.ADMIN, True),
+    Role.FACULTY: (Role.FACULTY, True),
+    "organisation_data_analyst": (Role.DATA_ANALYST, True),
+    **{
+        role: (role, False)
+        for role in (Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE, Role.VIEWER, Role.DATA_ANALYST)
+    },
+}
 
 
 def expected_allowed(access: Any, subject: str) -> bool:
@@ -97,11 +110,12 @@ def expected_allowed(access: Any, subject: str) -> bool:
         return True
     if subject == "no_role":
         return False
+    role, organisation_wide = SUBJECT_ROLES[subject]
     if access.scope is Scope.ORGANISATION:
-        return subject in ORGANISATION_ROLES and subject in access.roles
+        return organisation_wide and role in ORGANISATION_ROLES and role in access.roles
     # PROGRAMME and TEAM: the subject's only role is in team A (or organisation-wide), and
     # every team-scoped route below is asked about team A.
-    return subject in access.roles
+    return role in access.roles
 
 
 @pytest.fixture
@@ -113,6 +127,7 @@ def world(programme: Any, people: dict[str, Any], make_user: Any) -> dict[str, A
     subjects: dict[str, Any] = {role: people[role] for role in SUBJECTS if role in people}
     subjects["no_role"] = people["no_role"]
     subjects["inactive"] = inactive
+    subjects["organisation_data_analyst"] = make_user(Role.DATA_ANALYST)
     token, _ = ApiToken.issue(people[Role.VIEWER], "matrix")
     membership = Membership.objects.get(user=people[Role.VIEWER], team=programme.team_a)
     pks = {
@@ -242,6 +257,18 @@ def test_a_closed_team_is_not_found_even_for_its_own_members(
     assert response.status_code == 404
 
 
+TEAM_ROUTES = (
+    "team_edit",
+    "membership_add",
+    "team_detail",
+    "measure_sharing",
+    "value_import",
+    "value_entry_index",
+    "moderate",
+    "aim_create",
+)
+
+
 @pytest.mark.parametrize(
     ("route", "allowed"),
     [
@@ -256,8 +283,15 @@ def test_a_closed_team_is_not_found_even_for_its_own_members(
         # another team's raw values (the programme CSV) are for admins and faculty.
         ("measure_sharing", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD}),
         ("programme_dashboard", set(Role)),
-        ("programme_report_list", set(Role) - {Role.STAFF}),
+        ("programme_report_list", set(Role) - {Role.STAFF, Role.DATA_ANALYST}),
         ("programme_export_csv", {Role.ADMIN, Role.FACULTY}),
+        # Data analysts bring the numbers in, and neither moderate nor edit the plan. A team's analyst does
+        # not import waiting-list extracts (they hold several teams' rows); an organisation-wide one does.
+        ("value_import", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.DATA_ANALYST}),
+        ("value_entry_index", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.DATA_ANALYST}),
+        ("waiting_list_imports", {Role.ADMIN, Role.FACULTY}),
+        ("moderate", {Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE}),
+        ("aim_create", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD}),
     ],
 )
 def test_key_routes_are_open_to_exactly_these_roles(
@@ -267,7 +301,7 @@ def test_key_routes_are_open_to_exactly_these_roles(
     url = url_for(
         Route(
             route,
-            ("team",) if route in ("team_edit", "membership_add", "team_detail", "measure_sharing") else (),
+            ("team",) if route in TEAM_ROUTES else (),
         ),
         world,
     )

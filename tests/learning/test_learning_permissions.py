@@ -19,11 +19,11 @@ EVERYONE = set(Role)
         ("learning", EVERYONE),
         ("excellence_create", EVERYONE),
         ("excellence_moderate", {Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE}),
-        ("excellence_link", EVERYONE - {Role.VIEWER}),
+        ("excellence_link", EVERYONE - {Role.VIEWER, Role.DATA_ANALYST}),
         ("pdsa_create", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF}),
         ("pdsa_edit", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF}),
         ("buddy_log", EVERYONE),
-        ("buddy_log_add", EVERYONE - {Role.VIEWER}),
+        ("buddy_log_add", EVERYONE - {Role.VIEWER, Role.DATA_ANALYST}),
         ("buddy_log_adopt", {Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD}),
     ],
 )

@@ -29,6 +29,7 @@ urlpatterns = [
     path(f"{T}/measures/<int:pk>/new-limits/keep/", views.baseline_dismiss, name="baseline_dismiss"),
     path(f"{T}/events/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
     path(f"{T}/values/", views.value_entry_index, name="value_entry_index"),
+    path(f"{T}/values/grid/", views.value_grid, name="value_grid"),
     path(f"{T}/values/import/", views.value_import, name="value_import"),
     path(f"{T}/values/import/example.csv", views.value_import_example, name="value_import_example"),
     path(f"{T}/values/import/<int:pk>/", views.value_import_detail, name="value_import_detail"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from whatmatters.framework import actions, framework_file, presenters, tasks
+from whatmatters.framework import actions, framework_file, grid, presenters, tasks
 from whatmatters.framework.forms import (
     AdoptForm,
     AimForm,
@@ -48,6 +49,7 @@ from whatmatters.framework.models import (
     Frequency,
     LibraryMeasure,
     Measure,
+    MeasureType,
     Value,
     ValueImport,
     period_label,
@@ -161,6 +163,7 @@ def aim_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "measures": measures,
             "warning": presenters.balancing_warning(aim, measures),
             "can_edit": allows(request.user, "aim_edit", request.team),
+            "can_add_measure": allows(request.user, "measure_create", request.team),
             "active": "programme",
         },
     )
@@ -255,7 +258,13 @@ def measure_sharing(request: HttpRequest, team: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def measure_create(request: HttpRequest, team: str) -> HttpResponse:
-    initial = {"frequency": Frequency.MONTHLY, "data_source": DataSource.MANUAL, "chart": "xmr"}
+    initial: dict[str, object] = {
+        "frequency": Frequency.MONTHLY,
+        "data_source": DataSource.MANUAL,
+        "chart": "xmr",
+    }
+    start = _measure_starting_point(request)
+    initial.update(start.initial)
     form = MeasureForm(request.POST or None, team=request.team, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.instance.team = request.team
@@ -263,7 +272,60 @@ def measure_create(request: HttpRequest, team: str) -> HttpResponse:
         measure = form.save()
         messages.success(request, f"{measure.name} has been added to the plan")
         return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
-    return _form_page(request, form, "Add a measure", "Add measure", reverse("plan", args=[team]))
+    back = start.back or reverse("plan", args=[team])
+    return _form_page(request, form, "Add a measure", "Add measure", back, lead=start.lead)
+
+
+@dataclass(frozen=True)
+class _StartingPoint:
+    initial: dict[str, object]
+    lead: str = ""
+    back: str = ""
+
+
+def _measure_starting_point(request: HttpRequest) -> _StartingPoint:
+    """Where "Add a measure" was followed from (`?domain=`, `?aim=`, `?driver=` or `?change_idea=`, ids in
+    this team): the new measure starts linked to what the model can hold, the aim and its quality domain (a
+    driver or change idea belongs to an aim; what moves a driver is usually a process measure). Anything else,
+    another team's id included, is ignored."""
+    team = request.team
+    query = request.GET
+
+    def number(name: str) -> int | None:
+        text = query.get(name, "")
+        return int(text) if text.isdigit() and len(text) < 19 else None
+
+    if (pk := number("change_idea")) is not None:
+        idea = ChangeIdea.objects.select_related("driver__aim").filter(driver__aim__team=team, pk=pk).first()
+        if idea is not None:
+            aim = idea.driver.aim
+            return _StartingPoint(
+                {"aim": aim.pk, "domains": [aim.domain_id], "measure_type": MeasureType.PROCESS},
+                f"For the change idea “{idea.text}”, under the aim “{aim.what}”.",
+                reverse("aim_detail", args=[team.slug, aim.pk]),
+            )
+    if (pk := number("driver")) is not None:
+        driver = Driver.objects.select_related("aim").filter(aim__team=team, pk=pk).first()
+        if driver is not None:
+            aim = driver.aim
+            return _StartingPoint(
+                {"aim": aim.pk, "domains": [aim.domain_id], "measure_type": MeasureType.PROCESS},
+                f"For the driver “{driver.text}”, under the aim “{aim.what}”.",
+                reverse("aim_detail", args=[team.slug, aim.pk]),
+            )
+    if (pk := number("aim")) is not None:
+        aim = Aim.objects.filter(team=team, pk=pk).first()
+        if aim is not None:
+            return _StartingPoint(
+                {"aim": aim.pk, "domains": [aim.domain_id]},
+                f"For the aim “{aim.what}”.",
+                reverse("aim_detail", args=[team.slug, aim.pk]),
+            )
+    if (pk := number("domain")) is not None:
+        domain = Domain.objects.for_team(team).filter(pk=pk).first()
+        if domain is not None:
+            return _StartingPoint({"domains": [domain.pk]}, f"For the quality domain “{domain.i_statement}”.")
+    return _StartingPoint({})
 
 
 @require_http_methods(["GET", "POST"])
@@ -460,6 +522,34 @@ def value_entry(request: HttpRequest, team: str, frequency: str, period: str) ->
             "team": request.team,
             "form": form,
             "label": period_label(frequency, start),
+            "active": "programme",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def value_grid(request: HttpRequest, team: str) -> HttpResponse:
+    """Every typed-in measure as a row, a range of periods as columns, saved in one submit (see `grid`)."""
+    grid_range = grid.range_from(request.GET, grid.frequencies_with_measures(request.team))
+    measures = grid.typed_measures(request.team, grid_range.frequency)
+    if request.method == "POST":
+        the_grid = grid.build(grid_range, measures, request.POST)
+        if not the_grid.errors:
+            written = grid.save(the_grid, by=request.user)
+            messages.success(
+                request,
+                f"Saved: {written.created} new, {written.replaced} changed, {written.unchanged} unchanged",
+            )
+            return redirect(f"{reverse('value_grid', args=[team])}?{grid_range.query()}")
+    else:
+        the_grid = grid.build(grid_range, measures)
+    return render(
+        request,
+        "framework/value_grid.jinja",
+        {
+            "team": request.team,
+            "grid": the_grid,
+            "frequency_labels": dict(Frequency.choices),
             "active": "programme",
         },
     )

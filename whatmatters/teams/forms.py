@@ -130,7 +130,7 @@ class InviteForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.filter(is_active=True),
         required=False,
-        help_text="Leave empty for an organisation-wide admin or faculty role.",
+        help_text="Leave empty for an organisation-wide admin, faculty or data analyst role.",
     )
     role = forms.ChoiceField(choices=ROLE_CHOICES, error_messages={"required": "Choose a role"})
 
@@ -149,7 +149,8 @@ class InviteForm(forms.Form):
         data = super().clean()
         if not data.get("team") and data.get("role") and data["role"] not in ORGANISATION_ROLES:
             self.add_error(
-                "team", "Choose a team: only admin and faculty roles can cover the whole organisation"
+                "team",
+                "Choose a team: only admin, faculty and data analyst roles can cover the whole organisation",
             )
         if data.get("role") == Role.ADMIN and not data.get("team") and not self.can_grant_admin:
             self.add_error("role", "Only an admin can invite another admin")

@@ -228,7 +228,7 @@ class Membership(AuditedModel):
         null=True,
         blank=True,
         related_name="memberships",
-        help_text="Leave empty for an organisation-wide admin or faculty role.",
+        help_text="Leave empty for an organisation-wide admin, faculty or data analyst role.",
     )
     role = models.CharField(max_length=30, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -246,7 +246,7 @@ class Membership(AuditedModel):
             ),
             models.CheckConstraint(
                 condition=Q(team__isnull=False) | Q(role__in=sorted(ORGANISATION_ROLES)),
-                name="only_admin_and_faculty_are_organisation_wide",
+                name="only_organisation_roles_are_organisation_wide",
             ),
         ]
 
@@ -256,7 +256,9 @@ class Membership(AuditedModel):
 
     def clean(self) -> None:
         if self.team_id is None and self.role not in ORGANISATION_ROLES:
-            raise ValidationError({"team": "Only admin and faculty roles can cover the whole organisation."})
+            raise ValidationError(
+                {"team": "Only admin, faculty and data analyst roles can cover the whole organisation."}
+            )
 
     def audit_team(self) -> Team | None:
         return self.team

@@ -68,6 +68,11 @@ ADMIN_ONLY = Access(Scope.ORGANISATION, frozenset({Role.ADMIN}))
 # The measurement plan: team leads own it; staff also enter data (framework app).
 PLAN_EDITORS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD})
 DATA_ENTRY = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF})
+# Data analysts bring the numbers in: they type and import a team's values (and the notes that explain
+# them) and read the import histories, but neither moderate nor edit the plan. Organisation-wide analysts
+# also import waiting-list extracts, which hold several teams' rows.
+VALUE_ENTRY = DATA_ENTRY | {Role.DATA_ANALYST}
+IMPORTS_EXTRACTS = Access(Scope.ORGANISATION, ADMIN_OR_FACULTY | {Role.DATA_ANALYST})
 # Co-production: who runs sessions and themes cards, who moderates free text, who writes domains.
 FACILITATORS = frozenset({Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE})
 MODERATORS = frozenset({Role.ADMIN, Role.FACULTY, Role.EXPERT_BY_EXPERIENCE})
@@ -185,18 +190,19 @@ PERMISSIONS: dict[str, Access] = {
     "measure_edit": Access(Scope.TEAM, PLAN_EDITORS),
     "measure_targets": Access(Scope.TEAM, PLAN_EDITORS),
     "measure_sharing": Access(Scope.TEAM, PLAN_EDITORS),  # which measures the team shares with the programme
-    "annotation_add": Access(Scope.TEAM, DATA_ENTRY),
-    "annotation_delete": Access(Scope.TEAM, DATA_ENTRY),
+    "annotation_add": Access(Scope.TEAM, VALUE_ENTRY),
+    "annotation_delete": Access(Scope.TEAM, VALUE_ENTRY),
     # Governed baselines: starting new limits changes how every later point is judged, so only the people who
     # own the measurement plan (team lead, QI faculty as improvement lead, admin) accept or pass over the
     # suggestion, as they are the ones who may change the measure itself. Everyone in the team sees it.
     "baseline_accept": Access(Scope.TEAM, PLAN_EDITORS),
     "baseline_dismiss": Access(Scope.TEAM, PLAN_EDITORS),
-    "value_entry_index": Access(Scope.TEAM, DATA_ENTRY),
-    "value_entry": Access(Scope.TEAM, DATA_ENTRY),
-    "value_import": Access(Scope.TEAM, DATA_ENTRY),
-    "value_import_example": Access(Scope.TEAM, DATA_ENTRY),
-    "value_import_detail": Access(Scope.TEAM, DATA_ENTRY),
+    "value_entry_index": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_entry": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_grid": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_import": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_import_example": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_import_detail": Access(Scope.TEAM, VALUE_ENTRY),
     "library": ANY_MEMBER,
     "library_measure": ANY_MEMBER,
     "library_adopt": Access(Scope.TEAM, PLAN_EDITORS),
@@ -206,7 +212,7 @@ PERMISSIONS: dict[str, Access] = {
     "api-v1:measure_detail": TEAM_MEMBER,
     "api-v1:value_list": TEAM_MEMBER,
     "api-v1:measure_spc": TEAM_MEMBER,
-    "api-v1:value_post": Access(Scope.TEAM, DATA_ENTRY),
+    "api-v1:value_post": Access(Scope.TEAM, VALUE_ENTRY),
     # Dashboards: the team dashboard, the programme matrix (counts through disclosure control) and the
     # buddy-pair view (the view checks that the two teams are buddies; otherwise 404).
     "team_dashboard": TEAM_MEMBER,
@@ -226,13 +232,14 @@ PERMISSIONS: dict[str, Access] = {
     "buddy_log": TEAM_MEMBER,
     "buddy_log_add": Access(Scope.TEAM, FACILITATORS),
     "buddy_log_adopt": Access(Scope.TEAM, PLAN_EDITORS),  # a buddy's idea into our driver diagram
-    # Waiting lists and flow (waitinglists app): extracts hold several teams' rows, so importing is
-    # programme-wide for admins and faculty; each team's flow and Plan ahead pages are for its members.
-    "waiting_list_import": MANAGES_PROGRAMME,
-    "waiting_list_import_mhsds": MANAGES_PROGRAMME,
-    "waiting_list_imports": MANAGES_PROGRAMME,
-    "waiting_list_import_detail": MANAGES_PROGRAMME,
-    "waiting_list_rejects": MANAGES_PROGRAMME,
+    # Waiting lists and flow (waitinglists app): extracts hold several teams' rows, so importing (and the
+    # import history) is programme-wide for admins, faculty and organisation-wide data analysts; each team's
+    # flow and Plan ahead pages are for its members.
+    "waiting_list_import": IMPORTS_EXTRACTS,
+    "waiting_list_import_mhsds": IMPORTS_EXTRACTS,
+    "waiting_list_imports": IMPORTS_EXTRACTS,
+    "waiting_list_import_detail": IMPORTS_EXTRACTS,
+    "waiting_list_rejects": IMPORTS_EXTRACTS,
     "team_flow": TEAM_MEMBER,
     "team_plan_ahead": TEAM_MEMBER,
     "team_plan_ahead_csv": TEAM_MEMBER,

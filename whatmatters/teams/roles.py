@@ -12,11 +12,13 @@ class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     EXPERT_BY_EXPERIENCE = "expert_by_experience", "Expert by experience"
     VIEWER = "viewer", "Viewer"
+    DATA_ANALYST = "data_analyst", "Data analyst"
 
 
 ALL_ROLES = frozenset(Role.values)
-# Only these roles may be held across the whole organisation rather than in one team.
-ORGANISATION_ROLES = frozenset({Role.ADMIN, Role.FACULTY})
+# Only these roles may be held across the whole organisation rather than in one team. Each of them, held
+# organisation-wide, opens every team's pages (a data analyst imports data for any team).
+ORGANISATION_ROLES = frozenset({Role.ADMIN, Role.FACULTY, Role.DATA_ANALYST})
 
 ROLE_DESCRIPTIONS = {
     Role.ADMIN: "Runs the service: accounts, teams and the audit log.",
@@ -25,4 +27,5 @@ ROLE_DESCRIPTIONS = {
     Role.STAFF: "Says what matters, records what went well and enters data.",
     Role.EXPERT_BY_EXPERIENCE: "Brings lived experience: co-facilitates, themes and reviews.",
     Role.VIEWER: "Reads the team's pages.",
+    Role.DATA_ANALYST: "Imports values and waiting-list extracts and reads import histories.",
 }
