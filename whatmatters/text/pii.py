@@ -87,6 +87,9 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
 _NHS_RE = re.compile(r"(?<![\w+-])(?:\d[ -]?){9}\d(?![\w]|[ -]?\d)")
 
 
+_AFTER_COUNTRY_CODE_RE = re.compile(r"(?:\+44|\b0044|\(0\))[ -]?\(?0?\)?[ -]?$")
+
+
 def nhs_numbers(text: str) -> list[str]:
     """The valid NHS numbers in the text, as ten digits each (every importer refuses or holds them)."""
     return [re.sub(r"\D", "", f.text) for f in _nhs_numbers(text)]
@@ -95,6 +98,8 @@ def nhs_numbers(text: str) -> list[str]:
 def _nhs_numbers(text: str) -> list[Finding]:
     found = []
     for m in _NHS_RE.finditer(text):
+        if _AFTER_COUNTRY_CODE_RE.search(text[max(0, m.start() - 8) : m.start()]):
+            continue  # "+44 7700 900345" is a phone number whose last ten digits pass the check by chance
         digits = re.sub(r"\D", "", m.group())
         if nhs_number.is_valid(digits):
             found.append(Finding("nhs_number", m.start(), m.end(), m.group()))
@@ -113,7 +118,13 @@ def _emails(text: str) -> list[Finding]:
 # --- Phone numbers ---------------------------------------------------------------------------------------
 
 # Numbers for organisations, not people: freephone, premium and shared-cost lines (helplines, NHS 111).
-_SERVICE_NUMBER_TYPES = {PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST}
+# 03 numbers (UAN) are charged as landlines but are only ever issued to organisations.
+_SERVICE_NUMBER_TYPES = {
+    PhoneNumberType.TOLL_FREE,
+    PhoneNumberType.PREMIUM_RATE,
+    PhoneNumberType.SHARED_COST,
+    PhoneNumberType.UAN,
+}
 
 
 def _phones(text: str) -> list[Finding]:
@@ -400,7 +411,7 @@ def _names(text: str) -> list[Finding]:
         service = next((s for s in services if s[0] <= token.start < s[1]), None)
         if lower in _NOT_NAMES:
             is_name = False
-        elif service is not None and not introduced:
+        elif service is not None and not introduced and not _person_not_service(text, service, tokens, i):
             # "the James Cook", "the Desmond course": a hospital or service name, unless a cue names a person.
             while i + 1 < len(tokens) and tokens[i + 1].start < service[1]:
                 i += 1
@@ -426,6 +437,12 @@ def _names(text: str) -> list[Finding]:
                 is_name = nxt is not None and _surname_like(nxt) and nxt.start - token.end == 1
             elif lower in _SOFT_AMBIGUOUS and prev is not None and prev.text.lower() in _DETERMINERS:
                 is_name = False  # "the Rose garden", "a Grace period"
+            elif token.sentence_start and lower in _SOFT_AMBIGUOUS:
+                # "Amber listened", "Grace Okafor", but not "Mark my words" nor "Will someone ring me".
+                is_name = nxt is not None and (
+                    nxt.text.lower() in _LOWER_PERSON_NEXT
+                    or (_surname_like(nxt) and nxt.start - token.end == 1)
+                )
             elif token.sentence_start:
                 is_name = nxt is not None and (
                     nxt.text.lower() in _PERSON_NEXT or (_surname_like(nxt) and nxt.start - token.end == 1)
@@ -465,6 +482,19 @@ def _names(text: str) -> list[Finding]:
         spans.append((start, end))
         i = j
     return [Finding("name", s, e, text[s:e]) for s, e in spans]
+
+
+def _person_not_service(text: str, service: tuple[int, int], tokens: list[_Token], i: int) -> bool:
+    """A one-word service name used as a person's: "Desmond Khan", "call Desmond on...", not "the Desmond"."""
+    if " " in text[service[0] : service[1]].strip():
+        return False  # "James Cook", "St Mary's": many-word names are places
+    prev = tokens[i - 1] if i else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if (prev is not None and prev.text.lower() in _DETERMINERS) or nxt is None:
+        return False
+    return nxt.text.lower() in _LOWER_PERSON_NEXT or (
+        _surname_like(nxt) and nxt.start - tokens[i].end == 1 and nxt.text.lower() not in _PLACE_AFTER
+    )
 
 
 def _lower_ambiguous_ok(lower: str, ambiguous: frozenset[str]) -> bool:
