@@ -3,6 +3,9 @@
 Run ``.venv/bin/python -m tests.text.make_false_alarm_corpus`` to rebuild (deterministic: fixed seed). The
 fixture is committed; the tests read it and never call this module.
 
+Also writes ``fixtures/pii_false_alarms_heldout.jsonl`` (120 statements from ``HELD_OUT_CLEAN`` and
+``HELD_OUT_TEMPLATES``, written after the rules and never used to tune them).
+
 It mixes the hand-written clean statements in ``false_alarm_statements`` (hospital, ward, service and course
 names, places, typos, dates, times, money, counts, helplines) with templates that hold real personal data:
 names introduced by context ("Dr", "my worker", "called", "thanks to"), names next to hospital and ward
@@ -16,7 +19,7 @@ import random
 import re
 from pathlib import Path
 
-from .false_alarm_statements import CLEAN
+from .false_alarm_statements import CLEAN, HELD_OUT_CLEAN, HELD_OUT_TEMPLATES
 from .make_corpus import _fill
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -205,13 +208,15 @@ def _render(template: str, rng: random.Random) -> tuple[str, list[dict]]:
     return out, sorted(spans, key=lambda s: s["start"])
 
 
-def build(seed: int = 20261204, n_pii: int = 360) -> list[dict]:
+def build(
+    seed: int = 20261204, n_pii: int = 360, clean=CLEAN, templates=TEMPLATES, prefix_id: str = "alarms"
+) -> list[dict]:
     rng = random.Random(seed)
-    records = [{"text": s, "spans": []} for s in CLEAN]
+    records = [{"text": s, "spans": []} for s in clean]
     for i in range(n_pii):
-        text, spans = _render(TEMPLATES[i % len(TEMPLATES)], rng)
+        text, spans = _render(templates[i % len(templates)], rng)
         if rng.random() < 0.3:  # a clean statement first, then the personal data
-            prefix = rng.choice(CLEAN) + " "
+            prefix = rng.choice(clean) + " "
             text = prefix + text
             spans = [{**s, "start": s["start"] + len(prefix), "end": s["end"] + len(prefix)} for s in spans]
         records.append({"text": text, "spans": spans})
@@ -220,15 +225,17 @@ def build(seed: int = 20261204, n_pii: int = 360) -> list[dict]:
     for i, record in enumerate(records):
         for s in record["spans"]:
             assert record["text"][s["start"] : s["end"]] == s["text"], record
-        out.append({"id": f"alarms-{i:03d}", "text": record["text"], "spans": record["spans"]})
+        out.append({"id": f"{prefix_id}-{i:03d}", "text": record["text"], "spans": record["spans"]})
     return out
 
 
 def main() -> None:
     FIXTURES.mkdir(exist_ok=True)
-    with (FIXTURES / "pii_false_alarms.jsonl").open("w", encoding="utf-8") as fh:
-        for record in build():
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    held_out = build(20261205, 80, HELD_OUT_CLEAN, HELD_OUT_TEMPLATES, "alarms-heldout")
+    for name, records in (("pii_false_alarms.jsonl", build()), ("pii_false_alarms_heldout.jsonl", held_out)):
+        with (FIXTURES / name).open("w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
