@@ -36,10 +36,11 @@ class Score:
         return self.correct / self.flagged if self.flagged else 1.0
 
 
-def score(records: list[dict]) -> dict[str, Score]:
+def score(records: list[dict], finder=find_personal_data) -> dict[str, Score]:
+    """Score ``finder`` (``find_personal_data`` unless another version is given, e.g. the old one)."""
     scores = {kind: Score() for kind in (*KINDS, "all")}
     for record in records:
-        findings = find_personal_data(record["text"])
+        findings = finder(record["text"])
         for span in record["spans"]:
             covered = any(
                 f.kind == span["kind"] and f.start <= span["start"] and f.end >= span["end"] for f in findings

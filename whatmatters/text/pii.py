@@ -87,6 +87,9 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
 _NHS_RE = re.compile(r"(?<![\w+-])(?:\d[ -]?){9}\d(?![\w]|[ -]?\d)")
 
 
+_AFTER_COUNTRY_CODE_RE = re.compile(r"(?:\+44|\b0044|\(0\))[ -]?\(?0?\)?[ -]?$")
+
+
 def nhs_numbers(text: str) -> list[str]:
     """The valid NHS numbers in the text, as ten digits each (every importer refuses or holds them)."""
     return [re.sub(r"\D", "", f.text) for f in _nhs_numbers(text)]
@@ -95,6 +98,8 @@ def nhs_numbers(text: str) -> list[str]:
 def _nhs_numbers(text: str) -> list[Finding]:
     found = []
     for m in _NHS_RE.finditer(text):
+        if _AFTER_COUNTRY_CODE_RE.search(text[max(0, m.start() - 8) : m.start()]):
+            continue  # "+44 7700 900345" is a phone number whose last ten digits pass the check by chance
         digits = re.sub(r"\D", "", m.group())
         if nhs_number.is_valid(digits):
             found.append(Finding("nhs_number", m.start(), m.end(), m.group()))
@@ -113,7 +118,13 @@ def _emails(text: str) -> list[Finding]:
 # --- Phone numbers ---------------------------------------------------------------------------------------
 
 # Numbers for organisations, not people: freephone, premium and shared-cost lines (helplines, NHS 111).
-_SERVICE_NUMBER_TYPES = {PhoneNumberType.TOLL_FREE, PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST}
+# 03 numbers (UAN) are charged as landlines but are only ever issued to organisations.
+_SERVICE_NUMBER_TYPES = {
+    PhoneNumberType.TOLL_FREE,
+    PhoneNumberType.PREMIUM_RATE,
+    PhoneNumberType.SHARED_COST,
+    PhoneNumberType.UAN,
+}
 
 
 def _phones(text: str) -> list[Finding]:
@@ -127,10 +138,22 @@ def _phones(text: str) -> list[Finding]:
         if not (raw.startswith(("0", "+", "(0", "(+"))) or len(digits) < 10:
             continue
         number = m.number
-        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _SERVICE_NUMBER_TYPES:
-            continue
+        if (
+            phonenumbers.is_valid_number(number)
+            and phonenumbers.number_type(number) in _SERVICE_NUMBER_TYPES
+            and not _PHONE_CUE_RE.search(text[max(0, m.start - 40) : m.start])
+        ):
+            continue  # a helpline, unless the writer says it is theirs ("ring me on 0800 ...")
         found.append(Finding("phone", m.start, m.end, raw))
     return found
+
+
+# Words before a number that say it is the writer's (or a named person's) own line.
+_PHONE_CUE_RE = re.compile(
+    r"\b(?:(?:ring|call|phone|text|contact|reach|whatsapp|message)\s+(?:me|us|him|her|them)\b"
+    r"|my\s+(?:\w+\s+)?(?:number|mobile|mob|phone|landline|line)\b|(?:me|us)\s+on\b|number\s+is\b)",
+    re.IGNORECASE,
+)
 
 
 # --- Postcodes -------------------------------------------------------------------------------------------
@@ -215,6 +238,43 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(plain), frozenset(ambiguous)
 
 
+def _data_lines(name: str) -> list[str]:
+    source = resources.files("whatmatters.text").joinpath(f"data/{name}")
+    lines = (line.strip() for line in source.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@cache
+def organisation_words() -> frozenset[str]:
+    """Words that make the words before them a place or a service: "Amber ward", "Desmond course"."""
+    return frozenset(word.lower() for word in _data_lines("organisation_words.txt"))
+
+
+@cache
+def service_names() -> tuple[str, ...]:
+    """Hospital, ward, service and course names made of names ("James Cook", "Desmond"), lower-cased."""
+    return tuple(phrase.lower() for phrase in _data_lines("service_names.txt"))
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Places that are also names ("Bradford", "Jamaica"), lower-cased."""
+    return frozenset(word.lower() for word in _data_lines("place_names.txt"))
+
+
+@cache
+def word_names() -> dict[str, str]:
+    """Ordinary words that are also names, each ``"strict"`` or ``"soft"`` (see ``data/word_names.txt``)."""
+    return dict(line.lower().split("\t") for line in _data_lines("word_names.txt"))
+
+
+@cache
+def _service_name_re() -> re.Pattern[str]:
+    phrases = sorted(service_names(), key=len, reverse=True)
+    body = "|".join(re.escape(p).replace("\\ ", r"\s+").replace("'", "['’]") for p in phrases)
+    return re.compile(rf"(?<![\w'’])(?:{body})(?![\w])", re.IGNORECASE)
+
+
 # Titles and roles that introduce a name: "Dr Patel", "Nurse Sarah".
 _TITLES = frozenset(
     (
@@ -252,33 +312,26 @@ _NOT_NAMES = frozenset(
         "reception"
     ).split()
 )
-# Words after a name that show it names a place or a service ("Florence Ward", "Rose House").
-_PLACE_AFTER = frozenset(
-    (
-        "infirmary ward unit house centre center team hospital road street lane court lodge clinic suite "
-        "building park way close avenue drive surgery practice service services college school trust "
-        "project café cafe hub group"
-    ).split()
-)
+# Words after a name that show it names a place or a service ("Florence Ward", "Rose House", "Amber ward").
+_PLACE_AFTER = organisation_words()
 # Places that are also in the name list: not a name after "in", "from", "near"... ("the bus from Bradford").
-_PLACES_TOO = frozenset(
-    (
-        "ashton barry beverley bradford brent burton chelsea chester clifton dudley kendal kent "
-        "lewis lincoln milton preston shelley shirley stanley florence georgia india kenya jordan "
-        "trinidad china israel asia paris sydney victoria adelaide austin dallas houston orlando "
-        "nevada carolina virginia savannah denver madison cheyenne sierra dakota jamaica"
-    ).split()
-)
+_PLACES_TOO = place_names()
 _LOCATIVE = frozenset("in from near at to around outside of via towards into".split())
 # Ordinary words that are also given names and need a title or a cue phrase to count ("Hope", "May").
-_STRICT_AMBIGUOUS = frozenset(
-    (
-        "hope faith joy love trust patience peace mercy charity liberty destiny harmony chance "
-        "genesis trinity karma sunshine summer winter spring autumn season star sun moon may june "
-        "april august many long man see son else brain manual numbers major king queen prince "
-        "princess lady miss young golden noble royal earnest precious blessing era echo page art guy "
-        "dean grant hunter chase rich frank earl"
-    ).split()
+_STRICT_AMBIGUOUS = frozenset(word for word, level in word_names().items() if level == "strict")
+# Words that are names often enough to count mid-sentence, but not after "the", "a", "our"... ("the Rose").
+_SOFT_AMBIGUOUS = frozenset(word for word, level in word_names().items() if level == "soft")
+_DETERMINERS = frozenset("the a an our your their this that these those its every each some any no".split())
+# Before a lower-case name-like word, words that show a typo rather than a person: "i have ben waiting",
+# "every tim i ring".
+_TYPO_BEFORE = _DETERMINERS | frozenset(
+    "have has had ive i've weve we've youve you've theyve they've been being never not just first last next "
+    "same long whole spare free full part what one".split()
+)
+# After a lower-case name without a cue: the verbs and words that show a person ("sarah was lovely").
+_LOWER_PERSON_NEXT = frozenset(
+    "was is has had helped helps listened said made always never came took explained rang called gave sat "
+    "stayed went understood knew spoke talked told did does and on at from who".split()
 )
 # Verbs and words that, straight after a sentence-initial word, show it is a person ("Will was lovely").
 _PERSON_NEXT = frozenset(
@@ -345,6 +398,7 @@ def _surname_like(token: _Token) -> bool:
 def _names(text: str) -> list[Finding]:
     plain, ambiguous = _given_names()
     tokens = _tokens(text)
+    services = [m.span() for m in _service_name_re().finditer(text)]
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
@@ -353,9 +407,16 @@ def _names(text: str) -> list[Finding]:
         prev = tokens[i - 1] if i else None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         is_name = False
+        introduced = prev is not None and _introduces_name(text, prev, token, tokens, i)
+        service = next((s for s in services if s[0] <= token.start < s[1]), None)
         if lower in _NOT_NAMES:
             is_name = False
-        elif prev is not None and _introduces_name(text, prev, token, tokens, i):
+        elif service is not None and not introduced and not _person_not_service(text, service, tokens, i):
+            # "the James Cook", "the Desmond course": a hospital or service name, unless a cue names a person.
+            while i + 1 < len(tokens) and tokens[i + 1].start < service[1]:
+                i += 1
+            is_name = False
+        elif introduced:
             # "Dr Patel", "my key worker Jo", "my name is sam": the cue is the evidence. Lower-case words
             # count only after "my name is" or when they are in the name list ("my key worker jo").
             is_name = (
@@ -363,9 +424,9 @@ def _names(text: str) -> list[Finding]:
                 or (word.islower() and (lower in plain or _lower_ambiguous_ok(lower, ambiguous)))
                 or _strong_cue_before(text, token.start)
             )
-        elif _is_capitalised(word) and (lower in plain or lower in ambiguous):
-            if nxt is not None and nxt.text.lower() in _PLACE_AFTER and _is_capitalised(nxt.text):
-                is_name = False  # "Florence Ward", "Rose House"
+        elif _is_capitalised(word) and (lower in plain or lower in ambiguous or lower in _SOFT_AMBIGUOUS):
+            if nxt is not None and nxt.text.lower() in _PLACE_AFTER and nxt.start - token.end <= 1:
+                is_name = False  # "Florence Ward", "Rose House", "Amber ward"
             elif prev is not None and prev.text.lower() in ("st", "saint"):
                 is_name = False  # "St James's"
             elif lower in _PLACES_TOO and prev is not None and prev.text.lower() in _LOCATIVE:
@@ -374,6 +435,14 @@ def _names(text: str) -> list[Finding]:
                 is_name = True
             elif lower in _STRICT_AMBIGUOUS:
                 is_name = nxt is not None and _surname_like(nxt) and nxt.start - token.end == 1
+            elif lower in _SOFT_AMBIGUOUS and prev is not None and prev.text.lower() in _DETERMINERS:
+                is_name = False  # "the Rose garden", "a Grace period"
+            elif token.sentence_start and lower in _SOFT_AMBIGUOUS:
+                # "Amber listened", "Grace Okafor", but not "Mark my words" nor "Will someone ring me".
+                is_name = nxt is not None and (
+                    nxt.text.lower() in _LOWER_PERSON_NEXT
+                    or (_surname_like(nxt) and nxt.start - token.end == 1)
+                )
             elif token.sentence_start:
                 is_name = nxt is not None and (
                     nxt.text.lower() in _PERSON_NEXT or (_surname_like(nxt) and nxt.start - token.end == 1)
@@ -381,8 +450,13 @@ def _names(text: str) -> list[Finding]:
             else:
                 is_name = True
         elif not _is_capitalised(word) and lower in plain and len(lower) > 2 and word.islower():
-            # People type on phones without capitals: "sarah was lovely". Only names that are not words.
-            is_name = True
+            # People type on phones without capitals: "sarah was lovely". Only names that are not words, and
+            # only with something that shows a person: a verb after it or a possessive ("ben's mum"); never
+            # after "have" or "every" ("i have ben waiting", "every tim i ring").
+            possessive = text[token.end : token.end + 2] in ("'s", "’s")
+            is_name = (possessive or (nxt is not None and nxt.text.lower() in _LOWER_PERSON_NEXT)) and not (
+                prev is not None and prev.text.lower() in _TYPO_BEFORE
+            )
         if not is_name:
             i += 1
             continue
@@ -394,9 +468,33 @@ def _names(text: str) -> list[Finding]:
                 break
             end = tokens[j].end
             j += 1
+        after = tokens[j] if j < len(tokens) else None
+        if (
+            after is not None
+            and after.start - end <= 1
+            and after.text.lower() in _PLACE_AFTER
+            and not (introduced and _is_capitalised(after.text))
+        ):
+            # "James Cook Hospital", "Mary Seacole House", "Amber ward": a place, unless a title or cue
+            # names a person whose surname is also a place word ("thanks to Sarah Ward").
+            i = j + 1
+            continue
         spans.append((start, end))
         i = j
     return [Finding("name", s, e, text[s:e]) for s, e in spans]
+
+
+def _person_not_service(text: str, service: tuple[int, int], tokens: list[_Token], i: int) -> bool:
+    """A one-word service name used as a person's: "Desmond Khan", "call Desmond on...", not "the Desmond"."""
+    if " " in text[service[0] : service[1]].strip():
+        return False  # "James Cook", "St Mary's": many-word names are places
+    prev = tokens[i - 1] if i else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if (prev is not None and prev.text.lower() in _DETERMINERS) or nxt is None:
+        return False
+    return nxt.text.lower() in _LOWER_PERSON_NEXT or (
+        _surname_like(nxt) and nxt.start - tokens[i].end == 1 and nxt.text.lower() not in _PLACE_AFTER
+    )
 
 
 def _lower_ambiguous_ok(lower: str, ambiguous: frozenset[str]) -> bool:
