@@ -224,8 +224,8 @@ CORE = {
     ],
 }
 
-OPENINGS = ["", "", "For me, ", "Honestly, ", "As a carer, ", "Speaking as staff, ", "What matters is this: "]
-ENDINGS = ["", "", "", " That would make a big difference.", " Please sort this out.", " It really matters to me."]
+OPENINGS = ["For me, ", "Honestly, ", "As a carer, ", "Speaking as staff, ", "What matters is this: ", "I think "]
+ENDINGS = [" That would make a big difference.", " Please sort this out.", " It really matters to me.", " Thanks."]
 
 # Statements that are about two themes, first theme first.
 TWO_THEMES = [
@@ -273,23 +273,28 @@ EMPTY = [
 PER_THEME = 42
 
 
+def _say(core: str, way: str, rng: random.Random) -> str:
+    """One way of saying a core sentence: as written, typed quickly, with an opening or an ending."""
+    if way == "quick":  # lower case, no full stop, as typed on a phone
+        return core.lower()
+    if way == "opening":
+        return f"{rng.choice(OPENINGS)}{core[0].lower()}{core[1:]}."
+    if way == "ending":
+        return f"{core}.{rng.choice(ENDINGS)}"
+    return f"{core}."
+
+
 def build() -> list[dict]:
     rng = random.Random(18)
     rows: list[dict] = []
     for theme, cores in CORE.items():
         seen: set[str] = set()
-        variants = [(c, o, e) for c in cores for o in OPENINGS for e in ENDINGS]
-        rng.shuffle(variants)
-        chosen = [(c, "", "") for c in cores]  # every core sentence once, as written
-        for variant in variants:
-            if len(chosen) >= PER_THEME:
-                break
-            if variant[0] in {c for c, o, e in chosen if o == variant[1] and e == variant[2]}:
-                continue
-            chosen.append(variant)
-        for core, opening, ending in chosen:
-            body = core[0].lower() + core[1:] if opening else core
-            text = f"{opening}{body}.{ending}"
+        chosen = [(c, "plain") for c in cores]  # every core sentence once, as written
+        others = [(c, w) for c in cores for w in ("quick", "opening", "ending")]
+        rng.shuffle(others)
+        chosen += others[: PER_THEME - len(cores)]
+        for core, way in chosen:
+            text = _say(core, way, rng)
             if text not in seen:
                 seen.add(text)
                 rows.append({"text": text, "themes": [theme]})
