@@ -1,4 +1,4 @@
-"""Write ``fixtures/theme_eval.json``: the labelled set for measuring Suggest themes (``python -m bench.themes``).
+"""Write ``fixtures/theme_eval.json``: the labelled set for measuring Suggest themes (``bench.themes``).
 
 Written for the tests: short core sentences per theme in the voices of service users, carers and staff of
 mental-health services, each said in a few ways (an opening, an ending), plus statements that are about two
@@ -224,8 +224,20 @@ CORE = {
     ],
 }
 
-OPENINGS = ["For me, ", "Honestly, ", "As a carer, ", "Speaking as staff, ", "What matters is this: ", "I think "]
-ENDINGS = [" That would make a big difference.", " Please sort this out.", " It really matters to me.", " Thanks."]
+OPENINGS = [
+    "For me, ",
+    "Honestly, ",
+    "As a carer, ",
+    "Speaking as staff, ",
+    "What matters is this: ",
+    "I think ",
+]
+ENDINGS = [
+    " That would make a big difference.",
+    " Please sort this out.",
+    " It really matters to me.",
+    " Thanks.",
+]
 
 # Statements that are about two themes, first theme first.
 TWO_THEMES = [
@@ -262,12 +274,46 @@ TWO_THEMES = [
 ]
 
 EMPTY = [
-    "nothing", "Nothing", "nothing.", "no", "No", "n/a", "N/A", "NA", "none", "None", "all good", "All good",
-    "nothing to add", "Nothing to add really", "no comment", "No comments", "not sure", "dont know",
-    "-", "...", "fine", "ok", "Nothing at the moment", "no thanks", "All fine", "nothing else", "Nope",
-    "n/a thanks", "Can't think of anything", "Nothing I can think of", "nothing really", "No, nothing",
-    "all good thanks", "None at all", "Not really", "Nil", "nothing to say", "Everything is fine",
-    "no nothing", "N/a",
+    "nothing",
+    "Nothing",
+    "nothing.",
+    "no",
+    "No",
+    "n/a",
+    "N/A",
+    "NA",
+    "none",
+    "None",
+    "all good",
+    "All good",
+    "nothing to add",
+    "Nothing to add really",
+    "no comment",
+    "No comments",
+    "not sure",
+    "dont know",
+    "-",
+    "...",
+    "fine",
+    "ok",
+    "Nothing at the moment",
+    "no thanks",
+    "All fine",
+    "nothing else",
+    "Nope",
+    "n/a thanks",
+    "Can't think of anything",
+    "Nothing I can think of",
+    "nothing really",
+    "No, nothing",
+    "all good thanks",
+    "None at all",
+    "Not really",
+    "Nil",
+    "nothing to say",
+    "Everything is fine",
+    "no nothing",
+    "N/a",
 ]
 
 PER_THEME = 42
@@ -310,9 +356,9 @@ def main() -> None:
     rows = build()
     data = {
         "description": (
-            "Labelled 'What matters to you?' statements from service users, carers and staff of mental-health "
-            "services, written for the tests by tests/text/make_theme_set.py. 'themes' lists one or two themes, "
-            "the main one first; 'empty' marks answers that say nothing (nothing, n/a, all good)."
+            "Labelled 'What matters to you?' statements from service users, carers and staff of "
+            "mental-health services, written for the tests by tests/text/make_theme_set.py. 'themes' lists "
+            "one or two themes, the main one first; 'empty' marks answers that say nothing (nothing, n/a)."
         ),
         "themes": sorted({*CORE, "empty"}),
         "statements": rows,

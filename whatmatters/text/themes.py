@@ -166,7 +166,7 @@ def theme_labels(themes: Sequence[SuggestedTheme], n_statements: int) -> list[in
 LIBRARY_PATH = Path(__file__).parent / "data" / "theme_library.json"
 MAX_SHARE = 0.25  # no theme over a quarter of the statements unless it is really one thing
 TIGHT = 0.8  # mean cosine to the centre above which a big group is one thing and is not split
-SECOND_RATIO = 0.75  # a second theme when the statement is this close to a second centre as to its first
+SECOND_RATIO = 0.85  # a second theme when the statement is this close to a second centre as to its first
 SECOND_FLOOR = 0.35  # ...and at least this close in absolute terms
 _DIMENSIONS = 100
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -340,8 +340,11 @@ def _cluster(texts, rest, n_themes, char_weight, label_terms, seeds, max_share, 
             if n_themes is None:
                 k = max(k, len(centres))
             init = _farthest_first(points, centres, k) if len(centres) else "k-means++"
-        model = KMeans(n_clusters=k, init=init, n_init=1 if library else 3, random_state=random_state)
-        labels = model.fit_predict(points, sample_weight=weights)
+        if library:
+            model = KMeans(n_clusters=k, init=init, n_init=1, random_state=random_state)
+            labels = model.fit_predict(points, sample_weight=weights)
+        else:
+            labels = _over_cluster_and_merge(points, weights, k, random_state)
     labels = _split_big(points, weights, labels, max_share * n_all, random_state)
 
     clusters = [c for c in np.unique(labels)]
@@ -356,6 +359,19 @@ def _cluster(texts, rest, n_themes, char_weight, label_terms, seeds, max_share, 
     best = similarity[np.arange(len(docs)), first]
     runner = similarity[np.arange(len(docs)), second]
     has_second = (second != first) & (runner >= SECOND_FLOOR) & (runner >= SECOND_RATIO * best)
+    # A statement in two parts ("the wait was long but the staff were kind") carries the theme of each part.
+    parts, owners = [], []
+    for u, doc in enumerate(docs):
+        pieces = [p for p in _CLAUSE.split(doc) if len([w for w in _tokens(p) if w not in STOP_SET]) >= 2]
+        if len(pieces) > 1:
+            parts += pieces
+            owners += [u] * len(pieces)
+    if parts and len(clusters) > 1:
+        part_similarity = embed(parts) @ centres.T
+        for u, row in zip(owners, part_similarity, strict=True):
+            j = int(np.argmax(row))
+            if j != first[u] and row[j] >= PART_FLOOR and not has_second[u]:
+                second[u], has_second[u] = j, True
 
     seed_of = {}
     if seed_names:
@@ -394,6 +410,11 @@ def _cluster(texts, rest, n_themes, char_weight, label_terms, seeds, max_share, 
     return themes
 
 
+_CLAUSE = re.compile(
+    r"[.!?;]+\s*|,\s*(?:and|but)\s+|\s+(?:but|and also|also|while|whereas)\s+|\s+and\s+(?=\w+\s)"
+)
+STOP_SET = frozenset(STOP_WORDS)
+PART_FLOOR = 0.3  # a part of a statement this close to another theme's centre gives it that second theme
 _SEGMENT = re.compile(r"[^.!?,:;]+[.!?,:;]*")
 
 
@@ -401,6 +422,7 @@ def _without_stock(texts: Sequence[str]) -> list[str]:
     """Drop stock sentences and openings ("Thanks.", "That would make a big difference.", "For me,") that many
     statements share whatever they are about, so they do not pull unrelated statements together. A statement
     that is nothing but stock is kept whole."""
+
     def key(segment: str) -> str:
         return " ".join(_tokens(segment))
 
@@ -413,10 +435,31 @@ def _without_stock(texts: Sequence[str]) -> list[str]:
     floor = max(3, 0.005 * len(texts))
     stock = {k for k, n in counts.items() if k and n >= floor}
     cleaned = []
-    for text, segments in zip(texts, split):
+    for text, segments in zip(texts, split, strict=True):
         kept = [g for g in segments if key(g) not in stock]
         cleaned.append("".join(kept).strip() if kept and len(kept) < len(segments) else text)
     return cleaned
+
+
+OVER = 3  # k-means finds OVER * k small groups first; the closest are then merged down to k
+
+
+def _over_cluster_and_merge(points, weights, k, random_state):
+    """k-means into many small groups, then average-linkage merging of their centres (a k' x k' matrix, k' at
+    most 3 x 60: its size does not grow with the statements). Small tight groups are steadier on short
+    statements than k-means straight to k."""
+    from sklearn.cluster import KMeans
+
+    many = min(len(points), OVER * k)
+    fine = KMeans(n_clusters=many, n_init=3, random_state=random_state).fit(points, sample_weight=weights)
+    if many <= k:
+        return fine.labels_
+    centres = normalize(fine.cluster_centers_)
+    merged = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage=LINKAGE).fit_predict(centres)
+    return merged[fine.labels_]
+
+
+LINKAGE = "complete"
 
 
 def _farthest_first(points: np.ndarray, centres: np.ndarray, k: int) -> np.ndarray:
@@ -478,8 +521,9 @@ def _phrase_counts(texts, members) -> dict[str, int]:
 
 
 def _theme_of(texts, members, also, label_terms, seed, label, typical, name_docs=(), phrase_df=None, n_all=0):
-    """One suggested theme. Named from ``name_docs`` (its distinct statements, stock phrases removed) against
-    ``phrase_df`` (how many of all ``n_all`` distinct statements say each phrase), unless ``label`` is given."""
+    """One suggested theme. Named from ``name_docs`` (its distinct statements, stock phrases removed)
+    against ``phrase_df`` (how many of all ``n_all`` distinct statements say each phrase), unless ``label``
+    is given."""
     members = sorted(members)
     if label is None:
         inside = _phrase_counts(name_docs, range(len(name_docs)))
