@@ -174,7 +174,7 @@ _EMPTY_WORDS = frozenset(
     (
         "nothing no none nil nope na n a all good fine ok okay everything is it s thanks thank you really "
         "at the moment else to add say comment comments not sure dont don t know can cant think of anything "
-        "i that s about it well great"
+        "i that s about it well great can't don't i'm it's that's cannot"
     ).split()
 )
 _PHRASE_EDGE_STOP = frozenset(ENGLISH_STOP_WORDS | {"s", "t", "ll", "ve", "d", "m", "honestly", "really"})
@@ -383,14 +383,17 @@ def _cluster(texts, rest, n_themes, char_weight, label_terms, seeds, max_share, 
                 seed_of[j] = seed_names[s]
 
     phrase_df = _phrase_counts(docs, range(len(docs)))
+    said_by: list[list[int]] = [[] for _ in docs]  # the statements that say each distinct statement
+    for position, u in enumerate(unique_of):
+        said_by[u].append(rest[position])
     themes = []
     for j in range(len(clusters)):
         unique_members = np.flatnonzero(first == j)
         if not len(unique_members):
             continue
-        members = [rest[p] for p in np.flatnonzero(np.isin(unique_of, unique_members))]
-        also_unique = set(np.flatnonzero(has_second & (second == j)).tolist())
-        also = [rest[p] for p in range(len(rest)) if int(unique_of[p]) in also_unique]
+        members = [i for u in unique_members for i in said_by[u]]
+        also = [i for u in np.flatnonzero(has_second & (second == j)) for i in said_by[u]]
+        repeats = tuple(sorted(tuple(sorted(said_by[u])) for u in unique_members if len(said_by[u]) > 1))
         order = unique_members[np.argsort(-similarity[unique_members, j], kind="stable")]
         typical = tuple(representatives[u] for u in order[:3])
         themes.append(
@@ -403,6 +406,7 @@ def _cluster(texts, rest, n_themes, char_weight, label_terms, seeds, max_share, 
                 None,
                 typical,
                 name_docs=[docs[u] for u in unique_members],
+                duplicates=repeats,
                 phrase_df=phrase_df,
                 n_all=len(docs),
             )
@@ -520,7 +524,19 @@ def _phrase_counts(texts, members) -> dict[str, int]:
     return counts
 
 
-def _theme_of(texts, members, also, label_terms, seed, label, typical, name_docs=(), phrase_df=None, n_all=0):
+def _theme_of(
+    texts,
+    members,
+    also,
+    label_terms,
+    seed,
+    label,
+    typical,
+    name_docs=(),
+    phrase_df=None,
+    n_all=0,
+    duplicates=None,
+):
     """One suggested theme. Named from ``name_docs`` (its distinct statements, stock phrases removed)
     against ``phrase_df`` (how many of all ``n_all`` distinct statements say each phrase), unless ``label``
     is given."""
@@ -568,6 +584,6 @@ def _theme_of(texts, members, also, label_terms, seed, label, typical, name_docs
         statements=tuple(members),
         also=tuple(sorted(set(also) - set(members))),
         typical=tuple(typical),
-        duplicates=_duplicates(texts, members),
+        duplicates=_duplicates(texts, members) if duplicates is None else duplicates,
         seed=seed,
     )
