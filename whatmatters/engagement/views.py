@@ -469,8 +469,12 @@ def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse
                 {
                     "number": number,
                     "label": suggestion.label,
-                    "name": suggestion.label.capitalize(),
+                    "name": suggestion.label,
                     "cards": [cards[i] for i in suggestion.statements],
+                    "also": [cards[i] for i in suggestion.also],
+                    "typical": [cards[i] for i in suggestion.typical],
+                    "empty": suggestion.kind == "empty",
+                    "seed": suggestion.seed,
                 }
             )
     return page(request, "engagement/suggest.jinja", {"suggestions": suggestions, "unsorted": len(cards)})
