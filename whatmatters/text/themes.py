@@ -2,9 +2,15 @@
 
 Pure and deterministic. Each statement becomes a TF-IDF vector of its words (and word pairs) joined with a
 TF-IDF vector of character n-grams inside words, so "wait", "waiting" and "waited" land close together.
-Agglomerative clustering (average linkage, cosine distance) groups them; each group is labelled with the
-terms that most set it apart from the other statements. See ``docs/text.md`` for the agreement measured
-against a hand-themed set.
+
+``suggest_themes`` (the method the app uses) sets empty answers apart, clusters each distinct statement
+once, reduces the vectors with TruncatedSVD and groups them with k-means (many small groups merged down);
+groups over a quarter of the statements are split unless tight; a statement close to two groups carries
+both; each group is named by a phrase its statements say and shows its three most typical statements. No
+step's memory grows with the square of the statements. Starting themes for mental-health services
+(``data/theme_library.json``) can seed it. ``suggest_themes_agglomerative`` is the first method (a dense
+n x n similarity matrix), kept for ``python -m bench.themes``.
+See ``docs/text.md`` for the agreement and cost measured.
 """
 
 from __future__ import annotations
