@@ -185,6 +185,8 @@ _EMPTY_WORDS = frozenset(
 )
 _PHRASE_EDGE_STOP = frozenset(ENGLISH_STOP_WORDS | {"s", "t", "ll", "ve", "d", "m", "honestly", "really"})
 EMPTY_LABEL = "Nothing to add"
+NAME_EXPONENT = 1  # how much a name should be said by many of its statements rather than be rare elsewhere
+NAME_COVERAGE = 0.1  # a phrase names a group only if at least this share of its distinct statements say it
 
 
 def load_library(path: Path = LIBRARY_PATH) -> list[dict]:
@@ -557,7 +559,7 @@ def _theme_of(
             """How much more often the phrase is said inside the group than outside it (KL-like)."""
             share = inside[phrase] / size
             outside = max(0, phrase_df.get(phrase, 0) - inside[phrase]) / outside_size
-            return share * math.log((share + 0.01) / (outside + 0.01))
+            return share**NAME_EXPONENT * math.log((share + 0.01) / (outside + 0.01))
 
         def score(phrase: str) -> tuple:
             return (-round(lift(phrase), 12), -phrase.count(" "), phrase)
@@ -567,7 +569,7 @@ def _theme_of(
         phrases = [p for p in candidates if " " in p]
         single = [p for p in candidates if " " not in p]
         # A phrase of 2 to 4 words reads better than one word: it names the group unless it is much rarer.
-        frequent = [p for p in phrases if inside[p] >= max(needed, 0.1 * size)]
+        frequent = [p for p in phrases if inside[p] >= max(needed, NAME_COVERAGE * size)]
         best = frequent[0] if frequent else None
         if best is None and single:
             best = single[0]
