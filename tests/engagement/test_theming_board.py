@@ -139,6 +139,7 @@ def test_suggested_themes_show_a_phrase_name_typical_cards_and_empty_answers_apa
     texts = [
         "The waiting list is far too long",
         "Months on the waiting list with no news",
+        "months on the waiting list with no news!",
         "Being told how long the waiting list is",
         "Kind staff who listen",
         "The staff were kind and caring",
@@ -151,6 +152,7 @@ def test_suggested_themes_show_a_phrase_name_typical_cards_and_empty_answers_apa
     text = client.get(url("theme_suggest")).content.decode()
     assert "Waiting list" in text
     assert "The most typical cards in this group:" in text
+    assert "1 card says the same as another card in this group." in text
     assert "Nothing to add" in text
     assert "These cards say nothing to put in a theme" in text
     # Nothing moves on the board until a person accepts a group.

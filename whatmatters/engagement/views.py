@@ -475,6 +475,7 @@ def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse
                     "typical": [cards[i] for i in suggestion.typical],
                     "empty": suggestion.kind == "empty",
                     "seed": suggestion.seed,
+                    "repeats": sum(len(group) - 1 for group in suggestion.duplicates),
                 }
             )
     return page(request, "engagement/suggest.jinja", {"suggestions": suggestions, "unsorted": len(cards)})
