@@ -131,3 +131,29 @@ def test_suggest_themes_proposes_groups_people_accept_change_or_ignore(
     assert set(theme.statements.all()) == {cards[0], cards[1]}
     # Ignoring the rest changes nothing: they stay unsorted.
     assert Theme.objects.count() == 1
+
+
+def test_suggested_themes_show_a_phrase_name_typical_cards_and_empty_answers_apart(
+    say: Any, people: dict, client_for: Any
+) -> None:
+    texts = [
+        "The waiting list is far too long",
+        "Months on the waiting list with no news",
+        "months on the waiting list with no news!",
+        "Being told how long the waiting list is",
+        "Kind staff who listen",
+        "The staff were kind and caring",
+        "nothing",
+        "n/a",
+    ]
+    for text in texts:
+        say(text)
+    client = client_for(people[Role.STAFF])
+    text = client.get(url("theme_suggest")).content.decode()
+    assert "Waiting list" in text
+    assert "The most typical cards in this group:" in text
+    assert "1 card says the same as another card in this group." in text
+    assert "Nothing to add" in text
+    assert "These cards say nothing to put in a theme" in text
+    # Nothing moves on the board until a person accepts a group.
+    assert Theme.objects.count() == 0

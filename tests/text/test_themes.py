@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from whatmatters.text.themes import suggest_themes, theme_labels
+from whatmatters.text.themes import suggest_themes, suggest_themes_agglomerative, theme_labels
 
 ARI_FLOOR = 0.25
 HAND = json.loads((Path(__file__).parent / "fixtures" / "hand_themes.json").read_text(encoding="utf-8"))
@@ -66,12 +66,20 @@ def test_the_same_statements_always_give_the_same_themes(hand_set):
     assert suggest_themes(texts) == suggest_themes(list(texts))
 
 
-def test_each_theme_has_a_short_label_made_of_its_top_terms(hand_set):
+def test_each_theme_has_a_short_label_led_by_its_top_phrase(hand_set):
     texts, _ = hand_set
     for theme in suggest_themes(texts, 8):
         assert 1 <= len(theme.top_terms) <= 3
-        assert theme.label.lower() == ", ".join(theme.top_terms)
+        assert theme.label.lower() == theme.top_terms[0]
         assert len(theme.label) <= 60
+
+
+def test_todays_method_is_kept_for_comparison_and_labels_groups_with_three_terms(hand_set):
+    texts, truth = hand_set
+    themes = suggest_themes_agglomerative(texts, 8)
+    assert adjusted_rand_score(truth, theme_labels(themes, len(texts))) >= ARI_FLOOR
+    for theme in themes:
+        assert theme.label.lower() == ", ".join(theme.top_terms)
 
 
 def test_statements_about_the_same_thing_are_grouped_together():
@@ -90,8 +98,10 @@ def test_it_copes_with_no_statements_one_statement_and_only_stop_words():
     assert suggest_themes([]) == []
     [one] = suggest_themes(["Kindness."])
     assert one.statements == (0,) and one.label == "Kindness"
-    [other] = suggest_themes(["a", "the"])
+    [other] = suggest_themes(["We are", "They were"])
     assert other.label == "Other" and other.statements == (0, 1)
+    [empty] = suggest_themes(["a", "the"])
+    assert empty.kind == "empty" and empty.statements == (0, 1)
 
 
 def test_asking_for_more_themes_than_statements_gives_one_theme_each():

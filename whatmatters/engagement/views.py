@@ -469,8 +469,13 @@ def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse
                 {
                     "number": number,
                     "label": suggestion.label,
-                    "name": suggestion.label.capitalize(),
+                    "name": suggestion.label,
                     "cards": [cards[i] for i in suggestion.statements],
+                    "also": [cards[i] for i in suggestion.also],
+                    "typical": [cards[i] for i in suggestion.typical],
+                    "empty": suggestion.kind == "empty",
+                    "seed": suggestion.seed,
+                    "repeats": sum(len(group) - 1 for group in suggestion.duplicates),
                 }
             )
     return page(request, "engagement/suggest.jinja", {"suggestions": suggestions, "unsorted": len(cards)})
