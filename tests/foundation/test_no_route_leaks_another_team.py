@@ -103,6 +103,7 @@ MARKER_FIELDS: dict[str, str | None] = {
     "waitinglists.Contact": "contact_kind",
     "waitinglists.WardStay": "ward_id",
     "waitinglists.ClockPause": "referral_id",
+    "waitinglists.Event": "code",
     "waitinglists.StoredResult": None,
 }
 # More free text that people wrote, marked too.
@@ -195,6 +196,7 @@ def seed() -> World:
     from whatmatters.waitinglists.models import (
         ClockPause,
         Contact,
+        Event,
         ExtractImport,
         ExtractTeam,
         Referral,
@@ -263,6 +265,14 @@ def seed() -> World:
         team=team_a, spell_id="S1", ward_id="W1", ward_start=day, person_id="P1", admission_date=day
     )
     ClockPause.objects.create(team=team_a, referral_id="R1", pause_start=day)
+    Event.objects.create(
+        team=team_a,
+        event_id="E1",
+        person_id="P1",
+        referral_id="R1",
+        event_kind="outcome_measure",
+        event_date=day,
+    )
     record(action="update", obj=team_a, summary=f"{MARK}-auditevent", team=team_a)  # append-only
 
     # The markers.
