@@ -382,6 +382,7 @@ def _measure_page(
             "number": numbers.shown,
             "period_label": period_label,
             "where_from": values.where_from(measure),
+            "history": values.history(measure),
             "can_edit": allows(request.user, "measure_edit", request.team),
             "can_enter": allows(request.user, "annotation_add", request.team),
             "suggestion": suggestion,
