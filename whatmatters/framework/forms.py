@@ -273,8 +273,15 @@ class UploadForm(forms.Form):
             "empty": "The file is empty. Choose a file with a header row and values.",
         },
     )
-    dry_run = forms.BooleanField(
-        required=False, label="Check the file only: do not save anything (a trial run)"
+
+
+class ConfirmImportForm(forms.Form):
+    """The preview's one choice: replace values typed by hand, or keep them."""
+
+    replace_typed = forms.BooleanField(
+        required=False,
+        label="Replace values typed by hand",
+        help_text="Without this, values typed on the form or the data grid are kept.",
     )
 
 

@@ -26,6 +26,7 @@ from whatmatters.framework.forms import (
     BaselineDismissForm,
     BaselineForm,
     ChangeIdeaForm,
+    ConfirmImportForm,
     DomainForm,
     DriverForm,
     FrameworkImportForm,
@@ -567,7 +568,6 @@ def value_import(request: HttpRequest, team: str) -> HttpResponse:
             uploaded_by=request.user,
             file_name=upload.name[:200],
             content=upload.read(),
-            dry_run=form.cleaned_data["dry_run"],
         )
         run_value_import.enqueue(record.pk)
         return redirect("value_import_detail", team=request.team.slug, pk=record.pk)
@@ -586,8 +586,29 @@ def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpRespons
     return render(
         request,
         "framework/value_import_detail.jinja",
-        {"team": request.team, "upload": record, "active": "programme"},
+        {"team": request.team, "upload": record, "confirm_form": ConfirmImportForm(), "active": "programme"},
     )
+
+
+@require_POST
+def value_import_confirm(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """Save a previewed upload: the file kept with the upload is checked again and saved (nothing the page
+    sent back is trusted but the tick). Values typed by hand are kept unless the person ticked to replace
+    them."""
+    form = ConfirmImportForm(request.POST)
+    form.is_valid()
+    replace_typed = bool(form.cleaned_data.get("replace_typed"))
+    started = ValueImport.objects.filter(
+        team=request.team, pk=pk, status=ValueImport.Status.PREVIEW, confirmed=False
+    ).update(
+        status=ValueImport.Status.QUEUED, confirmed=True, replace_typed=replace_typed, rows_done=0, report={}
+    )
+    if not started:
+        get_object_or_404(ValueImport.objects.defer("content"), team=request.team, pk=pk)
+        messages.error(request, "This import has already been saved or cannot be saved.")
+    else:
+        run_value_import.enqueue(pk)
+    return redirect("value_import_detail", team=request.team.slug, pk=pk)
 
 
 def value_import_example(request: HttpRequest, team: str) -> HttpResponse:

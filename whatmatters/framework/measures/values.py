@@ -315,12 +315,18 @@ class HistoryLine:
     new: str
 
 
-def _in_words(change: ValueChange, prefix: str) -> str:
-    numerator, denominator = getattr(change, f"{prefix}numerator"), getattr(change, f"{prefix}denominator")
-    value = getattr(change, f"{prefix}value")
+def numbers_in_words(numbers: dict[str, float | None] | None) -> str:
+    """A value's numbers as people read them: "66", "12 out of 20"; "" for none."""
+    numbers = numbers or {}
+    numerator, denominator = numbers.get("numerator"), numbers.get("denominator")
     if numerator is not None or denominator is not None:
         return f"{shown(numerator)} out of {shown(denominator)}"
+    value = numbers.get("value")
     return "" if value is None else shown(value)
+
+
+def _in_words(change: ValueChange, prefix: str) -> str:
+    return numbers_in_words({name: getattr(change, f"{prefix}{name}") for name in NUMBERS})
 
 
 def history(measure: Measure) -> dict[dt.date, list[HistoryLine]]:
