@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whatmatters.framework import actions, framework_file, grid, presenters, tasks
@@ -43,6 +44,7 @@ from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.models import (
     Aim,
     Annotation,
+    BaselineRequest,
     ChangeIdea,
     DataSource,
     Domain,
@@ -390,6 +392,8 @@ def _measure_page(
             "baseline_form": baseline_form,
             "can_decide": can_decide,
             "recalculations_shown": view.recalculations,
+            "requests": list(BaselineRequest.objects.filter(measure=measure, decided_at__isnull=True)),
+            "request_form": BaselineForm() if can_decide else None,
             "active": "programme",
         },
     )
@@ -414,10 +418,22 @@ def baseline_accept(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     if not form.is_valid() and "start" not in form.errors:
         return _measure_page(request, measure, baseline_form=form)  # the message is at the field
     start = form.cleaned_data.get("start")
-    if _suggestion_still_stands(request, measure, start) and start is not None:
+    asked = _pending_request(measure, form.cleaned_data.get("request"), start)
+    if asked is not None or (_suggestion_still_stands(request, measure, start) and start is not None):
         actions.accept_baseline(measure, start, form.cleaned_data["reason"], by=request.user)
+        if asked is not None:
+            BaselineRequest.objects.filter(pk=asked.pk).update(decided_at=timezone.now())
         messages.success(request, f"New limits start from {period_label(measure.frequency, start)}")
     return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+
+
+def _pending_request(measure: Measure, pk: int | None, start: dt.date | None) -> BaselineRequest | None:
+    """The imported file's request to start new limits the person decided on, if it is still waiting."""
+    if pk is None or start is None:
+        return None
+    return BaselineRequest.objects.filter(
+        measure=measure, pk=pk, start=start, decided_at__isnull=True
+    ).first()
 
 
 @require_POST
@@ -426,7 +442,11 @@ def baseline_dismiss(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     measure = _team_measure(request, pk)
     form = BaselineDismissForm(request.POST)
     start = form.cleaned_data["start"] if form.is_valid() else None
-    if _suggestion_still_stands(request, measure, start) and start is not None:
+    asked = _pending_request(measure, form.cleaned_data.get("request") if start else None, start)
+    if asked is not None:
+        BaselineRequest.objects.filter(pk=asked.pk).update(decided_at=timezone.now())
+        messages.success(request, "The limits stay as they are.")
+    elif _suggestion_still_stands(request, measure, start) and start is not None:
         actions.dismiss_baseline(measure, start)
         messages.success(request, "The limits stay as they are. We will ask again if a new shift starts.")
     return redirect("measure_detail", team=request.team.slug, pk=measure.pk)

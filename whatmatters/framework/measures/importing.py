@@ -179,10 +179,9 @@ class Report:
             for item in items:
                 numbers = f"{item['old']} → {item['new']}" if arrow else item["new"]
                 out.append(f"{title}: {item['measure']} ({item['code']}), {item['period']}: {numbers}")
+        event = "Event added" if self.saved else "Would add event"
         for item in self.events:
-            out.append(
-                f"Event on the chart: {item['measure']} ({item['code']}), {item['period']}: {item['text']}"
-            )
+            out.append(f"{event}: {item['measure']} ({item['code']}), {item['period']}: {item['text']}")
         for item in self.baselines:
             verb = "Request" if self.saved else "Would request"
             out.append(
