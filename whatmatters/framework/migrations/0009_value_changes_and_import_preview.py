@@ -7,70 +7,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('framework', '0008_measure_targets'),
+        ("framework", "0008_measure_targets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='valueimport',
-            name='confirmed',
+            model_name="valueimport",
+            name="confirmed",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='valueimport',
-            name='replace_typed',
+            model_name="valueimport",
+            name="replace_typed",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='value',
-            name='source',
-            field=models.CharField(blank=True, choices=[('', "Before we kept a value's history"), ('typed', 'Typed in'), ('grid', 'Typed in the data grid'), ('import', 'Imported from a file'), ('api', 'Sent through the API'), ('survey', 'Experience survey'), ('waiting_list', 'Waiting-list extract'), ('excellence', 'Excellence reports'), ('demo', 'Demo data')], default='', max_length=20),
+            model_name="value",
+            name="source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Before we kept a value's history"),
+                    ("typed", "Typed in"),
+                    ("grid", "Typed in the data grid"),
+                    ("import", "Imported from a file"),
+                    ("api", "Sent through the API"),
+                    ("survey", "Experience survey"),
+                    ("waiting_list", "Waiting-list extract"),
+                    ("excellence", "Excellence reports"),
+                    ("demo", "Demo data"),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='valueimport',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Checking the file'), ('preview', 'Checked: nothing saved yet'), ('saved', 'Saved'), ('checked', 'Checked (nothing saved: trial run)'), ('rejected', 'Nothing saved: the file has problems'), ('failed', 'Nothing saved: something went wrong')], default='queued', max_length=10),
+            model_name="valueimport",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Waiting to start"),
+                    ("running", "Checking the file"),
+                    ("preview", "Checked: nothing saved yet"),
+                    ("saved", "Saved"),
+                    ("checked", "Checked (nothing saved: trial run)"),
+                    ("rejected", "Nothing saved: the file has problems"),
+                    ("failed", "Nothing saved: something went wrong"),
+                ],
+                default="queued",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='BaselineRequest',
+            name="BaselineRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(verbose_name='From')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='Why, as the file says')),
-                ('import_ref', models.CharField(blank=True, max_length=40, verbose_name='Which upload or file')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baseline_requests', to='framework.measure')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="From")),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="Why, as the file says"),
+                ),
+                (
+                    "import_ref",
+                    models.CharField(blank=True, max_length=40, verbose_name="Which upload or file"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="baseline_requests",
+                        to="framework.measure",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start', 'pk'],
+                "ordering": ["start", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ValueChange',
+            name="ValueChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(verbose_name='Period starting')),
-                ('action', models.CharField(choices=[('create', 'Added'), ('replace', 'Replaced'), ('remove', 'Removed')], max_length=10)),
-                ('source', models.CharField(blank=True, choices=[('', "Before we kept a value's history"), ('typed', 'Typed in'), ('grid', 'Typed in the data grid'), ('import', 'Imported from a file'), ('api', 'Sent through the API'), ('survey', 'Experience survey'), ('waiting_list', 'Waiting-list extract'), ('excellence', 'Excellence reports'), ('demo', 'Demo data')], default='', max_length=20)),
-                ('import_ref', models.CharField(blank=True, max_length=40, verbose_name='Which upload or extract')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('old_value', models.FloatField(blank=True, null=True)),
-                ('old_numerator', models.FloatField(blank=True, null=True)),
-                ('old_denominator', models.FloatField(blank=True, null=True)),
-                ('new_value', models.FloatField(blank=True, null=True)),
-                ('new_numerator', models.FloatField(blank=True, null=True)),
-                ('new_denominator', models.FloatField(blank=True, null=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='value_changes', to='framework.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField(verbose_name="Period starting")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("create", "Added"), ("replace", "Replaced"), ("remove", "Removed")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Before we kept a value's history"),
+                            ("typed", "Typed in"),
+                            ("grid", "Typed in the data grid"),
+                            ("import", "Imported from a file"),
+                            ("api", "Sent through the API"),
+                            ("survey", "Experience survey"),
+                            ("waiting_list", "Waiting-list extract"),
+                            ("excellence", "Excellence reports"),
+                            ("demo", "Demo data"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "import_ref",
+                    models.CharField(blank=True, max_length=40, verbose_name="Which upload or extract"),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("old_value", models.FloatField(blank=True, null=True)),
+                ("old_numerator", models.FloatField(blank=True, null=True)),
+                ("old_denominator", models.FloatField(blank=True, null=True)),
+                ("new_value", models.FloatField(blank=True, null=True)),
+                ("new_numerator", models.FloatField(blank=True, null=True)),
+                ("new_denominator", models.FloatField(blank=True, null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="value_changes",
+                        to="framework.measure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['measure', 'period'], name='value_change_measure_period')],
+                "ordering": ["-at", "-pk"],
+                "indexes": [models.Index(fields=["measure", "period"], name="value_change_measure_period")],
             },
         ),
     ]
