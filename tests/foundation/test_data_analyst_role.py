@@ -49,11 +49,15 @@ def organisation_analyst(make_user: Any) -> Any:
 
 
 def import_values(client: Any, team: str = "team-a") -> Any:
-    return client.post(
+    """Upload the file, then press "Save these values" on its preview."""
+    response = client.post(
         reverse("value_import", kwargs={"team": team}),
         {"file": SimpleUploadedFile("values.csv", VALUES_CSV, content_type="text/csv")},
-        follow=True,
     )
+    record = ValueImport.objects.filter(team__slug=team).order_by("-pk").first()
+    if record is None:
+        return response  # refused
+    return client.post(reverse("value_import_confirm", kwargs={"team": team, "pk": record.pk}), follow=True)
 
 
 def upload_extract(client: Any, folder: Path) -> Any:

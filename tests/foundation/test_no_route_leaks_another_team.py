@@ -79,6 +79,8 @@ MARKER_FIELDS: dict[str, str | None] = {
     "framework.Annotation": "text",
     "framework.MeasureTarget": "label",
     "framework.ValueImport": "file_name",
+    "framework.ValueChange": "import_ref",
+    "framework.BaselineRequest": "reason",
     "engagement.EngagementSession": "title",
     "engagement.Statement": "text",
     "engagement.Theme": "name",

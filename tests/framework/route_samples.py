@@ -11,10 +11,12 @@ from tests.framework.factories import add_values, make_aim, make_domain, make_me
 def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]:
     from whatmatters.framework.models import (
         Annotation,
+        BaselineRequest,
         ChangeIdea,
         Driver,
         LibraryMeasure,
         MeasureTarget,
+        ValueChange,
         ValueImport,
     )
 
@@ -28,6 +30,10 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
     annotation = Annotation.objects.create(measure=measure, date=dt.date(2023, 2, 1), text="New triage")
     MeasureTarget.objects.create(measure=measure, starts=dt.date(2023, 2, 1), value=9, label="Local ambition")
     upload = ValueImport.objects.create(team=team, file_name="values.csv", content=b"")
+    BaselineRequest.objects.create(measure=measure, start=dt.date(2023, 2, 1), reason="New triage")
+    ValueChange.objects.create(
+        measure=measure, period=dt.date(2023, 1, 1), action="create", new_value=10, import_ref="upload 1"
+    )
     library = LibraryMeasure.objects.order_by("pk").first()
     t = team.slug
     return {
@@ -47,6 +53,7 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         "baseline_dismiss": {"team": t, "pk": measure.pk},
         "value_entry": {"team": t, "frequency": "monthly", "period": "2023-02-01"},
         "value_import_detail": {"team": t, "pk": upload.pk},
+        "value_import_confirm": {"team": t, "pk": upload.pk},
         "library_measure": {"pk": library.pk},
         "library_adopt": {"team": t, "pk": library.pk},
         "api-v1:measure_detail": {"team": t, "code": measure.code},

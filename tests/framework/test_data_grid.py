@@ -79,7 +79,7 @@ def test_twelve_months_of_six_measures_are_saved_in_one_submit(
     assert response.status_code == 302 and response["Location"] == url()
     saved = Value.objects.filter(measure__in=six_measures)
     assert saved.count() == 72
-    assert set(saved.values_list("source", "updated_by")) == {(ValueSource.TYPED, people[Role.STAFF].pk)}
+    assert set(saved.values_list("source", "updated_by")) == {(ValueSource.GRID, people[Role.STAFF].pk)}
     ratio = saved.get(measure=six_measures[5], period=dt.date(2024, 3, 1))
     assert (ratio.numerator, ratio.denominator, ratio.value) == (12, 45, None)
     assert saved.get(measure=six_measures[1], period=dt.date(2024, 12, 1)).value == 26.5

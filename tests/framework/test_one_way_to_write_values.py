@@ -268,14 +268,18 @@ def test_uploaded_values_name_the_upload_and_the_person(measure: Measure, people
     staff = people[Role.STAFF]
     content = b"measure,team,period,value\nwait-days,team-a,2026-03-01,40\n"
     upload = ValueImport.objects.create(
-        team=measure.team, uploaded_by=staff, file_name="v.csv", content=content
+        team=measure.team, uploaded_by=staff, file_name="v.csv", content=content, confirmed=True
     )
     assert tasks.run_value_import.call(upload.pk) == ValueImport.Status.SAVED
     value = Value.objects.get()
     assert (value.source, value.updated_by, value.import_ref) == (Source.IMPORT, staff, f"upload {upload.pk}")
     _age(value)
     again = ValueImport.objects.create(
-        team=measure.team, uploaded_by=staff, file_name="v.csv", content=content.replace(b",40", b",42")
+        team=measure.team,
+        uploaded_by=staff,
+        file_name="v.csv",
+        content=content.replace(b",40", b",42"),
+        confirmed=True,
     )
     tasks.run_value_import.call(again.pk)
     value.refresh_from_db()

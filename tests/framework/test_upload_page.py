@@ -23,10 +23,18 @@ def upload(client: Any, data: bytes, name: str = "values.csv", **extra: Any) -> 
     )
 
 
-def test_an_uploaded_file_is_saved_by_the_task_and_the_page_reports_it(
+def confirm(client: Any, record: ValueImport, **extra: Any) -> Any:
+    return client.post(
+        reverse("value_import_confirm", kwargs={"team": "team-a", "pk": record.pk}), extra, follow=True
+    )
+
+
+def test_an_uploaded_file_is_saved_by_the_task_after_save_these_values_and_the_page_reports_it(
     plan: dict[str, Any], people: dict[str, Any], client_for: Any
 ) -> None:
-    response = upload(client_for(people[Role.STAFF]), csv_bytes(*GOOD))
+    client = client_for(people[Role.STAFF])
+    upload(client, csv_bytes(*GOOD))
+    response = confirm(client, ValueImport.objects.get())
     text = response.content.decode()
     record = ValueImport.objects.get()
     assert record.status == ValueImport.Status.SAVED
@@ -49,11 +57,12 @@ def test_a_bad_upload_lists_row_column_and_reason_and_saves_nothing(
     assert Value.objects.count() == 0
 
 
-def test_a_trial_run_upload_saves_nothing(
+def test_an_upload_saves_nothing_until_the_person_presses_save_these_values(
     plan: dict[str, Any], people: dict[str, Any], client_for: Any
 ) -> None:
-    upload(client_for(people[Role.STAFF]), csv_bytes(*GOOD), dry_run="on")
-    assert ValueImport.objects.get().status == ValueImport.Status.CHECKED
+    text = upload(client_for(people[Role.STAFF]), csv_bytes(*GOOD)).content.decode()
+    assert ValueImport.objects.get().status == ValueImport.Status.PREVIEW
+    assert "Save these values" in text and "Nothing has been saved yet" in text
     assert Value.objects.count() == 0
 
 

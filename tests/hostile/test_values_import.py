@@ -426,6 +426,8 @@ def test_the_values_and_the_uploads_status_are_saved_in_one_transaction(
     client = client_for(people[Role.STAFF])
     before = counts()
     upload(client, "v.csv", csv_file(*GOOD))
+    record = ValueImport.objects.get()
+    client.post(reverse("value_import_confirm", kwargs={"team": "team-a", "pk": record.pk}))
     assert ValueImport.objects.get().status == ValueImport.Status.FAILED
     assert counts() == before
 
@@ -448,7 +450,11 @@ def test_an_upload_ends_as_failed_when_the_worker_is_stopped_half_way(
 
 def test_a_retried_upload_that_was_left_running_finishes(measures: dict[str, Any], programme: Any) -> None:
     record = ValueImport.objects.create(
-        team=programme.team_a, file_name="v.csv", content=csv_file(*GOOD), status=ValueImport.Status.RUNNING
+        team=programme.team_a,
+        file_name="v.csv",
+        content=csv_file(*GOOD),
+        status=ValueImport.Status.RUNNING,
+        confirmed=True,  # "Save these values" was pressed on its preview
     )
     assert tasks.run_value_import.call(record.pk) == ValueImport.Status.SAVED
     record.refresh_from_db()

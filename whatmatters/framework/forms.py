@@ -241,9 +241,11 @@ class AnnotationForm(forms.ModelForm):
 
 
 class BaselineForm(forms.Form):
-    """Accept the suggestion to start new limits: the start the person saw, and why (required)."""
+    """Accept the suggestion to start new limits: the start the person saw, and why (required). `request`:
+    the imported file's request to start them (`BaselineRequest`) the person is deciding on, if any."""
 
     start = forms.DateField(widget=forms.HiddenInput)
+    request = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label="What changed, and why do you expect it to last?",
         help_text=(
@@ -262,6 +264,7 @@ class BaselineDismissForm(forms.Form):
     """Keep the current limits: the start of the shift the person saw."""
 
     start = forms.DateField(widget=forms.HiddenInput)
+    request = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class UploadForm(forms.Form):
@@ -273,8 +276,15 @@ class UploadForm(forms.Form):
             "empty": "The file is empty. Choose a file with a header row and values.",
         },
     )
-    dry_run = forms.BooleanField(
-        required=False, label="Check the file only: do not save anything (a trial run)"
+
+
+class ConfirmImportForm(forms.Form):
+    """The preview's one choice: replace values typed by hand, or keep them."""
+
+    replace_typed = forms.BooleanField(
+        required=False,
+        label="Replace values typed by hand",
+        help_text="Without this, values typed on the form or the data grid are kept.",
     )
 
 

@@ -250,4 +250,4 @@ def save(grid: Grid, *, by: Any) -> Written:
     Notes are left as they are: the grid has no note boxes."""
     if grid.errors:
         raise ValueError("A grid with errors saves nothing")
-    return write_values(grid.entries, source=Source.TYPED, by=by)
+    return write_values(grid.entries, source=Source.GRID, by=by)

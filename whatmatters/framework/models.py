@@ -380,6 +380,7 @@ class ValueSource(models.TextChoices):
 
     BEFORE_HISTORY = "", "Before we kept a value's history"
     TYPED = "typed", "Typed in"
+    GRID = "grid", "Typed in the data grid"
     IMPORT = "import", "Imported from a file"
     API = "api", "Sent through the API"
     SURVEY = "survey", "Experience survey"
@@ -424,6 +425,66 @@ class Value(AuditedModel):
         if self.numerator is not None and self.denominator:
             return self.numerator / self.denominator * self.measure.multiply
         return self.value
+
+
+# Values typed by hand (the value entry form or the data grid): an import replaces them only when the person
+# importing says so ("Replace values typed by hand").
+TYPED_BY_HAND = frozenset({ValueSource.TYPED, ValueSource.GRID})
+
+
+class ValueChange(models.Model):
+    """One saved change of one value: who, when, how (`source`, and which upload or extract) and the numbers
+    before and after. Written by `framework.measures.values.write_values` only, so every route records it.
+    Kept by measure and period, so the history of a value that was removed stays."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Added"
+        REPLACE = "replace", "Replaced"
+        REMOVE = "remove", "Removed"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="value_changes")
+    period = models.DateField("Period starting")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    source = models.CharField(max_length=20, choices=ValueSource.choices, blank=True, default="")
+    by = models.ForeignKey("teams.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    import_ref = models.CharField("Which upload or extract", max_length=40, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    old_value = models.FloatField(null=True, blank=True)
+    old_numerator = models.FloatField(null=True, blank=True)
+    old_denominator = models.FloatField(null=True, blank=True)
+    new_value = models.FloatField(null=True, blank=True)
+    new_numerator = models.FloatField(null=True, blank=True)
+    new_denominator = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["measure", "period"], name="value_change_measure_period")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.period.isoformat()} {self.action}"
+
+
+class BaselineRequest(models.Model):
+    """A request to start new limits from a period, from a `new_baseline` column of an imported file. It is
+    only a suggestion (governed baselines): a person with the right role accepts it with a reason on the
+    measure page, which adds the "new baseline" event, or passes over it. Pending while `decided_at` is
+    empty."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="baseline_requests")
+    start = models.DateField("From")
+    reason = models.CharField("Why, as the file says", max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        "teams.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    import_ref = models.CharField("Which upload or file", max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} from {self.start.isoformat()}"
 
 
 class Annotation(AuditedModel):
@@ -472,6 +533,7 @@ class ValueImport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Checking the file"
+        PREVIEW = "preview", "Checked: nothing saved yet"
         SAVED = "saved", "Saved"
         CHECKED = "checked", "Checked (nothing saved: trial run)"
         REJECTED = "rejected", "Nothing saved: the file has problems"
@@ -482,6 +544,10 @@ class ValueImport(models.Model):
     file_name = models.CharField(max_length=200)
     content = models.BinaryField()
     dry_run = models.BooleanField(default=False)
+    # The preview: the file is checked and its changes listed first; the person then saves it (`confirmed`),
+    # choosing whether values typed by hand are replaced. The file stays here between the two steps.
+    confirmed = models.BooleanField(default=False)
+    replace_typed = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -497,6 +563,7 @@ class ValueImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (
+            self.Status.PREVIEW,
             self.Status.SAVED,
             self.Status.CHECKED,
             self.Status.REJECTED,

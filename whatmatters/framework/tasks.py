@@ -99,10 +99,16 @@ def _run(upload: ValueImport) -> str:
     report = check_file(
         upload.file_name, bytes(upload.content), allowed_teams={upload.team.slug}, progress=progress
     )
+    # First the preview (nothing saved, values typed by hand listed as kept); once the person presses
+    # "Save these values" the same file is checked again and saved, keeping typed values unless they ticked
+    # "Replace values typed by hand".
+    preview = not upload.confirmed and not upload.dry_run
     if report.problems:
         status = ValueImport.Status.REJECTED
     elif upload.dry_run:
         status = ValueImport.Status.CHECKED
+    elif preview:
+        status = ValueImport.Status.PREVIEW
     else:
         status = ValueImport.Status.SAVED
     actor = Actor(user=upload.uploaded_by, label=f"upload: {upload.file_name}"[:200])
@@ -111,9 +117,10 @@ def _run(upload: ValueImport) -> str:
             save_rows(
                 report.rows,
                 report,
-                dry_run=upload.dry_run,
+                dry_run=upload.dry_run or preview,
                 by=upload.uploaded_by,
                 import_ref=f"upload {upload.pk}",
+                keep_typed=not upload.replace_typed,
             )
         ValueImport.objects.filter(pk=upload.pk).update(status=status, report=report.as_dict())
     return status

@@ -33,6 +33,7 @@ urlpatterns = [
     path(f"{T}/values/import/", views.value_import, name="value_import"),
     path(f"{T}/values/import/example.csv", views.value_import_example, name="value_import_example"),
     path(f"{T}/values/import/<int:pk>/", views.value_import_detail, name="value_import_detail"),
+    path(f"{T}/values/import/<int:pk>/save/", views.value_import_confirm, name="value_import_confirm"),
     path(f"{T}/values/<str:frequency>/<str:period>/", views.value_entry, name="value_entry"),
     path(f"{T}/measure-library/<int:pk>/adopt/", views.library_adopt, name="library_adopt"),
     path("measure-library/", views.library, name="library"),

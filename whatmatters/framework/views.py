@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from whatmatters.framework import actions, framework_file, grid, presenters, tasks
@@ -26,6 +27,7 @@ from whatmatters.framework.forms import (
     BaselineDismissForm,
     BaselineForm,
     ChangeIdeaForm,
+    ConfirmImportForm,
     DomainForm,
     DriverForm,
     FrameworkImportForm,
@@ -42,6 +44,7 @@ from whatmatters.framework.measures.shown import shown_for
 from whatmatters.framework.models import (
     Aim,
     Annotation,
+    BaselineRequest,
     ChangeIdea,
     DataSource,
     Domain,
@@ -382,12 +385,15 @@ def _measure_page(
             "number": numbers.shown,
             "period_label": period_label,
             "where_from": values.where_from(measure),
+            "history": values.history(measure),
             "can_edit": allows(request.user, "measure_edit", request.team),
             "can_enter": allows(request.user, "annotation_add", request.team),
             "suggestion": suggestion,
             "baseline_form": baseline_form,
             "can_decide": can_decide,
             "recalculations_shown": view.recalculations,
+            "requests": list(BaselineRequest.objects.filter(measure=measure, decided_at__isnull=True)),
+            "request_form": BaselineForm() if can_decide else None,
             "active": "programme",
         },
     )
@@ -412,10 +418,22 @@ def baseline_accept(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     if not form.is_valid() and "start" not in form.errors:
         return _measure_page(request, measure, baseline_form=form)  # the message is at the field
     start = form.cleaned_data.get("start")
-    if _suggestion_still_stands(request, measure, start) and start is not None:
+    asked = _pending_request(measure, form.cleaned_data.get("request"), start)
+    if asked is not None or (_suggestion_still_stands(request, measure, start) and start is not None):
         actions.accept_baseline(measure, start, form.cleaned_data["reason"], by=request.user)
+        if asked is not None:
+            BaselineRequest.objects.filter(pk=asked.pk).update(decided_at=timezone.now())
         messages.success(request, f"New limits start from {period_label(measure.frequency, start)}")
     return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
+
+
+def _pending_request(measure: Measure, pk: int | None, start: dt.date | None) -> BaselineRequest | None:
+    """The imported file's request to start new limits the person decided on, if it is still waiting."""
+    if pk is None or start is None:
+        return None
+    return BaselineRequest.objects.filter(
+        measure=measure, pk=pk, start=start, decided_at__isnull=True
+    ).first()
 
 
 @require_POST
@@ -424,7 +442,11 @@ def baseline_dismiss(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     measure = _team_measure(request, pk)
     form = BaselineDismissForm(request.POST)
     start = form.cleaned_data["start"] if form.is_valid() else None
-    if _suggestion_still_stands(request, measure, start) and start is not None:
+    asked = _pending_request(measure, form.cleaned_data.get("request") if start else None, start)
+    if asked is not None:
+        BaselineRequest.objects.filter(pk=asked.pk).update(decided_at=timezone.now())
+        messages.success(request, "The limits stay as they are.")
+    elif _suggestion_still_stands(request, measure, start) and start is not None:
         actions.dismiss_baseline(measure, start)
         messages.success(request, "The limits stay as they are. We will ask again if a new shift starts.")
     return redirect("measure_detail", team=request.team.slug, pk=measure.pk)
@@ -566,7 +588,6 @@ def value_import(request: HttpRequest, team: str) -> HttpResponse:
             uploaded_by=request.user,
             file_name=upload.name[:200],
             content=upload.read(),
-            dry_run=form.cleaned_data["dry_run"],
         )
         run_value_import.enqueue(record.pk)
         return redirect("value_import_detail", team=request.team.slug, pk=record.pk)
@@ -585,8 +606,29 @@ def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpRespons
     return render(
         request,
         "framework/value_import_detail.jinja",
-        {"team": request.team, "upload": record, "active": "programme"},
+        {"team": request.team, "upload": record, "confirm_form": ConfirmImportForm(), "active": "programme"},
     )
+
+
+@require_POST
+def value_import_confirm(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """Save a previewed upload: the file kept with the upload is checked again and saved (nothing the page
+    sent back is trusted but the tick). Values typed by hand are kept unless the person ticked to replace
+    them."""
+    form = ConfirmImportForm(request.POST)
+    form.is_valid()
+    replace_typed = bool(form.cleaned_data.get("replace_typed"))
+    started = ValueImport.objects.filter(
+        team=request.team, pk=pk, status=ValueImport.Status.PREVIEW, confirmed=False
+    ).update(
+        status=ValueImport.Status.QUEUED, confirmed=True, replace_typed=replace_typed, rows_done=0, report={}
+    )
+    if not started:
+        get_object_or_404(ValueImport.objects.defer("content"), team=request.team, pk=pk)
+        messages.error(request, "This import has already been saved or cannot be saved.")
+    else:
+        run_value_import.enqueue(pk)
+    return redirect("value_import_detail", team=request.team.slug, pk=pk)
 
 
 def value_import_example(request: HttpRequest, team: str) -> HttpResponse:

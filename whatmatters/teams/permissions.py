@@ -203,6 +203,7 @@ PERMISSIONS: dict[str, Access] = {
     "value_import": Access(Scope.TEAM, VALUE_ENTRY),
     "value_import_example": Access(Scope.TEAM, VALUE_ENTRY),
     "value_import_detail": Access(Scope.TEAM, VALUE_ENTRY),
+    "value_import_confirm": Access(Scope.TEAM, VALUE_ENTRY),
     "library": ANY_MEMBER,
     "library_measure": ANY_MEMBER,
     "library_adopt": Access(Scope.TEAM, PLAN_EDITORS),

@@ -1,7 +1,9 @@
 """Values from a CSV or XLSX file (long format), checked row by row and saved all or nothing.
 
 Columns: `measure` (the measure's code), `team` (the team's short name), `period` (YYYY-MM-DD, the first day
-of the week or month), and either `value` or `numerator` + `denominator`; `note` is optional. The file is read
+of the week or month), and either `value` or `numerator` + `denominator`; `note` and
+`new_baseline` are optional (a note becomes an event on the chart; `new_baseline` yes asks a team lead to
+start new limits). The file is read
 by the shared `whatmatters.imports.reading` (so it is refused in seconds if it cannot be a table) and every
 problem is a `whatmatters.imports.problems.Problem`: the file, the row (as a spreadsheet numbers rows: the
 header is row 1), the column and a reason. If any row has a problem, nothing is saved. Saving the same file
@@ -27,11 +29,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from whatmatters.framework.measures.values import Row as ValueRow
-from whatmatters.framework.measures.values import Source, write_values
-from whatmatters.framework.models import Frequency, Measure, period_start
+from whatmatters.framework.measures.values import Source, numbers_in_words, write_values
+from whatmatters.framework.models import (
+    Annotation,
+    BaselineRequest,
+    Frequency,
+    Measure,
+    period_label,
+    period_start,
+)
 from whatmatters.imports import cells
 from whatmatters.imports.problems import Problem, Refused
 from whatmatters.imports.reading import Limits, Table, read_table
@@ -44,8 +54,10 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 REQUIRED = ("measure", "team", "period")
 NUMBERS = ("value", "numerator", "denominator")
-KNOWN = (*REQUIRED, *NUMBERS, "note")
+OPTIONAL = (*NUMBERS, "note", "new_baseline")
+KNOWN = (*REQUIRED, *OPTIONAL)
 NOTE_LENGTH = 500
+EVENT_LENGTH = 200  # Annotation.text: a longer note is cut to this on the chart
 LIMITS = Limits(
     max_bytes=MAX_BYTES,
     max_rows=MAX_ROWS,
@@ -107,6 +119,10 @@ class CleanRow:
     numerator: float | None = None
     denominator: float | None = None
     note: str = ""
+    new_baseline: bool = False
+
+
+MAX_LISTED = 500  # of each list in a preview: values added, replaced, kept, events and new-limits requests
 
 
 @dataclass
@@ -117,7 +133,14 @@ class Report:
     created: int = 0
     replaced: int = 0
     unchanged: int = 0
+    kept: int = 0  # values typed by hand the file would have replaced, kept as they were
     saved: bool = False
+    # What was (or would be) done, for the preview: each a dict of measure, code, period, old and new.
+    added: list[dict[str, str]] = field(default_factory=list)
+    replacements: list[dict[str, str]] = field(default_factory=list)
+    kept_typed: list[dict[str, str]] = field(default_factory=list)
+    events: list[dict[str, str]] = field(default_factory=list)  # notes that become chart events
+    baselines: list[dict[str, str]] = field(default_factory=list)  # requests to start new limits
 
     @property
     def ok(self) -> bool:
@@ -130,10 +153,42 @@ class Report:
             return found + (f" The first {MAX_SHOWN} are listed." if n > MAX_SHOWN else "")
         verb = "saved" if self.saved else "would be saved (trial run: nothing was saved)"
         rows = "1 row" if len(self.rows) == 1 else f"{len(self.rows):,} rows"
+        kept = f", {self.kept} typed by hand kept" if self.kept else ""
         return (
             f"{rows} checked: {self.created} new, {self.replaced} replaced, "
-            f"{self.unchanged} unchanged; {verb}."
+            f"{self.unchanged} unchanged{kept}; {verb}."
         )
+
+    def preview_summary(self) -> str:
+        rows = "1 row" if len(self.rows) == 1 else f"{len(self.rows):,} rows"
+        kept = f", {self.kept} typed by hand (kept unless you choose to replace them)" if self.kept else ""
+        return (
+            f"{rows} checked: {self.created} to add, {self.replaced} to replace, "
+            f"{self.unchanged} unchanged{kept}. Nothing has been saved yet."
+        )
+
+    def lines(self) -> list[str]:
+        """The lists, one line each, as the command prints them."""
+        out = []
+        add, replace = ("Added", "Replaced") if self.saved else ("Would add", "Would replace")
+        for title, items, arrow in (
+            (add, self.added, False),
+            (replace, self.replacements, True),
+            ("Kept (typed by hand)", self.kept_typed, True),
+        ):
+            for item in items:
+                numbers = f"{item['old']} → {item['new']}" if arrow else item["new"]
+                out.append(f"{title}: {item['measure']} ({item['code']}), {item['period']}: {numbers}")
+        event = "Event added" if self.saved else "Would add event"
+        for item in self.events:
+            out.append(f"{event}: {item['measure']} ({item['code']}), {item['period']}: {item['text']}")
+        for item in self.baselines:
+            verb = "Request" if self.saved else "Would request"
+            out.append(
+                f"{verb} to start new limits: {item['measure']} ({item['code']}), from {item['period']} "
+                "(a team lead decides)"
+            )
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -144,8 +199,15 @@ class Report:
             "created": self.created,
             "replaced": self.replaced,
             "unchanged": self.unchanged,
+            "kept": self.kept,
             "saved": self.saved,
             "summary": self.summary(),
+            "preview_summary": self.preview_summary(),
+            "added": self.added[:MAX_LISTED],
+            "replacements": self.replacements[:MAX_LISTED],
+            "kept_typed": self.kept_typed[:MAX_LISTED],
+            "events": self.events[:MAX_LISTED],
+            "baselines": self.baselines[:MAX_LISTED],
         }
 
 
@@ -398,6 +460,22 @@ def check_note(cell: Any) -> tuple[str, str]:
     return text, ""
 
 
+_YES = frozenset({"true", "yes", "y", "1"})
+_NO = frozenset({"", "false", "no", "n", "0"})
+
+
+def parse_yes_no(cell: Any) -> tuple[bool, str]:
+    """A `new_baseline` cell: true, yes or 1 asks to start new limits; empty, false, no or 0 does not."""
+    if isinstance(cell, bool):
+        return cell, ""
+    text = _text(cell).lower()
+    if text in _YES:
+        return True, ""
+    if text in _NO:
+        return False, ""
+    return False, "Write yes to ask for new limits from this period, or leave it empty."
+
+
 def _check_code(text: str, what: str, example: str) -> str:
     """Why a team's short name or a measure's code cannot be right, without repeating what was typed."""
     if cells.looks_like_formula(text):
@@ -424,7 +502,7 @@ def check_header(file: str, header: list[str]) -> list[Problem]:
     ]
     if nhs:
         return nhs
-    problems = check_columns(Table(file, header), required=REQUIRED, optional=(*NUMBERS, "note"))
+    problems = check_columns(Table(file, header), required=REQUIRED, optional=OPTIONAL)
     if "value" not in header and not {"numerator", "denominator"} <= set(header):
         problems.append(
             Problem(file, 1, "value", "Add a 'value' column, or 'numerator' and 'denominator' columns.")
@@ -508,6 +586,11 @@ def check_rows(
             note, reason = check_note(cell_of.get("note"))
             if reason:
                 problem("note", reason)
+        new_baseline = False
+        if "new_baseline" not in hidden:
+            new_baseline, reason = parse_yes_no(cell_of.get("new_baseline"))
+            if reason:
+                problem("new_baseline", reason)
         parsed: dict[str, float | None] = {}
         if measure is not None and not hidden & set(NUMBERS):
             parsed, number_problems = check_numbers(
@@ -534,6 +617,7 @@ def check_rows(
                 numerator=parsed["numerator"],
                 denominator=parsed["denominator"],
                 note=note,
+                new_baseline=new_baseline,
             )
         )
     return clean, problems
@@ -547,29 +631,118 @@ def save_rows(
     source: Source = Source.IMPORT,
     by: Any = None,
     import_ref: str = "",
+    keep_typed: bool = False,
 ) -> None:
-    """Create or replace each value in one transaction; unchanged values are left alone."""
-    written = write_values(
-        (
-            ValueRow(
-                r.measure,
-                r.period,
-                value=r.value,
-                numerator=r.numerator,
-                denominator=r.denominator,
-                note=r.note,
-            )
-            for r in rows
-        ),
-        source=source,
-        by=by,
-        import_ref=import_ref,
-        dry_run=dry_run,
-    )
-    report.created += written.created
-    report.replaced += written.replaced
-    report.unchanged += written.unchanged
+    """Create or replace each value in one transaction; unchanged values are left alone. With `keep_typed`
+    values typed by hand are kept (and listed as kept). A row's note also becomes an event on the measure's
+    chart at its period, and `new_baseline` a request to start new limits from it, which a person with the
+    right role decides on (never new limits by itself). The report lists all of it, for the preview."""
+    with transaction.atomic():
+        written = write_values(
+            (
+                ValueRow(
+                    r.measure,
+                    r.period,
+                    value=r.value,
+                    numerator=r.numerator,
+                    denominator=r.denominator,
+                    note=r.note,
+                )
+                for r in rows
+            ),
+            source=source,
+            by=by,
+            import_ref=import_ref,
+            dry_run=dry_run,
+            keep_typed=keep_typed,
+        )
+        report.created += written.created
+        report.replaced += written.replaced
+        report.unchanged += written.unchanged
+        report.kept += written.kept
+        frequency = {r.measure.code: r.measure.frequency for r in rows}
+        lists = {"create": report.added, "replace": report.replacements, "keep": report.kept_typed}
+        for change in written.changes:
+            if change.action in lists:
+                lists[change.action].append(
+                    {
+                        "measure": change.name,
+                        "code": change.measure,
+                        "period": _when(frequency.get(change.measure, ""), change.period),
+                        "old": numbers_in_words(change.old),
+                        "new": numbers_in_words(change.new),
+                    }
+                )
+        _events_and_requests(rows, report, dry_run=dry_run, by=by, import_ref=import_ref)
     report.saved = not dry_run
+
+
+def _when(frequency: str, period: dt.date) -> str:
+    words = period_label(frequency, period)
+    return words[:1].upper() + words[1:]
+
+
+def _events_and_requests(
+    rows: list[CleanRow], report: Report, *, dry_run: bool, by: Any, import_ref: str
+) -> None:
+    """Notes become chart events; `new_baseline` rows become pending requests. Saving the file again adds
+    neither twice."""
+    noted = [r for r in rows if r.note]
+    asked = [r for r in rows if r.new_baseline]
+    if not noted and not asked:
+        return
+    measure_ids = {r.measure.pk for r in noted + asked}
+    events = set(
+        Annotation.objects.filter(measure_id__in=measure_ids).values_list("measure_id", "date", "text")
+    )
+    started = set(
+        Annotation.objects.filter(measure_id__in=measure_ids, new_baseline=True).values_list(
+            "measure_id", "date"
+        )
+    )
+    pending = set(
+        BaselineRequest.objects.filter(measure_id__in=measure_ids, decided_at__isnull=True).values_list(
+            "measure_id", "start"
+        )
+    )
+    person = by if getattr(by, "pk", None) else None
+    for r in noted:
+        text = r.note[:EVENT_LENGTH]
+        if (r.measure.pk, r.period, text) in events:
+            continue
+        events.add((r.measure.pk, r.period, text))
+        report.events.append(
+            {
+                "measure": r.measure.name,
+                "code": r.measure.code,
+                "period": _when(r.measure.frequency, r.period),
+                "text": text,
+            }
+        )
+        if not dry_run:
+            Annotation.objects.create(
+                measure=r.measure, date=r.period, kind=Annotation.Kind.OTHER, text=text, created_by=person
+            )
+    for r in asked:
+        key = (r.measure.pk, r.period)
+        if key in started or key in pending:
+            continue
+        pending.add(key)
+        report.baselines.append(
+            {
+                "measure": r.measure.name,
+                "code": r.measure.code,
+                "period": _when(r.measure.frequency, r.period),
+            }
+        )
+        if not dry_run:
+            BaselineRequest.objects.create(
+                measure=r.measure,
+                start=r.period,
+                reason=r.note[:200],
+                requested_by=person,
+                import_ref=import_ref[:40],
+            )
 
 
 def check_file(
@@ -615,12 +788,21 @@ def import_values(
     progress: Callable[[int, int], None] | None = None,
     by: Any = None,
     import_ref: str = "",
+    keep_typed: bool = False,
 ) -> Report:
     """Read, check and (unless `dry_run` or any row has a problem) save a file of values. `by` and
-    `import_ref` are kept with each value written (who, and which upload or file)."""
+    `import_ref` are kept with each value written (who, and which upload or file); with `keep_typed` values
+    typed by hand are kept."""
     report = check_file(name, data, allowed_teams=allowed_teams, progress=progress)
     if not report.problems:
-        save_rows(report.rows, report, dry_run=dry_run, by=by, import_ref=import_ref or f"file {name}")
+        save_rows(
+            report.rows,
+            report,
+            dry_run=dry_run,
+            by=by,
+            import_ref=import_ref or f"file {name}",
+            keep_typed=keep_typed,
+        )
     return report
 
 

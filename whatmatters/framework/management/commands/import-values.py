@@ -1,4 +1,9 @@
-"""`whatmatters import-values FILE [--dry-run]`: values for any team's measures from a CSV or XLSX file.
+"""`whatmatters import-values FILE [--dry-run] [--replace-typed]`: values for any team's measures from a CSV
+or XLSX file.
+
+It prints each value it adds (or, with --dry-run, would add), each it replaces with the old and new value,
+each value typed by hand it keeps, the events notes add to charts and the requests to start new limits.
+Values typed by hand (the form or the data grid) are only replaced with --replace-typed.
 
 Every problem is printed on its own line (file, row, column, reason); the command then exits with a one-line
 reason and status 1. It never ends in a traceback: an error nobody expected is reported in one line (and its
@@ -29,7 +34,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="A .csv (UTF-8) or .xlsx file.")
-        parser.add_argument("--dry-run", action="store_true", help="Check the file but save nothing.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and list what would change, but save nothing.",
+        )
+        parser.add_argument(
+            "--replace-typed",
+            action="store_true",
+            help="Replace values typed by hand (on the form or the data grid). Without it they are kept.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -52,7 +66,13 @@ class Command(BaseCommand):
 
         try:
             with acting_as(Actor(user=None, label="command line: import-values")):
-                report = import_values(path.name, data, dry_run=options["dry_run"], progress=progress)
+                report = import_values(
+                    path.name,
+                    data,
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                    keep_typed=not options["replace_typed"],
+                )
         except Exception as error:  # noqa: BLE001 - one line for the person; --traceback shows where
             if options.get("traceback"):
                 raise
@@ -68,4 +88,6 @@ class Command(BaseCommand):
             problems = "1 problem" if n == 1 else f"{n:,} problems"
             shown = f" (the first {MAX_SHOWN} are listed)" if n > MAX_SHOWN else ""
             raise CommandError(f"{problems} found in {path.name}{shown}: nothing was saved.")
+        for line in report.lines():
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(report.summary()))
