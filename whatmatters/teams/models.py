@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django_otp.models import Device as OTPDevice
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -284,3 +285,34 @@ def sync_staff_flag(user: User) -> None:
     if user.is_staff != is_admin or user.is_superuser != is_admin:
         user.is_staff = user.is_superuser = is_admin
         user.save(update_fields=["is_staff", "is_superuser"])
+
+
+# --- Two-factor sign-in: recovery codes (the TOTP device is django-otp's own) ----------------------------
+
+
+class RecoveryCodeDevice(OTPDevice):
+    """A person's recovery codes for two-factor sign-in. Only a hash of each code is kept; each works once.
+
+    A django-otp device, so a recovery code signs a session in the same way a code from the app does.
+    """
+
+    class Meta:
+        verbose_name = "recovery codes"
+
+    def verify_token(self, token: str) -> bool:
+        from whatmatters.teams.twofactor import hash_recovery_code
+
+        used = self.codes.filter(code_hash=hash_recovery_code(token)).first()
+        if used is None:
+            return False
+        used.delete()
+        return True
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    # SHA-256 of the code: the codes are random (50 bits), so a plain hash cannot be reversed by guessing.
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "code_hash"])]
