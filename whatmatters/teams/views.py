@@ -39,7 +39,15 @@ from whatmatters.teams.forms import (
     TeamForm,
     TwoFactorCodeForm,
 )
-from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, RecoveryCodeDevice, Team, User
+from whatmatters.teams.models import (
+    BuddyPair,
+    Cohort,
+    Membership,
+    Organisation,
+    RecoveryCodeDevice,
+    Team,
+    User,
+)
 from whatmatters.teams.permissions import allows
 from whatmatters.teams.roles import ROLE_DESCRIPTIONS, Role
 
@@ -69,7 +77,11 @@ class SignInView(auth_views.LoginView):
 
     def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         # A half-signed-in session (password given, code not yet) goes on to the code page.
-        if request.user.is_authenticated and twofactor.is_on_for(request.user) and not request.user.is_verified():
+        if (
+            request.user.is_authenticated
+            and twofactor.is_on_for(request.user)
+            and not request.user.is_verified()
+        ):
             return redirect("sign_in_code")
         return super().get(request, *args, **kwargs)
 
@@ -269,7 +281,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 summary=f"authenticator app set up; {len(codes)} recovery codes made",
             )
             return render(
-                request, "teams/two_factor_codes.jinja", {"codes": codes, "first_time": True, "active": "account"}
+                request,
+                "teams/two_factor_codes.jinja",
+                {"codes": codes, "first_time": True, "active": "account"},
             )
         record(Action.TWO_FACTOR_FAILED, obj=user, summary="wrong code when setting up")
         form.add_error("code", "That code is not right. Enter the newest 6-digit code your app shows.")
@@ -295,9 +309,15 @@ def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
     form = PasswordCheckForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         codes = twofactor.new_recovery_codes(user)
-        record(Action.TWO_FACTOR_NEW_CODES, obj=user, summary=f"{len(codes)} new recovery codes; old ones stop working")
+        record(
+            Action.TWO_FACTOR_NEW_CODES,
+            obj=user,
+            summary=f"{len(codes)} new recovery codes; old ones stop working",
+        )
         return render(
-            request, "teams/two_factor_codes.jinja", {"codes": codes, "first_time": False, "active": "account"}
+            request,
+            "teams/two_factor_codes.jinja",
+            {"codes": codes, "first_time": False, "active": "account"},
         )
     return render(
         request,
