@@ -32,7 +32,7 @@ def qr_svg(link: str) -> str:
 def qr_svg_inline(text: str, title: str) -> str:
     """An SVG element of the text's QR code to put straight into a page (no script, no separate request).
 
-    The title is what a screen reader announces; the text itself may be secret, so it is not used as the title.
+    The title is what a screen reader announces; the text itself may be secret, so it is never the title.
     """
     qr = segno.make(text, error="m", micro=False)
     svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=title, svgclass="wm-qr")

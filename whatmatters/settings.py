@@ -202,7 +202,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "whatmatters.teams.views.locked_out"
 AXES_VERBOSE = False  # Axes would otherwise log the email address people typed.
 
-# Two-factor sign-in (docs/two-factor.md): the roles that must set it up, "all" for everyone, "none" for nobody.
+# Two-factor sign-in (docs/two-factor.md): the roles that must set it up; "all" for everyone, "none" nobody.
 # Required for admins and faculty in production; off by default elsewhere so `make demo` needs no phone.
 REQUIRE_2FA_FOR = env_list("WHATMATTERS_REQUIRE_2FA_FOR", ["admin", "faculty"] if PRODUCTION else [])
 if REQUIRE_2FA_FOR == ["none"]:

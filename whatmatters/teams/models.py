@@ -7,10 +7,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django_otp.models import Device as OTPDevice
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.models import Device as OTPDevice
 
 from whatmatters.audit.tracking import AuditedModel
 from whatmatters.teams.access import roles_of
@@ -316,3 +316,6 @@ class RecoveryCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["device", "code_hash"])]
+
+    def __str__(self) -> str:
+        return "a recovery code"  # never the hash: nothing to copy into logs or the admin site

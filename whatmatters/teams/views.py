@@ -21,8 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django_otp import login as otp_login
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
 from whatmatters.audit.log import Action, record
 from whatmatters.qr import qr_svg_inline
