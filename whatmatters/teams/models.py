@@ -299,6 +299,9 @@ class RecoveryCodeDevice(OTPDevice):
     class Meta:
         verbose_name = "recovery codes"
 
+    def __str__(self) -> str:
+        return f"{self.codes.count()} recovery codes left"
+
     def verify_token(self, token: str) -> bool:
         from whatmatters.teams.twofactor import hash_recovery_code
 
