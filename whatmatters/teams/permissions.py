@@ -95,8 +95,8 @@ PERMISSIONS: dict[str, Access] = {
     "password_reset_confirm": PUBLIC,
     "password_reset_complete": PUBLIC,
     "invite_accept": PUBLIC,
-    # The second sign-in step: the view itself needs a half-signed-in session (password given, code not yet).
-    "sign_in_code": PUBLIC,
+    # The second sign-in step, for a half-signed-in session (password given, code not yet).
+    "sign_in_code": SIGNED_IN,
     # A person's own account.
     "account": SIGNED_IN,
     "password_change": SIGNED_IN,

@@ -30,6 +30,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _RECOVERY_LENGTH = 10
 # The pages a person who must set up two-factor can still open (signing out is public).
 SETUP_ROUTES = frozenset({"two_factor_setup"})
+CODE_ROUTE = "sign_in_code"
 
 
 def is_required_for(user: Any) -> bool:
@@ -120,6 +121,8 @@ def next_step(request: Any, view_name: str) -> str | None:
     user = request.user
     if getattr(request, "api_token", None) is not None:
         return None  # API tokens are their own second factor: made by a verified session, kept secret.
+    if view_name == CODE_ROUTE:
+        return None
     if is_on_for(user):
         if user.is_verified():
             return None

@@ -106,8 +106,6 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     """The second sign-in step for people with two-factor on: a code from their app, or a recovery code."""
     user = request.user
     next_url = _safe_next(request)
-    if not user.is_authenticated:
-        return redirect("sign_in")
     if not twofactor.is_on_for(user) or user.is_verified():
         return redirect(next_url)
     credentials = {"username": user.email}
