@@ -305,11 +305,9 @@ class RecoveryCodeDevice(OTPDevice):
     def verify_token(self, token: str) -> bool:
         from whatmatters.teams.twofactor import hash_recovery_code
 
-        used = self.codes.filter(code_hash=hash_recovery_code(token)).first()
-        if used is None:
-            return False
-        used.delete()
-        return True
+        # One DELETE: if the same code arrives twice at once, only one of them removes a row.
+        deleted, _ = self.codes.filter(code_hash=hash_recovery_code(token)).delete()
+        return deleted > 0
 
 
 class RecoveryCode(models.Model):
