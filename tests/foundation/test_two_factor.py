@@ -1,7 +1,7 @@
 """Two-factor sign-in: setting it up, signing in with a code or a recovery code, lock-out, who must use it.
 
-ASVS 5.0 items pinned here: 6.5.1 (lookup secrets used once), 6.5.2 (stored hashed), 6.6.3 (brute force of the
-second factor counts toward the lock-out), 6.3.3 (multi-factor for administrators).
+Pinned here: recovery codes work once and are stored hashed, wrong codes count toward the lock-out, the
+password alone opens no page, and admins and faculty must set it up when the setting says so.
 """
 
 from __future__ import annotations
