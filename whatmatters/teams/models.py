@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -290,6 +292,15 @@ def sync_staff_flag(user: User) -> None:
 # --- Two-factor sign-in: recovery codes (the TOTP device is django-otp's own) ----------------------------
 
 
+def normalise_code(token: str) -> str:
+    """A code as typed, without spaces or dashes, in lower case."""
+    return re.sub(r"[\s-]", "", token or "").lower()
+
+
+def hash_recovery_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
 class RecoveryCodeDevice(OTPDevice):
     """A person's recovery codes for two-factor sign-in. Only a hash of each code is kept; each works once.
 
@@ -303,8 +314,6 @@ class RecoveryCodeDevice(OTPDevice):
         return f"{self.codes.count()} recovery codes left"
 
     def verify_token(self, token: str) -> bool:
-        from whatmatters.teams.twofactor import hash_recovery_code
-
         # One DELETE: if the same code arrives twice at once, only one of them removes a row.
         deleted, _ = self.codes.filter(code_hash=hash_recovery_code(token)).delete()
         return deleted > 0

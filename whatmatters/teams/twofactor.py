@@ -10,7 +10,6 @@ up are sent to the set-up page instead.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import secrets
 from typing import Any
@@ -22,7 +21,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from whatmatters.teams.access import roles_of
-from whatmatters.teams.models import RecoveryCode, RecoveryCodeDevice
+from whatmatters.teams.models import RecoveryCode, RecoveryCodeDevice, hash_recovery_code
+from whatmatters.teams.models import normalise_code as normalise
 
 RECOVERY_CODE_COUNT = 10
 # No 0/O or 1/I/L, so a code copied by hand reads back the same.
@@ -63,14 +63,6 @@ def secret_for_typing(device: TOTPDevice) -> str:
     """The key in base32 (what authenticator apps ask for), in groups of four."""
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def normalise(token: str) -> str:
-    return re.sub(r"[\s-]", "", token or "").lower()
-
-
-def hash_recovery_code(code: str) -> str:
-    return hashlib.sha256(normalise(code).encode()).hexdigest()
 
 
 def new_recovery_codes(user: Any) -> list[str]:
