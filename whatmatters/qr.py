@@ -27,3 +27,13 @@ def qr_svg(link: str) -> str:
         nl=True,
     )
     return buffer.getvalue().decode()
+
+
+def qr_svg_inline(text: str, title: str) -> str:
+    """An SVG element of the text's QR code to put straight into a page (no script, no separate request).
+
+    The title is what a screen reader announces; the text itself may be secret, so it is never the title.
+    """
+    qr = segno.make(text, error="m", micro=False)
+    svg = qr.svg_inline(scale=5, dark="#000000", light="#ffffff", title=title, svgclass="wm-qr")
+    return svg.replace("<svg ", '<svg role="img" ', 1)

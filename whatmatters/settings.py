@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "whatmatters",
     "whatmatters.teams",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "whatmatters.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Gives request.user.is_verified(): true once a two-factor code has been given in this session.
+    "django_otp.middleware.OTPMiddleware",
     "whatmatters.api.middleware.ApiTokenMiddleware",
     "whatmatters.teams.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -197,6 +201,15 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "whatmatters.teams.views.locked_out"
 AXES_VERBOSE = False  # Axes would otherwise log the email address people typed.
+
+# Two-factor sign-in (docs/two-factor.md): the roles that must set it up; "all" for everyone, "none" nobody.
+# Required for admins and faculty in production; off by default elsewhere so `make demo` needs no phone.
+REQUIRE_2FA_FOR = env_list("WHATMATTERS_REQUIRE_2FA_FOR", ["admin", "faculty"] if PRODUCTION else [])
+if REQUIRE_2FA_FOR == ["none"]:
+    REQUIRE_2FA_FOR = []
+OTP_TOTP_ISSUER = "What Matters"
+# Wrong codes slow down on one device too (django-otp throttling), besides the account lock-out.
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Security headers. Production turns on HTTPS-only cookies, redirects and HSTS.
 X_FRAME_OPTIONS = "DENY"

@@ -37,6 +37,11 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGE = "password_change", "Changed password"
         PASSWORD_RESET = "password_reset", "Asked for a password reset"
         READ_ORIGINALS = "read_originals", "Was shown the original words of redacted statements"
+        TWO_FACTOR_ON = "two_factor_on", "Turned on two-factor sign-in"
+        TWO_FACTOR_OFF = "two_factor_off", "Turned off two-factor sign-in"
+        TWO_FACTOR_NEW_CODES = "two_factor_new_codes", "Made new recovery codes"
+        TWO_FACTOR_PASSED = "two_factor_passed", "Gave a right two-factor code"
+        TWO_FACTOR_FAILED = "two_factor_failed", "Gave a wrong two-factor code"
 
     # Stored in UTC (USE_TZ); shown in UK local time.
     at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -1,7 +1,18 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, Team, User
+from whatmatters.teams.models import (
+    BuddyPair,
+    Cohort,
+    Membership,
+    Organisation,
+    RecoveryCodeDevice,
+    Team,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,3 +49,24 @@ admin.site.register(Organisation)
 admin.site.register(Cohort)
 admin.site.register(BuddyPair)
 admin.site.register(Membership)
+
+
+# Two-factor devices: an admin may only see them and delete them (a person who lost their phone and recovery
+# codes). django-otp's own admin would show anyone's key as a QR code, so it is replaced.
+class TwoFactorDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed"]
+    search_fields = ["user__email", "user__full_name"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user", "name", "confirmed"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TwoFactorDeviceAdmin)
+admin.site.register(RecoveryCodeDevice, TwoFactorDeviceAdmin)

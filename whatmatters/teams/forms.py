@@ -185,3 +185,44 @@ class PersonForm(forms.ModelForm):
         if not self.can_grant_admin and (Role.ADMIN in roles) != had_admin:
             raise forms.ValidationError("Only an admin can give or take away the admin role")
         return roles
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A 6-digit code from the authenticator app, or (when signing in) one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, recovery: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            "The 6 numbers your authenticator app shows for What Matters now. "
+            "If you do not have your phone, enter one of your recovery codes."
+            if recovery
+            else "The 6 numbers your authenticator app shows for What Matters now."
+        )
+
+
+class PasswordCheckForm(forms.Form):
+    """Asks again for the password before a change to how someone signs in."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. The password is case-sensitive.")
+        return password

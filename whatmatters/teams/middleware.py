@@ -1,4 +1,4 @@
-"""Request-wide guards: the permission table on every route, and session time limits."""
+"""Request-wide guards: the permission table (and two-factor) on every route, and session time limits."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 
 from whatmatters.audit.log import record_refusal
+from whatmatters.teams import twofactor
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
 from whatmatters.teams.permissions import Scope, access_for
@@ -53,6 +54,12 @@ class PermissionMiddleware:
             if _is_api(request):
                 return JsonResponse({"detail": "Sign in or send an API token."}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        step = twofactor.next_step(request, view_name)
+        if step is not None:
+            # Half signed in: the password was right, but the two-factor code is still to come (or set up).
+            if _is_api(request):
+                return JsonResponse({"detail": "Finish signing in with your two-factor code."}, status=401)
+            return HttpResponseRedirect(step)
         team = None
         if access.scope is Scope.TEAM:
             slug = str(view_kwargs.get("team", ""))

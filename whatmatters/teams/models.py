@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -10,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.models import Device as OTPDevice
 
 from whatmatters.audit.tracking import AuditedModel
 from whatmatters.teams.access import roles_of
@@ -284,3 +287,45 @@ def sync_staff_flag(user: User) -> None:
     if user.is_staff != is_admin or user.is_superuser != is_admin:
         user.is_staff = user.is_superuser = is_admin
         user.save(update_fields=["is_staff", "is_superuser"])
+
+
+# --- Two-factor sign-in: recovery codes (the TOTP device is django-otp's own) ----------------------------
+
+
+def normalise_code(token: str) -> str:
+    """A code as typed, without spaces or dashes, in lower case."""
+    return re.sub(r"[\s-]", "", token or "").lower()
+
+
+def hash_recovery_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+class RecoveryCodeDevice(OTPDevice):
+    """A person's recovery codes for two-factor sign-in. Only a hash of each code is kept; each works once.
+
+    A django-otp device, so a recovery code signs a session in the same way a code from the app does.
+    """
+
+    class Meta:
+        verbose_name = "recovery codes"
+
+    def __str__(self) -> str:
+        return f"{self.codes.count()} recovery codes left"
+
+    def verify_token(self, token: str) -> bool:
+        # One DELETE: if the same code arrives twice at once, only one of them removes a row.
+        deleted, _ = self.codes.filter(code_hash=hash_recovery_code(token)).delete()
+        return deleted > 0
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    # SHA-256 of the code: the codes are random (50 bits), so a plain hash cannot be reversed by guessing.
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "code_hash"])]
+
+    def __str__(self) -> str:
+        return "a recovery code"  # never the hash: nothing to copy into logs or the admin site

@@ -95,11 +95,17 @@ PERMISSIONS: dict[str, Access] = {
     "password_reset_confirm": PUBLIC,
     "password_reset_complete": PUBLIC,
     "invite_accept": PUBLIC,
+    # The second sign-in step, for a half-signed-in session (password given, code not yet).
+    "sign_in_code": SIGNED_IN,
     # A person's own account.
     "account": SIGNED_IN,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "api_tokens": SIGNED_IN,
+    "two_factor": SIGNED_IN,
+    "two_factor_setup": SIGNED_IN,
+    "two_factor_new_codes": SIGNED_IN,
+    "two_factor_off": SIGNED_IN,
     "api_token_revoke": SIGNED_IN,
     # What we hold about a person (UK GDPR Art 15): their own page and file; admins download anyone's and
     # erase a person (Art 17) from the person's page.

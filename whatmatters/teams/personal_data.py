@@ -22,10 +22,11 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from whatmatters.audit.log import Action, record
 from whatmatters.audit.models import AuditEvent, replace_person_in_log
-from whatmatters.teams.models import Membership, User
+from whatmatters.teams.models import Membership, RecoveryCodeDevice, User
 from whatmatters.teams.roles import Role
 
 LATEST_EVENTS = 20  # audit events the page lists (the JSON has them all)
@@ -62,6 +63,11 @@ LINKS: tuple[Link, ...] = (
     Link("safety.Alert", "responded_by", "Alerts you recorded a response to"),
     Link("waitinglists.ExtractImport", "uploaded_by", "Waiting-list extracts you imported"),
     Link("admin.LogEntry", "user", "Changes you made in the admin site"),
+    # Two-factor sign-in: the export names the devices only, never their keys or codes.
+    Link("otp_totp.TOTPDevice", "user", "Your authenticator app for two-factor sign-in"),
+    Link(
+        "teams.RecoveryCodeDevice", "user", "Your recovery codes for two-factor sign-in (how many are left)"
+    ),
 )
 SECTIONS = {"teams.Membership.user", "api.ApiToken.user", "audit.AuditEvent.actor"}
 
@@ -216,6 +222,14 @@ def summary(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _remove_two_factor(person: User) -> int:
+    removed = 0
+    for model in (TOTPDevice, RecoveryCodeDevice):
+        removed += model.objects.filter(user=person).count()
+        model.objects.filter(user=person).delete()
+    return removed
+
+
 def _sign_in_records(email: str) -> list[Any]:
     """django-axes keeps sign-in attempts by the address typed (for the lockout): its query sets."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -287,6 +301,7 @@ def erase(person: User, *, by: User) -> dict[str, int]:
         membership.delete()
     done["roles"] = len(memberships)
     done["sessions"] = _end_sessions(pk)
+    done["two_factor_devices"] = _remove_two_factor(person)
 
     for measure in measures:
         Measure.objects.filter(pk=measure.pk).update(owner="")

@@ -4,6 +4,7 @@ from whatmatters.teams import views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -30,6 +31,10 @@ urlpatterns = [
         views.password_page("teams/password_change_done.jinja"),
         name="password_change_done",
     ),
+    path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("account/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/new-codes/", views.two_factor_new_codes, name="two_factor_new_codes"),
+    path("account/two-factor/turn-off/", views.two_factor_off, name="two_factor_off"),
     path("account/data/", views.account_data, name="account_data"),
     path("account/data.json", views.account_data_json, name="account_data_json"),
     path("teams/new/", views.team_create, name="team_create"),

@@ -7,30 +7,47 @@ views only look objects up through team-scoped helpers.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
 from whatmatters.audit.log import Action, record
-from whatmatters.teams import actions, personal_data
+from whatmatters.qr import qr_svg_inline
+from whatmatters.teams import actions, personal_data, twofactor
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.forms import (
     BuddyPairForm,
     CohortForm,
     InviteForm,
     MembershipForm,
+    PasswordCheckForm,
     PersonForm,
     SignInForm,
     TeamForm,
+    TwoFactorCodeForm,
 )
-from whatmatters.teams.models import BuddyPair, Cohort, Membership, Organisation, Team, User
+from whatmatters.teams.models import (
+    BuddyPair,
+    Cohort,
+    Membership,
+    Organisation,
+    RecoveryCodeDevice,
+    Team,
+    User,
+)
 from whatmatters.teams.permissions import allows
 from whatmatters.teams.roles import ROLE_DESCRIPTIONS, Role
 
@@ -47,6 +64,81 @@ class SignInView(auth_views.LoginView):
     template_name = "teams/sign_in.jinja"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        user = form.get_user()
+        if twofactor.is_on_for(user):
+            # The password was right; the session is only fully signed in after the code.
+            return redirect(f"{reverse('sign_in_code')}?{urlencode({'next': self.get_success_url()})}")
+        if twofactor.is_required_for(user):
+            return redirect("two_factor_setup")
+        return response
+
+    def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # A half-signed-in session (password given, code not yet) goes on to the code page.
+        if (
+            request.user.is_authenticated
+            and twofactor.is_on_for(request.user)
+            and not request.user.is_verified()
+        ):
+            return redirect("sign_in_code")
+        return super().get(request, *args, **kwargs)
+
+
+WRONG_CODE = (
+    "That code is not right. Use the newest code your app shows for What Matters, "
+    "or one of your recovery codes."
+)
+WAIT_FOR_CODE = "Too many codes in a row. Wait a few seconds, then enter the newest code your app shows."
+
+
+def _safe_next(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        return wanted
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second sign-in step for people with two-factor on: a code from their app, or a recovery code."""
+    user = request.user
+    next_url = _safe_next(request)
+    if not twofactor.is_on_for(user) or user.is_verified():
+        return redirect(next_url)
+    credentials = {"username": user.email}
+    if AxesProxyHandler.is_locked(request, credentials):
+        # Locked from somewhere else meanwhile: this half-signed-in session ends too.
+        logout(request)
+        return locked_out(request, credentials=credentials)
+    form = TwoFactorCodeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        device, why = twofactor.check_code(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, RecoveryCodeDevice):
+                left = twofactor.recovery_codes_left(user)
+                summary = f"with a recovery code; {left} left"
+                if left <= 3:
+                    messages.warning(
+                        request,
+                        f"You have {left} recovery code{'s' if left != 1 else ''} left. "
+                        "Make new ones from your account page.",
+                    )
+            else:
+                summary = "with a code from the authenticator app"
+            record(Action.TWO_FACTOR_PASSED, obj=user, summary=summary)
+            AxesProxyHandler.reset_attempts(username=user.email)
+            return redirect(next_url)
+        record(Action.TWO_FACTOR_FAILED, obj=user, summary="wrong code when signing in")
+        # A wrong code counts toward the same lock-out as a wrong password.
+        AxesProxyHandler.user_login_failed(sender=SignInView, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            logout(request)  # AxesMiddleware then shows the locked-out page.
+        form.add_error("code", WAIT_FOR_CODE if why == "wait" else WRONG_CODE)
+    return render(request, "teams/sign_in_code.jinja", {"form": form, "next": next_url})
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,8 +163,6 @@ def locked_out(
     **kwargs: object,
 ) -> HttpResponse:
     """Shown by django-axes after too many failed sign-ins (axes 8 passes the original response too)."""
-    from django.conf import settings
-
     record(
         Action.LOCKED_OUT,
         object_repr=str((credentials or {}).get("username", ""))[:150],
@@ -140,7 +230,134 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "teams/account.jinja",
-        {"memberships": memberships, "role_descriptions": ROLE_DESCRIPTIONS, "active": "account"},
+        {
+            "memberships": memberships,
+            "role_descriptions": ROLE_DESCRIPTIONS,
+            "two_factor_on": twofactor.is_on_for(request.user),
+            "active": "account",
+        },
+    )
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------------
+
+
+@never_cache
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "teams/two_factor.jinja",
+        {
+            "is_on": twofactor.is_on_for(user),
+            "is_required": twofactor.is_required_for(user),
+            "codes_left": twofactor.recovery_codes_left(user),
+            "active": "account",
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the key), then prove it with a code."""
+    user = request.user
+    if twofactor.is_on_for(user):
+        return redirect("two_factor")
+    device = twofactor.pending_device(user)
+    form = TwoFactorCodeForm(_posted(request), recovery=False)
+    if request.method == "POST" and form.is_valid():
+        token = twofactor.normalise(form.cleaned_data["code"])
+        if token.isdigit() and len(token) == 6 and device.verify_token(token):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            codes = twofactor.new_recovery_codes(user)
+            record(
+                Action.TWO_FACTOR_ON,
+                obj=user,
+                summary=f"authenticator app set up; {len(codes)} recovery codes made",
+            )
+            return render(
+                request,
+                "teams/two_factor_codes.jinja",
+                {"codes": codes, "first_time": True, "active": "account"},
+            )
+        record(Action.TWO_FACTOR_FAILED, obj=user, summary="wrong code when setting up")
+        form.add_error("code", "That code is not right. Enter the newest 6-digit code your app shows.")
+    return render(
+        request,
+        "teams/two_factor_setup.jinja",
+        {
+            "form": form,
+            "qr": qr_svg_inline(device.config_url, "QR code to scan with your authenticator app"),
+            "secret": twofactor.secret_for_typing(device),
+            "is_required": twofactor.is_required_for(user),
+            "active": "account",
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not twofactor.is_on_for(user):
+        return redirect("two_factor")
+    form = PasswordCheckForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.new_recovery_codes(user)
+        record(
+            Action.TWO_FACTOR_NEW_CODES,
+            obj=user,
+            summary=f"{len(codes)} new recovery codes; old ones stop working",
+        )
+        return render(
+            request,
+            "teams/two_factor_codes.jinja",
+            {"codes": codes, "first_time": False, "active": "account"},
+        )
+    return render(
+        request,
+        "teams/two_factor_password.jinja",
+        {
+            "form": form,
+            "title": "Make new recovery codes",
+            "lead": "You will get 10 new recovery codes. Your old ones will stop working.",
+            "button": "Make new recovery codes",
+            "active": "account",
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_off(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not twofactor.is_on_for(user):
+        return redirect("two_factor")
+    form = PasswordCheckForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        twofactor.turn_off(user)
+        record(Action.TWO_FACTOR_OFF, obj=user, summary="authenticator app and recovery codes removed")
+        messages.success(request, "Two-factor sign-in is off. Your recovery codes no longer work.")
+        return redirect("two_factor")
+    lead = "You will sign in with your password only. Your recovery codes will stop working."
+    if twofactor.is_required_for(user):
+        lead = (
+            "Your role needs two-factor sign-in, so you will be asked to set it up again straight away, "
+            "for example with a new phone."
+        )
+    return render(
+        request,
+        "teams/two_factor_password.jinja",
+        {
+            "form": form,
+            "title": "Turn off two-factor sign-in",
+            "lead": lead,
+            "button": "Turn off two-factor sign-in",
+            "active": "account",
+        },
     )
 
 
