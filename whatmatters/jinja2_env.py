@@ -34,6 +34,17 @@ def _allows(user: Any, name: str, team: Any = None) -> bool:
     return allows(user, name, team)
 
 
+def _needs_count(request: Any) -> int:
+    """How many things need the signed-in person (notices.needs), for the count beside "Start" in the header.
+    A page must never fail because of it: any error shows no count."""
+    from whatmatters.notices.needs import header_count
+
+    try:
+        return header_count(request)
+    except Exception:  # noqa: BLE001 - the header must always render
+        return 0
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
     # The NHS.UK macros read many optional parameters that may be missing.
@@ -49,6 +60,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "htmx_script": htmx_script,
             "allows": _allows,
+            "needs_count": _needs_count,
         }
     )
     env.filters["uk_date"] = uk_date
