@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from whatmatters.notices.needs import header_count
 from whatmatters.spc import numbers
 from whatmatters.teams.permissions import allows
 
@@ -37,8 +38,6 @@ def _allows(user: Any, name: str, team: Any = None) -> bool:
 def _needs_count(request: Any) -> int:
     """How many things need the signed-in person (notices.needs), for the count beside "Start" in the header.
     A page must never fail because of it: any error shows no count."""
-    from whatmatters.notices.needs import header_count
-
     try:
         return header_count(request)
     except Exception:  # noqa: BLE001 - the header must always render

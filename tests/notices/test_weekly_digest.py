@@ -17,7 +17,7 @@ from django.utils import timezone
 from tests.dashboards.conftest import STEADY, WORSE, recent_start
 from tests.framework.factories import add_values, make_domain, make_measure
 from tests.notices.conftest import SAID
-from whatmatters.notices import digest, schedule
+from whatmatters.notices import digest, schedule, tasks
 from whatmatters.notices.models import DigestRun, NoticePreference
 from whatmatters.notices.tasks import send_weekly_digest
 from whatmatters.teams.roles import Role
@@ -155,22 +155,22 @@ def test_the_worker_sends_the_digest_and_queues_the_next_a_week_later(
     runs = DBTaskResult.objects.filter(task_path=send_weekly_digest.module_path)
     assert runs.filter(status="SUCCESSFUL").count() == 1
     assert len(mail.outbox) == 6
-    waiting = schedule.waiting_runs().get()
+    waiting = tasks.waiting_runs().get()
     assert waiting.run_after == schedule.run_time(week + dt.timedelta(days=7))
     assert waiting.args_kwargs["args"] == [(week + dt.timedelta(days=7)).isoformat()]
     assert DigestRun.objects.get(week=week).next_run_at == waiting.run_after
     # A restart of the worker, or another migrate, adds no second chain.
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=StringIO())
-    assert schedule.ensure_scheduled() is False
-    assert schedule.waiting_runs().count() == 1
+    assert tasks.ensure_scheduled() is False
+    assert tasks.waiting_runs().count() == 1
     assert len(mail.outbox) == 6
 
 
 @override_settings(TASKS=DATABASE_TASKS)
 def test_asking_twice_queues_exactly_one_digest_on_a_monday_morning(db: Any) -> None:
-    assert schedule.ensure_scheduled() is True
-    assert schedule.ensure_scheduled() is False
-    waiting = schedule.waiting_runs().get()
+    assert tasks.ensure_scheduled() is True
+    assert tasks.ensure_scheduled() is False
+    waiting = tasks.waiting_runs().get()
     local = timezone.localtime(waiting.run_after)
     assert local.weekday() == 0 and local.time() == schedule.WEEKLY_AT
     assert waiting.run_after > timezone.now()
@@ -180,24 +180,24 @@ def test_asking_twice_queues_exactly_one_digest_on_a_monday_morning(db: Any) -> 
 def test_extra_queued_digests_are_removed_keeping_one(db: Any) -> None:
     for _ in range(3):
         send_weekly_digest.using(run_after=schedule.run_time(schedule.next_week())).enqueue("2026-01-05")
-    assert schedule.ensure_scheduled() is False
-    assert schedule.waiting_runs().count() == 1
+    assert tasks.ensure_scheduled() is False
+    assert tasks.waiting_runs().count() == 1
 
 
 @override_settings(TASKS=DATABASE_TASKS)
 def test_migrate_queues_the_first_digest_once_the_task_table_exists(db: Any) -> None:
     from django.apps import apps
 
-    schedule.schedule_after_migrate(sender=apps.get_app_config("teams"), using="default")
-    assert schedule.waiting_runs().count() == 0
+    tasks.schedule_after_migrate(sender=apps.get_app_config("teams"), using="default")
+    assert tasks.waiting_runs().count() == 0
     tasks_app = apps.get_app_config("django_tasks_database")
-    schedule.schedule_after_migrate(sender=tasks_app, using="default")
-    schedule.schedule_after_migrate(sender=tasks_app, using="default")
-    assert schedule.waiting_runs().count() == 1
+    tasks.schedule_after_migrate(sender=tasks_app, using="default")
+    tasks.schedule_after_migrate(sender=tasks_app, using="default")
+    assert tasks.waiting_runs().count() == 1
 
 
 def test_with_the_immediate_backend_nothing_is_queued(db: Any) -> None:
-    assert schedule.ensure_scheduled() is False
+    assert tasks.ensure_scheduled() is False
 
 
 def test_the_next_digest_is_the_coming_monday_at_seven_uk_time() -> None:

@@ -10,7 +10,7 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from whatmatters.notices.schedule import schedule_after_migrate
+        from whatmatters.notices.tasks import schedule_after_migrate
 
         # The weekly digest queues its own next run; migrate (run on each release) queues the first.
         post_migrate.connect(schedule_after_migrate, dispatch_uid="notices_schedule_weekly_digest")

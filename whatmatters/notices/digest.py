@@ -101,19 +101,18 @@ def send_digests(week: dt.date, now: dt.datetime | None = None) -> int:
 
 
 def run_week(week: dt.date, now: dt.datetime | None = None) -> int:
-    """The task's work: claim the week, send, record, and queue next week's run."""
+    """The task's work: claim the week, send, and record when the next is due (the task queues it)."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             run = DigestRun.objects.create(week=week, started_at=now)
     except IntegrityError:
         logger.info("The weekly digest for %s was already sent", week.isoformat())
-        schedule.ensure_scheduled(max(week + dt.timedelta(days=7), schedule.next_week(now)))
         return 0
     sent = send_digests(week, now)
-    following = max(week + dt.timedelta(days=7), schedule.next_week(now))
-    schedule.ensure_scheduled(following)
     DigestRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), sent=sent, next_run_at=schedule.run_time(following)
+        finished_at=timezone.now(),
+        sent=sent,
+        next_run_at=schedule.run_time(schedule.week_after(week, now)),
     )
     return sent

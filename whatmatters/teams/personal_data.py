@@ -62,6 +62,7 @@ LINKS: tuple[Link, ...] = (
     Link("safety.Alert", "responded_by", "Alerts you recorded a response to"),
     Link("waitinglists.ExtractImport", "uploaded_by", "Waiting-list extracts you imported"),
     Link("admin.LogEntry", "user", "Changes you made in the admin site"),
+    Link("notices.NoticePreference", "user", "Your choice of emails (the weekly email on or off)"),
 )
 SECTIONS = {"teams.Membership.user", "api.ApiToken.user", "audit.AuditEvent.actor"}
 

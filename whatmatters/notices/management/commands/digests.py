@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from whatmatters.audit.tracking import Actor, acting_as
-from whatmatters.notices import digest, schedule
+from whatmatters.notices import digest, schedule, tasks
 from whatmatters.notices.models import DigestRun
 
 
@@ -32,11 +32,12 @@ class Command(BaseCommand):
             week = local - dt.timedelta(days=local.weekday())
             with acting_as(Actor(user=None, label="command line: digests")):
                 sent = digest.run_week(week)
+            tasks.ensure_scheduled(schedule.week_after(week))
             self.stdout.write(f"Sent {sent} weekly emails for the week starting {week:%Y-%m-%d}.")
-        if schedule.ensure_scheduled():
+        if tasks.ensure_scheduled():
             self.stdout.write("Queued the next weekly digest.")
-        elif schedule.waiting_runs().exists():
-            run = schedule.waiting_runs().first()
+        elif tasks.waiting_runs().exists():
+            run = tasks.waiting_runs().first()
             self.stdout.write(
                 f"The next weekly digest is queued for {timezone.localtime(run.run_after):%Y-%m-%d %H:%M}."
             )
