@@ -152,8 +152,8 @@ def test_the_header_shows_how_many_things_need_the_person(busy: Any, people: dic
     page = client.get(reverse("programme")).content.decode()
     total = needs_for(people[Role.TEAM_LEAD]).total
     assert total == 4  # an alert, a measure's data, a test of change, an upload (reports are not counted)
-    assert f'<span class="wm-needs-count" aria-hidden="true">({total})</span>' in page
-    assert f": {total} things need you</span>" in page
+    assert f'<span class="wm-needs-count" aria-hidden="true"> ({total})</span>' in page
+    assert f", {total} things need you</span>" in page
 
 
 def test_the_header_count_is_not_worked_out_again_on_every_page(
