@@ -149,11 +149,16 @@ def test_the_home_link_takes_a_signed_in_person_to_their_start_page(people: dict
 
 def test_the_header_shows_how_many_things_need_the_person(busy: Any, people: dict, client_for: Any) -> None:
     client = client_for(people[Role.TEAM_LEAD])
+    client.get(reverse("start"))  # signing in opens it
     page = client.get(reverse("programme")).content.decode()
     total = needs_for(people[Role.TEAM_LEAD]).total
     assert total == 4  # an alert, a measure's data, a test of change, an upload (reports are not counted)
     assert f'<span class="wm-needs-count" aria-hidden="true"> ({total})</span>' in page
     assert f", {total} things need you</span>" in page
+
+
+def asked_for_alerts(queries: Any) -> bool:
+    return any('"safety_alert"' in q["sql"] for q in queries.captured_queries)
 
 
 def test_the_header_count_is_not_worked_out_again_on_every_page(
@@ -164,12 +169,39 @@ def test_the_header_count_is_not_worked_out_again_on_every_page(
 
     client = client_for(people[Role.TEAM_LEAD])
     with CaptureQueriesContext(connection) as first:
-        client.get(reverse("account"))  # works the count out once, and keeps it in the session
+        client.get(reverse("start"))
     with CaptureQueriesContext(connection) as later:
-        client.get(reverse("account"))
-    asked = [q["sql"] for q in first.captured_queries if '"safety_alert"' in q["sql"]]
-    assert asked
-    assert not [q["sql"] for q in later.captured_queries if '"safety_alert"' in q["sql"]]
+        page = client.get(reverse("account")).content.decode()
+    assert asked_for_alerts(first)
+    assert not asked_for_alerts(later)
+    assert "4 things need you" in page
+
+
+def test_a_page_opened_before_the_start_page_pays_nothing_for_the_count(
+    busy: Any, people: dict, client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(people[Role.TEAM_LEAD]).get(reverse("account")).content.decode()
+    assert not asked_for_alerts(queries)
+    assert "wm-needs-count" not in page
+
+
+def test_an_old_count_is_worked_out_again_on_the_next_page(busy: Any, people: dict, client_for: Any) -> None:
+    from whatmatters.framework.measures.results import last_complete_period
+    from whatmatters.framework.models import Value
+    from whatmatters.notices.needs import COUNT_KEPT_SECONDS, SESSION_KEY
+
+    client = client_for(people[Role.TEAM_LEAD])
+    client.get(reverse("start"))
+    Value.objects.create(measure=busy.measure_due, period=last_complete_period("monthly"), value=12)
+    assert "4 things need you" in client.get(reverse("account")).content.decode()  # kept
+    session = client.session
+    session[SESSION_KEY] = {**session[SESSION_KEY], "at": session[SESSION_KEY]["at"] - COUNT_KEPT_SECONDS - 1}
+    session.save()
+    assert "3 things need you" in client.get(reverse("account")).content.decode()
 
 
 def test_the_start_page_makes_one_query_per_kind_however_much_is_waiting(

@@ -424,13 +424,19 @@ def remember_count(request: Any, needs: Needs) -> None:
 
 
 def header_count(request: Any) -> int:
-    """How many things need the signed-in person, for the header: from the session when recent."""
+    """How many things need the signed-in person, for the header, kept in the session.
+
+    The start page works it out (signing in opens it); another page reads the session, and works it out
+    again only once it is older than COUNT_KEPT_SECONDS. A session that has never seen the start page shows
+    no count, so no other page pays for it first."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(request, "api_token", None):
         return 0
     kept = request.session.get(SESSION_KEY)
+    if not isinstance(kept, dict):
+        return 0
     now = timezone.now().timestamp()
-    if isinstance(kept, dict) and 0 <= now - kept.get("at", 0) < COUNT_KEPT_SECONDS:
+    if 0 <= now - kept.get("at", 0) < COUNT_KEPT_SECONDS:
         return int(kept.get("n", 0))
     needs = needs_for(user)
     remember_count(request, needs)
