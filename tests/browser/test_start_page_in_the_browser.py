@@ -77,7 +77,7 @@ def test_the_start_page_works_with_the_keyboard_and_without_javascript(
     page = context.new_page()
     sign_in(page, live_server.url, "staff@example.com")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your start page")
-    first = page.locator("#your-teams a").first
+    first = page.locator("section[aria-labelledby=your-teams] a").first
     first.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Your start page")
