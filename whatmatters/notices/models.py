@@ -32,11 +32,6 @@ class NoticePreference(models.Model):
         return f"Email choices of user {self.user_id}"
 
 
-def wants_digest(user: Any) -> bool:
-    preference = NoticePreference.objects.filter(user=user).first()
-    return preference.weekly_digest if preference is not None else True
-
-
 class DigestRun(models.Model):
     """One row per weekly digest: the week it is for and when it ran. The task claims its week here before
     it sends anything, so a week's digest goes once however many copies of the task run."""
