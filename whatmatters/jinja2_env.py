@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from whatmatters.notices.needs import header_count
 from whatmatters.spc import numbers
 from whatmatters.teams.permissions import allows
 
@@ -34,6 +35,15 @@ def _allows(user: Any, name: str, team: Any = None) -> bool:
     return allows(user, name, team)
 
 
+def _needs_count(request: Any) -> int:
+    """How many things need the signed-in person (notices.needs), for the count beside "Start" in the header.
+    A page must never fail because of it: any error shows no count."""
+    try:
+        return header_count(request)
+    except Exception:  # noqa: BLE001 - the header must always render
+        return 0
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
     # The NHS.UK macros read many optional parameters that may be missing.
@@ -49,6 +59,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "htmx_script": htmx_script,
             "allows": _allows,
+            "needs_count": _needs_count,
         }
     )
     env.filters["uk_date"] = uk_date

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "whatmatters.dashboards",
     "whatmatters.learning",
     "whatmatters.waitinglists",
+    "whatmatters.notices",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "sign_in"
-LOGIN_REDIRECT_URL = "programme"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "signed_out"
 # Invitation and password-reset links stay valid this long.
 PASSWORD_RESET_TIMEOUT = env_int("WHATMATTERS_INVITE_DAYS", 7) * 24 * 3600

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("whatmatters.waitinglists.urls")),
     path("", include("whatmatters.dashboards.urls")),
     path("", include("whatmatters.learning.urls")),
+    path("", include("whatmatters.notices.urls")),
     path("audit/", include("whatmatters.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

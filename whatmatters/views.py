@@ -12,7 +12,7 @@ from whatmatters.api import errors
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("programme")
+        return redirect("start")
     return render(request, "home.jinja")
 
 

@@ -19,6 +19,7 @@ def test_a_person_signs_in_and_reads_the_programme(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
     sign_in(page, live_server.url, "faculty@example.com")
+    page.goto(f"{live_server.url}/programme/")  # signing in opens the start page
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     expect(page.get_by_role("heading", name="Phase 1")).to_be_visible()
     cert = page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)", exact=True)
@@ -45,6 +46,7 @@ def test_the_programme_works_without_javascript(
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_in(page, live_server.url, "lead@example.com")
+    page.goto(f"{live_server.url}/programme/")  # signing in opens the start page
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     page.get_by_role("link", name="Community Enhancing Recovery Team (CERT)", exact=True).click()
     expect(page.get_by_role("heading", name="People and roles")).to_be_visible()
@@ -57,6 +59,7 @@ def test_the_programme_reads_well_on_a_phone(
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     sign_in(page, live_server.url, "faculty@example.com")
+    page.goto(f"{live_server.url}/programme/")  # signing in opens the start page
     expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways on a phone ({width}px)"
@@ -68,6 +71,7 @@ def test_a_faculty_member_adds_a_team_with_the_keyboard(
     live_server: Any, demo_programme: None, page: Page
 ) -> None:
     sign_in(page, live_server.url, "faculty@example.com")
+    page.goto(f"{live_server.url}/programme/")  # signing in opens the start page
     page.get_by_role("link", name="Add a team").click()
     page.get_by_label("Team name").fill("Perinatal Mental Health Team")
     page.keyboard.press("Tab")

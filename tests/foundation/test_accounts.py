@@ -84,18 +84,18 @@ def selected_option(page: str, name: str) -> str | None:
 # --- Signing in -----------------------------------------------------------------------------------
 
 
-def test_signing_in_with_email_and_password_opens_the_programme(people: dict[str, Any]) -> None:
+def test_signing_in_with_email_and_password_opens_the_start_page(people: dict[str, Any]) -> None:
     client = Client()
     user = people[Role.STAFF]
 
     response = sign_in(client, user.email, PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == "/programme/"
+    assert response["Location"] == "/start/"
     assert int(client.session["_auth_user_id"]) == user.pk
-    page = client.get("/programme/")
+    page = client.get("/start/")
     assert page.status_code == 200
-    assert "The programme" in page.content.decode()
+    assert "Your start page" in page.content.decode()
 
 
 def test_the_email_address_is_not_case_sensitive_when_signing_in(people: dict[str, Any]) -> None:
@@ -571,7 +571,7 @@ def test_an_admin_invites_someone_who_chooses_a_password_and_is_signed_in(
     )
 
     assert accepted.status_code == 302
-    assert accepted["Location"] == "/programme/"
+    assert accepted["Location"] == "/start/"
     assert int(newcomer.session["_auth_user_id"]) == person.pk
     assert newcomer.get("/teams/team-a/").status_code == 200
     person.refresh_from_db()

@@ -1,7 +1,8 @@
 """Raising crisis alerts, telling the people who must answer them, and escalating when nobody does.
 
 - `raise_alert` is called in the same transaction as the answer that raised it; the email to the team leads
-  goes at once after the commit (a `django.tasks` task; the console backend prints it in development).
+  goes at once after the commit (a `django.tasks` task; in development it is written to var/emails/), with
+  a plain-text part and an HTML part (`whatmatters.mail`).
 - `raise_alert_apart` is for when saving the answer failed: the alert is saved on its own (with the words,
   so the team still sees them); if even that fails, the team leads are emailed directly.
 - `escalate_due` tells the programme's faculty about alerts nobody has answered within
@@ -19,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from whatmatters import mail
 from whatmatters.safety import signals
 from whatmatters.safety.models import Alert
 from whatmatters.teams.models import Membership
@@ -84,7 +85,7 @@ def _send(recipients: list[Any], subject: str, body: str) -> int:
     sent = 0
     for person in recipients:
         try:
-            sent += send_mail(subject, body, None, [person.email])
+            sent += mail.send(person.email, subject, body)  # plain text and the same words in HTML
         except Exception as error:  # noqa: BLE001 - one bad address must not stop the others
             logger.error("An alert email to user %s could not be sent (%s)", person.pk, type(error).__name__)
     return sent

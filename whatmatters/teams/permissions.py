@@ -111,6 +111,10 @@ PERMISSIONS: dict[str, Access] = {
     # erase a person (Art 17) from the person's page.
     "account_data": SIGNED_IN,
     "account_data_json": SIGNED_IN,
+    # The start page (what needs the person now) and their choice of emails (notices app). The start page
+    # itself shows only what the rows below allow the person.
+    "start": SIGNED_IN,
+    "email_choices": SIGNED_IN,
     # The programme: cohorts, teams and buddy pairs.
     "programme": ANY_MEMBER,
     "team_detail": TEAM_MEMBER,

@@ -68,6 +68,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "teams.RecoveryCodeDevice", "user", "Your recovery codes for two-factor sign-in (how many are left)"
     ),
+    Link("notices.NoticePreference", "user", "Your choice of emails (the weekly email on or off)"),
 )
 SECTIONS = {"teams.Membership.user", "api.ApiToken.user", "audit.AuditEvent.actor"}
 

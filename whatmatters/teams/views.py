@@ -210,7 +210,7 @@ class InviteAcceptView(PasswordResetConfirmView):
     """The link in an invitation: the person chooses a password and is signed in."""
 
     template_name = "teams/invite_accept.jinja"
-    success_url = reverse_lazy("programme")
+    success_url = reverse_lazy("start")
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
 
