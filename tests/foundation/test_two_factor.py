@@ -209,7 +209,7 @@ def test_the_code_page_only_sends_people_on_to_this_service(people: dict[str, An
 
     response = give_code(client, code_for(device), next_url="https://elsewhere.example/")
 
-    assert response["Location"] == "/programme/"
+    assert response["Location"] == "/start/"
 
 
 def test_the_code_page_sends_someone_signed_out_to_the_sign_in_page(db: Any) -> None:
@@ -221,7 +221,7 @@ def test_the_code_page_sends_someone_signed_out_to_the_sign_in_page(db: Any) -> 
 def test_without_two_factor_the_password_signs_you_in_as_before(people: dict[str, Any]) -> None:
     client, response = password_step(people[Role.STAFF].email)
 
-    assert response["Location"] == "/programme/"
+    assert response["Location"] == "/start/"
     assert client.get("/programme/").status_code == 200
 
 
@@ -259,7 +259,7 @@ def test_when_required_for_admins_others_may_carry_on_without_it(
     settings.REQUIRE_2FA_FOR = ["admin", "faculty"]
     client, response = password_step(people[Role.TEAM_LEAD].email)
 
-    assert response["Location"] == "/programme/"
+    assert response["Location"] == "/start/"
     assert client.get("/programme/").status_code == 200
 
 
@@ -323,7 +323,7 @@ def test_turning_it_off_needs_the_password_and_is_logged(people: dict[str, Any],
     assert not twofactor.is_on_for(user)
     assert RecoveryCode.objects.count() == 0
     assert AuditEvent.objects.filter(action=Action.TWO_FACTOR_OFF, object_id=str(user.pk)).count() == 1
-    assert password_step(user.email)[1]["Location"] == "/programme/"
+    assert password_step(user.email)[1]["Location"] == "/start/"
 
 
 # --- The audit log ----------------------------------------------------------------------------------------

@@ -51,9 +51,17 @@ def charts(programme: Any) -> dict[str, Any]:
 
 def test_each_person_who_wants_it_gets_one_email_of_what_needs_them(busy: Any, people: dict) -> None:
     sent = send_weekly_digest.enqueue(this_week().isoformat()).return_value
-    # Every role in the busy programme has something to do, except viewers (reports are not in the digest).
+    # Every role in the busy programme has something to do, except viewers (reports are not in the digest);
+    # a data analyst has the data that is due.
     wanted = emails_of(
-        people, Role.ADMIN, Role.FACULTY, Role.TEAM_LEAD, Role.STAFF, Role.EXPERT_BY_EXPERIENCE, "team_b_lead"
+        people,
+        Role.ADMIN,
+        Role.FACULTY,
+        Role.TEAM_LEAD,
+        Role.STAFF,
+        Role.EXPERT_BY_EXPERIENCE,
+        Role.DATA_ANALYST,
+        "team_b_lead",
     )
     assert sent_to() == wanted
     assert sent == len(wanted)
@@ -154,7 +162,7 @@ def test_the_worker_sends_the_digest_and_queues_the_next_a_week_later(
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=StringIO())
     runs = DBTaskResult.objects.filter(task_path=send_weekly_digest.module_path)
     assert runs.filter(status="SUCCESSFUL").count() == 1
-    assert len(mail.outbox) == 6
+    assert len(mail.outbox) == 7  # six roles and team B's lead (viewers get none)
     waiting = tasks.waiting_runs().get()
     assert waiting.run_after == schedule.run_time(week + dt.timedelta(days=7))
     assert waiting.args_kwargs["args"] == [(week + dt.timedelta(days=7)).isoformat()]
@@ -163,7 +171,7 @@ def test_the_worker_sends_the_digest_and_queues_the_next_a_week_later(
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", stdout=StringIO())
     assert tasks.ensure_scheduled() is False
     assert tasks.waiting_runs().count() == 1
-    assert len(mail.outbox) == 6
+    assert len(mail.outbox) == 7
 
 
 @override_settings(TASKS=DATABASE_TASKS)
@@ -215,5 +223,5 @@ def test_the_next_digest_is_the_coming_monday_at_seven_uk_time() -> None:
 def test_the_command_sends_this_weeks_digest_now(busy: Any, people: dict) -> None:
     out = StringIO()
     call_command("digests", "--send-now", stdout=out)
-    assert "Sent 6 weekly emails" in out.getvalue()
-    assert len(mail.outbox) == 6
+    assert "Sent 7 weekly emails" in out.getvalue()
+    assert len(mail.outbox) == 7

@@ -101,10 +101,7 @@ def test_another_teams_lead_gets_not_found(checkin: Any, client_for: Any, people
     alert = Alert.objects.get()
     lead_b = client_for(people["team_b_lead"])
     assert lead_b.get("/teams/team-a/alerts/").status_code == 404
-    assert (
-        lead_b.post(f"/teams/team-b/alerts/{alert.pk}/", {"decision": "acknowledge"}).status_code
-        == 404
-    )
+    assert lead_b.post(f"/teams/team-b/alerts/{alert.pk}/", {"decision": "acknowledge"}).status_code == 404
     assert Alert.objects.get().status == Alert.Status.NEW
 
 

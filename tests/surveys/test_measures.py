@@ -179,9 +179,7 @@ def test_recording_a_response_to_an_alert_updates_the_answered_measure(
     this_month = timezone.localdate().replace(day=1)
     assert value(checkin.team, measures.ALERTS_ANSWERED, this_month).numerator == 0
     alert = Alert.objects.get()
-    client_for(people[Role.STAFF]).post(
-        f"/teams/team-a/alerts/{alert.pk}/", {"decision": "responded"}
-    )
+    client_for(people[Role.STAFF]).post(f"/teams/team-a/alerts/{alert.pk}/", {"decision": "responded"})
     assert value(checkin.team, measures.ALERTS_ANSWERED, this_month).numerator == 1
 
 

@@ -85,10 +85,7 @@ def test_an_alert_of_one_team_cannot_be_changed_through_another_teams_address(
     )
     alert = Alert.objects.get()
     staff_b = client_for(make_user(Role.STAFF, programme.team_b))
-    assert (
-        staff_b.post(f"/teams/team-b/alerts/{alert.pk}/", {"decision": "responded"}).status_code
-        == 404
-    )
+    assert staff_b.post(f"/teams/team-b/alerts/{alert.pk}/", {"decision": "responded"}).status_code == 404
     assert "07700 900444" not in staff_b.get("/teams/team-b/alerts/").content.decode()
     alert.refresh_from_db()
     assert alert.status == Alert.Status.NEW

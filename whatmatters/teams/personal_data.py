@@ -53,6 +53,8 @@ LINKS: tuple[Link, ...] = (
     Link("framework.ValueImport", "uploaded_by", "Files of measure values you uploaded"),
     Link("framework.Value", "updated_by", "Measure values you typed in, uploaded or sent last"),
     Link("framework.Annotation", "created_by", "Events you added to charts, and new limits you agreed"),
+    Link("framework.ValueChange", "by", "Changes you made to measure values (their history)"),
+    Link("framework.BaselineRequest", "requested_by", "Requests for new limits your uploads made"),
     Link("learning.ExcellenceReport", "reported_by", "What went well reports you wrote"),
     Link("learning.ExcellenceReport", "thanked_user", "What went well reports that thank you"),
     Link("learning.ExcellenceReport", "moderated_by", "What went well reports you moderated"),
