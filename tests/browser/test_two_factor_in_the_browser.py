@@ -38,7 +38,7 @@ def password_step(page: Page, base: str) -> None:
 
 def set_up_two_factor(page: Page, base: str) -> list[str]:
     password_step(page, base)
-    expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your start page")
     page.goto(f"{base}/account/")
     page.get_by_role("link", name="Two-factor sign-in").click()
     page.get_by_role("link", name="Set up two-factor sign-in").click()
@@ -72,7 +72,7 @@ def test_a_team_lead_sets_up_two_factor_and_signs_in_with_codes(
     assert_accessible(page)
     page.get_by_label("Code").fill(next_code(device))
     page.get_by_role("button", name="Finish signing in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your start page")
     context.close()
 
     # A wrong code, then a recovery code.
@@ -86,6 +86,6 @@ def test_a_team_lead_sets_up_two_factor_and_signs_in_with_codes(
     assert_accessible(page)
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Finish signing in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("The programme")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your start page")
     assert_accessible(page)
     context.close()
