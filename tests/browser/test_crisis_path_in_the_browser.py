@@ -102,7 +102,7 @@ def test_words_that_may_mean_risk_show_help_and_the_lead_finds_the_alert_on_thei
     sign_in(lead, live_server.url, people[Role.TEAM_LEAD].email, PASSWORD)
     expect(lead.get_by_text("Team A: 1 alert waiting for a response")).to_be_visible()
     assert_accessible(lead)
-    lead.get_by_role("link", name="See the alerts for Team A").click()
+    lead.get_by_role("link", name="Team A: 1 alert waiting for a response").click()
     expect(lead.get_by_text(RISK)).to_be_visible()
     assert_accessible(lead)
     assert_fits_a_phone(lead)

@@ -107,11 +107,11 @@ def test_a_team_lead_makes_a_report_with_the_keyboard_alone(
     expect(page.get_by_label("Quality improvement forum", exact=False)).to_be_checked()
     page.keyboard.press("Tab")
     expect(page.get_by_label("From")).to_be_focused()
-    # Both dates read the same day-first or month-first, whatever order the browser's date field uses.
-    page.keyboard.type("01012024")
+    # Dates are typed as their hint says (YYYY-MM-DD) in a text box.
+    page.keyboard.type("2024-01-01")
     expect(page.get_by_label("From")).to_have_value("2024-01-01")
-    tab_to_field(page, "id_date_to")  # past the date picker's own button
-    page.keyboard.type("12122024")
+    tab_to_field(page, "id_date_to")
+    page.keyboard.type("2024-12-12")
     expect(page.get_by_label("To")).to_have_value("2024-12-12")
     tab_to(page, "Make the report")
     page.keyboard.press("Enter")
