@@ -80,7 +80,7 @@ def test_a_statement_with_an_nhs_number_is_held_and_shown_nowhere_until_approved
 
     moderator = browser.new_context(viewport=PHONE).new_page()
     sign_in(moderator, live_server.url, "faculty@example.com")
-    # On a phone the header's Moderation link sits under "More" beside the start page's link: go straight there.
+    # On a phone the header's Moderation link sits under "More" beside the start page's: go there.
     moderator.goto(f"{live_server.url}/moderation/")
     moderator.get_by_role("link", name="Community Enhancing Recovery Team (CERT)", exact=True).click()
     expect(moderator.locator("mark", has_text=NHS_NUMBER)).to_be_visible()
