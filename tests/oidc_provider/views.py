@@ -1,0 +1,98 @@
+"""The test provider's own parts: who is signed in, what goes in the ID token, and ways to misbehave."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.contrib.auth import get_user_model, login
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from jwcrypto import jwk, jwt
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+# How the next ID tokens are spoiled (one process, so a module-level value is enough):
+#   ""              honest tokens
+#   "other-key"     signed with a key the JWKS does not hold (same kid)
+#   "altered-email" a claim changed after signing, so the signature no longer matches
+#   "wrong-audience", "expired", "wrong-nonce", "wrong-issuer"   signed properly, with a bad claim
+#   "token-error"   the token endpoint answers 500
+MODE = {"value": ""}
+_OTHER_KEY = jwk.JWK.generate(kty="RSA", size=2048)
+
+
+def set_mode(request):  # type: ignore[no-untyped-def]
+    MODE["value"] = request.GET.get("mode", "")
+    return JsonResponse({"mode": MODE["value"]})
+
+
+def sign_in(request):  # type: ignore[no-untyped-def]
+    """Signs in (creating if need be) the person named by ?email=, then goes to ?next=.
+
+    ?verified=no makes the provider say email_verified false; ?verified=absent leaves the claim out (as Entra).
+    """
+    email = request.GET["email"]
+    user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
+    user.email = email
+    user.last_name = request.GET.get("verified", "yes")  # test provider only: where the claim's choice lives
+    user.first_name = "Provider Person"
+    user.save()
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect(request.GET.get("next", "/"))
+
+
+class TokenTroubleMiddleware:
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        if MODE["value"] == "token-error" and request.path == "/o/token/":
+            return HttpResponse("Internal error", status=500)
+        return self.get_response(request)
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Validator(OAuth2Validator):
+    def get_additional_claims(self, request):  # type: ignore[no-untyped-def]
+        user = request.user
+        claims = {"email": user.email, "name": user.first_name}
+        if user.last_name != "absent":
+            claims["email_verified"] = user.last_name != "no"
+        return claims
+
+    def finalize_id_token(self, id_token, token, token_handler, request):  # type: ignore[no-untyped-def]
+        serialized = super().finalize_id_token(id_token, token, token_handler, request)
+        mode = MODE["value"]
+        if not mode or mode == "token-error":
+            return serialized
+        header_part, claims_part, signature = serialized.split(".")
+        header = json.loads(_unb64(header_part))
+        claims = json.loads(_unb64(claims_part))
+        if mode == "altered-email":
+            claims["email"] = "someone.else@trust.nhs.uk"
+            return f"{header_part}.{_b64(json.dumps(claims).encode())}.{signature}"
+        key = request.client.jwk_key
+        if mode == "other-key":
+            key = _OTHER_KEY
+        elif mode == "wrong-audience":
+            claims["aud"] = "another-service"
+        elif mode == "expired":
+            claims["iat"] = int(time.time()) - 7200
+            claims["exp"] = int(time.time()) - 3600
+        elif mode == "wrong-nonce":
+            claims["nonce"] = "not-the-nonce-we-were-given"
+        elif mode == "wrong-issuer":
+            claims["iss"] = "http://127.0.0.1:1/elsewhere"
+        token = jwt.JWT(header=json.dumps(header), claims=json.dumps(claims))
+        token.make_signed_token(key)
+        return token.serialize()
+
+
+def _unb64(text: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
