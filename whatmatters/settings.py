@@ -160,6 +160,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (whatmatters/teams/sso.py): answers only the provider's callback, and only when
+    # WHATMATTERS_OIDC_ISSUER is set.
+    "whatmatters.teams.sso.ProviderBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -211,6 +214,39 @@ if REQUIRE_2FA_FOR == ["none"]:
 OTP_TOTP_ISSUER = "What Matters"
 # Wrong codes slow down on one device too (django-otp throttling), besides the account lock-out.
 OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Single sign-on through the trust's OpenID Connect provider (docs/single-sign-on.md). Off unless
+# WHATMATTERS_OIDC_ISSUER is set: then the sign-in page also offers "Sign in with <WHATMATTERS_OIDC_NAME>".
+OIDC_ISSUER = env_str("WHATMATTERS_OIDC_ISSUER").strip()
+OIDC_NAME = env_str("WHATMATTERS_OIDC_NAME", "your organisation's account").strip()
+OIDC_RP_CLIENT_ID = env_str("WHATMATTERS_OIDC_CLIENT_ID").strip()
+OIDC_RP_CLIENT_SECRET = env_str("WHATMATTERS_OIDC_CLIENT_SECRET").strip()
+OIDC_EMAIL_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("WHATMATTERS_OIDC_EMAIL_DOMAINS", [])]
+OIDC_TIMEOUT = env_int("WHATMATTERS_OIDC_TIMEOUT_SECONDS", 10)
+if OIDC_ISSUER:
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "WHATMATTERS_OIDC_ISSUER is set: set WHATMATTERS_OIDC_CLIENT_ID and "
+            "WHATMATTERS_OIDC_CLIENT_SECRET (or WHATMATTERS_OIDC_CLIENT_SECRET_FILE) too, from the provider's app registration."
+        )
+    if PRODUCTION and not OIDC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("WHATMATTERS_OIDC_ISSUER must be an https:// address in production.")
+    if PRODUCTION and not OIDC_EMAIL_DOMAINS:
+        raise ImproperlyConfigured(
+            "Set WHATMATTERS_OIDC_EMAIL_DOMAINS (for example nhs.net,mytrust.nhs.uk) in production: only "
+            "addresses there may sign in through the provider."
+        )
+# mozilla-django-oidc's own settings: the authorisation code flow with PKCE (S256), state and nonce; an
+# account is never made for someone nobody invited. Endpoints come from the issuer's discovery document.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_VERIFY_SSL = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_REDIRECT_FIELD_NAME = "next"
 
 # Security headers. Production turns on HTTPS-only cookies, redirects and HSTS.
 X_FRAME_OPTIONS = "DENY"

@@ -28,7 +28,7 @@ def set_mode(request):  # type: ignore[no-untyped-def]
 def sign_in(request):  # type: ignore[no-untyped-def]
     """Signs in (creating if need be) the person named by ?email=, then goes to ?next=.
 
-    ?verified=no makes the provider say email_verified false; ?verified=absent leaves the claim out (as Entra).
+    ?verified=no: the provider says email_verified false; ?verified=absent: no such claim (as Entra).
     """
     email = request.GET["email"]
     user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email})

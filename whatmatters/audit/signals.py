@@ -68,7 +68,12 @@ def on_signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
         request.session["signed_in_at"] = time.time()
     ip = actor_for_request(request).ip_address if request is not None else None
-    record(Action.SIGN_IN, obj=user, actor=Actor(user=user, label=user.email, ip_address=ip))
+    from whatmatters.teams import sso
+
+    summary = ""
+    if getattr(user, "backend", "") == sso.BACKEND:
+        summary = f"through single sign-on ({sso.provider_name()})"[:300]
+    record(Action.SIGN_IN, obj=user, summary=summary, actor=Actor(user=user, label=user.email, ip_address=ip))
 
 
 def on_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -79,6 +84,8 @@ def on_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def on_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    if "nonce" in credentials:
+        return  # single sign-on: its page records why (whatmatters/teams/sso_views.py)
     # Django has already replaced the password with asterisks; we keep only the account name tried.
     tried = str(credentials.get("username") or credentials.get("email") or "")[:150]
     User = get_user_model()

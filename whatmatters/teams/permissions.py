@@ -95,6 +95,9 @@ PERMISSIONS: dict[str, Access] = {
     "password_reset_confirm": PUBLIC,
     "password_reset_complete": PUBLIC,
     "invite_accept": PUBLIC,
+    # Single sign-on: starting it, and the provider sending people back (they are not signed in yet).
+    "sso_start": PUBLIC,
+    "sso_callback": PUBLIC,
     # The second sign-in step, for a half-signed-in session (password given, code not yet).
     "sign_in_code": SIGNED_IN,
     # A person's own account.

@@ -108,6 +108,17 @@ def check_code(user: Any, token: str) -> tuple[Any | None, str]:
     return None, "wrong"
 
 
+def session_is_verified(request: Any) -> bool:
+    """True once this session has had a second factor: a code here, or the provider's own multi-factor.
+
+    The one place that decides it: a session signed in through the trust's OpenID Connect provider
+    (whatmatters/teams/sso.py) is verified, as the provider did its own multi-factor sign-in.
+    """
+    from whatmatters.teams import sso
+
+    return sso.signed_in_through_provider(request) or request.user.is_verified()
+
+
 def next_step(request: Any, view_name: str) -> str | None:
     """Where a signed-in session must go before it may open `view_name`, or None if it may go on."""
     user = request.user
@@ -115,9 +126,9 @@ def next_step(request: Any, view_name: str) -> str | None:
         return None  # API tokens are their own second factor: made by a verified session, kept secret.
     if view_name == CODE_ROUTE:
         return None
+    if session_is_verified(request):
+        return None  # a code given in this session, or signed in through the provider
     if is_on_for(user):
-        if user.is_verified():
-            return None
         return _with_next(reverse("sign_in_code"), request.get_full_path())
     if view_name not in SETUP_ROUTES and is_required_for(user):
         return reverse("two_factor_setup")

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from whatmatters.teams import views
+from whatmatters.teams import sso_views, views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/code/", views.sign_in_code, name="sign_in_code"),
+    path("sign-in/provider/", sso_views.ProviderStartView.as_view(), name="sso_start"),
+    path("sign-in/provider/callback/", sso_views.ProviderCallbackView.as_view(), name="sso_callback"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("signed-out/", views.signed_out, name="signed_out"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 
 from whatmatters.audit.log import Action, record
 from whatmatters.qr import qr_svg_inline
-from whatmatters.teams import actions, personal_data, twofactor
+from whatmatters.teams import actions, personal_data, sso, twofactor
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.forms import (
     BuddyPairForm,
@@ -65,6 +65,11 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        context = super().get_context_data(**kwargs)
+        context["provider_name"] = sso.provider_name() if sso.is_configured() else ""
+        return context
+
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         user = form.get_user()
@@ -80,7 +85,7 @@ class SignInView(auth_views.LoginView):
         if (
             request.user.is_authenticated
             and twofactor.is_on_for(request.user)
-            and not request.user.is_verified()
+            and not twofactor.session_is_verified(request)
         ):
             return redirect("sign_in_code")
         return super().get(request, *args, **kwargs)
@@ -106,7 +111,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     """The second sign-in step for people with two-factor on: a code from their app, or a recovery code."""
     user = request.user
     next_url = _safe_next(request)
-    if not twofactor.is_on_for(user) or user.is_verified():
+    if not twofactor.is_on_for(user) or twofactor.session_is_verified(request):
         return redirect(next_url)
     credentials = {"username": user.email}
     if AxesProxyHandler.is_locked(request, credentials):
@@ -144,7 +149,14 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        through_provider = sso.signed_in_through_provider(request)
+        id_token = request.session.get("oidc_id_token")
         logout(request)
+        if through_provider:
+            # The provider's session ends too, when it offers a way (its discovery's end_session_endpoint).
+            provider_sign_out = sso.end_session_url(request, id_token)
+            if provider_sign_out:
+                return redirect(provider_sign_out)
         return redirect("signed_out")
     if not request.user.is_authenticated:
         return redirect("signed_out")
