@@ -227,8 +227,8 @@ if OIDC_ISSUER:
     if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
         raise ImproperlyConfigured(
             "WHATMATTERS_OIDC_ISSUER is set: set WHATMATTERS_OIDC_CLIENT_ID and "
-            "WHATMATTERS_OIDC_CLIENT_SECRET (or WHATMATTERS_OIDC_CLIENT_SECRET_FILE) too, from the provider's "
-            "app registration."
+            "WHATMATTERS_OIDC_CLIENT_SECRET (or WHATMATTERS_OIDC_CLIENT_SECRET_FILE) too, from the "
+            "provider's app registration."
         )
     if PRODUCTION and not OIDC_ISSUER.startswith("https://"):
         raise ImproperlyConfigured("WHATMATTERS_OIDC_ISSUER must be an https:// address in production.")
