@@ -1,0 +1,105 @@
+"""Start the test provider (tests/oidc_provider/serve.py) as its own process, and drive it like a browser."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENT_ID = "what-matters-tests"
+CLIENT_SECRET = "a-client-secret-for-tests-only"
+# What the app under test calls itself (Django's test client answers as "testserver").
+APP = "http://testserver"
+CALLBACK = f"{APP}/sign-in/provider/callback/"
+SIGNED_OUT = f"{APP}/signed-out/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningProvider:
+    base: str
+    issuer: str
+    process: subprocess.Popen[bytes]
+
+    def set_mode(self, mode: str) -> None:
+        requests.get(f"{self.base}/test/mode/", params={"mode": mode}, timeout=10).raise_for_status()
+
+    def sign_in_and_authorise(self, authorize_url: str, email: str, verified: str = "yes") -> str:
+        """Sign in at the provider as `email`, then follow the authorisation request back towards the app.
+
+        Returns the address the provider sends the browser to (the app's callback, with code and state).
+        """
+        browser = requests.Session()
+        response = browser.get(
+            f"{self.base}/test/sign-in/",
+            params={"email": email, "verified": verified, "next": authorize_url},
+            allow_redirects=False,
+            timeout=10,
+        )
+        for _ in range(10):
+            location = urljoin(response.url, response.headers.get("Location", ""))
+            if response.status_code not in (301, 302, 303) or not location.startswith(self.base):
+                break
+            response = browser.get(location, allow_redirects=False, timeout=10)
+        assert response.status_code == 302, (response.status_code, response.text[:500])
+        return response.headers["Location"]
+
+
+def start(workdir: Path) -> RunningProvider:
+    """Start the provider on a free port and wait until its discovery document answers (or raise)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WHATMATTERS_"))},
+        "PYTHONPATH": str(ROOT),
+        "TEST_PROVIDER_DB": str(workdir / "provider.sqlite3"),
+        "TEST_PROVIDER_ISSUER": f"{base}/o",
+        "TEST_PROVIDER_CLIENT_ID": CLIENT_ID,
+        "TEST_PROVIDER_CLIENT_SECRET": CLIENT_SECRET,
+    }
+    log = open(workdir / "provider.log", "wb")  # noqa: SIM115 (kept open for the process's life)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.oidc_provider.serve", str(port), CALLBACK, SIGNED_OUT],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if requests.get(f"{base}/o/.well-known/openid-configuration", timeout=2).status_code == 200:
+                return RunningProvider(base=base, issuer=f"{base}/o", process=process)
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(
+        "The test OpenID Connect provider did not start:\n"
+        + (workdir / "provider.log").read_text(errors="replace")[-3000:]
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
