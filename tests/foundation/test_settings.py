@@ -20,8 +20,26 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_production_settings_pass_the_deployment_checks_with_no_warnings(tmp_path: Path) -> None:
-    result = run_whatmatters("check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+def single_sign_on_env(tmp_path: Path) -> dict[str, str]:
+    secret = tmp_path / "oidc-secret"
+    secret.write_text("a-client-secret\n")
+    return {
+        "WHATMATTERS_OIDC_ISSUER": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+        "WHATMATTERS_OIDC_NAME": "NHSmail",
+        "WHATMATTERS_OIDC_CLIENT_ID": "11111111-1111-1111-1111-111111111111",
+        "WHATMATTERS_OIDC_CLIENT_SECRET_FILE": str(secret),
+        "WHATMATTERS_OIDC_EMAIL_DOMAINS": "nhs.net, mytrust.nhs.uk",
+    }
+
+
+@pytest.mark.parametrize("sign_in", ["email only", "with single sign-on"])
+def test_production_settings_pass_the_deployment_checks_with_no_warnings(
+    sign_in: str, tmp_path: Path
+) -> None:
+    env = production_env(tmp_path)
+    if sign_in == "with single sign-on":
+        env.update(single_sign_on_env(tmp_path))
+    result = run_whatmatters("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -150,3 +168,34 @@ def test_whatmatters_debug_true_turns_on_djangos_debug_pages_in_development(tmp_
     first, page = fetch(tmp_path, "/no-such-page/", WHATMATTERS_DEBUG="true")
     assert first.startswith("True 404")
     assert "URLconf" in page  # Django's technical 404, which lists the routes
+
+
+def test_single_sign_on_settings_are_read_from_the_environment(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.OIDC_NAME, s.OIDC_RP_CLIENT_SECRET, s.OIDC_EMAIL_DOMAINS,"
+        " s.OIDC_USE_PKCE, s.OIDC_CREATE_USER)"
+    )
+    env = {**production_env(tmp_path), **single_sign_on_env(tmp_path)}
+    result = run_whatmatters("shell", "-v", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "NHSmail a-client-secret ['nhs.net', 'mytrust.nhs.uk'] True False"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"WHATMATTERS_OIDC_CLIENT_SECRET_FILE": ""}, "set WHATMATTERS_OIDC_CLIENT_ID and"),
+        ({"WHATMATTERS_OIDC_EMAIL_DOMAINS": ""}, "Set WHATMATTERS_OIDC_EMAIL_DOMAINS"),
+        ({"WHATMATTERS_OIDC_ISSUER": "http://login.example.nhs.uk"}, "must be an https:// address"),
+    ],
+)
+def test_production_refuses_single_sign_on_settings_that_would_be_unsafe(
+    change: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    env = {**production_env(tmp_path), **single_sign_on_env(tmp_path)}
+    env.update(change)
+    env = {key: value for key, value in env.items() if value}
+    result = run_whatmatters("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -317,9 +317,12 @@ def test_a_discovery_document_naming_another_issuer_is_not_used(
     sso.forget_discovery()
     assert start_sign_in(Client()).status_code == 302
 
-    settings.OIDC_ISSUER = configured.base  # no discovery document here: the provider's issuer is .../o
+    # The same server by another name: its document says its issuer is http://127.0.0.1:…/o.
+    settings.OIDC_ISSUER = configured.issuer.replace("127.0.0.1", "localhost")
     sso.forget_discovery()
-    assert start_sign_in(Client()).status_code == 503
+    response = start_sign_in(Client())
+    assert response.status_code == 503
+    assert AuditEvent.objects.filter(summary__contains="names another issuer").count() == 1
 
 
 def test_a_token_exchange_that_fails_gives_a_plain_page(
