@@ -178,3 +178,5 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer {self.pk}"
+
+
