@@ -78,6 +78,8 @@ def test_an_invited_person_signs_in_through_the_provider_and_lands_on_the_start_
     configured: RunningProvider, programme: Any, make_user: Any
 ) -> None:
     person = make_user(Role.STAFF, programme.team_a, email="jo.bloggs@trust.nhs.uk")
+    person.set_unusable_password()  # invited, and has not chosen a password yet
+    person.save()
 
     client, response = sign_in_through(configured, "Jo.Bloggs@Trust.NHS.uk")
 
@@ -294,7 +296,7 @@ def test_the_provider_saying_no_gives_the_plain_page(configured: RunningProvider
 
 
 def test_a_provider_that_cannot_be_reached_gives_a_plain_page(
-    settings: Any, configured: RunningProvider
+    settings: Any, configured: RunningProvider, db: Any
 ) -> None:
     settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/o"  # nothing listens there
     sso.forget_discovery()
@@ -311,7 +313,7 @@ def test_a_provider_that_cannot_be_reached_gives_a_plain_page(
 
 
 def test_a_discovery_document_naming_another_issuer_is_not_used(
-    settings: Any, configured: RunningProvider
+    settings: Any, configured: RunningProvider, db: Any
 ) -> None:
     settings.OIDC_ISSUER = configured.issuer + "/"  # a trailing slash: still the same issuer
     sso.forget_discovery()
