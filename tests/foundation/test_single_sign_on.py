@@ -97,6 +97,18 @@ def test_the_sign_in_page_offers_the_provider_by_its_name(configured: RunningPro
     assert 'action="/sign-in/provider/"' in page
 
 
+def test_the_sign_in_and_sign_out_pages_let_their_forms_lead_on_to_the_provider(
+    configured: RunningProvider, people: dict[str, Any], client_for: Any
+) -> None:
+    sign_in_policy = Client().get("/sign-in/")["Content-Security-Policy"]
+    sign_out_policy = client_for(people[Role.STAFF]).get("/sign-out/")["Content-Security-Policy"]
+
+    assert f"form-action 'self' {configured.base};" in sign_in_policy
+    assert f"form-action 'self' {configured.base};" in sign_out_policy
+    assert "script-src 'self';" in sign_in_policy  # the rest of the policy is unchanged
+    assert "form-action 'self';" in Client().get("/signed-out/")["Content-Security-Policy"]
+
+
 def test_the_request_to_the_provider_carries_pkce_state_and_nonce(
     configured: RunningProvider, db: Any
 ) -> None:
@@ -387,8 +399,10 @@ def test_signing_out_of_a_password_session_stays_in_the_app(
 
 
 def test_with_no_issuer_set_there_is_only_the_email_sign_in(db: Any) -> None:
-    page = Client().get("/sign-in/").content.decode()
+    response = Client().get("/sign-in/")
+    page = response.content.decode()
 
     assert "/sign-in/provider/" not in page
+    assert "form-action 'self';" in response["Content-Security-Policy"]
     assert Client().post("/sign-in/provider/").status_code == 404
     assert Client().get("/sign-in/provider/callback/?code=x&state=y").status_code == 404

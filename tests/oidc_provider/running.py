@@ -18,8 +18,6 @@ CLIENT_ID = "what-matters-tests"
 CLIENT_SECRET = "a-client-secret-for-tests-only"
 # What the app under test calls itself (Django's test client answers as "testserver").
 APP = "http://testserver"
-CALLBACK = f"{APP}/sign-in/provider/callback/"
-SIGNED_OUT = f"{APP}/signed-out/"
 
 
 def free_port() -> int:
@@ -58,8 +56,11 @@ class RunningProvider:
         return response.headers["Location"]
 
 
-def start(workdir: Path) -> RunningProvider:
-    """Start the provider on a free port and wait until its discovery document answers (or raise)."""
+def start(workdir: Path, app: str = APP) -> RunningProvider:
+    """Start the provider on a free port and wait until its discovery document answers (or raise).
+
+    `app` is the address of the service under test, whose callback and signed-out pages it registers.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -72,7 +73,14 @@ def start(workdir: Path) -> RunningProvider:
     }
     log = open(workdir / "provider.log", "wb")  # noqa: SIM115 (kept open for the process's life)
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider.serve", str(port), CALLBACK, SIGNED_OUT],
+        [
+            sys.executable,
+            "-m",
+            "tests.oidc_provider.serve",
+            str(port),
+            f"{app}/sign-in/provider/callback/",
+            f"{app}/signed-out/",
+        ],
         env=env,
         cwd=ROOT,
         stdout=log,

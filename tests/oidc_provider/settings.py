@@ -33,6 +33,7 @@ MIDDLEWARE = [
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["TEST_PROVIDER_DB"]}}
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 USE_TZ = True
+LOGIN_URL = "/test/sign-in/"
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "ERROR"}}

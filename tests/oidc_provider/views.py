@@ -7,6 +7,8 @@ import time
 
 from django.contrib.auth import get_user_model, login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
 from jwcrypto import jwk, jwt
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
@@ -20,24 +22,36 @@ MODE = {"value": ""}
 _OTHER_KEY = jwk.JWK.generate(kty="RSA", size=2048)
 
 
+# What a browser sees when the provider's authorisation page sends it to sign in (LOGIN_URL).
+_SIGN_IN_FORM = """<!DOCTYPE html><html lang="en"><head><title>Test provider: sign in</title></head><body>
+<main><h1>Test provider: sign in</h1><form method="post" action="/test/sign-in/">
+<input type="hidden" name="next" value="{next}">
+<label for="email">Work email address</label> <input id="email" name="email" type="email">
+<button type="submit">Sign in at the provider</button></form></main></body></html>"""
+
+
 def set_mode(request):  # type: ignore[no-untyped-def]
     MODE["value"] = request.GET.get("mode", "")
     return JsonResponse({"mode": MODE["value"]})
 
 
+@csrf_exempt  # the test provider's own sign-in: no CSRF middleware runs here anyway
 def sign_in(request):  # type: ignore[no-untyped-def]
     """Signs in (creating if need be) the person named by ?email=, then goes to ?next=.
 
     ?verified=no: the provider says email_verified false; ?verified=absent: no such claim (as Entra).
     """
-    email = request.GET["email"]
+    data = request.POST if request.method == "POST" else request.GET
+    if "email" not in data:
+        return HttpResponse(_SIGN_IN_FORM.format(next=escape(data.get("next", "/"))))
+    email = data["email"]
     user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
     user.email = email
-    user.last_name = request.GET.get("verified", "yes")  # test provider only: where the claim's choice lives
+    user.last_name = data.get("verified", "yes")  # test provider only: where the claim's choice lives
     user.first_name = "Provider Person"
     user.save()
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return HttpResponseRedirect(request.GET.get("next", "/"))
+    return HttpResponseRedirect(data.get("next", "/"))
 
 
 class TokenTroubleMiddleware:

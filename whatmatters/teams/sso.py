@@ -19,12 +19,14 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.exceptions import SuspiciousOperation
+from django.utils.csp import CSP
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 BACKEND = "whatmatters.teams.sso.ProviderBackend"
@@ -243,6 +245,31 @@ class ProviderBackend(OIDCAuthenticationBackend):
     def store_tokens(self, access_token: str, id_token: str) -> None:
         # Only the ID token, for the provider's sign-out (id_token_hint); never the access token.
         self.request.session["oidc_id_token"] = id_token
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def allow_provider_in_form_action(response: Any) -> Any:
+    """Let this page's forms lead on to the provider (the sign-in button; signing out, which ends there).
+
+    The Content Security Policy's form-action also covers the redirect after a form is sent, so without this
+    the browser stops at the provider's door. Allowed: the issuer's origin, and the origins of the sign-in
+    and sign-out endpoints once discovery has been read (nothing is fetched for this).
+    """
+    if not is_configured():
+        return response
+    origins = {_origin(settings.OIDC_ISSUER)}
+    with _lock:
+        cached = _cache.get(settings.OIDC_ISSUER)
+    if cached is not None:
+        origins |= {_origin(cached[1].authorization_endpoint), _origin(cached[1].end_session_endpoint)}
+    policy = dict(getattr(response, "_csp_config", None) or settings.SECURE_CSP)
+    policy["form-action"] = [*policy.get("form-action", [CSP.SELF]), *sorted(o for o in origins if o)]
+    response._csp_config = policy
+    return response
 
 
 def end_session_url(request: Any, id_token: str | None) -> str | None:

@@ -6,6 +6,7 @@ discovery and the checks. Every problem ends on a plain-English page, recorded i
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import auth
@@ -20,6 +21,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from whatmatters.audit.log import Action, record
 from whatmatters.audit.tracking import Actor
 from whatmatters.teams import sso
+
+logger = logging.getLogger(__name__)
 
 # What a refused person reads: (page title, paragraphs). `{name}` is the provider's name.
 REFUSALS = {
@@ -97,6 +100,8 @@ def _record_refusal(request: HttpRequest, summary: str, email: str = "") -> None
 
 
 def _unavailable(request: HttpRequest, problem: sso.ProviderUnavailable) -> HttpResponse:
+    # For whoever runs the service: the reason names the step, never a person or a token.
+    logger.warning("Single sign-on provider unavailable: %s", problem.reason)
     _record_refusal(request, f"provider unavailable ({problem.reason})")
     return _page(request, UNAVAILABLE, problem.status)
 

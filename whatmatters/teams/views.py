@@ -65,6 +65,9 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return sso.allow_provider_in_form_action(super().dispatch(request, *args, **kwargs))
+
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         context = super().get_context_data(**kwargs)
         context["provider_name"] = sso.provider_name() if sso.is_configured() else ""
@@ -160,7 +163,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         return redirect("signed_out")
     if not request.user.is_authenticated:
         return redirect("signed_out")
-    return render(request, "teams/sign_out.jinja")
+    return sso.allow_provider_in_form_action(render(request, "teams/sign_out.jinja"))
 
 
 def signed_out(request: HttpRequest) -> HttpResponse:
