@@ -339,13 +339,14 @@ def test_a_discovery_document_naming_another_issuer_is_not_used(
     assert AuditEvent.objects.filter(summary__contains="names another issuer").count() == 1
 
 
+@pytest.mark.parametrize("mode", ["token-error", "no-id-token"])
 def test_a_token_exchange_that_fails_gives_a_plain_page(
-    configured: RunningProvider, programme: Any, make_user: Any
+    mode: str, configured: RunningProvider, programme: Any, make_user: Any
 ) -> None:
     make_user(Role.STAFF, programme.team_a, email="unlucky@trust.nhs.uk")
     client = Client()
     callback = configured.sign_in_and_authorise(start_sign_in(client)["Location"], "unlucky@trust.nhs.uk")
-    configured.set_mode("token-error")
+    configured.set_mode(mode)
 
     response = client.get(callback)
 

@@ -18,6 +18,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 #   "altered-email" a claim changed after signing, so the signature no longer matches
 #   "wrong-audience", "expired", "wrong-nonce", "wrong-issuer"   signed properly, with a bad claim
 #   "token-error"   the token endpoint answers 500
+#   "no-id-token"   the token endpoint answers with an access token only
 MODE = {"value": ""}
 _OTHER_KEY = jwk.JWK.generate(kty="RSA", size=2048)
 
@@ -61,6 +62,8 @@ class TokenTroubleMiddleware:
     def __call__(self, request):  # type: ignore[no-untyped-def]
         if MODE["value"] == "token-error" and request.path == "/o/token/":
             return HttpResponse("Internal error", status=500)
+        if MODE["value"] == "no-id-token" and request.path == "/o/token/":
+            return JsonResponse({"access_token": "not-a-real-token", "token_type": "Bearer"})
         return self.get_response(request)
 
 

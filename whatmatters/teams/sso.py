@@ -172,7 +172,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         return self._endpoints().userinfo_endpoint
 
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
-        if request is None or "nonce" not in kwargs:
+        if request is None or "nonce" not in kwargs or not is_configured():
             return None  # a password sign-in: not ours
         try:
             return super().authenticate(request, **kwargs)
@@ -181,6 +181,9 @@ class ProviderBackend(OIDCAuthenticationBackend):
             raise ProviderUnavailable(f"the provider answered {status}", status=502) from None
         except requests.RequestException as error:
             raise ProviderUnavailable(f"the provider could not be reached: {type(error).__name__}") from None
+        except (jwt.PyJWTError, KeyError, TypeError, AttributeError) as error:
+            # No ID token in the answer, or keys (JWKS) we cannot read.
+            raise ProviderUnavailable(f"unusable answer: {type(error).__name__}", status=502) from None
 
     def _verify_jws(self, payload: Any, key: Any) -> dict[str, Any]:
         """Signature, algorithm, issuer, audience, expiry and issue time; the library checks the nonce."""
@@ -221,7 +224,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         # A provider that says it has not checked the address is refused. One that does not say (Entra ID
         # sends no email_verified claim) is trusted for the domains in WHATMATTERS_OIDC_EMAIL_DOMAINS,
         # which belong to the trust's own tenant.
-        if claims.get("email_verified") is False or str(claims.get("email_verified")).lower() == "false":
+        if str(claims.get("email_verified")).lower() == "false":  # False, or "false" from some providers
             raise Refused("unverified", email)
         if not email_domain_allowed(email):
             raise Refused("domain", email)
