@@ -148,6 +148,18 @@ def test_a_provider_that_sends_no_email_verified_claim_is_trusted_for_the_listed
     assert is_signed_in(client)
 
 
+def test_an_email_address_only_the_userinfo_endpoint_gives_is_used(
+    configured: RunningProvider, programme: Any, make_user: Any
+) -> None:
+    make_user(Role.STAFF, programme.team_a, email="info.only@trust.nhs.uk")
+    configured.set_mode("email-only-in-userinfo")
+
+    client, response = sign_in_through(configured, "info.only@trust.nhs.uk")
+
+    assert response["Location"] == "/start/"
+    assert is_signed_in(client)
+
+
 def test_someone_whose_role_needs_two_factor_is_not_asked_for_a_code_after_the_provider(
     configured: RunningProvider, settings: Any, people: dict[str, Any]
 ) -> None:

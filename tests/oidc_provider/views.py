@@ -17,6 +17,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 #   "other-key"     signed with a key the JWKS does not hold (same kid)
 #   "altered-email" a claim changed after signing, so the signature no longer matches
 #   "wrong-audience", "expired", "wrong-nonce", "wrong-issuer"   signed properly, with a bad claim
+#   "email-only-in-userinfo"   an honest token without the email claims (the userinfo endpoint has them)
 #   "token-error"   the token endpoint answers 500
 #   "no-id-token"   the token endpoint answers with an access token only
 MODE = {"value": ""}
@@ -102,6 +103,9 @@ class Validator(OAuth2Validator):
             claims["exp"] = int(time.time()) - 3600
         elif mode == "wrong-nonce":
             claims["nonce"] = "not-the-nonce-we-were-given"
+        elif mode == "email-only-in-userinfo":
+            claims.pop("email", None)
+            claims.pop("email_verified", None)
         elif mode == "wrong-issuer":
             claims["iss"] = "http://127.0.0.1:1/elsewhere"
         token = jwt.JWT(header=json.dumps(header), claims=json.dumps(claims))
