@@ -68,11 +68,8 @@ def on_signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
         request.session["signed_in_at"] = time.time()
     ip = actor_for_request(request).ip_address if request is not None else None
-    from whatmatters.teams import sso
-
-    summary = ""
-    if getattr(user, "backend", "") == sso.BACKEND:
-        summary = f"through single sign-on ({sso.provider_name()})"[:300]
+    # A sign-in backend may say how the person signed in (single sign-on sets "through single sign-on (…)").
+    summary = str(getattr(user, "sign_in_summary", ""))[:300]
     record(Action.SIGN_IN, obj=user, summary=summary, actor=Actor(user=user, label=user.email, ip_address=ip))
 
 

@@ -243,6 +243,9 @@ class ProviderBackend(OIDCAuthenticationBackend):
         user = users[0]
         if not user.is_active:
             raise Refused("inactive", email)
+        # What the audit log's sign-in entry says (whatmatters/audit/signals.py reads it from the user that
+        # django.contrib.auth.login receives, so the audit app need not know about single sign-on).
+        user.sign_in_summary = f"through single sign-on ({provider_name()})"[:300]
         return user
 
     def store_tokens(self, access_token: str, id_token: str) -> None:

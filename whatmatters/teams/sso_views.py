@@ -18,9 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from whatmatters.audit.log import Action, record
+from whatmatters.audit.log import Action, actor_for_request, record
 from whatmatters.audit.tracking import Actor
 from whatmatters.teams import sso
+from whatmatters.teams.views import _safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +86,6 @@ def _page(request: HttpRequest, words: tuple[str, list[str]], status: int) -> Ht
 
 
 def _record_refusal(request: HttpRequest, summary: str, email: str = "") -> None:
-    from whatmatters.audit.log import actor_for_request
-
     known = None
     if email:
         known = auth.get_user_model().objects.filter(email__iexact=email).first()
@@ -124,8 +123,6 @@ class ProviderStartView(OIDCAuthenticationRequestView):
             return _unavailable(request, problem)
         self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
         response = self.get(request)
-        from whatmatters.teams.views import _safe_next
-
         request.session["oidc_login_next"] = _safe_next(request)
         return response
 

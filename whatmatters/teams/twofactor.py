@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from whatmatters.teams import sso
 from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import RecoveryCode, RecoveryCodeDevice, hash_recovery_code
 from whatmatters.teams.models import normalise_code as normalise
@@ -114,8 +115,6 @@ def session_is_verified(request: Any) -> bool:
     The one place that decides it: a session signed in through the trust's OpenID Connect provider
     (whatmatters/teams/sso.py) is verified, as the provider did its own multi-factor sign-in.
     """
-    from whatmatters.teams import sso
-
     return sso.signed_in_through_provider(request) or request.user.is_verified()
 
 
