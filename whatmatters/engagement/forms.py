@@ -188,15 +188,48 @@ class SplitForm(forms.Form):
         self.fields["statements"].choices = [(s.pk, s.public_text()) for s in cards]
 
 
-class AcceptSuggestionForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter a name for the theme"})
-    statements = forms.TypedMultipleChoiceField(
-        coerce=int, choices=[], error_messages={"required": "Choose at least 1 card"}
+class SuggestionDecisionForm(forms.Form):
+    """Accept, rename and accept, or reject one suggested theme."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("rename", "Rename and accept"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose to accept, rename or reject the group",
+            "invalid_choice": "Choose to accept, rename or reject the group",
+        },
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "rename" and not " ".join(data.get("name", "").split()):
+            self.add_error("name", "Enter a new name for the theme")
+        return data
+
+
+class MergeSuggestionsForm(forms.Form):
+    suggestions = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Choose at least 2 groups to merge",
+            "invalid_choice": "Choose groups from the list: one of them has just been decided",
+        },
     )
 
     def __init__(self, *args: Any, allowed: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["statements"].choices = [(pk, pk) for pk in allowed]
+        self.fields["suggestions"].choices = [(pk, pk) for pk in allowed]
+
+    def clean_suggestions(self) -> list[int]:
+        chosen = list(dict.fromkeys(self.cleaned_data["suggestions"]))
+        if len(chosen) < 2:
+            raise forms.ValidationError("Choose at least 2 groups to merge")
+        return chosen
 
 
 class PromoteForm(forms.Form):

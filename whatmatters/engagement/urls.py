@@ -23,6 +23,8 @@ SCOPED = [
     ("themes/new/", views.theme_create, "theme_create"),
     ("themes/merge/", views.theme_merge, "theme_merge"),
     ("themes/suggest/", views.theme_suggest, "theme_suggest"),
+    ("themes/suggest/merge/", views.theme_suggestion_merge, "theme_suggestion_merge"),
+    ("themes/suggest/<int:pk>/", views.theme_suggestion_decide, "theme_suggestion_decide"),
     ("themes/<int:pk>/", views.theme_detail, "theme_detail"),
     ("themes/<int:pk>/edit/", views.theme_edit, "theme_edit"),
     ("themes/<int:pk>/split/", views.theme_split, "theme_split"),

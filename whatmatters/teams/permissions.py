@@ -160,6 +160,8 @@ PERMISSIONS: dict[str, Access] = {
             "theme_create": Access(Scope.TEAM, FACILITATORS),
             "theme_merge": Access(Scope.TEAM, FACILITATORS),
             "theme_suggest": Access(Scope.TEAM, FACILITATORS),
+            "theme_suggestion_decide": Access(Scope.TEAM, FACILITATORS),
+            "theme_suggestion_merge": Access(Scope.TEAM, FACILITATORS),
             "theme_detail": TEAM_MEMBER,
             "theme_edit": Access(Scope.TEAM, FACILITATORS),
             "theme_split": Access(Scope.TEAM, FACILITATORS),
