@@ -306,3 +306,26 @@ def test_programme_wide_suggestions_work_the_same_way(people: dict, client_for: 
     )
     assert response.status_code == 302
     assert Theme.objects.get(team__isnull=True).name == "Waiting"
+
+
+def test_a_person_can_start_from_the_library_of_mental_health_themes(
+    cards: list, staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import whatmatters.text.themes as themes
+
+    seeds = []
+    real = themes.suggest_themes
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        seeds.append(kwargs.get("seeds"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(themes, "suggest_themes", recorded)
+    assert (
+        "Start from common themes in mental-health services"
+        in staff.get(url("theme_suggest")).content.decode()
+    )
+    staff.post(url("theme_suggest"))
+    staff.post(url("theme_suggest"), {"seeds": "yes"})
+    assert seeds == [False, True]
+    assert ThemeSuggestion.objects.undecided().exists()

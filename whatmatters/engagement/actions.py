@@ -456,8 +456,10 @@ def unsorted_cards(team: Any) -> Any:
 
 
 @transaction.atomic
-def store_suggestions(team: Any, cards: list[Statement]) -> list[ThemeSuggestion]:
+def store_suggestions(team: Any, cards: list[Statement], seeds: bool = False) -> list[ThemeSuggestion]:
     """Run "Suggest themes" once on `cards` and keep the groups, replacing the undecided ones.
+
+    `seeds` starts from the library of themes for mental-health services (``theme_library.json``).
 
     Decided suggestions stay as the record of what people chose. Nothing is placed on the board.
     """
@@ -468,7 +470,7 @@ def store_suggestions(team: Any, cards: list[Statement]) -> list[ThemeSuggestion
     made_at = timezone.now()
     stored: list[ThemeSuggestion] = []
     rows: list[SuggestedCard] = []
-    groups = suggest_themes([s.public_text() for s in cards]) if len(cards) >= 2 else []
+    groups = suggest_themes([s.public_text() for s in cards], seeds=seeds) if len(cards) >= 2 else []
     for number, group in enumerate(groups, start=1):
         suggestion = ThemeSuggestion.objects.create(
             team=team,

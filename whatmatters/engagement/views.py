@@ -523,7 +523,7 @@ def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse
     scope = PageScope(request)
     if request.method == "POST":
         cards = list(actions.unsorted_cards(scope.team))
-        stored = actions.store_suggestions(scope.team, cards)
+        stored = actions.store_suggestions(scope.team, cards, seeds=request.POST.get("seeds") == "yes")
         if stored:
             messages.success(
                 request,
