@@ -329,3 +329,17 @@ def test_a_person_can_start_from_the_library_of_mental_health_themes(
     staff.post(url("theme_suggest"), {"seeds": "yes"})
     assert seeds == [False, True]
     assert ThemeSuggestion.objects.undecided().exists()
+
+
+def test_decisions_are_in_the_audit_log_without_the_words_of_the_statements(cards: list, staff: Any) -> None:
+    import json
+
+    from whatmatters.audit.models import AuditEvent
+
+    suggestion = suggested(staff)[0]
+    decide(staff, suggestion, "reject")
+    events = AuditEvent.objects.filter(object_type="engagement.themesuggestion", object_id=str(suggestion.pk))
+    assert set(events.values_list("action", flat=True)) >= {"create", "update"}
+    assert any(e.changes.get("status") for e in events)
+    for event in events:
+        assert suggestion.label not in json.dumps(event.changes) + event.object_repr + event.summary

@@ -355,6 +355,9 @@ class ThemeSuggestion(AuditedModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
     )
 
+    # The name is a phrase taken from people's statements: like their words, it stays out of the audit log.
+    audit_exclude = frozenset({"label"})
+
     objects = ThemeSuggestionQuerySet.as_manager()
 
     class Meta:
