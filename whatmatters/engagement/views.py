@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -451,7 +452,9 @@ def theme_merge(request: HttpRequest, team: str | None = None) -> HttpResponse:
     )
 
 
-SHOWN_CARDS = 30  # cards listed under each suggestion; the rest are counted
+SHOWN_CARDS = (
+    15  # cards listed under each suggestion besides its typical ones; the rest are counted (page size)
+)
 
 
 def _suggestions_page(request: HttpRequest, problem: dict[str, Any] | None = None) -> HttpResponse:
@@ -468,15 +471,17 @@ def _suggestions_page(request: HttpRequest, problem: dict[str, Any] | None = Non
     )
     cards: dict[int, list[Statement]] = {s.pk: [] for s in suggestions}
     typical: dict[int, list[Statement]] = {s.pk: [] for s in suggestions}
-    for card in (
-        SuggestedCard.objects.filter(suggestion__in=suggestions, statement__status=approved)
-        .select_related("statement")
-        .order_by("suggestion", "is_also", "position", "pk")
-    ):
-        if card.is_typical:
-            typical[card.suggestion_id].append(card.statement)
-        if not card.is_also and len(cards[card.suggestion_id]) < SHOWN_CARDS:
-            cards[card.suggestion_id].append(card.statement)
+    shown = SuggestedCard.objects.filter(
+        suggestion__in=suggestions, statement__status=approved
+    ).select_related("statement")
+    for card in shown.filter(is_typical=True).order_by("suggestion", "position", "pk"):
+        typical[card.suggestion_id].append(card.statement)
+    # Only the first SHOWN_CARDS of each group are read: a group may hold thousands.
+    first = shown.filter(is_also=False, is_typical=False).annotate(
+        rank=Window(RowNumber(), partition_by=[F("suggestion_id")], order_by=[F("position"), F("pk")])
+    )
+    for card in first.filter(rank__lte=SHOWN_CARDS).order_by("suggestion", "position", "pk"):
+        cards[card.suggestion_id].append(card.statement)
     themes = {t.name.casefold(): t for t in Theme.objects.for_team(scope.team).order_by("-pk")}
     unsorted = actions.unsorted_cards(scope.team)
     new = 0
@@ -496,8 +501,8 @@ def _suggestions_page(request: HttpRequest, problem: dict[str, Any] | None = Non
         {
             "suggestion": s,
             "cards": cards[s.pk],
-            "more": max(s.main - len(cards[s.pk]), 0),
-            "typical": typical[s.pk] or cards[s.pk][:3],
+            "more": max(s.main - len(cards[s.pk]) - len(typical[s.pk]), 0),
+            "typical": typical[s.pk],
             "existing": themes.get(" ".join(s.label.split()).casefold()),
         }
         for s in suggestions
