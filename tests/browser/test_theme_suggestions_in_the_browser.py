@@ -1,6 +1,7 @@
 """In real Chromium, with the keyboard alone (Tab, Space, Enter and typing; never a click) and axe checks on
 every page: a facilitator asks for suggested themes, accepts one, gets a clear message for a rename with no
-name, renames and accepts another, then merges two groups and accepts the merged group."""
+name, renames and accepts another, then merges two groups and accepts the merged group; and with JavaScript
+off, starts from the library of themes, rejects the empty answers and accepts a group."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
@@ -131,3 +132,48 @@ def test_a_suggestion_is_accepted_renamed_and_merged_with_the_keyboard_alone(
     assert_accessible(page)
     merged = Theme.objects.get(name=third.label)
     assert set(merged.statements.values_list("pk", flat=True)) == expected
+
+
+def test_without_javascript_a_group_is_suggested_rejected_and_accepted_by_keyboard(
+    live_server: Any, browser: Browser, programme: Any, make_user: Any
+) -> None:
+    from whatmatters.engagement import actions
+    from whatmatters.engagement.models import EngagementSession, Placement, Theme, ThemeSuggestion
+    from whatmatters.teams.roles import Role
+
+    session = EngagementSession.objects.create(
+        team=programme.team_a, title="What matters day", held_on=date(2025, 6, 3), hold_every_answer=False
+    )
+    for text in TEXTS:
+        actions.arrive(session, text, relationship="service_user")
+    user = make_user(Role.STAFF, programme.team_a)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/sign-in/")
+        tab_to(page, "el.labels && el.labels.length && el.labels[0].textContent.includes('Email address')")
+        page.keyboard.type(user.email)
+        tab_to(page, "el.type === 'password'")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("link", name="Sign out")).to_be_attached()
+        page.goto(f"{live_server.url}/teams/team-a/what-matters/themes/suggest/")
+        tab_to(page, "el.id === 'seeds-first'")
+        page.keyboard.press("Space")  # start from the library of themes
+        tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Suggest themes'")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Nothing is on the board until you accept a group.")).to_be_visible()
+        assert_accessible(page)
+        empty = ThemeSuggestion.objects.get(is_empty=True)
+        tab_to(page, button_of(empty.pk, "reject"))
+        page.keyboard.press("Enter")
+        expect(page.get_by_text(f"Group “{empty.label}” rejected. No cards moved.")).to_be_visible()
+        assert Placement.objects.count() == 0
+        first = ThemeSuggestion.objects.undecided().first()
+        tab_to(page, button_of(first.pk, "accept"))
+        page.keyboard.press("Enter")
+        expect(page.get_by_text(f"Theme “{first.label}” added with", exact=False)).to_be_visible()
+        assert_accessible(page)
+        assert Theme.objects.get().name == first.label
+    finally:
+        context.close()

@@ -343,3 +343,21 @@ def test_decisions_are_in_the_audit_log_without_the_words_of_the_statements(card
     assert any(e.changes.get("status") for e in events)
     for event in events:
         assert suggestion.label not in json.dumps(event.changes) + event.object_repr + event.summary
+
+
+def test_a_big_group_lists_its_typical_cards_and_a_few_more_and_counts_the_rest(
+    say: Any, staff: Any, programme: Any
+) -> None:
+    from whatmatters.engagement.views import SHOWN_CARDS
+
+    statements = [say(f"Waiting {n} weeks for a first appointment") for n in range(SHOWN_CARDS + 13)]
+    suggestion = ThemeSuggestion.objects.create(team=programme.team_a, label="Waiting weeks")
+    SuggestedCard.objects.bulk_create(
+        SuggestedCard(suggestion=suggestion, statement=s, position=n, is_typical=n < 3)
+        for n, s in enumerate(statements)
+    )
+    text = staff.get(url("theme_suggest")).content.decode()
+    assert f"{SHOWN_CARDS + 13} cards" in text
+    assert "And 10 more." in text
+    assert text.count("<li>Waiting ") == 3 + SHOWN_CARDS
+    assert f"Waiting {SHOWN_CARDS + 3} weeks" not in text
