@@ -27,6 +27,7 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         suggestion = ThemeSuggestion.objects.create(team=team, label="Knowing how long the wait is")
         SuggestedCard.objects.create(suggestion=suggestion, statement=waiting, is_typical=True)
         result[prefix + "theme_suggestion_decide"] = {**kwargs, "pk": suggestion.pk}
+        result[prefix + "theme_suggestion_cards"] = {**kwargs, "pk": suggestion.pk}
         for name in (
             "session_detail",
             "session_edit",

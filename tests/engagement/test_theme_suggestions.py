@@ -266,6 +266,7 @@ def test_another_teams_suggestion_is_refused(cards: list, staff: Any, programme:
     theirs = ThemeSuggestion.objects.create(team=programme.team_b, label="Team B group")
     mine = suggested(staff)
     assert decide(staff, theirs, "accept").status_code == 404
+    assert staff.get(url("theme_suggestion_cards", pk=theirs.pk)).status_code == 404
     response = staff.post(url("theme_suggestion_merge"), {"suggestions": [mine[0].pk, theirs.pk]})
     assert response.status_code == 400
     theirs.refresh_from_db()
@@ -361,3 +362,44 @@ def test_a_big_group_lists_its_typical_cards_and_a_few_more_and_counts_the_rest(
     assert "And 10 more." in text
     assert text.count("<li>Waiting ") == 3 + SHOWN_CARDS
     assert f"Waiting {SHOWN_CARDS + 3} weeks" not in text
+
+
+def test_a_person_can_untick_cards_that_do_not_belong_before_accepting(cards: list, staff: Any) -> None:
+    suggestion = next(s for s in suggested(staff) if s.cards.count() >= 2)
+    ids = list(suggestion.cards.order_by("position").values_list("statement_id", flat=True))
+    text = staff.get(url("theme_suggestion_cards", pk=suggestion.pk)).content.decode()
+    assert f"Choose the cards for group {suggestion.position}" in text
+    assert text.count('name="statements"') == len(ids) and text.count("checked") >= len(ids)
+    response = staff.post(
+        url("theme_suggestion_cards", pk=suggestion.pk), {"name": "Knowing the wait", "statements": ids[:1]}
+    )
+    assert response.status_code == 302
+    theme = Theme.objects.get()
+    assert theme.name == "Knowing the wait"
+    assert list(theme.statements.values_list("pk", flat=True)) == ids[:1]
+    suggestion.refresh_from_db()
+    assert suggestion.status == "accepted"
+
+
+def test_choosing_no_card_or_another_card_is_refused_with_a_message(
+    cards: list, staff: Any, programme: Any
+) -> None:
+    suggestion = suggested(staff)[0]
+    other = next(c for c in cards if not suggestion.cards.filter(statement=c).exists())
+    address = url("theme_suggestion_cards", pk=suggestion.pk)
+    none = staff.post(address, {"name": "Waiting"})
+    assert none.status_code == 400 and "Choose at least 1 card" in none.content.decode()
+    foreign = staff.post(address, {"name": "Waiting", "statements": [other.pk]})
+    assert foreign.status_code == 400 and "Choose cards from the list" in foreign.content.decode()
+    blank = staff.post(address, {"name": "  ", "statements": [suggestion.cards.first().statement_id]})
+    assert blank.status_code == 400 and "Enter a name for the theme" in blank.content.decode()
+    assert Theme.objects.count() == 0
+    suggestion.refresh_from_db()
+    assert suggestion.status == "undecided"
+
+
+def test_the_card_chooser_of_a_decided_group_sends_the_person_back(cards: list, staff: Any) -> None:
+    suggestion = suggested(staff)[0]
+    decide(staff, suggestion, "reject")
+    response = staff.get(url("theme_suggestion_cards", pk=suggestion.pk), follow=True)
+    assert "Someone has already decided that group, so nothing changed." in response.content.decode()

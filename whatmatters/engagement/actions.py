@@ -516,21 +516,24 @@ def _decided(suggestion: ThemeSuggestion, status: str, user: Any, **fields: Any)
 
 @transaction.atomic
 def accept_suggestion(
-    suggestion: ThemeSuggestion, user: Any, name: str | None = None
+    suggestion: ThemeSuggestion, user: Any, name: str | None = None, only: Iterable[int] | None = None
 ) -> tuple[Theme, bool, int]:
     """Make the suggestion a theme with all its cards ("also" cards too: a card may carry two themes).
 
-    `name` renames it first. If the team already has a theme of that name (ignoring capitals), the cards go
-    into that theme instead of a second one. Returns the theme, whether it is new, and how many cards.
+    `name` renames it first; `only` keeps just those of its cards (statement ids) that a person chose. If
+    the team already has a theme of that name (ignoring capitals), the cards go into that theme instead of a
+    second one. Returns the theme, whether it is new, and how many cards.
     """
     suggestion = _undecided(suggestion)
     name = " ".join((name or suggestion.label).split())
-    statements = list(
+    chosen = (
         Statement.objects.approved()
         .for_team(suggestion.team)
         .filter(pk__in=suggestion.cards.values("statement"))
-        .order_by("created_at", "pk")
     )
+    if only is not None:
+        chosen = chosen.filter(pk__in=list(only))
+    statements = list(chosen.order_by("created_at", "pk"))
     theme = Theme.objects.for_team(suggestion.team).filter(name__iexact=name).order_by("pk").first()
     created = theme is None
     if theme is None:

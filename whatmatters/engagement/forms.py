@@ -211,6 +211,40 @@ class SuggestionDecisionForm(forms.Form):
         return data
 
 
+class ChooseCardsForm(forms.Form):
+    """Accept a suggested theme with the cards a person keeps, under the name they give it."""
+
+    name = forms.CharField(
+        label="Name of the theme (a short sentence)",
+        max_length=200,
+        error_messages={
+            "required": "Enter a name for the theme",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    statements = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Cards that go in the theme (untick any that do not belong)",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least 1 card",
+            "invalid_choice": "Choose cards from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, cards: list[tuple[Any, bool]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["statements"].choices = [
+            (s.pk, s.public_text() + (" (also about another group)" if also else "")) for s, also in cards
+        ]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter a name for the theme")
+        return name
+
+
 class MergeSuggestionsForm(forms.Form):
     suggestions = forms.TypedMultipleChoiceField(
         coerce=int,

@@ -25,6 +25,7 @@ SCOPED = [
     ("themes/suggest/", views.theme_suggest, "theme_suggest"),
     ("themes/suggest/merge/", views.theme_suggestion_merge, "theme_suggestion_merge"),
     ("themes/suggest/<int:pk>/", views.theme_suggestion_decide, "theme_suggestion_decide"),
+    ("themes/suggest/<int:pk>/cards/", views.theme_suggestion_cards, "theme_suggestion_cards"),
     ("themes/<int:pk>/", views.theme_detail, "theme_detail"),
     ("themes/<int:pk>/edit/", views.theme_edit, "theme_edit"),
     ("themes/<int:pk>/split/", views.theme_split, "theme_split"),

@@ -24,6 +24,7 @@ from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, presenters
 from whatmatters.engagement.forms import (
     MAX_IMPORT_BYTES,
+    ChooseCardsForm,
     DomainUpdateForm,
     ImportForm,
     MergeForm,
@@ -541,6 +542,16 @@ def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse
     return _suggestions_page(request)
 
 
+def _accepted_message(request: HttpRequest, theme: Theme, created: bool, placed: int) -> None:
+    cards = f"{placed} {'card' if placed == 1 else 'cards'}"
+    messages.success(
+        request,
+        f"Theme “{theme.name}” added with {cards}."
+        if created
+        else f"{cards} added to the theme “{theme.name}”, which you already had.",
+    )
+
+
 @require_POST
 def theme_suggestion_decide(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     """Accept, rename and accept, or reject one stored suggestion."""
@@ -567,16 +578,53 @@ def theme_suggestion_decide(request: HttpRequest, pk: int, team: str | None = No
         else:
             name = form.cleaned_data["name"] if decision == "rename" else None
             theme, created, placed = actions.accept_suggestion(suggestion, request.user, name)
-            cards = f"{placed} {'card' if placed == 1 else 'cards'}"
-            messages.success(
-                request,
-                f"Theme “{theme.name}” added with {cards}."
-                if created
-                else f"{cards} added to the theme “{theme.name}”, which you already had.",
-            )
+            _accepted_message(request, theme, created, placed)
     except actions.AlreadyDecided:
         messages.error(request, "Someone has already decided that group, so nothing changed.")
     return redirect(scope.url("theme_suggest"))
+
+
+def theme_suggestion_cards(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    """One suggested group with all its cards, to untick those that do not belong before accepting it."""
+    scope = PageScope(request)
+    suggestion = get_object_or_404(ThemeSuggestion.objects.for_team(request.team), pk=pk)
+    if suggestion.status != ThemeSuggestion.Status.UNDECIDED:
+        messages.error(request, "Someone has already decided that group, so nothing changed.")
+        return redirect(scope.url("theme_suggest"))
+    cards = [
+        (card.statement, card.is_also)
+        for card in suggestion.cards.filter(statement__status=Statement.Status.APPROVED)
+        .select_related("statement")
+        .order_by("is_also", "position", "pk")
+    ]
+    form = ChooseCardsForm(
+        request.POST or None,
+        cards=cards,
+        initial={"name": suggestion.label, "statements": [s.pk for s, _ in cards]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme, created, placed = actions.accept_suggestion(
+                suggestion, request.user, form.cleaned_data["name"], only=form.cleaned_data["statements"]
+            )
+        except actions.AlreadyDecided:
+            messages.error(request, "Someone has already decided that group, so nothing changed.")
+            return redirect(scope.url("theme_suggest"))
+        _accepted_message(request, theme, created, placed)
+        return redirect(scope.url("theme_suggest"))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": f"Choose the cards for group {suggestion.position}",
+            "intro": "Untick the cards that do not belong, check the name, then accept. "
+            "The cards you untick stay where they are.",
+            "button": "Accept",
+            "back": scope.url("theme_suggest") + f"#suggestion-{suggestion.pk}",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

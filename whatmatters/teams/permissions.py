@@ -161,6 +161,7 @@ PERMISSIONS: dict[str, Access] = {
             "theme_merge": Access(Scope.TEAM, FACILITATORS),
             "theme_suggest": Access(Scope.TEAM, FACILITATORS),
             "theme_suggestion_decide": Access(Scope.TEAM, FACILITATORS),
+            "theme_suggestion_cards": Access(Scope.TEAM, FACILITATORS),
             "theme_suggestion_merge": Access(Scope.TEAM, FACILITATORS),
             "theme_detail": TEAM_MEMBER,
             "theme_edit": Access(Scope.TEAM, FACILITATORS),
