@@ -35,6 +35,7 @@ from whatmatters.imports.reading import MAX_PROBLEMS, Limits, Table, check_heade
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words
 from whatmatters.safety.screening import FORMULA, Screening, clean_words, screen
+from whatmatters.text import themes as text_themes
 from whatmatters.text.pii import LABELS, Finding, find_personal_data, redact
 
 MAX_STATEMENT_LENGTH = 2000
@@ -463,14 +464,13 @@ def store_suggestions(team: Any, cards: list[Statement], seeds: bool = False) ->
 
     Decided suggestions stay as the record of what people chose. Nothing is placed on the board.
     """
-    from whatmatters.text.themes import suggest_themes
-
     for old in ThemeSuggestion.objects.for_team(team).undecided():
         old.delete()
     made_at = timezone.now()
     stored: list[ThemeSuggestion] = []
     rows: list[SuggestedCard] = []
-    groups = suggest_themes([s.public_text() for s in cards], seeds=seeds) if len(cards) >= 2 else []
+    texts = [s.public_text() for s in cards]
+    groups = text_themes.suggest_themes(texts, seeds=seeds) if len(cards) >= 2 else []
     for number, group in enumerate(groups, start=1):
         suggestion = ThemeSuggestion.objects.create(
             team=team,
