@@ -403,3 +403,29 @@ def test_the_card_chooser_of_a_decided_group_sends_the_person_back(cards: list, 
     decide(staff, suggestion, "reject")
     response = staff.get(url("theme_suggestion_cards", pk=suggestion.pk), follow=True)
     assert "Someone has already decided that group, so nothing changed." in response.content.decode()
+
+
+def test_the_page_reads_the_same_few_queries_however_many_groups_there_are(
+    say: Any, staff: Any, programme: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def groups(n: int) -> int:
+        ThemeSuggestion.objects.all().delete()
+        for number in range(1, n + 1):
+            suggestion = ThemeSuggestion.objects.create(
+                team=programme.team_a, position=number, label=f"Group about {number}"
+            )
+            for k in range(3):
+                SuggestedCard.objects.create(
+                    suggestion=suggestion, statement=say(f"Card {k} about {number}"), is_typical=k == 0
+                )
+        staff.get(url("theme_suggest"))  # sessions and caches warm
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(url("theme_suggest")).status_code == 200
+        return len(queries)
+
+    few, many = groups(2), groups(12)
+    assert few == many
+    assert many <= 20
