@@ -5,6 +5,7 @@ off, starts from the library of themes, rejects the empty answers and accepts a 
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,9 @@ TEXTS = [
     "nothing",
     "n/a",
 ]
+
+
+SHOTS = os.environ.get("WHATMATTERS_SCREENSHOTS", "")  # a folder to keep screenshots in, when set
 
 
 def tab_to(page: Page, condition: str, presses: int = 250) -> None:
@@ -81,6 +85,8 @@ def test_a_suggestion_is_accepted_renamed_and_merged_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_text("Nothing is on the board until you accept a group.")).to_be_visible()
     assert_accessible(page)
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "suggested-themes.png"), full_page=True)
     groups = list(ThemeSuggestion.objects.undecided())
     assert len(groups) >= 4, [g.label for g in groups]
     assert Theme.objects.count() == 0
