@@ -8,7 +8,7 @@ from typing import Any
 
 def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]:
     from whatmatters.engagement import actions
-    from whatmatters.engagement.models import EngagementSession, Theme
+    from whatmatters.engagement.models import EngagementSession, SuggestedCard, Theme, ThemeSuggestion
     from whatmatters.framework.models import Domain
 
     result: dict[str, dict[str, Any]] = {}
@@ -23,6 +23,11 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         theme = actions.create_theme(team, "Being listened to", [statement])
         domain = Domain.objects.create(team=team, i_statement="I am listened to")
         theme.domains.add(domain)
+        waiting = actions.arrive(session, "Knowing how long the wait is", relationship="carer")
+        suggestion = ThemeSuggestion.objects.create(team=team, label="Knowing how long the wait is")
+        SuggestedCard.objects.create(suggestion=suggestion, statement=waiting, is_typical=True)
+        result[prefix + "theme_suggestion_decide"] = {**kwargs, "pk": suggestion.pk}
+        result[prefix + "theme_suggestion_cards"] = {**kwargs, "pk": suggestion.pk}
         for name in (
             "session_detail",
             "session_edit",

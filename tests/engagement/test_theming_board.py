@@ -1,5 +1,6 @@
 """The theming board: cards in themes (a card may sit in several), moved with plain forms, parked when
-contested; themes created, renamed, merged and split; every move audited; "Suggest themes" as a proposal."""
+contested; themes created, renamed, merged and split; every move audited.
+"Suggest themes" is in test_theme_suggestions.py."""
 
 from __future__ import annotations
 
@@ -102,58 +103,3 @@ def test_another_teams_theme_is_not_found(say: Any, programme: Any, people: dict
     assert response.status_code == 404
     assert client.get(url("theme_detail", pk=theirs.pk)).status_code == 404
     assert Placement.objects.count() == 0
-
-
-def test_suggest_themes_proposes_groups_people_accept_change_or_ignore(
-    say: Any, people: dict, client_for: Any
-) -> None:
-    texts = [
-        "Knowing how long the wait will be",
-        "Being told where I am on the waiting list",
-        "Updates while I wait for my first appointment",
-        "The wait for an appointment was too long",
-        "Medication side effects explained to me",
-        "Someone to explain my medication and its side effects",
-        "Talking about medication changes before they happen",
-        "My carer being included in my care",
-    ]
-    cards = [say(text) for text in texts]
-    client = client_for(people[Role.STAFF])
-    text = client.get(url("theme_suggest")).content.decode()
-    assert "Accept group 1 as a theme" in text
-    assert "It is only a starting point" in text
-    # Accept a changed group: a new name and only 2 of the cards.
-    response = client.post(
-        url("theme_suggest"), {"name": "Knowing about the wait", "statements": [cards[0].pk, cards[1].pk]}
-    )
-    assert response.status_code == 302
-    theme = Theme.objects.get(name="Knowing about the wait")
-    assert set(theme.statements.all()) == {cards[0], cards[1]}
-    # Ignoring the rest changes nothing: they stay unsorted.
-    assert Theme.objects.count() == 1
-
-
-def test_suggested_themes_show_a_phrase_name_typical_cards_and_empty_answers_apart(
-    say: Any, people: dict, client_for: Any
-) -> None:
-    texts = [
-        "The waiting list is far too long",
-        "Months on the waiting list with no news",
-        "months on the waiting list with no news!",
-        "Being told how long the waiting list is",
-        "Kind staff who listen",
-        "The staff were kind and caring",
-        "nothing",
-        "n/a",
-    ]
-    for text in texts:
-        say(text)
-    client = client_for(people[Role.STAFF])
-    text = client.get(url("theme_suggest")).content.decode()
-    assert "Waiting list" in text
-    assert "The most typical cards in this group:" in text
-    assert "1 card says the same as another card in this group." in text
-    assert "Nothing to add" in text
-    assert "These cards say nothing to put in a theme" in text
-    # Nothing moves on the board until a person accepts a group.
-    assert Theme.objects.count() == 0

@@ -88,6 +88,8 @@ MARKER_FIELDS: dict[str, str | None] = {
     "engagement.Placement": None,
     "engagement.Vote": None,
     "engagement.DomainUpdate": "text",
+    "engagement.ThemeSuggestion": "label",
+    "engagement.SuggestedCard": None,
     "reports.Report": "html",
     "surveys.Survey": "title",
     "surveys.Question": "text",

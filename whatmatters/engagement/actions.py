@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from whatmatters.audit.log import Action, record
@@ -23,7 +23,9 @@ from whatmatters.engagement.models import (
     Relationship,
     Stage,
     Statement,
+    SuggestedCard,
     Theme,
+    ThemeSuggestion,
     Vote,
 )
 from whatmatters.framework.models import Domain
@@ -33,6 +35,7 @@ from whatmatters.imports.reading import MAX_PROBLEMS, Limits, Table, check_heade
 from whatmatters.safety.models import Alert
 from whatmatters.safety.public_forms import alert_for_words
 from whatmatters.safety.screening import FORMULA, Screening, clean_words, screen
+from whatmatters.text import themes as text_themes
 from whatmatters.text.pii import LABELS, Finding, find_personal_data, redact
 
 MAX_STATEMENT_LENGTH = 2000
@@ -439,6 +442,149 @@ def split_theme(theme: Theme, statements: Iterable[Statement], new_name: str) ->
         place(statement, new)
     record(Action.UPDATE, obj=theme, team=theme.team, summary=f"split into theme {new.pk}")
     return new
+
+
+# --- Suggested themes ----------------------------------------------------------------------------
+
+
+class AlreadyDecided(Exception):
+    """Someone decided this suggestion already (another tab, or another person): nothing was changed."""
+
+
+def unsorted_cards(team: Any) -> Any:
+    """Approved cards that are in no theme and not set aside: what "Suggest themes" groups."""
+    return Statement.objects.approved().for_team(team).filter(is_parked=False, placements__isnull=True)
+
+
+@transaction.atomic
+def store_suggestions(team: Any, cards: list[Statement], seeds: bool = False) -> list[ThemeSuggestion]:
+    """Run "Suggest themes" once on `cards` and keep the groups, replacing the undecided ones.
+
+    `seeds` starts from the library of themes for mental-health services (``theme_library.json``).
+
+    Decided suggestions stay as the record of what people chose. Nothing is placed on the board.
+    """
+    for old in ThemeSuggestion.objects.for_team(team).undecided():
+        old.delete()
+    made_at = timezone.now()
+    stored: list[ThemeSuggestion] = []
+    rows: list[SuggestedCard] = []
+    texts = [s.public_text() for s in cards]
+    groups = text_themes.suggest_themes(texts, seeds=seeds) if len(cards) >= 2 else []
+    for number, group in enumerate(groups, start=1):
+        suggestion = ThemeSuggestion.objects.create(
+            team=team,
+            made_at=made_at,
+            position=number,
+            label=group.label[:200] or f"Group {number}",
+            is_empty=group.kind == "empty",
+            seed=(group.seed or "")[:200],
+            repeats=sum(len(same) - 1 for same in group.duplicates),
+        )
+        typical = set(group.typical)
+        rows += [
+            SuggestedCard(suggestion=suggestion, statement=cards[i], position=at, is_typical=i in typical)
+            for at, i in enumerate(group.statements)
+        ]
+        main = set(group.statements)
+        rows += [
+            SuggestedCard(suggestion=suggestion, statement=cards[i], is_also=True, position=len(main) + at)
+            for at, i in enumerate(group.also)
+            if i not in main
+        ]
+        stored.append(suggestion)
+    SuggestedCard.objects.bulk_create(rows, batch_size=1000)
+    return stored
+
+
+def _undecided(suggestion: ThemeSuggestion) -> ThemeSuggestion:
+    """The suggestion, locked for this transaction, if nobody has decided it yet."""
+    locked = ThemeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if locked.status != ThemeSuggestion.Status.UNDECIDED:
+        raise AlreadyDecided
+    return locked
+
+
+def _decided(suggestion: ThemeSuggestion, status: str, user: Any, **fields: Any) -> None:
+    suggestion.status = status
+    suggestion.decided_at = timezone.now()
+    suggestion.decided_by = user if getattr(user, "is_authenticated", False) else None
+    for name, value in fields.items():
+        setattr(suggestion, name, value)
+    suggestion.save()
+
+
+@transaction.atomic
+def accept_suggestion(
+    suggestion: ThemeSuggestion, user: Any, name: str | None = None, only: Iterable[int] | None = None
+) -> tuple[Theme, bool, int]:
+    """Make the suggestion a theme with all its cards ("also" cards too: a card may carry two themes).
+
+    `name` renames it first; `only` keeps just those of its cards (statement ids) that a person chose. If
+    the team already has a theme of that name (ignoring capitals), the cards go into that theme instead of a
+    second one. Returns the theme, whether it is new, and how many cards.
+    """
+    suggestion = _undecided(suggestion)
+    name = " ".join((name or suggestion.label).split())
+    chosen = (
+        Statement.objects.approved()
+        .for_team(suggestion.team)
+        .filter(pk__in=suggestion.cards.values("statement"))
+    )
+    if only is not None:
+        chosen = chosen.filter(pk__in=list(only))
+    statements = list(chosen.order_by("created_at", "pk"))
+    theme = Theme.objects.for_team(suggestion.team).filter(name__iexact=name).order_by("pk").first()
+    created = theme is None
+    if theme is None:
+        theme = create_theme(suggestion.team, name, statements)
+    else:
+        for statement in statements:
+            place(statement, theme)
+    record(
+        Action.UPDATE,
+        obj=theme,
+        team=theme.team,
+        summary=f"accepted suggested theme {suggestion.pk} with {len(statements)} cards",
+    )
+    _decided(suggestion, ThemeSuggestion.Status.ACCEPTED, user, theme=theme, decided_name=theme.name)
+    return theme, created, len(statements)
+
+
+@transaction.atomic
+def reject_suggestion(suggestion: ThemeSuggestion, user: Any) -> ThemeSuggestion:
+    """The suggestion goes; no card moves."""
+    suggestion = _undecided(suggestion)
+    _decided(suggestion, ThemeSuggestion.Status.REJECTED, user)
+    return suggestion
+
+
+@transaction.atomic
+def merge_suggestions(suggestions: list[ThemeSuggestion], user: Any) -> ThemeSuggestion:
+    """The cards of all `suggestions` join the first (by position), which stays undecided; the others are
+    recorded as merged into it. No card moves on the board."""
+    locked = sorted((_undecided(s) for s in suggestions), key=lambda s: (s.position, s.pk))
+    target, others = locked[0], locked[1:]
+    offset = (target.cards.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    for other in others:
+        in_target = dict(target.cards.values_list("statement_id", "is_also"))
+        # A card that is only "also" in the target but a main card of the other becomes a main card.
+        promote = [
+            statement
+            for statement, is_also in other.cards.values_list("statement_id", "is_also")
+            if in_target.get(statement) and not is_also
+        ]
+        target.cards.filter(statement_id__in=promote).update(is_also=False)
+        moving = other.cards.exclude(statement_id__in=list(in_target))
+        moved = moving.count()
+        moving.update(suggestion=target, position=models.F("position") + offset, is_typical=False)
+        offset += moved + len(in_target)
+        target.repeats += other.repeats
+        target.is_empty = target.is_empty and other.is_empty
+        target.seed = target.seed or other.seed
+        _decided(other, ThemeSuggestion.Status.MERGED, user, merged_into=target)
+    target.save()
+    return target
 
 
 # --- Votes ---------------------------------------------------------------------------------------

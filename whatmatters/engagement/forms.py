@@ -188,15 +188,82 @@ class SplitForm(forms.Form):
         self.fields["statements"].choices = [(s.pk, s.public_text()) for s in cards]
 
 
-class AcceptSuggestionForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter a name for the theme"})
+class SuggestionDecisionForm(forms.Form):
+    """Accept, rename and accept, or reject one suggested theme."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("rename", "Rename and accept"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose to accept, rename or reject the group",
+            "invalid_choice": "Choose to accept, rename or reject the group",
+        },
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "rename" and not " ".join(data.get("name", "").split()):
+            self.add_error("name", "Enter a new name for the theme")
+        return data
+
+
+class ChooseCardsForm(forms.Form):
+    """Accept a suggested theme with the cards a person keeps, under the name they give it."""
+
+    name = forms.CharField(
+        label="Name of the theme (a short sentence)",
+        max_length=200,
+        error_messages={
+            "required": "Enter a name for the theme",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
     statements = forms.TypedMultipleChoiceField(
-        coerce=int, choices=[], error_messages={"required": "Choose at least 1 card"}
+        coerce=int,
+        label="Cards that go in the theme (untick any that do not belong)",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least 1 card",
+            "invalid_choice": "Choose cards from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, cards: list[tuple[Any, bool]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["statements"].choices = [
+            (s.pk, s.public_text() + (" (also about another group)" if also else "")) for s, also in cards
+        ]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter a name for the theme")
+        return name
+
+
+class MergeSuggestionsForm(forms.Form):
+    suggestions = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Choose at least 2 groups to merge",
+            "invalid_choice": "Choose groups from the list: one of them has just been decided",
+        },
     )
 
     def __init__(self, *args: Any, allowed: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["statements"].choices = [(pk, pk) for pk in allowed]
+        self.fields["suggestions"].choices = [(pk, pk) for pk in allowed]
+
+    def clean_suggestions(self) -> list[int]:
+        chosen = list(dict.fromkeys(self.cleaned_data["suggestions"]))
+        if len(chosen) < 2:
+            raise forms.ValidationError("Choose at least 2 groups to merge")
+        return chosen
 
 
 class PromoteForm(forms.Form):

@@ -309,3 +309,83 @@ class DomainUpdate(AuditedModel):
 
     def audit_team(self) -> Any:
         return self.team
+
+
+class ThemeSuggestionQuerySet(models.QuerySet["ThemeSuggestion"]):
+    def for_team(self, team: Any) -> ThemeSuggestionQuerySet:
+        return self.filter(team=team) if team is not None else self.filter(team__isnull=True)
+
+    def undecided(self) -> ThemeSuggestionQuerySet:
+        return self.filter(status=ThemeSuggestion.Status.UNDECIDED)
+
+
+class ThemeSuggestion(AuditedModel):
+    """One group "Suggest themes" proposed, kept until a person accepts, renames, merges or rejects it.
+
+    Suggestions are computed once, when a person presses "Suggest themes", and stored with their cards; the
+    page reads them from here. Nothing moves on the board until a person decides, and each decision is kept
+    (status, by whom, when, and the theme it became).
+    """
+
+    class Status(models.TextChoices):
+        UNDECIDED = "undecided", "Not decided yet"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        MERGED = "merged", "Merged into another group"
+
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="theme_suggestions"
+    )
+    # Every suggestion made by one press of "Suggest themes" shares this time.
+    made_at = models.DateTimeField(default=timezone.now)
+    position = models.PositiveIntegerField(default=1)
+    label = models.CharField(max_length=200)
+    is_empty = models.BooleanField(default=False)  # answers such as "nothing", "n/a", "all good"
+    seed = models.CharField(max_length=200, blank=True)  # the starting theme it grew from, if any
+    repeats = models.PositiveIntegerField(default=0)  # cards that say the same as another card in it
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNDECIDED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The name it was accepted with (kept if the theme is renamed or deleted later).
+    decided_name = models.CharField(max_length=200, blank=True)
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
+
+    # The name is a phrase taken from people's statements: like their words, it stays out of the audit log.
+    audit_exclude = frozenset({"label"})
+
+    objects = ThemeSuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["team", "status"])]
+
+    def __str__(self) -> str:
+        return f"Suggested theme {self.pk}"
+
+    def audit_team(self) -> Any:
+        return self.team
+
+
+class SuggestedCard(models.Model):
+    """A card in a suggestion: its main group, or "also" (its second group). Not audited: written in bulk,
+    once per suggestion, and only ever read or deleted with it."""
+
+    suggestion = models.ForeignKey(ThemeSuggestion, on_delete=models.CASCADE, related_name="cards")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    is_also = models.BooleanField(default=False)
+    is_typical = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "statement"], name="a_card_is_in_a_suggestion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement {self.statement_id} in suggestion {self.suggestion_id}"

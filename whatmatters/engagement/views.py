@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +24,11 @@ from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, presenters
 from whatmatters.engagement.forms import (
     MAX_IMPORT_BYTES,
-    AcceptSuggestionForm,
+    ChooseCardsForm,
     DomainUpdateForm,
     ImportForm,
     MergeForm,
+    MergeSuggestionsForm,
     ModerationForm,
     MoveForm,
     PromoteForm,
@@ -34,6 +36,7 @@ from whatmatters.engagement.forms import (
     QuickEntryForm,
     SessionForm,
     SplitForm,
+    SuggestionDecisionForm,
     ThemeForm,
     dots_form,
 )
@@ -43,7 +46,9 @@ from whatmatters.engagement.models import (
     EngagementSession,
     Relationship,
     Statement,
+    SuggestedCard,
     Theme,
+    ThemeSuggestion,
 )
 from whatmatters.framework.models import Domain
 from whatmatters.imports.problems import Problem
@@ -56,7 +61,6 @@ from whatmatters.teams.access import roles_of
 from whatmatters.teams.models import Team
 from whatmatters.teams.page_scope import PageScope
 from whatmatters.teams.permissions import allows
-from whatmatters.text.themes import suggest_themes
 from whatmatters.uploads import upload_limit
 
 # --- Page helpers ---------------------------------------------------------------------------------
@@ -449,36 +453,207 @@ def theme_merge(request: HttpRequest, team: str | None = None) -> HttpResponse:
     )
 
 
-def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse:
-    """ "Suggest themes": a proposal from whatmatters.text.themes that people accept, change or ignore."""
+SHOWN_CARDS = (
+    15  # cards listed under each suggestion besides its typical ones; the rest are counted (page size)
+)
+
+
+def _suggestions_page(request: HttpRequest, problem: dict[str, Any] | None = None) -> HttpResponse:
+    """The stored suggestions not decided yet, read from the database (never recomputed here)."""
     scope = PageScope(request)
-    the_board = presenters.board_for(scope.team)
-    cards = the_board.unsorted
+    approved = Statement.Status.APPROVED
+    ours = ThemeSuggestion.objects.for_team(scope.team)
+    latest = ours.order_by("-made_at").values_list("made_at", flat=True).first()
+    suggestions = list(
+        ours.undecided().annotate(
+            main=Count("cards", filter=Q(cards__is_also=False, cards__statement__status=approved)),
+            also=Count("cards", filter=Q(cards__is_also=True, cards__statement__status=approved)),
+        )
+    )
+    cards: dict[int, list[Statement]] = {s.pk: [] for s in suggestions}
+    typical: dict[int, list[Statement]] = {s.pk: [] for s in suggestions}
+    shown = SuggestedCard.objects.filter(
+        suggestion__in=suggestions, statement__status=approved
+    ).select_related("statement")
+    for card in shown.filter(is_typical=True).order_by("suggestion", "position", "pk"):
+        typical[card.suggestion_id].append(card.statement)
+    # Only the first SHOWN_CARDS of each group are read: a group may hold thousands.
+    first = shown.filter(is_also=False, is_typical=False).annotate(
+        rank=Window(RowNumber(), partition_by=[F("suggestion_id")], order_by=[F("position"), F("pk")])
+    )
+    for card in first.filter(rank__lte=SHOWN_CARDS).order_by("suggestion", "position", "pk"):
+        cards[card.suggestion_id].append(card.statement)
+    themes = {t.name.casefold(): t for t in Theme.objects.for_team(scope.team).order_by("-pk")}
+    unsorted = actions.unsorted_cards(scope.team)
+    new = 0
+    decided: dict[str, int] = {}
+    if latest is not None:
+        this_round = ours.filter(made_at=latest)
+        new = unsorted.exclude(
+            pk__in=SuggestedCard.objects.filter(suggestion__in=this_round).values("statement")
+        ).count()
+        decided = dict(
+            this_round.exclude(status=ThemeSuggestion.Status.UNDECIDED)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+    groups = [
+        {
+            "suggestion": s,
+            "cards": cards[s.pk],
+            "more": max(s.main - len(cards[s.pk]) - len(typical[s.pk]), 0),
+            "typical": typical[s.pk],
+            "existing": themes.get(" ".join(s.label.split()).casefold()),
+        }
+        for s in suggestions
+    ]
+    return page(
+        request,
+        "engagement/suggest.jinja",
+        {
+            "groups": groups,
+            "made_at": latest,
+            "unsorted": unsorted.count(),
+            "new": new,
+            "decided": decided,
+            "problem": problem,
+        },
+        status=400 if problem else 200,
+    )
+
+
+def theme_suggest(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    """ "Suggest themes": GET shows the stored suggestions; POST computes them once and stores them,
+    replacing the ones nobody has decided yet. Nothing moves on the board until a person decides."""
+    scope = PageScope(request)
     if request.method == "POST":
-        form = AcceptSuggestionForm(request.POST, allowed=[s.pk for s in cards])
-        if form.is_valid():
-            chosen = [s for s in cards if s.pk in set(form.cleaned_data["statements"])]
-            theme = actions.create_theme(scope.team, form.cleaned_data["name"], chosen)
-            messages.success(request, f"Theme “{theme.name}” added with {len(chosen)} cards.")
-            return redirect(scope.url("theme_suggest"))
-        messages.error(request, "Give the theme a name and choose at least 1 card.")
-    suggestions = []
-    if len(cards) >= 2:
-        for number, suggestion in enumerate(suggest_themes([s.public_text() for s in cards]), start=1):
-            suggestions.append(
-                {
-                    "number": number,
-                    "label": suggestion.label,
-                    "name": suggestion.label,
-                    "cards": [cards[i] for i in suggestion.statements],
-                    "also": [cards[i] for i in suggestion.also],
-                    "typical": [cards[i] for i in suggestion.typical],
-                    "empty": suggestion.kind == "empty",
-                    "seed": suggestion.seed,
-                    "repeats": sum(len(group) - 1 for group in suggestion.duplicates),
-                }
+        cards = list(actions.unsorted_cards(scope.team))
+        stored = actions.store_suggestions(scope.team, cards, seeds=request.POST.get("seeds") == "yes")
+        if stored:
+            messages.success(
+                request,
+                f"{len(stored)} {'group' if len(stored) == 1 else 'groups'} suggested from {len(cards)} "
+                "cards. Nothing is on the board until you accept a group.",
             )
-    return page(request, "engagement/suggest.jinja", {"suggestions": suggestions, "unsorted": len(cards)})
+        else:
+            messages.info(request, "There are not enough cards outside themes to suggest anything.")
+        return redirect(scope.url("theme_suggest"))
+    return _suggestions_page(request)
+
+
+def _accepted_message(request: HttpRequest, theme: Theme, created: bool, placed: int) -> None:
+    cards = f"{placed} {'card' if placed == 1 else 'cards'}"
+    messages.success(
+        request,
+        f"Theme “{theme.name}” added with {cards}."
+        if created
+        else f"{cards} added to the theme “{theme.name}”, which you already had.",
+    )
+
+
+@require_POST
+def theme_suggestion_decide(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    """Accept, rename and accept, or reject one stored suggestion."""
+    scope = PageScope(request)
+    suggestion = get_object_or_404(ThemeSuggestion.objects.for_team(request.team), pk=pk)
+    form = SuggestionDecisionForm(request.POST)
+    if not form.is_valid():
+        field = "name" if "name" in form.errors else "decision"
+        return _suggestions_page(
+            request,
+            {
+                "pk": suggestion.pk,
+                "field": field,
+                "message": form.errors[field][0],
+                "href": f"#name-{suggestion.pk}" if field == "name" else f"#suggestion-{suggestion.pk}",
+                "value": request.POST.get("name", ""),
+            },
+        )
+    decision = form.cleaned_data["decision"]
+    try:
+        if decision == "reject":
+            actions.reject_suggestion(suggestion, request.user)
+            messages.success(request, f"Group “{suggestion.label}” rejected. No cards moved.")
+        else:
+            name = form.cleaned_data["name"] if decision == "rename" else None
+            theme, created, placed = actions.accept_suggestion(suggestion, request.user, name)
+            _accepted_message(request, theme, created, placed)
+    except actions.AlreadyDecided:
+        messages.error(request, "Someone has already decided that group, so nothing changed.")
+    return redirect(scope.url("theme_suggest"))
+
+
+def theme_suggestion_cards(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
+    """One suggested group with all its cards, to untick those that do not belong before accepting it."""
+    scope = PageScope(request)
+    suggestion = get_object_or_404(ThemeSuggestion.objects.for_team(request.team), pk=pk)
+    if suggestion.status != ThemeSuggestion.Status.UNDECIDED:
+        messages.error(request, "Someone has already decided that group, so nothing changed.")
+        return redirect(scope.url("theme_suggest"))
+    cards = [
+        (card.statement, card.is_also)
+        for card in suggestion.cards.filter(statement__status=Statement.Status.APPROVED)
+        .select_related("statement")
+        .order_by("is_also", "position", "pk")
+    ]
+    form = ChooseCardsForm(
+        request.POST or None,
+        cards=cards,
+        initial={"name": suggestion.label, "statements": [s.pk for s, _ in cards]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            theme, created, placed = actions.accept_suggestion(
+                suggestion, request.user, form.cleaned_data["name"], only=form.cleaned_data["statements"]
+            )
+        except actions.AlreadyDecided:
+            messages.error(request, "Someone has already decided that group, so nothing changed.")
+            return redirect(scope.url("theme_suggest"))
+        _accepted_message(request, theme, created, placed)
+        return redirect(scope.url("theme_suggest"))
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": f"Choose the cards for group {suggestion.position}",
+            "intro": "Untick the cards that do not belong, check the name, then accept. "
+            "The cards you untick stay where they are.",
+            "button": "Accept",
+            "back": scope.url("theme_suggest") + f"#suggestion-{suggestion.pk}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def theme_suggestion_merge(request: HttpRequest, team: str | None = None) -> HttpResponse:
+    """Merge two or more stored suggestions into one, still to be accepted, renamed or rejected."""
+    scope = PageScope(request)
+    undecided = list(ThemeSuggestion.objects.for_team(request.team).undecided())
+    form = MergeSuggestionsForm(request.POST, allowed=[s.pk for s in undecided])
+    if not form.is_valid():
+        return _suggestions_page(
+            request,
+            {
+                "field": "merge",
+                "message": form.errors["suggestions"][0],
+                "href": f"#merge-{undecided[0].pk}" if undecided else "#merge",
+                "chosen": request.POST.getlist("suggestions"),
+            },
+        )
+    chosen = [s for s in undecided if s.pk in set(form.cleaned_data["suggestions"])]
+    try:
+        target = actions.merge_suggestions(chosen, request.user)
+    except actions.AlreadyDecided:
+        messages.error(request, "Someone has already decided one of those groups, so nothing changed.")
+        return redirect(scope.url("theme_suggest"))
+    messages.success(
+        request,
+        f"{len(chosen)} groups merged into “{target.label}”. Accept it, rename it or reject it below.",
+    )
+    return redirect(scope.url("theme_suggest") + f"#suggestion-{target.pk}")
 
 
 # --- Votes ---------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ LINKS: tuple[Link, ...] = (
     Link("api.ApiToken", "user", "Your API tokens"),
     Link("audit.AuditEvent", "actor", "What you did, from the audit log"),
     Link("engagement.Statement", "moderated_by", "Statements you moderated"),
+    Link("engagement.ThemeSuggestion", "decided_by", "Suggested themes you accepted, merged or rejected"),
     Link("framework.ValueImport", "uploaded_by", "Files of measure values you uploaded"),
     Link("framework.Value", "updated_by", "Measure values you typed in, uploaded or sent last"),
     Link("framework.Annotation", "created_by", "Events you added to charts, and new limits you agreed"),
