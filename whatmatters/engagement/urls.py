@@ -52,4 +52,5 @@ urlpatterns = [
     path("w/<str:code>/vote/", views.public_vote, name="engagement_public_vote"),
     path("w/<str:code>/voted/", views.public_voted, name="engagement_public_voted"),
     path("you-said-we-did/<slug:team_slug>/", views.you_said_we_did, name="you_said_we_did"),
+    path("you-said-we-did/stop/<str:token>/", views.contact_route_stop, name="contact_route_stop"),
 ]

@@ -176,6 +176,7 @@ PERMISSIONS: dict[str, Access] = {
     "engagement_public_vote": PUBLIC,
     "engagement_public_voted": PUBLIC,
     "you_said_we_did": PUBLIC,
+    "contact_route_stop": PUBLIC,  # the stop link in a "we did" email: a signed token, no account
     "api-v1:engagement_session_list": TEAM_MEMBER,
     "api-v1:engagement_statement_list": TEAM_MEMBER,
     "api-v1:engagement_theme_list": TEAM_MEMBER,
