@@ -7,7 +7,7 @@ from typing import Any
 
 
 def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    from whatmatters.engagement import actions
+    from whatmatters.engagement import actions, loop
     from whatmatters.engagement.models import EngagementSession, Theme
     from whatmatters.framework.models import Domain
 
@@ -49,5 +49,7 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
             ):
                 result[name] = {"code": code}
             result["you_said_we_did"] = {"team_slug": team.slug}
+            contact = loop.save_contact(statement, "sample.contact@example.org")
+            result["contact_route_stop"] = {"token": loop.stop_token(contact)}
     assert Theme.objects.count() == 2
     return result
