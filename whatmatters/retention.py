@@ -182,6 +182,7 @@ def apply_retention_daily() -> dict[str, int]:
         counts["extract imports that stopped"] = extract_tasks.fail_stalled()
         counts["alert emails caught up"] = alerts.tell_untold()
         counts["alerts escalated"] = alerts.escalate_due()
+        counts["'we did' emails caught up"] = loop.catch_up()
         return counts
 
 

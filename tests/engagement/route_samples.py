@@ -8,7 +8,7 @@ from typing import Any
 
 def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]:
     from whatmatters.engagement import actions, loop
-    from whatmatters.engagement.models import EngagementSession, Theme
+    from whatmatters.engagement.models import DomainUpdate, EngagementSession, Theme
     from whatmatters.framework.models import Domain
 
     result: dict[str, dict[str, Any]] = {}
@@ -39,6 +39,8 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         result[prefix + "domain_trace"] = {**kwargs, "pk": domain.pk}
         if team is not None:
             result["domain_update_add"] = {**kwargs, "pk": domain.pk}
+            update = DomainUpdate.objects.create(domain=domain, team=team, text="We ring monthly")
+            result["domain_update_edit"] = {**kwargs, "pk": update.pk}
             code = session.code
             for name in (
                 "engagement_public_form",

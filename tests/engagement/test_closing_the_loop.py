@@ -375,3 +375,55 @@ def test_the_public_page_groups_what_we_did_by_domain_with_dates_and_status(
     assert 'In progress</strong> <span class="wm-we-did__date">20 May 2025</span>' in kind
     assert "Texts each month" not in kind
     assert "Team B's own work" not in text
+
+
+def test_the_daily_run_sends_what_failed_but_not_to_people_who_came_later(
+    client: Any, session: Any, waiting_domain: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early = speak(client, session, "Nobody told me how long the wait was", email="early@example.org")
+    actions.move(early, theme_of(waiting_domain))
+    update = DomainUpdate.objects.create(domain=waiting_domain, team=session.team, text="We text the wait")
+    with monkeypatch.context() as patched:
+        patched.setattr(loop.mail, "send", lambda *args, **kwargs: (_ for _ in ()).throw(OSError()))
+        assert loop.tell_contacts(update) == 0
+    late = speak(client, session, "I did not know who to ask", email="late@example.org")
+    actions.move(late, theme_of(waiting_domain))
+    ContactRoute.objects.filter(statement=late).update(created_at=timezone.now() + dt.timedelta(days=2))
+    counts = retention.apply_retention_daily.call()
+    assert counts["'we did' emails caught up"] == 1
+    assert [m.to for m in mail.outbox] == [["early@example.org"]]
+    assert loop.catch_up() == 0  # and once only
+
+
+def test_an_update_can_say_it_is_done_later_without_emailing_anyone_again(
+    client: Any,
+    session: Any,
+    programme: Any,
+    lead: Any,
+    people: dict,
+    client_for: Any,
+    waiting_domain: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    statement = speak(client, session, "Nobody told me how long the wait was")
+    actions.move(statement, theme_of(waiting_domain))
+    update = add_update(
+        lead, waiting_domain, "We text the wait", "in_progress", django_capture_on_commit_callbacks
+    )
+    assert len(mail.outbox) == 1
+    edit = url("domain_update_edit", pk=update.pk)
+    assert "Nobody is emailed again" in lead.get(edit).content.decode()
+    refused = lead.post(edit, {"text": "", "status": "done"})
+    assert refused.status_code == 400 and "Enter what the team is doing" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead.post(edit, {"text": "We text the wait each month", "status": "done"})
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert (update.text, update.status) == ("We text the wait each month", "done")
+    assert len(mail.outbox) == 1
+    # Staff cannot change it (as they cannot add one), and another team's update is not found.
+    assert client_for(people[Role.STAFF]).post(edit, {"text": "x", "status": "planned"}).status_code == 403
+    theirs = DomainUpdate.objects.create(domain=waiting_domain, team=programme.team_b, text="Theirs")
+    assert lead.get(url("domain_update_edit", pk=theirs.pk)).status_code == 404
+    assert lead.post(url("domain_update_edit", pk=theirs.pk), {"text": "x"}).status_code == 404
+    assert DomainUpdate.objects.get(pk=theirs.pk).text == "Theirs"

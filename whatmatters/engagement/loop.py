@@ -105,13 +105,17 @@ def email_text(update: DomainUpdate, contact: ContactRoute) -> tuple[str, str]:
     return subject, text
 
 
-def tell_contacts(update: DomainUpdate) -> int:
+def tell_contacts(update: DomainUpdate, *, left_by: dt.datetime | None = None) -> int:
     """Email each contact for this update once. Returns how many emails went now.
 
     Each email is claimed first (a unique row per update and contact), so a second run skips it; a failed
-    send removes its claim, so the next run tries that one again."""
+    send removes its claim, so the next run (or the daily catch-up) tries that one again. `left_by`: only
+    addresses left before then (the catch-up tells only those the first run would have told)."""
     sent = 0
-    for contact in contacts_for(update):
+    contacts = contacts_for(update)
+    if left_by is not None:
+        contacts = contacts.filter(created_at__lt=left_by)
+    for contact in contacts:
         try:
             with transaction.atomic():
                 claim = LoopEmail.objects.create(update=update, contact_route=contact)
@@ -132,6 +136,20 @@ def tell_contacts(update: DomainUpdate) -> int:
         claim.sent_at = timezone.now()
         claim.save(update_fields=["sent_at"])
         sent += 1
+    return sent
+
+
+CATCH_UP_DAYS = 7
+
+
+def catch_up(now: dt.datetime | None = None) -> int:
+    """The daily run's catch-up: emails for the last week's updates that failed or were never queued."""
+    now = now or timezone.now()
+    since = timezone.localdate(now) - dt.timedelta(days=CATCH_UP_DAYS)
+    sent = 0
+    for update in DomainUpdate.objects.filter(published_on__gte=since).select_related("team", "domain"):
+        day_after = dt.datetime.combine(update.published_on + dt.timedelta(days=1), dt.time())
+        sent += tell_contacts(update, left_by=timezone.make_aware(day_after))
     return sent
 
 

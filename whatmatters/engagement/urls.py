@@ -42,6 +42,11 @@ urlpatterns = [
         views.domain_update_add,
         name="domain_update_add",
     ),
+    path(
+        "teams/<slug:team>/what-matters/we-did/<int:pk>/",
+        views.domain_update_edit,
+        name="domain_update_edit",
+    ),
     path("moderation/", views.moderation_overview, name="moderation"),
     # Public: no account needed.
     path("w/<str:code>/", views.public_form, name="engagement_public_form"),

@@ -621,6 +621,31 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     )
 
 
+def domain_update_edit(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """Change an update's words or where it is up to. Nobody is emailed again (they were told once)."""
+    update = get_object_or_404(DomainUpdate.objects.select_related("domain"), team=request.team, pk=pk)
+    back = reverse("domain_trace", kwargs={"team": team, "pk": update.domain_id})
+    form = DomainUpdateForm(request.POST or None, initial={"text": update.text, "status": update.status})
+    if request.method == "POST" and form.is_valid():
+        update.text = form.cleaned_data["text"]
+        update.status = form.cleaned_data["status"]
+        update.save()
+        messages.success(request, "Saved. The “You said, we did” page shows the change.")
+        return redirect(back)
+    form.fields["status"].help_text = "Nobody is emailed again when you change this."
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": f"Change what you are doing about “{update.domain.i_statement}”",
+            "button": "Save",
+            "back": back,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Public pages (no account) -------------------------------------------------------------------
 
 

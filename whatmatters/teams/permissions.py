@@ -169,6 +169,7 @@ PERMISSIONS: dict[str, Access] = {
         }.items()
     },
     "domain_update_add": Access(Scope.TEAM, DOMAIN_WRITERS),
+    "domain_update_edit": Access(Scope.TEAM, DOMAIN_WRITERS),
     "moderation": Access(Scope.PROGRAMME, MODERATORS),
     "engagement_public_form": PUBLIC,
     "engagement_public_easy_read": PUBLIC,
