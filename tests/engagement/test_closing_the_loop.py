@@ -78,10 +78,19 @@ def test_the_form_asks_separately_and_says_what_the_address_is_for_and_how_long_
         text = client.get(form_url(session, easy_read)).content.decode()
         assert "Would you like us to tell you what we do about this?" in text
         assert 'type="email"' in text and 'autocomplete="email"' in text
-        assert "We will only use it to email you" in text
-        assert "We delete it after 12 months" in text
-        assert "the people who read your words do not see it" in text
+        assert "We will only use it to tell you what we do about what people said." in text
+        assert "We delete it after 12 months." in text
+        assert "The people who read your words will not see it." in text
+        assert "Every email has a link to delete it sooner." in text
         assert "This is not a way to ask for help" in text
+
+
+@pytest.mark.parametrize(("days", "words"), [(365, "12 months"), (730, "24 months"), (45, "45 days")])
+def test_the_form_says_how_long_from_the_setting(
+    client: Any, session: Any, settings: Any, days: int, words: str
+) -> None:
+    settings.RETENTION_CONTACT_ROUTE_DAYS = days
+    assert f"We delete it after {words}." in client.get(form_url(session)).content.decode()
 
 
 def test_the_question_is_not_asked_on_programme_wide_sessions(client: Any, programme: Any) -> None:

@@ -101,10 +101,10 @@ def contact_kept_for() -> str:
 
 def contact_use() -> str:
     return (
-        "We will only use it to email you when we add what we are doing about this to our "
-        "“You said, we did” page. It is kept apart from what you wrote: the people who read your words do "
-        f"not see it. We delete it after {contact_kept_for()}, or as soon as you use the stop link in any "
-        "email."
+        "We will only use it to tell you what we do about what people said. "
+        "We keep it apart from your words. The people who read your words will not see it. "
+        f"We delete it after {contact_kept_for()}. "
+        "Every email has a link to delete it sooner."
     )
 
 

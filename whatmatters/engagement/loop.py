@@ -93,10 +93,10 @@ def email_text(update: DomainUpdate, contact: ContactRoute) -> tuple[str, str]:
     subject = f"What {update.team.name} is doing about what you told us"
     text = (
         "Hello,\n\n"
-        f"You told {update.team.name} what matters to you, and asked us to tell you what we do about it.\n\n"
+        f"You told {update.team.name} what matters to you. You asked us to tell you what we do about it.\n\n"
         f"You and other people said: “{update.domain.i_statement}”\n\n"
         f"What we are doing ({update.get_status_display().lower()}): {update.text}\n\n"
-        f"See everything people told us and what we are doing about it:\n{page}\n\n"
+        f"See what people told us and what we are doing:\n{page}\n\n"
         "To stop these emails and delete your email address, use this link:\n"
         f"{stop_link}\n\n"
         "You do not need to reply. This email does not contain what you wrote.\n\n"
