@@ -436,3 +436,23 @@ def test_an_update_can_say_it_is_done_later_without_emailing_anyone_again(
     assert lead.get(url("domain_update_edit", pk=theirs.pk)).status_code == 404
     assert lead.post(url("domain_update_edit", pk=theirs.pk), {"text": "x"}).status_code == 404
     assert DomainUpdate.objects.get(pk=theirs.pk).text == "Theirs"
+
+
+def test_one_person_who_spoke_twice_gets_one_email_and_one_stop_deletes_both(
+    client: Any, session: Any, lead: Any, waiting_domain: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = speak(client, session, "Nobody told me how long the wait was", email="Sam@Example.org")
+    second = speak(client, session, "I did not know who to ask", email="sam@example.org")
+    other = speak(client, session, "Letters came late", email="other@example.org")
+    for statement in (first, second, other):
+        actions.move(statement, theme_of(waiting_domain))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lead.post(
+            url("domain_update_add", pk=waiting_domain.pk), {"text": "We text", "status": "done"}, follow=True
+        )
+    assert "2 people who asked to hear what we do will be emailed once." in response.content.decode()
+    assert sorted(m.to[0].lower() for m in mail.outbox) == ["other@example.org", "sam@example.org"]
+    update = DomainUpdate.objects.get()
+    assert loop.tell_contacts(update) == 0 and len(mail.outbox) == 2
+    client.post(loop.stop_path(ContactRoute.objects.get(statement=second)))
+    assert list(ContactRoute.objects.values_list("email", flat=True)) == ["other@example.org"]

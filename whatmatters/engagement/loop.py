@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,8 +66,10 @@ def contact_for_token(token: str) -> ContactRoute | None:
     return ContactRoute.objects.filter(pk=pk).first()
 
 
-def stop(contact: ContactRoute) -> None:
-    contact.delete()
+def stop(contact: ContactRoute) -> int:
+    """Delete the address: this contact route and any other the same person left with the team."""
+    same = ContactRoute.objects.filter(team=contact.team_id, email__iexact=contact.email)
+    return len([route.delete() for route in same])
 
 
 # --- Telling people --------------------------------------------------------------------------------------
@@ -105,8 +108,24 @@ def email_text(update: DomainUpdate, contact: ContactRoute) -> tuple[str, str]:
     return subject, text
 
 
+def _same_address(claim: LoopEmail) -> QuerySet[LoopEmail]:
+    """Other claims for the same update and the same address (one person who left it more than once)."""
+    return LoopEmail.objects.filter(
+        update=claim.update_id,
+        contact_route__team=claim.contact_route.team_id,
+        contact_route__email__iexact=claim.contact_route.email,
+    ).exclude(pk=claim.pk)
+
+
+def people_to_tell(update: DomainUpdate) -> int:
+    """How many different addresses an update will be emailed to (a count, for the team's message)."""
+    return (
+        contacts_for(update).order_by().annotate(address=Lower("email")).values("address").distinct().count()
+    )
+
+
 def tell_contacts(update: DomainUpdate, *, left_by: dt.datetime | None = None) -> int:
-    """Email each contact for this update once. Returns how many emails went now.
+    """Email each contact for this update once (each address once). Returns how many emails went now.
 
     Each email is claimed first (a unique row per update and contact), so a second run skips it; a failed
     send removes its claim, so the next run (or the daily catch-up) tries that one again. `left_by`: only
@@ -121,10 +140,13 @@ def tell_contacts(update: DomainUpdate, *, left_by: dt.datetime | None = None) -
                 claim = LoopEmail.objects.create(update=update, contact_route=contact)
         except IntegrityError:
             continue  # already sent (or being sent) for this update
+        if _same_address(claim).filter(pk__lt=claim.pk).exists():
+            continue  # one person, several statements: the first claim for the address sends (sent_at empty)
         subject, text = email_text(update, contact)
         try:
             mail.send(contact.email, subject, text)
         except Exception as error:  # noqa: BLE001 - one failed address must not stop the others
+            _same_address(claim).filter(sent_at__isnull=True).delete()
             claim.delete()
             logger.error(
                 "A 'we did' email for update %s to contact route %s could not be sent (%s)",

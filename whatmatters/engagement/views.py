@@ -599,7 +599,7 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 status=form.cleaned_data["status"],
             )
-            told = loop.contacts_for(update).count()
+            told = loop.people_to_tell(update)
             loop.update_added(update)
         text = "Added to the “You said, we did” page."
         if told:
