@@ -10,43 +10,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0002_hold_every_answer'),
-        ('teams', '0003_recoverycodedevice_recoverycode'),
+        ("engagement", "0002_hold_every_answer"),
+        ("teams", "0003_recoverycodedevice_recoverycode"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='domainupdate',
-            name='status',
-            field=models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('done', 'Done')], default='planned', max_length=12, verbose_name='Where it is up to'),
+            model_name="domainupdate",
+            name="status",
+            field=models.CharField(
+                choices=[("planned", "Planned"), ("in_progress", "In progress"), ("done", "Done")],
+                default="planned",
+                max_length=12,
+                verbose_name="Where it is up to",
+            ),
         ),
         migrations.CreateModel(
-            name='ContactRoute',
+            name="ContactRoute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('statement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact_route', to='engagement.statement')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_routes', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "statement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_route",
+                        to="engagement.statement",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_routes",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LoopEmail',
+            name="LoopEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('contact_route', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='engagement.contactroute')),
-                ('update', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='loop_emails', to='engagement.domainupdate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "contact_route",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="engagement.contactroute",
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="loop_emails",
+                        to="engagement.domainupdate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('update', 'contact_route'), name='one_we_did_email_per_contact_per_update')],
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("update", "contact_route"), name="one_we_did_email_per_contact_per_update"
+                    )
+                ],
             },
         ),
     ]
