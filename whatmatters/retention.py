@@ -13,6 +13,8 @@ What goes, and what stays (docs/privacy.md has the reasons):
 - contact details: an alert's contact details, name, what we did and any words kept on it,
   RETENTION_CONTACT_DETAILS_DAYS after someone recorded a response. Alerts nobody has answered keep them
   whatever their age: the person asked for contact and may still need it (the command warns about them);
+- "tell me what you do" email addresses left on the public form (engagement.ContactRoute), with the record
+  of the emails sent to them, RETENTION_CONTACT_ROUTE_DAYS after they were left (engagement.loop);
 - audit events and django-axes sign-in records older than RETENTION_AUDIT_DAYS.
 """
 
@@ -32,6 +34,7 @@ from django.utils import timezone
 from whatmatters.audit.log import Action, record
 from whatmatters.audit.models import delete_events_before
 from whatmatters.audit.tracking import Actor, acting_as
+from whatmatters.engagement import loop
 from whatmatters.engagement.actions import purge_originals
 from whatmatters.engagement.models import Statement
 from whatmatters.framework import tasks as value_tasks
@@ -48,6 +51,7 @@ KINDS = {
     "statement_originals": "original words of redacted statements",
     "survey_text": "survey answers' words",
     "contact_details": "alerts' contact details",
+    "contact_routes": "email addresses left to hear what we do",
     "rate_limit_entries": "public-form rate-limit entries",
     "sign_in_records": "sign-in records",
     "audit_events": "audit events",
@@ -71,6 +75,7 @@ def apply_retention(now: dt.datetime | None = None, *, dry_run: bool = False) ->
             "statement_originals": purge_originals(now=now),
             "survey_text": remove_survey_text(now),
             "contact_details": blank_contact_details(now),
+            "contact_routes": forget_contact_routes(now),
             "rate_limit_entries": forget_old_submissions(now),
             "sign_in_records": forget_sign_in_records(now),
             "audit_events": delete_old_audit_events(now),
@@ -113,6 +118,17 @@ def blank_contact_details(now: dt.datetime) -> int:
         f"retention: contact details of {{count}} alerts answered over {days} days ago removed",
     )
     return blanked
+
+
+def forget_contact_routes(now: dt.datetime) -> int:
+    days = _days("RETENTION_CONTACT_ROUTE_DAYS")
+    by_team = Counter(loop.forget_old_contact_routes(now))
+    _record_by_team(
+        by_team,
+        "Email addresses left to hear what we do",
+        f"retention: {{count}} email addresses left over {days} days ago deleted",
+    )
+    return sum(by_team.values())
 
 
 def unanswered_alerts_past_retention(now: dt.datetime | None = None) -> int:
@@ -166,6 +182,7 @@ def apply_retention_daily() -> dict[str, int]:
         counts["extract imports that stopped"] = extract_tasks.fail_stalled()
         counts["alert emails caught up"] = alerts.tell_untold()
         counts["alerts escalated"] = alerts.escalate_due()
+        counts["'we did' emails caught up"] = loop.catch_up()
         return counts
 
 

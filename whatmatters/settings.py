@@ -378,6 +378,7 @@ SURVEYS_ALERT_RESPONSE_DAYS = env_int("WHATMATTERS_ALERT_RESPONSE_DAYS", 2)  # t
 # original words of redacted statements follow ENGAGEMENT_ORIGINAL_TEXT_DAYS above.
 RETENTION_SURVEY_TEXT_DAYS = env_int("WHATMATTERS_SURVEY_TEXT_DAYS", 730)  # then survey answers' words go
 RETENTION_CONTACT_DETAILS_DAYS = env_int("WHATMATTERS_CONTACT_DETAILS_DAYS", 90)  # after an alert's answer
+RETENTION_CONTACT_ROUTE_DAYS = env_int("WHATMATTERS_CONTACT_ROUTE_DAYS", 365)  # "tell me what you do" emails
 RETENTION_AUDIT_DAYS = env_int("WHATMATTERS_AUDIT_DAYS", 2190)  # 6 years (Records Management Code 2021)
 # The address people use to reach the service, for links in emails sent by the task worker.
 WHATMATTERS_BASE_URL = env_str("WHATMATTERS_BASE_URL", "http://127.0.0.1:8000")

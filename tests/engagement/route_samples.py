@@ -7,8 +7,14 @@ from typing import Any
 
 
 def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    from whatmatters.engagement import actions
-    from whatmatters.engagement.models import EngagementSession, SuggestedCard, Theme, ThemeSuggestion
+    from whatmatters.engagement import actions, loop
+    from whatmatters.engagement.models import (
+        DomainUpdate,
+        EngagementSession,
+        SuggestedCard,
+        Theme,
+        ThemeSuggestion,
+    )
     from whatmatters.framework.models import Domain
 
     result: dict[str, dict[str, Any]] = {}
@@ -44,6 +50,8 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
         result[prefix + "domain_trace"] = {**kwargs, "pk": domain.pk}
         if team is not None:
             result["domain_update_add"] = {**kwargs, "pk": domain.pk}
+            update = DomainUpdate.objects.create(domain=domain, team=team, text="We ring monthly")
+            result["domain_update_edit"] = {**kwargs, "pk": update.pk}
             code = session.code
             for name in (
                 "engagement_public_form",
@@ -54,5 +62,7 @@ def samples(programme: Any, people: dict[str, Any]) -> dict[str, dict[str, Any]]
             ):
                 result[name] = {"code": code}
             result["you_said_we_did"] = {"team_slug": team.slug}
+            contact = loop.save_contact(statement, "sample.contact@example.org")
+            result["contact_route_stop"] = {"token": loop.stop_token(contact)}
     assert Theme.objects.count() == 2
     return result

@@ -90,6 +90,8 @@ MARKER_FIELDS: dict[str, str | None] = {
     "engagement.DomainUpdate": "text",
     "engagement.ThemeSuggestion": "label",
     "engagement.SuggestedCard": None,
+    "engagement.ContactRoute": "email",
+    "engagement.LoopEmail": None,
     "reports.Report": "html",
     "surveys.Survey": "title",
     "surveys.Question": "text",
@@ -192,7 +194,15 @@ def sample_modules() -> list[Any]:
 def seed() -> World:
     from whatmatters.api.models import ApiToken
     from whatmatters.audit.log import record
-    from whatmatters.engagement.models import DomainUpdate, EngagementSession, Statement, Theme, Vote
+    from whatmatters.engagement.models import (
+        ContactRoute,
+        DomainUpdate,
+        EngagementSession,
+        LoopEmail,
+        Statement,
+        Theme,
+        Vote,
+    )
     from whatmatters.framework.models import Annotation, ChangeIdea, Domain, Measure
     from whatmatters.learning.models import BuddyLogEntry, PdsaCycle
     from whatmatters.surveys import actions as survey_actions
@@ -246,7 +256,8 @@ def seed() -> World:
     theme = Theme.objects.filter(team=team_a).first()
     domain = Domain.objects.filter(team=team_a).first()
     Vote.objects.create(session=session, theme=theme, relationship="service_user", dots=2, channel="room")
-    DomainUpdate.objects.create(domain=domain, team=team_a, text="We changed the letters")
+    update = DomainUpdate.objects.create(domain=domain, team=team_a, text="We changed the letters")
+    LoopEmail.objects.create(update=update, contact_route=ContactRoute.objects.filter(team=team_a).first())
     BuddyLogEntry.objects.create(
         pair=pair, team=team_a, kind=BuddyLogEntry.Kind.WORTH_TRYING, text="Text reminders", change_idea="SMS"
     )

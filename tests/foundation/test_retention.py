@@ -85,6 +85,7 @@ def test_it_removes_each_kind_once_it_is_older_than_its_period_and_keeps_the_res
         "statement_originals": 1,
         "survey_text": 2,
         "contact_details": 1,
+        "contact_routes": 0,
         "rate_limit_entries": 0,
         "sign_in_records": 1,
         "audit_events": 1,

@@ -263,4 +263,10 @@ def _load_domains(team: Team, slug: str, themes: list[Theme | None]) -> None:
         chosen = [themes[i] for i in indexes if themes[i] is not None]
         domain = actions.promote(chosen, team, i_statement, description)
         if we_did:
-            DomainUpdate.objects.create(domain=domain, team=team, text=we_did, published_on=date(2024, 2, 1))
+            DomainUpdate.objects.create(
+                domain=domain,
+                team=team,
+                text=we_did,
+                published_on=date(2024, 2, 1),
+                status=DomainUpdate.Status.IN_PROGRESS,
+            )

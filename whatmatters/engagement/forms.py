@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH, STATEMENT_LIMITS, split_lines
-from whatmatters.engagement.models import EngagementSession, Relationship, Stage, Theme
+from whatmatters.engagement.models import DomainUpdate, EngagementSession, Relationship, Stage, Theme
 from whatmatters.imports.reading import megabytes
 from whatmatters.safety.public_forms import HoneypotMixin
 
@@ -69,9 +70,42 @@ class PublicStatementForm(HoneypotMixin):
         required=False,
         help_text="If you do not tick this, only the team will read your words.",
     )
+    # Closing the loop: kept apart from the statement (engagement.loop). Shown only on a team's sessions.
+    contact_email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Enter an email address that is 254 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_email"].help_text = contact_use()
 
     def clean_stage(self) -> str:
         return self.cleaned_data.get("stage") or Stage.OTHER
+
+
+def contact_kept_for() -> str:
+    """How long a "tell me" address is kept, in words: "12 months", or days when it is not whole months."""
+    days = int(settings.RETENTION_CONTACT_ROUTE_DAYS)
+    months = round(days / 30.4)
+    if days >= 60 and abs(months * 30.4 - days) < 3:
+        return f"{months} months"
+    return f"{days} days" if days != 1 else "1 day"
+
+
+def contact_use() -> str:
+    return (
+        "We will only use it to tell you what we do about what people said. "
+        "We keep it apart from your words. The people who read your words will not see it. "
+        f"We delete it after {contact_kept_for()}. "
+        "Every email has a link to delete it sooner."
+    )
 
 
 class QuickEntryForm(forms.Form):
@@ -296,6 +330,17 @@ class DomainUpdateForm(forms.Form):
         help_text="Plain English: this is shown on the public “You said, we did” page.",
         error_messages={"required": "Enter what the team is doing"},
     )
+    status = forms.ChoiceField(
+        label="Where is it up to?",
+        choices=DomainUpdate.Status.choices,
+        initial=DomainUpdate.Status.PLANNED,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="People who asked to hear what we do are emailed once when you add this.",
+    )
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or DomainUpdate.Status.PLANNED
 
 
 def dots_form(

@@ -293,6 +293,11 @@ class Vote(AuditedModel):
 class DomainUpdate(AuditedModel):
     """ "We did": what a team is doing about a quality domain, for the public "You said, we did" page."""
 
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
     domain = models.ForeignKey("framework.Domain", on_delete=models.CASCADE, related_name="updates")
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="domain_updates")
     text = models.TextField(
@@ -300,6 +305,9 @@ class DomainUpdate(AuditedModel):
         help_text="Plain English, for the public. For example: We now text you every month.",
     )
     published_on = models.DateField(default=timezone.localdate)
+    status = models.CharField(
+        "Where it is up to", max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
 
     class Meta:
         ordering = ["-published_on", "-pk"]
@@ -389,3 +397,52 @@ class SuggestedCard(models.Model):
 
     def __str__(self) -> str:
         return f"Statement {self.statement_id} in suggestion {self.suggestion_id}"
+
+
+class ContactRoute(AuditedModel):
+    """An email address a person left on the public form to hear what is done about what they said.
+
+    Kept apart from the statement: never shown on the board, in moderation, exports or the API, and never in
+    the audit log (`audit_exclude`). Deleted by the stop link in each email, or by the retention run after
+    RETENTION_CONTACT_ROUTE_DAYS."""
+
+    statement = models.OneToOneField(Statement, on_delete=models.CASCADE, related_name="contact_route")
+    # Copied from the statement so every query can be scoped by team directly.
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="contact_routes")
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    audit_exclude = frozenset({"email"})
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        # Never the address: this string goes into the audit log as the object's name.
+        return f"Contact route {self.pk}"
+
+    def audit_team(self) -> Any:
+        return self.team
+
+
+class LoopEmail(models.Model):
+    """One "we did" email to one contact route about one update: the record that makes sending idempotent.
+
+    The row is claimed before the email goes (the unique pair), so a retry or a second run never sends
+    twice; if sending fails, the row is removed so the next run tries again. No address is copied here."""
+
+    update = models.ForeignKey(DomainUpdate, on_delete=models.CASCADE, related_name="loop_emails")
+    contact_route = models.ForeignKey(ContactRoute, on_delete=models.CASCADE, related_name="emails")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "contact_route"], name="one_we_did_email_per_contact_per_update"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Email about update {self.update_id} to contact route {self.contact_route_id}"

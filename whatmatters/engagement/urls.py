@@ -45,6 +45,11 @@ urlpatterns = [
         views.domain_update_add,
         name="domain_update_add",
     ),
+    path(
+        "teams/<slug:team>/what-matters/we-did/<int:pk>/",
+        views.domain_update_edit,
+        name="domain_update_edit",
+    ),
     path("moderation/", views.moderation_overview, name="moderation"),
     # Public: no account needed.
     path("w/<str:code>/", views.public_form, name="engagement_public_form"),
@@ -55,4 +60,5 @@ urlpatterns = [
     path("w/<str:code>/vote/", views.public_vote, name="engagement_public_vote"),
     path("w/<str:code>/voted/", views.public_voted, name="engagement_public_voted"),
     path("you-said-we-did/<slug:team_slug>/", views.you_said_we_did, name="you_said_we_did"),
+    path("you-said-we-did/stop/<str:token>/", views.contact_route_stop, name="contact_route_stop"),
 ]

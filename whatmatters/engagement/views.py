@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from whatmatters.audit.log import Action, record
 from whatmatters.audit.tracking import acting_as
 from whatmatters.client import client_address
 from whatmatters.disclosure import suppress
-from whatmatters.engagement import actions, presenters
+from whatmatters.engagement import actions, loop, presenters
 from whatmatters.engagement.forms import (
     MAX_IMPORT_BYTES,
     ChooseCardsForm,
@@ -766,8 +767,22 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     domain = get_object_or_404(_domains(request), pk=pk)
     form = DomainUpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        DomainUpdate.objects.create(domain=domain, team=request.team, text=form.cleaned_data["text"])
-        messages.success(request, "Added to the “You said, we did” page.")
+        with transaction.atomic():
+            update = DomainUpdate.objects.create(
+                domain=domain,
+                team=request.team,
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"],
+            )
+            told = loop.people_to_tell(update)
+            loop.update_added(update)
+        text = "Added to the “You said, we did” page."
+        if told:
+            text += (
+                f" {told} {'person who' if told == 1 else 'people who'} asked to hear what we do "
+                f"will be emailed once."
+            )
+        messages.success(request, text)
         return redirect("domain_trace", team=team, pk=pk)
     return page(
         request,
@@ -778,6 +793,31 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
             "button": "Add",
             "back": reverse("domain_trace", kwargs={"team": team, "pk": pk}),
         },
+    )
+
+
+def domain_update_edit(request: HttpRequest, team: str, pk: int) -> HttpResponse:
+    """Change an update's words or where it is up to. Nobody is emailed again (they were told once)."""
+    update = get_object_or_404(DomainUpdate.objects.select_related("domain"), team=request.team, pk=pk)
+    back = reverse("domain_trace", kwargs={"team": team, "pk": update.domain_id})
+    form = DomainUpdateForm(request.POST or None, initial={"text": update.text, "status": update.status})
+    if request.method == "POST" and form.is_valid():
+        update.text = form.cleaned_data["text"]
+        update.status = form.cleaned_data["status"]
+        update.save()
+        messages.success(request, "Saved. The “You said, we did” page shows the change.")
+        return redirect(back)
+    form.fields["status"].help_text = "Nobody is emailed again when you change this."
+    return page(
+        request,
+        "teams/form_page.jinja",
+        {
+            "form": form,
+            "title": f"Change what you are doing about “{update.domain.i_statement}”",
+            "button": "Save",
+            "back": back,
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -805,6 +845,9 @@ def public_form(request: HttpRequest, code: str, easy_read: bool = False) -> Htt
             consent_to_share=form.cleaned_data["consent_to_share"],
             screening=screening,
         )
+        if session.team is not None:
+            # Kept apart from the statement; never screened with it, never shown with it.
+            loop.save_contact(statement, form.cleaned_data.get("contact_email", ""))
         return Saved(links={"statement": statement})
 
     return public_forms.handle(
@@ -901,6 +944,33 @@ def public_voted(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@public_forms.cookieless
+def contact_route_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """Public, from the link in a "we did" email: confirm, then delete the address. No cookie needed: the
+    signed token in the link is the permission. A GET never deletes (mail programs open links to check
+    them)."""
+    try:
+        contact = loop.contact_for_token(token)
+    except loop.BadToken:
+        return render(request, "engagement/contact_stop.jinja", {"state": "bad", "public": True}, status=400)
+    if contact is None:
+        return render(request, "engagement/contact_stop.jinja", {"state": "gone", "public": True})
+    the_team = contact.team
+    if request.method == "POST":
+        with acting_as(PUBLIC_ACTOR):
+            loop.stop(contact)
+        return render(
+            request,
+            "engagement/contact_stop.jinja",
+            {"state": "stopped", "the_team": the_team, "public": True},
+        )
+    return render(
+        request,
+        "engagement/contact_stop.jinja",
+        {"state": "confirm", "the_team": the_team, "token": token, "public": True},
+    )
+
+
 def you_said_we_did(request: HttpRequest, team_slug: str) -> HttpResponse:
     """Public: a team's domains, what people said (approved, shareable words) and what it is doing."""
     the_team = get_object_or_404(Team, slug=team_slug, is_active=True)
@@ -918,5 +988,13 @@ def you_said_we_did(request: HttpRequest, team_slug: str) -> HttpResponse:
     return render(
         request,
         "engagement/you_said_we_did.jinja",
-        {"the_team": the_team, "sections": sections, "public": True},
+        {"the_team": the_team, "sections": sections, "public": True, "tag_colours": STATUS_TAGS},
     )
+
+
+# The NHS tag colours for an update's status (the words in the tag say it; colour only helps).
+STATUS_TAGS = {
+    DomainUpdate.Status.PLANNED: "nhsuk-tag--grey",
+    DomainUpdate.Status.IN_PROGRESS: "nhsuk-tag--blue",
+    DomainUpdate.Status.DONE: "nhsuk-tag--green",
+}

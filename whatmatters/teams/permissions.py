@@ -175,6 +175,7 @@ PERMISSIONS: dict[str, Access] = {
         }.items()
     },
     "domain_update_add": Access(Scope.TEAM, DOMAIN_WRITERS),
+    "domain_update_edit": Access(Scope.TEAM, DOMAIN_WRITERS),
     "moderation": Access(Scope.PROGRAMME, MODERATORS),
     "engagement_public_form": PUBLIC,
     "engagement_public_easy_read": PUBLIC,
@@ -182,6 +183,7 @@ PERMISSIONS: dict[str, Access] = {
     "engagement_public_vote": PUBLIC,
     "engagement_public_voted": PUBLIC,
     "you_said_we_did": PUBLIC,
+    "contact_route_stop": PUBLIC,  # the stop link in a "we did" email: a signed token, no account
     "api-v1:engagement_session_list": TEAM_MEMBER,
     "api-v1:engagement_statement_list": TEAM_MEMBER,
     "api-v1:engagement_theme_list": TEAM_MEMBER,
