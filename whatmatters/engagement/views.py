@@ -24,6 +24,7 @@ from whatmatters.engagement import actions, presenters
 from whatmatters.engagement.forms import (
     MAX_IMPORT_BYTES,
     AcceptSuggestionForm,
+    BoardFilterForm,
     DomainUpdateForm,
     ImportForm,
     MergeForm,
@@ -301,19 +302,26 @@ def moderate_statement(request: HttpRequest, pk: int, team: str | None = None) -
 
 def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
-    session_id = request.GET.get("session")
-    session_id = int(session_id) if session_id and session_id.isdigit() else None
-    the_board = presenters.board_for(scope.team, session_id)
-    sessions = EngagementSession.objects.for_team(scope.team)
+    themes = _themes(request)
+    sessions = list(EngagementSession.objects.for_team(scope.team))
+    form = BoardFilterForm(request.GET, themes=themes, sessions=sessions)
+    filters = form.filters()
+    the_board = presenters.board_page(scope.team, themes, filters, request.GET.get("page"))
+    base = scope.url("theme_board")
+
+    def link(page: int | None = None, **changes: str) -> str:
+        return base + presenters.board_query(filters, page, **changes)
+
     return page(
         request,
         "engagement/board.jinja",
         {
             "board": the_board,
-            "sessions": sessions,
-            "session_id": session_id,
+            "form": form,
+            "filters": filters,
+            "filtered": any(filters.get(key) for key in ("session", "relationship", "stage", "q")),
+            "link": link,
             "can_edit": scope.can("card_move"),
-            "theme_form": ThemeForm(),
         },
     )
 
@@ -322,9 +330,13 @@ def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
 def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
     form = MoveForm(request.POST)
-    back = scope.url("theme_board")
-    if request.POST.get("session", "").isdigit():
-        back += f"?session={request.POST['session']}"
+    # Back to the same page of the same view, with the same filters (the board checks them again).
+    kept = {key: request.POST.get(key, "")[:200] for key in presenters.BOARD_KEYS}
+    page_number = request.POST.get("page", "")
+    view = kept["theme"]
+    back = scope.url("theme_board") + presenters.board_query(
+        kept, int(page_number) if page_number.isdigit() and len(page_number) < 7 else None
+    )
     if not form.is_valid():
         messages.error(request, "Choose a theme for the card.")
         return redirect(back)
@@ -350,12 +362,7 @@ def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
     if request.htmx:
         return HttpResponse(status=204)
     messages.success(request, text)
-    anchor = (
-        f"card-{statement.pk}-{to_theme.pk}"
-        if action in ("move", "copy") and to_theme
-        else f"card-{statement.pk}"
-    )
-    return redirect(back + f"#{anchor}")
+    return redirect(back + f"#{presenters.card_anchor(statement, view)}")
 
 
 def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
