@@ -57,7 +57,13 @@ if (board) {
     });
   });
 
-  // After a move the page comes back at the card: give it focus so keyboard work carries on.
+  // After a move the page comes back at the card (or, when the card left this page, at the list of cards):
+  // give it focus so keyboard work carries on.
   const target = location.hash && document.getElementById(location.hash.slice(1));
   if (target && target.classList.contains("wm-card")) target.focus();
+  else if (target && target.id === "cards") {
+    const heading = target.querySelector("h2");
+    heading.tabIndex = -1;
+    heading.focus();
+  }
 }
