@@ -210,3 +210,18 @@ def test_viewers_page_through_the_board_without_the_move_forms(
 ) -> None:
     html = get(client_for(people[Role.VIEWER]), "?theme=all&page=3")
     assert len(shown(html)) == 50 and 'name="to_theme"' not in html
+
+
+def test_a_theme_of_5000_cards_shows_its_first_50_and_links_to_its_pages_on_the_board(
+    board: dict, programme: Any, facilitator: Any
+) -> None:
+    everything = actions.create_theme(programme.team_a, "Everything people said")
+    Placement.objects.bulk_create(Placement(theme=everything, statement=card) for card in board["cards"])
+    response = facilitator.get(url("theme_detail", pk=everything.pk))
+    html = response.content.decode()
+    assert len(response.content) < MAX_PAGE_BYTES
+    assert "Cards (5,000)" in html and html.count('<li class="wm-card">') == 50
+    assert f'href="/teams/team-a/what-matters/board/?theme={everything.pk}">See all 5,000 cards' in html
+    on_the_board = facilitator.get(url("theme_board"), {"theme": everything.pk, "page": "100"})
+    assert len(on_the_board.content) < MAX_PAGE_BYTES
+    assert "Page 100 of 100: cards 4,951 to 5,000 of 5,000." in on_the_board.content.decode()

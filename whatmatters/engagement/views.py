@@ -381,7 +381,10 @@ def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 def theme_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     theme = _theme(request, pk)
-    cards = list(theme.statements.approved().order_by("created_at"))
+    # The first cards only: a theme of thousands is paged on the board (a link says so).
+    statements = theme.statements.approved().order_by("created_at", "pk")
+    total = statements.count()
+    cards = list(statements[: presenters.CARDS_PER_PAGE])
     others = [t for t in _themes(request) if t.pk != theme.pk]
     return page(
         request,
@@ -389,8 +392,10 @@ def theme_detail(request: HttpRequest, pk: int, team: str | None = None) -> Http
         {
             "theme": theme,
             "cards": cards,
+            "total": total,
+            "on_the_board": PageScope(request).url("theme_board")
+            + presenters.board_query({"theme": str(theme.pk)}),
             "others": others,
-            "split_form": SplitForm(cards=cards),
             "domains": list(theme.domains.all()),
         },
     )
