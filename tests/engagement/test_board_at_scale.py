@@ -225,3 +225,15 @@ def test_a_theme_of_5000_cards_shows_its_first_50_and_links_to_its_pages_on_the_
     on_the_board = facilitator.get(url("theme_board"), {"theme": everything.pk, "page": "100"})
     assert len(on_the_board.content) < MAX_PAGE_BYTES
     assert "Page 100 of 100: cards 4,951 to 5,000 of 5,000." in on_the_board.content.decode()
+
+
+def test_made_up_board_fields_on_a_move_are_harmless(board: dict, facilitator: Any) -> None:
+    card = board["cards"][3]
+    response = facilitator.post(
+        url("card_move"),
+        {"statement": card.pk, "action": "park", "theme": "9" * 200, "page": "9" * 50, "q": "<script>"},
+    )
+    assert response.status_code == 302
+    assert urlsplit(response.url).fragment == "cards"
+    again = facilitator.get(response.url)
+    assert again.status_code == 200 and "<script>" not in again.content.decode().split("</head>")[1]

@@ -333,7 +333,12 @@ def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
     # Back to the same page of the same view, with the same filters (the board checks them again).
     kept = {key: request.POST.get(key, "")[:200] for key in presenters.BOARD_KEYS}
     page_number = request.POST.get("page", "")
-    view = kept["theme"]
+    theme_shown = kept["theme"]
+    view = (
+        theme_shown
+        if theme_shown in ("all", "parked") or theme_shown.isdigit() and len(theme_shown) < 10
+        else ""
+    )
     back = scope.url("theme_board") + presenters.board_query(
         kept, int(page_number) if page_number.isdigit() and len(page_number) < 7 else None
     )
