@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.engagement import many_cards
 from tests.engagement.conftest import url
 from whatmatters.engagement import actions
-from whatmatters.engagement.models import Placement
+from whatmatters.engagement.models import Placement, Theme
 from whatmatters.teams.roles import Role
 
 MAX_PAGE_BYTES = 300 * 1024
@@ -237,3 +237,30 @@ def test_made_up_board_fields_on_a_move_are_harmless(board: dict, facilitator: A
     assert urlsplit(response.url).fragment == "cards"
     again = facilitator.get(response.url)
     assert again.status_code == 200 and "<script>" not in again.content.decode().split("</head>")[1]
+
+
+def test_a_theme_of_5000_cards_is_split_by_finding_cards_by_their_words(
+    board: dict, programme: Any, facilitator: Any
+) -> None:
+    n = board["n"]
+    everything = actions.create_theme(programme.team_a, "Everything people said")
+    Placement.objects.bulk_create(Placement(theme=everything, statement=card) for card in board["cards"])
+    split = url("theme_split", pk=everything.pk)
+    first = facilitator.get(split)
+    assert len(first.content) < MAX_PAGE_BYTES
+    assert "This theme has 5,000 cards. The list shows the first 200." in first.content.decode()
+    assert first.content.decode().count('name="statements"') == 200
+    found = facilitator.get(split, {"q": "quiet evenings"}).content.decode()
+    quiet = [c.pk for c in board["cards"] if "quiet place" in many_cards.text_of(n[c.pk])]
+    assert found.count('name="statements"') == 200 < len(quiet)
+    assert "The list shows the cards with the words “quiet evenings”, the first 200 of them." in found
+    moving = quiet[:3]
+    response = facilitator.post(split, {"name": "A quiet place", "q": "quiet evenings", "statements": moving})
+    assert response.status_code == 302
+    new = Theme.objects.get(name="A quiet place")
+    assert sorted(new.statements.values_list("pk", flat=True)) == moving
+    assert everything.statements.count() == 5000 - 3
+    # A card that is not in the theme is refused, and nothing is split.
+    outside = facilitator.post(split, {"name": "Wrong", "statements": [new.statements.first().pk]})
+    assert "Choose cards from this theme" in outside.content.decode()
+    assert not Theme.objects.filter(name="Wrong").exists()

@@ -230,7 +230,10 @@ class SplitForm(forms.Form):
         coerce=int,
         label="Cards that move to the new theme",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least 1 card to move"},
+        error_messages={
+            "required": "Choose at least 1 card to move",
+            "invalid_choice": "Choose cards from this theme",
+        },
     )
 
     def __init__(self, *args: Any, cards: list[Any], **kwargs: Any) -> None:

@@ -159,7 +159,12 @@ def matching_statements(team: Any, filters: dict[str, str]) -> Any:
         statements = statements.filter(relationship=filters["relationship"])
     if filters.get("stage"):
         statements = statements.filter(stage=filters["stage"])
-    for word in filters.get("q", "").split()[:MAX_WORDS]:
+    return with_words(statements, filters.get("q", ""))
+
+
+def with_words(statements: Any, words: str) -> Any:
+    """Statements that hold every one of the words (capitals or not)."""
+    for word in words.split()[:MAX_WORDS]:
         statements = statements.filter(text__icontains=word)
     return statements
 

@@ -299,6 +299,8 @@ def moderate_statement(request: HttpRequest, pk: int, team: str | None = None) -
 
 # --- The theming board ---------------------------------------------------------------------------
 
+SPLIT_CARDS_SHOWN = 200  # cards listed to tick when splitting a theme; words find the others
+
 
 def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
@@ -429,7 +431,13 @@ def theme_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpRe
 def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
     theme = _theme(request, pk)
-    cards = list(theme.statements.approved().order_by("created_at"))
+    statements = theme.statements.approved().order_by("created_at", "pk")
+    # A theme of thousands: the list shows the first cards, or those with the words looked for.
+    words = (request.POST if request.method == "POST" else request.GET).get("q", "")[:200].strip()
+    cards = list(presenters.with_words(statements, words)[:SPLIT_CARDS_SHOWN])
+    if request.method == "POST":
+        ticked = [int(v) for v in request.POST.getlist("statements") if v.isdigit() and len(v) < 10]
+        cards += list(statements.filter(pk__in=ticked).exclude(pk__in=[s.pk for s in cards]))
     form = SplitForm(request.POST or None, cards=cards)
     if request.method == "POST" and form.is_valid():
         chosen = [s for s in cards if s.pk in set(form.cleaned_data["statements"])]
@@ -438,11 +446,14 @@ def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
         return redirect(scope.url("theme_detail", pk=new.pk))
     return page(
         request,
-        "teams/form_page.jinja",
+        "engagement/split.jinja",
         {
             "form": form,
-            "title": f"Split “{theme.name}”",
-            "button": "Split theme",
+            "theme": theme,
+            "words": words,
+            "total": statements.count(),
+            "shown": len(cards),
+            "limit": SPLIT_CARDS_SHOWN,
             "back": scope.url("theme_detail", pk=pk),
         },
     )
