@@ -46,8 +46,9 @@ def test_contested_cards_are_parked_and_shown_apart(say: Any, people: dict, clie
     client.post(url("card_move"), {"statement": card.pk, "action": "park"})
     card.refresh_from_db()
     assert card.is_parked
-    text = client.get(url("theme_board")).content.decode()
-    parked = text.split("Parked to discuss")[1]
+    assert "Fewer rules on the ward" not in client.get(url("theme_board")).content.decode()
+    text = client.get(url("theme_board") + "?theme=parked").content.decode()
+    parked = text.split('id="parked-heading"')[1]
     assert "Fewer rules on the ward" in parked
 
 

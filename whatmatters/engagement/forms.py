@@ -8,7 +8,14 @@ from django import forms
 from django.conf import settings
 
 from whatmatters.engagement.actions import MAX_STATEMENT_LENGTH, STATEMENT_LIMITS, split_lines
-from whatmatters.engagement.models import DomainUpdate, EngagementSession, Relationship, Stage, Theme
+from whatmatters.engagement.models import (
+    RELATIONSHIP_SHORT,
+    DomainUpdate,
+    EngagementSession,
+    Relationship,
+    Stage,
+    Theme,
+)
 from whatmatters.imports.reading import megabytes
 from whatmatters.safety.public_forms import HoneypotMixin
 
@@ -193,6 +200,56 @@ class MoveForm(forms.Form):
     )
 
 
+class BoardFilterForm(forms.Form):
+    """Which cards the theming board shows: a GET form, so every page and filter is a link."""
+
+    session = forms.ChoiceField(
+        label="Show statements from",
+        required=False,
+        error_messages={"invalid_choice": "Choose a session from the list"},
+    )
+    theme = forms.ChoiceField(
+        label="Cards",
+        required=False,
+        error_messages={"invalid_choice": "Choose a theme from the list"},
+    )
+    relationship = forms.ChoiceField(
+        label="Who said it",
+        required=False,
+        choices=[("", "Everyone"), *[(value, short) for value, short in RELATIONSHIP_SHORT.items()]],
+        error_messages={"invalid_choice": "Choose who said it from the list"},
+    )
+    stage = forms.ChoiceField(
+        label="Part of the journey",
+        required=False,
+        choices=[("", "Any part"), *Stage.choices],
+        error_messages={"invalid_choice": "Choose a part of the journey from the list"},
+    )
+    q = forms.CharField(
+        label="Words on the card",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Enter 200 characters or fewer to find words on the cards"},
+    )
+
+    def __init__(
+        self, *args: Any, themes: list[Theme], sessions: list[EngagementSession], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "All sessions"), *[(str(s.pk), s.title) for s in sessions]]
+        self.fields["theme"].choices = [
+            ("", "Not in a theme yet"),
+            ("all", "All cards"),
+            ("parked", "Parked to discuss"),
+            *[(str(t.pk), t.name) for t in themes],
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The filters that are valid (a wrong one is left out, and its error shown)."""
+        self.is_valid()
+        return {name: str(self.cleaned_data.get(name) or "").strip() for name in self.fields}
+
+
 class MergeForm(forms.Form):
     target = forms.IntegerField()
     others = forms.TypedMultipleChoiceField(
@@ -214,7 +271,10 @@ class SplitForm(forms.Form):
         coerce=int,
         label="Cards that move to the new theme",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least 1 card to move"},
+        error_messages={
+            "required": "Choose at least 1 card to move",
+            "invalid_choice": "Choose cards from this theme",
+        },
     )
 
     def __init__(self, *args: Any, cards: list[Any], **kwargs: Any) -> None:

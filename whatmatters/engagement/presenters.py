@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 
 from whatmatters.disclosure import suppress
 from whatmatters.engagement.models import (
@@ -125,6 +127,117 @@ def board_for(team: Any, session_id: int | None = None) -> Board:
     parked = [s for s in statements if s.is_parked]
     unsorted = [s for s in statements if not s.is_parked and s.pk not in themes_of]
     return Board(themes, dict(cards), unsorted, parked, dict(themes_of))
+
+
+# --- The board at scale: one page of cards, the themes as counts -----------------------------------
+
+CARDS_PER_PAGE = 50
+MAX_WORDS = 10  # words to find, at most; more are ignored
+BOARD_KEYS = ("session", "theme", "relationship", "stage", "q")
+UNSORTED, ALL, PARKED = "", "all", "parked"
+
+
+def board_query(filters: dict[str, str], page: int | None = None, **changes: str) -> str:
+    """The board's query string for these filters (and page): "" when there is nothing to keep."""
+    values = {**{key: filters.get(key, "") for key in BOARD_KEYS}, **changes}
+    pairs = [(key, values[key]) for key in BOARD_KEYS if values.get(key)]
+    if page and page > 1:
+        pairs.append(("page", str(page)))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _placed() -> Exists:
+    return Exists(Placement.objects.filter(statement=OuterRef("pk")))
+
+
+def matching_statements(team: Any, filters: dict[str, str]) -> Any:
+    """Approved statements of the team that match the filters (session, relationship, stage, words)."""
+    statements = Statement.objects.approved().for_team(team)
+    if filters.get("session"):
+        statements = statements.filter(session_id=int(filters["session"]))
+    if filters.get("relationship"):
+        statements = statements.filter(relationship=filters["relationship"])
+    if filters.get("stage"):
+        statements = statements.filter(stage=filters["stage"])
+    return with_words(statements, filters.get("q", ""))
+
+
+def with_words(statements: Any, words: str) -> Any:
+    """Statements that hold every one of the words (capitals or not)."""
+    for word in words.split()[:MAX_WORDS]:
+        statements = statements.filter(text__icontains=word)
+    return statements
+
+
+def cards_in_view(statements: Any, view: str) -> Any:
+    """The cards one view of the board shows: not in a theme yet, all, parked, or one theme's (its pk)."""
+    if view == ALL:
+        return statements
+    if view == PARKED:
+        return statements.filter(is_parked=True)
+    if view.isdigit():
+        return statements.filter(placements__theme_id=int(view))
+    return statements.filter(is_parked=False).exclude(_placed())
+
+
+def card_anchor(statement: Statement, view: str) -> str:
+    """Where the board comes back to after a move: the card if this view still shows it, else the list."""
+    if not cards_in_view(Statement.objects.filter(pk=statement.pk), view).exists():
+        return "cards"
+    return f"card-{statement.pk}-{view}" if view.isdigit() else f"card-{statement.pk}"
+
+
+@dataclass
+class BoardPage:
+    themes: list[Theme]
+    view: str  # UNSORTED, ALL, PARKED or a theme's pk
+    theme: Theme | None  # the theme whose cards are shown
+    page: Page
+    counts: dict[int, int]  # matching cards in each theme
+    unsorted: int
+    parked: int
+    total: int
+    themes_of: dict[int, list[Theme]] = field(default_factory=dict)  # for the cards on this page
+
+
+def board_page(team: Any, themes: list[Theme], filters: dict[str, str], page_number: Any) -> BoardPage:
+    """One page of cards and every theme's count, in the same few queries however many cards there are."""
+    statements = matching_statements(team, filters)
+    view = filters.get("theme", "")
+    theme_by_id = {t.pk: t for t in themes}
+    theme = theme_by_id.get(int(view)) if view.isdigit() else None
+    if view.isdigit() and theme is None:
+        view = UNSORTED
+    counts = dict(
+        Placement.objects.filter(theme__in=list(theme_by_id), statement__in=statements)
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .values_list("theme", "n")
+    )
+    totals = statements.annotate(placed=_placed()).aggregate(
+        total=Count("pk"),
+        parked=Count("pk", filter=Q(is_parked=True)),
+        unsorted=Count("pk", filter=Q(is_parked=False, placed=False)),
+    )
+    page = Paginator(cards_in_view(statements, view), CARDS_PER_PAGE).get_page(page_number)
+    themes_of: dict[int, list[Theme]] = defaultdict(list)
+    on_page = [s.pk for s in page.object_list]
+    for statement_id, theme_id in Placement.objects.filter(statement__in=on_page).values_list(
+        "statement_id", "theme_id"
+    ):
+        if theme_id in theme_by_id:
+            themes_of[statement_id].append(theme_by_id[theme_id])
+    return BoardPage(
+        themes,
+        view,
+        theme,
+        page,
+        counts,
+        totals["unsorted"],
+        totals["parked"],
+        totals["total"],
+        dict(themes_of),
+    )
 
 
 # --- Domains, traceability and gaps --------------------------------------------------------------

@@ -25,6 +25,7 @@ from whatmatters.disclosure import suppress
 from whatmatters.engagement import actions, loop, presenters
 from whatmatters.engagement.forms import (
     MAX_IMPORT_BYTES,
+    BoardFilterForm,
     ChooseCardsForm,
     DomainUpdateForm,
     ImportForm,
@@ -303,22 +304,31 @@ def moderate_statement(request: HttpRequest, pk: int, team: str | None = None) -
 
 # --- The theming board ---------------------------------------------------------------------------
 
+SPLIT_CARDS_SHOWN = 200  # cards listed to tick when splitting a theme; words find the others
+
 
 def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
-    session_id = request.GET.get("session")
-    session_id = int(session_id) if session_id and session_id.isdigit() else None
-    the_board = presenters.board_for(scope.team, session_id)
-    sessions = EngagementSession.objects.for_team(scope.team)
+    themes = _themes(request)
+    sessions = list(EngagementSession.objects.for_team(scope.team))
+    form = BoardFilterForm(request.GET, themes=themes, sessions=sessions)
+    filters = form.filters()
+    the_board = presenters.board_page(scope.team, themes, filters, request.GET.get("page"))
+    base = scope.url("theme_board")
+
+    def link(page: int | None = None, **changes: str) -> str:
+        return base + presenters.board_query(filters, page, **changes)
+
     return page(
         request,
         "engagement/board.jinja",
         {
             "board": the_board,
-            "sessions": sessions,
-            "session_id": session_id,
+            "form": form,
+            "filters": filters,
+            "filtered": any(filters.get(key) for key in ("session", "relationship", "stage", "q")),
+            "link": link,
             "can_edit": scope.can("card_move"),
-            "theme_form": ThemeForm(),
         },
     )
 
@@ -327,9 +337,18 @@ def board(request: HttpRequest, team: str | None = None) -> HttpResponse:
 def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
     form = MoveForm(request.POST)
-    back = scope.url("theme_board")
-    if request.POST.get("session", "").isdigit():
-        back += f"?session={request.POST['session']}"
+    # Back to the same page of the same view, with the same filters (the board checks them again).
+    kept = {key: request.POST.get(key, "")[:200] for key in presenters.BOARD_KEYS}
+    page_number = request.POST.get("page", "")
+    theme_shown = kept["theme"]
+    view = (
+        theme_shown
+        if theme_shown in ("all", "parked") or theme_shown.isdigit() and len(theme_shown) < 10
+        else ""
+    )
+    back = scope.url("theme_board") + presenters.board_query(
+        kept, int(page_number) if page_number.isdigit() and len(page_number) < 7 else None
+    )
     if not form.is_valid():
         messages.error(request, "Choose a theme for the card.")
         return redirect(back)
@@ -355,12 +374,7 @@ def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
     if request.htmx:
         return HttpResponse(status=204)
     messages.success(request, text)
-    anchor = (
-        f"card-{statement.pk}-{to_theme.pk}"
-        if action in ("move", "copy") and to_theme
-        else f"card-{statement.pk}"
-    )
-    return redirect(back + f"#{anchor}")
+    return redirect(back + f"#{presenters.card_anchor(statement, view)}")
 
 
 def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
@@ -379,7 +393,10 @@ def theme_create(request: HttpRequest, team: str | None = None) -> HttpResponse:
 
 def theme_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     theme = _theme(request, pk)
-    cards = list(theme.statements.approved().order_by("created_at"))
+    # The first cards only: a theme of thousands is paged on the board (a link says so).
+    statements = theme.statements.approved().order_by("created_at", "pk")
+    total = statements.count()
+    cards = list(statements[: presenters.CARDS_PER_PAGE])
     others = [t for t in _themes(request) if t.pk != theme.pk]
     return page(
         request,
@@ -387,8 +404,10 @@ def theme_detail(request: HttpRequest, pk: int, team: str | None = None) -> Http
         {
             "theme": theme,
             "cards": cards,
+            "total": total,
+            "on_the_board": PageScope(request).url("theme_board")
+            + presenters.board_query({"theme": str(theme.pk)}),
             "others": others,
-            "split_form": SplitForm(cards=cards),
             "domains": list(theme.domains.all()),
         },
     )
@@ -417,7 +436,13 @@ def theme_edit(request: HttpRequest, pk: int, team: str | None = None) -> HttpRe
 def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     scope = PageScope(request)
     theme = _theme(request, pk)
-    cards = list(theme.statements.approved().order_by("created_at"))
+    statements = theme.statements.approved().order_by("created_at", "pk")
+    # A theme of thousands: the list shows the first cards, or those with the words looked for.
+    words = (request.POST if request.method == "POST" else request.GET).get("q", "")[:200].strip()
+    cards = list(presenters.with_words(statements, words)[:SPLIT_CARDS_SHOWN])
+    if request.method == "POST":
+        ticked = [int(v) for v in request.POST.getlist("statements") if v.isdigit() and len(v) < 10]
+        cards += list(statements.filter(pk__in=ticked).exclude(pk__in=[s.pk for s in cards]))
     form = SplitForm(request.POST or None, cards=cards)
     if request.method == "POST" and form.is_valid():
         chosen = [s for s in cards if s.pk in set(form.cleaned_data["statements"])]
@@ -426,11 +451,14 @@ def theme_split(request: HttpRequest, pk: int, team: str | None = None) -> HttpR
         return redirect(scope.url("theme_detail", pk=new.pk))
     return page(
         request,
-        "teams/form_page.jinja",
+        "engagement/split.jinja",
         {
             "form": form,
-            "title": f"Split “{theme.name}”",
-            "button": "Split theme",
+            "theme": theme,
+            "words": words,
+            "total": statements.count(),
+            "shown": len(cards),
+            "limit": SPLIT_CARDS_SHOWN,
             "back": scope.url("theme_detail", pk=pk),
         },
     )

@@ -57,7 +57,16 @@ if (board) {
     });
   });
 
-  // After a move the page comes back at the card: give it focus so keyboard work carries on.
+  // After a move the page comes back at the card (or, when the card left this page, at the list of cards):
+  // give it focus so keyboard work carries on.
+  // The "Card moved" banner is still read out (it is an alert) but does not take the focus from the card.
   const target = location.hash && document.getElementById(location.hash.slice(1));
-  if (target && target.classList.contains("wm-card")) target.focus();
+  const focusable = target && (target.id === "cards" ? target : target.closest(".wm-card"));
+  if (focusable) {
+    document.querySelectorAll("[data-module=nhsuk-notification-banner]").forEach((banner) => {
+      banner.dataset.disableAutoFocus = "true";
+    });
+    if (!focusable.classList.contains("wm-card")) focusable.tabIndex = -1;
+    focusable.focus();
+  }
 }
