@@ -26,7 +26,7 @@ THEME_NAMES = [
     "Families and carers are included",
     "Understanding my medication",
     "A ward that feels safe and calm",
-    "Clear letters and contacts",
+    "Help with the things that keep me well: money, housing, work and benefits",
     "Seeing the same people",
     "Planning for leaving",
 ]
