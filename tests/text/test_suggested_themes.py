@@ -216,3 +216,17 @@ def test_memory_does_not_grow_with_the_square_of_the_statements():
     tracemalloc.stop()
     print(f"\npeak traced memory for 2,000 statements: {peak:.0f} MB (today's method: about 118 MB)")
     assert peak < 60
+
+
+def test_a_theme_name_writes_the_word_i_as_a_capital():
+    texts = [
+        "Appointments I don't answer because I work",
+        "appointments i don't answer, they ring at work",
+        "appointments i don't answer when unknown",
+        "Being listened to by the doctor",
+        "being listened to matters",
+        "being listened to at the ward round",
+    ]
+    labels = [t.label for t in suggest_themes(texts) if t.kind == "theme"]
+    assert any(" I " in f" {label} " for label in labels), labels
+    assert not any(" i " in f" {label} " for label in labels), labels

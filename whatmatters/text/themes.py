@@ -148,8 +148,14 @@ def _pick_terms(candidates: list[str], n: int) -> list[str]:
     return chosen
 
 
+def _sentence_case(phrase: str) -> str:
+    """First letter up and the word "I" as a capital ("appointments i don't answer" reads "Appointments I
+    don't answer"); every other word stays as the statements wrote it, lower-cased."""
+    return re.sub(r"\bi\b(?=$|[\s'’])", "I", phrase.capitalize())
+
+
 def _label(terms: Sequence[str]) -> str:
-    return ", ".join(terms).capitalize() if terms else "Other"
+    return _sentence_case(", ".join(terms)) if terms else "Other"
 
 
 def theme_labels(themes: Sequence[SuggestedTheme], n_statements: int) -> list[int]:
@@ -580,7 +586,7 @@ def _theme_of(
             if best and word in best.split():
                 continue
             terms.append(word)
-        label = best.capitalize() if best else "Other"
+        label = _sentence_case(best) if best else "Other"
         top_terms = tuple(terms)
     else:
         top_terms = ()
