@@ -113,6 +113,15 @@ def test_an_address_is_kept_apart_from_the_statement_and_does_not_hold_it_for_a_
         assert ADDRESS not in str(event.changes) + event.summary + event.object_repr
 
 
+def test_the_thanks_page_says_an_address_left_will_hear_what_the_team_does(client: Any, session: Any) -> None:
+    response = client.post(
+        form_url(session), {**ANSWER, "text": "Groups at the weekend", "contact_email": ADDRESS}
+    )
+    thanks = client.get(response["Location"]).content.decode()
+    assert "If you left an email address, we will email you when the team says what it is doing" in thanks
+    assert ADDRESS not in thanks
+
+
 def test_leaving_the_address_out_saves_no_contact_route(client: Any, session: Any) -> None:
     speak(client, session, "The groups on Tuesdays help me", email="")
     assert ContactRoute.objects.count() == 0
