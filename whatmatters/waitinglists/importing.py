@@ -555,8 +555,7 @@ def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractI
 
 
 STOPPED = (
-    "The worker importing this extract stopped before it finished (it may have been restarted), so nothing "
-    "was saved. Import the extract again."
+    "The import stopped part way (the server restarted). Nothing from it was saved. Import the extract again."
 )
 
 
