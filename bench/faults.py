@@ -71,7 +71,7 @@ def query(stack: Stack, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 class _Form(html.parser.HTMLParser):
-    """The fields of the first form whose action contains `action` (hidden inputs and their values)."""
+    """The hidden fields of the first post form whose action contains `action` (or has none)."""
 
     def __init__(self, action: str) -> None:
         super().__init__()
@@ -79,7 +79,13 @@ class _Form(html.parser.HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
-        if tag == "form" and not self.done and self.action in (a.get("action") or ""):
+        # A form without an action posts to its own page.
+        if (
+            tag == "form"
+            and not self.done
+            and (a.get("method") or "").lower() == "post"
+            and self.action in (a.get("action") or self.action)
+        ):
             self.inside = True
         elif tag == "input" and self.inside and a.get("type") == "hidden" and a.get("name"):
             self.fields[a["name"]] = a.get("value") or ""
