@@ -29,6 +29,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -172,7 +173,33 @@ def running(kind: str, object_id: int) -> Iterator[TaskRun]:
         if beat is not None:
             beat.stopping.set()
             beat.join(timeout=2)
-        TaskRun.objects.filter(pk=run.pk).delete()
+        if getattr(run, "queued_again", False):
+            TaskRun.objects.filter(pk=run.pk).update(worker="")  # keeps its count of attempts
+        else:
+            TaskRun.objects.filter(pk=run.pk).delete()
+
+
+def retry_if_database_lost(run: TaskRun, error: BaseException) -> bool:
+    """The database went away in the middle of the job (a restart, a failover, a dropped connection): its
+    transaction was rolled back, so nothing was saved and running it again is safe. Queue it again (once:
+    `MAX_ATTEMPTS`) instead of failing it, waiting a little for the database to come back. True if queued
+    again; then the job's record says queued, not failed."""
+    job = KINDS[run.kind]
+    if not isinstance(error, (OperationalError, InterfaceError)) or job.retry is None:
+        return False
+    if run.attempts >= MAX_ATTEMPTS:
+        return False
+    for wait in (0.5, 1, 2, 4, 8, 0):
+        connection.close()
+        try:
+            if job.retry(run.object_id):
+                run.queued_again = True  # type: ignore[attr-defined]
+                log.warning("%s %s: the database went away; queued again", run.kind, run.object_id)
+                return True
+            return False
+        except DatabaseError:
+            time.sleep(wait)
+    return False
 
 
 # --- Finding and ending dead jobs -------------------------------------------------------------------------

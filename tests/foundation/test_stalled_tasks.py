@@ -188,6 +188,47 @@ def test_a_worker_dying_while_saving_leaves_nothing_half_saved(
     assert not TaskRun.objects.exists()
 
 
+def test_an_upload_whose_database_went_away_part_way_is_checked_again_and_saved(
+    programme: Any, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from whatmatters.framework.measures import importing
+
+    upload = _upload(programme, people, status=ValueImport.Status.QUEUED)
+    real, calls = importing.write_values, []
+
+    def lose_the_database_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            real(*args, **kwargs)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "write_values", lose_the_database_once)
+    value_tasks.run_value_import.call(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == ValueImport.Status.SAVED and Value.objects.count() == 24 and len(calls) == 2
+
+
+def test_an_upload_whose_database_goes_away_on_every_attempt_fails_in_the_end(
+    programme: Any, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from whatmatters.framework.measures import importing
+
+    upload = _upload(programme, people, status=ValueImport.Status.QUEUED)
+
+    def lose_the_database(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(importing, "write_values", lose_the_database)
+    value_tasks.run_value_import.call(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == ValueImport.Status.FAILED and Value.objects.count() == 0
+
+
 def test_the_queue_row_of_a_killed_job_is_ended_too(
     programme: Any, people: dict[str, Any], killed_worker: str
 ) -> None:

@@ -91,15 +91,17 @@ def run_value_import(import_id: int) -> str:
     upload = ValueImport.objects.select_related("team", "uploaded_by").get(pk=import_id)
     if upload.finished:
         return upload.status
-    with tasks_common.running(KIND, upload.pk):
-        return _attempt(upload)
+    with tasks_common.running(KIND, upload.pk) as run:
+        return _attempt(upload, run)
 
 
-def _attempt(upload: ValueImport) -> str:
+def _attempt(upload: ValueImport, run: tasks_common.TaskRun) -> str:
     ValueImport.objects.filter(pk=upload.pk).update(status=ValueImport.Status.RUNNING)
     try:
         return _run(upload)
     except BaseException as error:  # whatever went wrong, even the worker being stopped: the upload ends
+        if tasks_common.retry_if_database_lost(run, error):
+            return ValueImport.Status.QUEUED  # the database restarted: nothing was saved; checked again
         logger.error(
             "Value import %s failed: %s\n%s",
             upload.pk,

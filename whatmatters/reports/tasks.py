@@ -81,12 +81,14 @@ def run_report(report_id: int) -> str:
     if report.finished:
         return report.status
     with (
-        tasks_common.running(KIND, report.pk),
+        tasks_common.running(KIND, report.pk) as run,
         acting_as(Actor(user=report.requested_by, label=f"report {report.pk}")),
     ):
         try:
             build_report(report)
-        except Exception:  # noqa: BLE001 - recorded on the report; the page says it failed
+        except Exception as error:  # noqa: BLE001 - recorded on the report; the page says it failed
+            if tasks_common.retry_if_database_lost(run, error):
+                return Report.Status.QUEUED  # the database restarted: built again
             return Report.Status.FAILED
     return Report.Status.READY
 
