@@ -299,6 +299,30 @@ def test_an_extract_import_whose_worker_was_killed_runs_again_while_its_files_ar
     assert job.problems != [extract_tasks.STOPPED]
 
 
+def test_an_extract_import_whose_database_went_away_part_way_runs_again_with_its_files(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from whatmatters.waitinglists import importing
+
+    job = _extract()
+    ExtractImport.objects.filter(pk=job.pk).update(status=ExtractImport.Status.QUEUED)
+    real, calls = importing._check_files, []
+
+    def lose_the_database_once(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args)
+
+    monkeypatch.setattr(importing, "_check_files", lose_the_database_once)
+    extract_tasks.run_extract_import.call(job.pk)
+    job.refresh_from_db()
+    assert len(calls) == 2  # it ran again, its files still there
+    assert job.status != ExtractImport.Status.FAILED and job.problems != [importing.FAILED.format(pk=job.pk)]
+
+
 def test_an_extract_import_killed_twice_says_it_stopped_on_its_page_and_its_files_are_removed(
     db: Any, make_user: Any, client_for: Any, killed_worker: str
 ) -> None:

@@ -70,8 +70,12 @@ def run_extract_import(import_id: int) -> str:
         return job.status
     label = "command line: flow import" if job.uploaded_by is None else f"upload: {job.source}"
     try:
-        with tasks_common.running(KIND, job.pk), acting_as(Actor(user=job.uploaded_by, label=label[:200])):
-            run_import(job)
+        with (
+            tasks_common.running(KIND, job.pk) as run,
+            acting_as(Actor(user=job.uploaded_by, label=label[:200])),
+        ):
+            # The database going away part way (a restart): nothing was saved, so it runs again once.
+            run_import(job, retry=lambda error: tasks_common.retry_if_database_lost(run, error))
     except Exception as error:  # noqa: BLE001 - the import must end, not stay running
         log.error("waiting-list import %s failed: %s", job.pk, type(error).__qualname__)
         mark_failed(job)
