@@ -190,7 +190,8 @@ def retry_if_database_lost(run: TaskRun, error: BaseException) -> bool:
     if run.attempts >= MAX_ATTEMPTS:
         return False
     for wait in (0.5, 1, 2, 4, 8, 0):
-        connection.close()
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()  # broken: the next query opens a new one
         try:
             if job.retry(run.object_id):
                 run.queued_again = True  # type: ignore[attr-defined]

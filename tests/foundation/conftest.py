@@ -19,7 +19,12 @@ def sqlite_env(path: Path) -> dict[str, str]:
     """The environment of a process of the service (development settings, the task queue in the database)
     on the SQLite file `path`."""
     return {
-        **os.environ,
+        # Not the test run's own database (DATABASE_URL on the PostgreSQL leg) nor its settings.
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k != "DATABASE_URL" and not k.startswith(("WHATMATTERS_", "DJANGO_"))
+        },
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "whatmatters.settings",
         "WHATMATTERS_ENV": "development",

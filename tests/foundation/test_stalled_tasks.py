@@ -23,6 +23,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.foundation.conftest import sqlite_env
 from tests.framework.factories import make_domain, make_measure
 from whatmatters import tasks_common
 from whatmatters.framework import tasks as value_tasks
@@ -378,6 +379,7 @@ import django; django.setup()
 from whatmatters.teams.models import Cohort, Organisation, Team, User
 from whatmatters.framework.models import ValueImport
 from whatmatters.framework.tasks import run_value_import
+from tests.foundation.conftest import sqlite_env
 from tests.framework.factories import make_domain, make_measure
 import datetime as dt, sys
 org = Organisation.objects.create(name="Test Trust", slug="test-trust")
@@ -434,14 +436,7 @@ def _one(path: Path, sql: str, *params: Any) -> Any:
 def test_a_real_worker_killed_with_sigkill_mid_save_saved_nothing_and_the_next_worker_saves_it(
     migrated_sqlite: Path, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "whatmatters.settings",
-        "WHATMATTERS_ENV": "development",
-        "WHATMATTERS_SQLITE_PATH": str(migrated_sqlite),
-        "WHATMATTERS_TASK_HEARTBEAT_SECONDS": "1",
-    }
+    env = {**sqlite_env(migrated_sqlite), "WHATMATTERS_TASK_HEARTBEAT_SECONDS": "1"}
     pk = int(_python(SETUP, env, stdin=CSV))
     marker = tmp_path / "written"
     worker = subprocess.Popen([sys.executable, "-c", PAUSED_WORKER, str(marker)], env=env, cwd=ROOT)
