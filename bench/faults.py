@@ -203,9 +203,38 @@ print(report.pk, "-")
 """
 
 
+START_EXTRACT = """
+import tempfile
+from pathlib import Path
+from whatmatters.flow.synthetic import generate
+from whatmatters.waitinglists.demo import SEED, TEAM_MAP, demo_start
+from whatmatters.waitinglists.importing import FILE_NAMES, create_import
+from whatmatters.waitinglists.tasks import run_extract_import
+with tempfile.TemporaryDirectory() as folder:
+    summary = generate(folder, years=2, seed=SEED + {seed}, start=demo_start(), events=True)
+    files = {{n: (Path(folder) / f"{{n}}.csv").read_bytes() for n in FILE_NAMES
+             if (Path(folder) / f"{{n}}.csv").is_file()}}
+job = create_import(files, source="drill: synthetic extract", extract_date=summary.extract_date,
+                    team_map=TEAM_MAP)
+run_extract_import.enqueue(job.pk)
+print(job.pk, "-")
+"""
+
+TABLES = {
+    "report": "reports_report",
+    "value import": "framework_valueimport",
+    "extract import": "waitinglists_extractimport",
+}
+TASKS = {
+    "report": "whatmatters.reports.tasks.run_report",
+    "value import": "whatmatters.framework.tasks.run_value_import",
+    "extract import": "whatmatters.waitinglists.tasks.run_extract_import",
+}
+
+
 @dataclass
 class Job:
-    kind: str  # "value import" or "report"
+    kind: str  # "value import", "extract import" or "report"
     pk: int
     team: str
     prefix: str = ""
@@ -214,11 +243,15 @@ class Job:
     def page(self) -> str:
         if self.kind == "report":
             return f"/programme/reports/{self.pk}/"
+        if self.kind == "extract import":
+            return f"/programme/waiting-lists/imports/{self.pk}/"
         return f"/teams/{self.team}/values/import/{self.pk}/"
 
     def status(self, stack: Stack) -> str:
-        table = "reports_report" if self.kind == "report" else "framework_valueimport"
-        return query(stack, f"SELECT status FROM {table} WHERE id = %s", (self.pk,))[0][0]  # noqa: S608
+        return query(stack, f"SELECT status FROM {TABLES[self.kind]} WHERE id = %s", (self.pk,))[0][0]  # noqa: S608
+
+    def referrals(self, stack: Stack) -> int:
+        return query(stack, "SELECT count(*) FROM waitinglists_referral")[0][0]
 
     def values(self, stack: Stack) -> int:
         return query(
@@ -244,9 +277,8 @@ class Job:
 
 
 def start(stack: Stack, kind: str, prefix: str) -> Job:
-    code = (START_REPORT if kind == "report" else START_IMPORT).format(
-        prefix=prefix, measures=MEASURES, periods=PERIODS, email=FACULTY
-    )
+    code = {"report": START_REPORT, "value import": START_IMPORT, "extract import": START_EXTRACT}[kind]
+    code = code.format(prefix=prefix, measures=MEASURES, periods=PERIODS, email=FACULTY, seed=prefix[-1])
     pk, team = manage_shell(stack, code).split()
     return Job(kind, int(pk), team, prefix)
 
@@ -328,6 +360,7 @@ class Drill:
 DRILLS = (
     Drill("task-worker-import", "value import", "task worker"),
     Drill("task-worker-report", "report", "task worker"),
+    Drill("task-worker-extract", "extract import", "task worker"),
     Drill("gunicorn-worker-import", "value import", "gunicorn worker"),
     Drill("postgres-import", "value import", "postgres"),
     Drill("postgres-report", "report", "postgres"),
@@ -350,7 +383,8 @@ class Outcome:
 
 def run_drill(stack: Stack, drill: Drill, n: int, faculty: requests.Session, *, postgres: str) -> Outcome:
     outcome = Outcome(drill.name)
-    job = start(stack, "report" if drill.job == "report" else "value import", f"drill{n}")
+    referrals = query(stack, "SELECT count(*) FROM waitinglists_referral")[0][0]
+    job = start(stack, drill.job, f"drill{n}")
     pid = running_worker(stack, job)
     time.sleep(0.5 if drill.job == "report" else 1.0)  # part way
     outcome.during = job.status(stack)
@@ -384,6 +418,14 @@ def run_drill(stack: Stack, drill: Drill, n: int, faculty: requests.Session, *, 
         if values != expected:
             outcome.checks.append(f"half-saved: {values} values, {expected} expected when {status}")
         outcome.ended += f", {values:,} values"
+    if job.kind == "extract import":
+        now = job.referrals(stack)
+        saved = query(stack, "SELECT counts FROM waitinglists_extractimport WHERE id = %s", (job.pk,))[0][0]
+        if status != "saved" and now != referrals:
+            outcome.checks.append(f"half-saved: {now} referrals, {referrals} before, and the import {status}")
+        if status == "saved" and not saved.get("saved"):
+            outcome.checks.append("saved, but without its counts of saved rows")
+        outcome.ended += f", {referrals:,} -> {now:,} referrals"
     if status == "failed":
         page = faculty.get(f"{stack.base_url}{job.page}", timeout=30).text
         if STOPPED_WORDS not in page and FAILED_WORDS not in page:
