@@ -263,16 +263,11 @@ class Job:
 
     def runs(self, stack: Stack) -> int:
         """How many times a worker took it from the queue (more than one: it was retried)."""
-        path = (
-            "whatmatters.reports.tasks.run_report"
-            if self.kind == "report"
-            else ("whatmatters.framework.tasks.run_value_import")
-        )
         return query(
             stack,
             "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE task_path = %s "
             "AND args_kwargs -> 'args' = %s::jsonb AND started_at IS NOT NULL",
-            (path, f"[{self.pk}]"),
+            (TASKS[self.kind], f"[{self.pk}]"),
         )[0][0]
 
 
@@ -386,7 +381,7 @@ def run_drill(stack: Stack, drill: Drill, n: int, faculty: requests.Session, *, 
     referrals = query(stack, "SELECT count(*) FROM waitinglists_referral")[0][0]
     job = start(stack, drill.job, f"drill{n}")
     pid = running_worker(stack, job)
-    time.sleep(0.5 if drill.job == "report" else 1.0)  # part way
+    time.sleep({"report": 0.5, "extract import": 0.3}.get(drill.job, 1.0))  # part way
     outcome.during = job.status(stack)
     fault = {
         "task worker": kill_task_worker,
@@ -394,6 +389,7 @@ def run_drill(stack: Stack, drill: Drill, n: int, faculty: requests.Session, *, 
         "postgres": restart_postgres if postgres == "restart" else drop_connections,
     }[drill.fault]
     outcome.fault = fault(stack, pid)
+    just_after = job.status(stack)
     if outcome.during not in ("running", "queued"):
         outcome.checks.append(f"the job had already ended ({outcome.during}) when the fault came")
     deadline = time.monotonic() + WAIT_FOR_END
@@ -409,6 +405,8 @@ def run_drill(stack: Stack, drill: Drill, n: int, faculty: requests.Session, *, 
         time.sleep(1)
     status = job.status(stack)
     outcome.retried = job.runs(stack) > 1
+    if drill.fault == "task worker" and just_after not in ("queued", "running") and not outcome.retried:
+        outcome.checks.append(f"the job ended ({just_after}) before its worker was killed: not a drill")
     outcome.ended = status
     if status in ("queued", "running"):
         outcome.checks.append(f"still {status} {WAIT_FOR_END} s after the fault")
