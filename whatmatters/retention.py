@@ -38,6 +38,7 @@ from whatmatters.engagement import loop
 from whatmatters.engagement.actions import purge_originals
 from whatmatters.engagement.models import Statement
 from whatmatters.framework import tasks as value_tasks
+from whatmatters.reports import tasks as report_tasks
 from whatmatters.safety import alerts
 from whatmatters.safety.models import Alert
 from whatmatters.safety.ratelimit import forget_old_submissions
@@ -180,6 +181,7 @@ def apply_retention_daily() -> dict[str, int]:
         counts = apply_retention()
         counts["value uploads that stopped"] = value_tasks.fail_stalled()
         counts["extract imports that stopped"] = extract_tasks.fail_stalled()
+        counts["reports that stopped"] = report_tasks.fail_stalled()
         counts["alert emails caught up"] = alerts.tell_untold()
         counts["alerts escalated"] = alerts.escalate_due()
         counts["'we did' emails caught up"] = loop.catch_up()

@@ -147,7 +147,9 @@ else:
                 # write, and IMMEDIATE takes the write lock at the start of a transaction, so a
                 # read-then-write transaction waits instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 5,
+                # A writer waits up to 20 s for the lock (imports write in short batches) before
+                # "database is locked".
+                "timeout": env_int("WHATMATTERS_SQLITE_TIMEOUT", 20),
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
         }
@@ -299,6 +301,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Background work: django.tasks with a database queue (`whatmatters db_worker`); at once in tests.
+# A running job's worker writes a heartbeat this often (whatmatters.tasks_common); none in tests, where
+# jobs run at once inside the request.
+WHATMATTERS_TASK_HEARTBEAT_SECONDS = 0 if TESTING else env_int("WHATMATTERS_TASK_HEARTBEAT_SECONDS", 5)
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"

@@ -525,5 +525,5 @@ def test_an_upload_a_killed_worker_left_running_says_it_stopped_and_nothing_was_
     page = client_for(people[Role.STAFF]).get(f"/teams/team-a/values/import/{record.pk}/").content.decode()
     record.refresh_from_db()
     assert record.status == ValueImport.Status.FAILED
-    assert "stopped before it finished" in page and "Upload the file again" in page
+    assert "stopped part way" in page and "Upload the file again" in page
     assert Value.objects.count() == before

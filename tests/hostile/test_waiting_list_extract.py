@@ -1019,5 +1019,5 @@ def test_an_import_a_killed_worker_left_running_says_it_stopped_and_nothing_was_
     page = client_for(make_user(Role.FACULTY)).get(f"/programme/waiting-lists/imports/{job.pk}/")
     job.refresh_from_db()
     assert job.status == ExtractImport.Status.FAILED and not job.files.exists()
-    assert "stopped before it finished" in page.content.decode()
+    assert "stopped part way" in page.content.decode()
     assert Referral.objects.count() == before

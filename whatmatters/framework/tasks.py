@@ -2,7 +2,8 @@
 
 An upload never stays "running": the checked rows, the saved values and the upload's final status are one
 transaction, and any error nobody expected ends the upload as failed, with a plain message on its page and a
-traceback in the log that names no value from the file.
+traceback in the log that names no value from the file. A worker killed outright is found by its missing
+heartbeat (whatmatters.tasks_common): the upload is checked again once, then marked failed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from whatmatters import tasks_common
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.framework.measures.importing import check_file, save_rows
 from whatmatters.framework.models import ValueImport
@@ -29,10 +31,11 @@ FAILED = (
 
 
 STOPPED = (
-    "The worker checking this file stopped before it finished (it may have been restarted), so nothing was "
-    "saved. Upload the file again."
+    "The import stopped part way (the server restarted). Nothing from it was saved. Upload the file again."
 )
+# Uploads from before heartbeats were kept: still "running" this long after they came means stopped.
 STALLED_AFTER = dt.timedelta(hours=1)  # 50,000 rows take about a minute to check and save
+KIND = "value import"
 
 
 def _failed_report(file_name: str, reason: str) -> dict[str, object]:
@@ -50,21 +53,36 @@ def _failed_report(file_name: str, reason: str) -> dict[str, object]:
 
 
 def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
-    """Uploads still "running" an hour after they came: the worker was killed (out of memory, a restart),
-    which no code in it can catch. Checking and saving is one transaction, so nothing was saved: say so.
-    Run daily (whatmatters.retention) and when such an upload's page is opened."""
+    """Uploads whose worker was killed (out of memory, kill -9, a restart), which no code in it can catch:
+    checked again once, then failed with a plain reason. Checking and saving is one transaction, so nothing
+    was saved. Run when a worker starts a job, daily (whatmatters.retention) and when the upload's page is
+    opened."""
     now = now or timezone.now()
-    stalled = ValueImport.objects.filter(
+    legacy = ValueImport.objects.filter(
         status=ValueImport.Status.RUNNING, created_at__lt=now - STALLED_AFTER
-    )
-    if pk is not None:
-        stalled = stalled.filter(pk=pk)
-    count = 0
-    for upload in stalled.only("pk", "file_name"):
-        count += ValueImport.objects.filter(pk=upload.pk, status=ValueImport.Status.RUNNING).update(
-            status=ValueImport.Status.FAILED, report=_failed_report(upload.file_name, STOPPED)
+    ).values_list("pk", flat=True)
+    return tasks_common.sweep(KIND, pk=pk, legacy=legacy, now=now)
+
+
+def _unfinished(pk: int) -> bool:
+    return ValueImport.objects.filter(
+        pk=pk, status__in=(ValueImport.Status.QUEUED, ValueImport.Status.RUNNING)
+    ).exists()
+
+
+def _retry(pk: int) -> bool:
+    ValueImport.objects.filter(pk=pk).update(status=ValueImport.Status.QUEUED, rows_done=0)
+    run_value_import.enqueue(pk)
+    return True
+
+
+def _fail(pk: int, reason: str) -> None:
+    for upload in ValueImport.objects.filter(
+        pk=pk, status__in=(ValueImport.Status.QUEUED, ValueImport.Status.RUNNING)
+    ).only("pk", "file_name"):
+        ValueImport.objects.filter(pk=upload.pk, status=upload.status).update(
+            status=ValueImport.Status.FAILED, report=_failed_report(upload.file_name, reason)
         )
-    return count
 
 
 @task
@@ -73,10 +91,17 @@ def run_value_import(import_id: int) -> str:
     upload = ValueImport.objects.select_related("team", "uploaded_by").get(pk=import_id)
     if upload.finished:
         return upload.status
+    with tasks_common.running(KIND, upload.pk) as run:
+        return _attempt(upload, run)
+
+
+def _attempt(upload: ValueImport, run: tasks_common.TaskRun) -> str:
     ValueImport.objects.filter(pk=upload.pk).update(status=ValueImport.Status.RUNNING)
     try:
         return _run(upload)
     except BaseException as error:  # whatever went wrong, even the worker being stopped: the upload ends
+        if tasks_common.retry_if_database_lost(run, error):
+            return ValueImport.Status.QUEUED  # the database restarted: nothing was saved; checked again
         logger.error(
             "Value import %s failed: %s\n%s",
             upload.pk,
@@ -124,3 +149,15 @@ def _run(upload: ValueImport) -> str:
             )
         ValueImport.objects.filter(pk=upload.pk).update(status=status, report=report.as_dict())
     return status
+
+
+tasks_common.register(
+    tasks_common.JobKind(
+        kind=KIND,
+        reason=STOPPED,
+        unfinished=_unfinished,
+        retry=_retry,
+        fail=_fail,
+        task_path=run_value_import.module_path,
+    )
+)

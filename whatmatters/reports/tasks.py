@@ -1,13 +1,16 @@
 """Background work: building a report (`whatmatters db_worker` runs it). Progress is kept on the Report row,
-which its page shows."""
+which its page shows. A worker killed while building is found by its missing heartbeat
+(whatmatters.tasks_common): the report is built again once, then marked failed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.tasks import task
 from django.utils import timezone
 
+from whatmatters import tasks_common
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.reports import formats, presenters, rendering
 from whatmatters.reports.models import Report, ReportFormat
@@ -15,6 +18,13 @@ from whatmatters.reports.models import Report, ReportFormat
 log = logging.getLogger(__name__)
 
 FILE_WORDS = {ReportFormat.PPTX: "PowerPoint file", ReportFormat.XLSX: "Excel file"}
+KIND = "report"
+STOPPED = "The report stopped part way (the server restarted). Ask for it again."
+STOPPED_ERROR = (
+    "WorkerStoppedError"  # Report.error of a report whose worker was killed; its page says STOPPED
+)
+# Reports from before heartbeats were kept: still "being built" this long after they were asked for.
+STALLED_AFTER = dt.timedelta(hours=1)
 
 
 def build_report(report: Report, echo: object = None) -> Report:
@@ -70,9 +80,53 @@ def run_report(report_id: int) -> str:
     report = Report.objects.select_related("team", "requested_by").get(pk=report_id)
     if report.finished:
         return report.status
-    with acting_as(Actor(user=report.requested_by, label=f"report {report.pk}")):
+    with (
+        tasks_common.running(KIND, report.pk) as run,
+        acting_as(Actor(user=report.requested_by, label=f"report {report.pk}")),
+    ):
         try:
             build_report(report)
-        except Exception:  # noqa: BLE001 - recorded on the report; the page says it failed
+        except Exception as error:  # noqa: BLE001 - recorded on the report; the page says it failed
+            if tasks_common.retry_if_database_lost(run, error):
+                return Report.Status.QUEUED  # the database restarted: built again
             return Report.Status.FAILED
     return Report.Status.READY
+
+
+def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
+    """Reports whose worker was killed while building them: built again once, then failed with a plain
+    reason. Run when a worker starts a job, daily (whatmatters.retention) and when the report's page is
+    opened."""
+    now = now or timezone.now()
+    legacy = Report.objects.filter(
+        status=Report.Status.RUNNING, created_at__lt=now - STALLED_AFTER
+    ).values_list("pk", flat=True)
+    return tasks_common.sweep(KIND, pk=pk, legacy=legacy, now=now)
+
+
+def _unfinished(pk: int) -> bool:
+    return Report.objects.filter(pk=pk, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)).exists()
+
+
+def _retry(pk: int) -> bool:
+    Report.objects.filter(pk=pk).update(status=Report.Status.QUEUED, steps_done=0, step="")
+    run_report.enqueue(pk)
+    return True
+
+
+def _fail(pk: int, reason: str) -> None:
+    Report.objects.filter(pk=pk, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)).update(
+        status=Report.Status.FAILED, error=STOPPED_ERROR, step=reason[:200], finished_at=timezone.now()
+    )
+
+
+tasks_common.register(
+    tasks_common.JobKind(
+        kind=KIND,
+        reason=STOPPED,
+        unfinished=_unfinished,
+        retry=_retry,
+        fail=_fail,
+        task_path=run_report.module_path,
+    )
+)

@@ -524,12 +524,18 @@ def _refresh_measures(
     return totals
 
 
-def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractImport:
+def run_import(
+    job: ExtractImport,
+    progress: Progress | None = None,
+    *,
+    retry: Callable[[BaseException], bool] | None = None,
+) -> ExtractImport:
     """Check and (unless a trial run, or there are problems) save an import. Updates `job` as it goes.
 
     An import never stays running: whatever goes wrong that nobody expected ends it as failed, with a
     plain message on its page, nothing saved (the rows and the import's result are one transaction), and a
-    traceback in the log that names no value from the files.
+    traceback in the log that names no value from the files. `retry(error)` may queue it again instead
+    (its files are then kept): True if it did.
     """
 
     def report(percent: int, stage: str) -> None:
@@ -546,6 +552,8 @@ def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractI
             type(error).__qualname__,
             "".join(traceback.format_tb(error.__traceback__)).rstrip(),  # frames only: no message, no values
         )
+        if retry is not None and retry(error):
+            return job
         mark_failed(job)
         if progress is not None:
             progress(100, job.stage)
@@ -555,8 +563,7 @@ def run_import(job: ExtractImport, progress: Progress | None = None) -> ExtractI
 
 
 STOPPED = (
-    "The worker importing this extract stopped before it finished (it may have been restarted), so nothing "
-    "was saved. Import the extract again."
+    "The import stopped part way (the server restarted). Nothing from it was saved. Import the extract again."
 )
 
 
