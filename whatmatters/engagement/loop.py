@@ -175,21 +175,6 @@ def catch_up(now: dt.datetime | None = None) -> int:
     return sent
 
 
-def update_added(update: DomainUpdate) -> None:
-    """Called in the transaction that saved the update: queue the emails after the commit."""
-    from whatmatters.engagement import tasks
-
-    def queue() -> None:
-        try:
-            tasks.tell_contacts_about_update.enqueue(update.pk)
-        except Exception as error:  # noqa: BLE001 - the update is saved; `whatmatters` can send later
-            logger.error(
-                "Could not queue the 'we did' emails for update %s (%s)", update.pk, type(error).__name__
-            )
-
-    transaction.on_commit(queue)
-
-
 # --- Retention -------------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from whatmatters.audit.log import Action, record
 from whatmatters.audit.tracking import acting_as
 from whatmatters.client import client_address
 from whatmatters.disclosure import suppress
-from whatmatters.engagement import actions, loop, presenters
+from whatmatters.engagement import actions, loop, presenters, tasks
 from whatmatters.engagement.forms import (
     MAX_IMPORT_BYTES,
     BoardFilterForm,
@@ -803,7 +803,7 @@ def domain_update_add(request: HttpRequest, team: str, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
             )
             told = loop.people_to_tell(update)
-            loop.update_added(update)
+            tasks.update_added(update)
         text = "Added to the “You said, we did” page."
         if told:
             text += (
