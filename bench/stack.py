@@ -143,16 +143,14 @@ class Stack:
         return worker
 
 
-def secure_cookie_jar(jar) -> None:
-    """Lets a requests cookie jar send back `Secure` cookies over plain HTTP: the stack stands in for the
-    HTTPS proxy on loopback, so the client is on HTTPS as far as the service knows."""
+def secure_cookie_jar(jar=None) -> None:  # noqa: ARG001 - kept for callers that pass their jar
+    """Lets requests (and so locust's HttpUser) send back `Secure` cookies over plain HTTP: the stack stands
+    in for the HTTPS proxy on loopback, so the client is on HTTPS as far as the service knows. requests
+    copies cookies into a fresh jar for every request, so a policy set on one jar is lost: this changes the
+    standard policy for the whole process, which is why only a load-test or drill process should call it."""
     import http.cookiejar
 
-    class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
-        def return_ok_secure(self, cookie, request) -> bool:  # noqa: ARG002
-            return True
-
-    jar.set_policy(LoopbackPolicy())
+    http.cookiejar.DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
 
 
 def _spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -300,7 +298,11 @@ def production_stack(
 
 
 if __name__ == "__main__":
-    # A quick look: start the stack, show where it is, stop it on Ctrl-C.
+    # A quick look: start the stack, show where it is, stop it on Ctrl-C or SIGTERM.
+    def _interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)
     with production_stack() as running:
         print(running.base_url, running.database_url, running.pids)
         with contextlib.suppress(KeyboardInterrupt):
