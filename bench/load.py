@@ -324,7 +324,7 @@ class PhoneUser(Person):
             for name in form.textareas:
                 form.fields[name] = f"{random.choice(STATEMENTS)} {marker}"
 
-        if self._send(f"/s/{random.choice(SHARED.experience_codes)}/", "survey post", fill):
+        if self._send(f"/s/{random.choice(SHARED.experience_codes)}/", "experience survey", fill):
             SHARED.acknowledged.append(marker)
 
 
