@@ -191,6 +191,7 @@ class TeamMember(Person):
 
     def on_start(self) -> None:
         super().on_start()
+        gevent.sleep(random.uniform(0, 15))  # people arrive over the first quarter of a minute, not at once
         self.email, self.team = random.choice(MEMBERS)
         self.sign_in(self.email)
 
@@ -279,6 +280,7 @@ class PhoneUser(Person):
     def on_start(self) -> None:
         super().on_start()
         self.first = True
+        gevent.sleep(random.uniform(0, 30))  # phones arrive over the first half minute, not all at once
 
     def _next_person(self) -> None:
         self.client.cookies.clear()
@@ -378,11 +380,14 @@ def _found_markers(stack: Stack) -> set[str]:
     return found
 
 
-def _tasks(stack: Stack) -> list[tuple[str, str, int]]:
+def _tasks(stack: Stack) -> list[tuple[str, str, int, str]]:
+    """Each task's count by status, with the last line of a failed task's traceback (its reason)."""
     return _query(
         stack,
-        "SELECT task_path, status, count(*) FROM django_tasks_database_dbtaskresult"
-        " GROUP BY 1, 2 ORDER BY 1, 2",
+        "SELECT task_path, status, count(*),"
+        " coalesce(string_agg(DISTINCT"
+        " nullif(split_part(rtrim(traceback, E'\\n'), E'\\n', -1), ''), ' | '), '')"
+        " FROM django_tasks_database_dbtaskresult GROUP BY 1, 2 ORDER BY 1, 2",
     )
 
 
@@ -524,8 +529,11 @@ def main(argv: list[str] | None = None) -> int:
         emails = stack.emails
     shutil.rmtree(extract, ignore_errors=True)  # hundreds of MB at 1M referrals; the CSV stays
     print("\nTask workers:")
-    for path, status, count in tasks:
-        print(f"  {path.rsplit('.', 1)[-1]:<32} {status:<11} {count}")
+    for path, status, count, reason in tasks:
+        print(
+            f"  {path.rsplit('.', 1)[-1]:<32} {status:<11} {count}"
+            + (f"  ({reason[:200]})" if reason else "")
+        )
     print(f"  emails sent: {emails}; reports built and downloaded: {SHARED.reports_built}")
     print(
         f"Public answers acknowledged: {len(SHARED.acknowledged)} with text, {sum(SHARED.checkins.values())}"
