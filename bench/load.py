@@ -527,6 +527,11 @@ def main(argv: list[str] | None = None) -> int:
         lost = len(lost_markers) + lost_checkins
         tasks = _tasks(stack)
         emails = stack.emails
+        if any(p.errors for p in phases) or lost:
+            # The stack's folder goes with it: keep the server and worker logs for finding out why.
+            for log in stack.workdir.glob("*.log"):
+                shutil.copy(log, workdir / log.name)
+            print(f"Errors: the gunicorn and task worker logs are kept in {workdir}")
     shutil.rmtree(extract, ignore_errors=True)  # hundreds of MB at 1M referrals; the CSV stays
     print("\nTask workers:")
     for path, status, count, reason in tasks:
