@@ -14,7 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from whatmatters.audit.log import Action, record
 from whatmatters.engagement import actions as engagement
@@ -222,12 +225,29 @@ def submit(
     return outcome
 
 
+def refresh_waiting(team_id: int) -> bool:
+    """A measure refresh for the team is queued and not yet started. It will read every answer saved before
+    it starts, so one more answer (saved already: this runs after the answer's transaction) needs no second
+    refresh. Only with the database queue; the immediate backend (tests) keeps no queue."""
+    if not isinstance(refresh_survey_measures.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=refresh_survey_measures.module_path,
+        status=TaskResultStatus.READY,
+        backend_name=refresh_survey_measures.backend,
+        args_kwargs__args__0=team_id,
+    ).exists()
+
+
 def after_response(team_id: int | None) -> None:
-    """Queue the measure refresh for the team. A queue failure never loses the answers: the nightly
-    `whatmatters surveys refresh` catches up."""
+    """Queue the measure refresh for the team, unless one is already waiting to start (a busy survey would
+    otherwise queue one refresh per answer: hundreds in a few minutes under load, docs/performance.md). A
+    queue failure never loses the answers: the nightly `whatmatters surveys refresh` catches up."""
     if team_id is None:
         return
     try:
+        if refresh_waiting(team_id):
+            return
         refresh_survey_measures.enqueue(team_id)
     except Exception:  # noqa: BLE001 - the answers are saved; say so without any of their content
         logger.exception("Could not queue the survey measure refresh for team %s", team_id)

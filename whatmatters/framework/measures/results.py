@@ -4,15 +4,25 @@ period shows the same centre line and limits as the CSV export cut at the same d
 
 `tests/framework/test_one_spc_path_and_one_rule_for_hiding.py` fails if anything outside this package calls
 the SPC engine's analyse functions on stored measures.
+
+The SPC results and their sentences are kept in Django's cache (`tests/framework/test_spc_results_cache.py`).
+The key is a digest of everything the analysis reads: every period, value and denominator, the chart and its
+options, every event, recalculation and target. That digest is the version: a new or changed value, event,
+recalculation or target, or a change to the measure itself, gives a new key, so a kept result is never stale
+whichever process (web, task worker, command) wrote the change and however (a form, an import, the API), and
+no signal has to remember to bump anything. What stays per request is reading the rows, which the page shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.cache import cache
 
 from whatmatters.framework.models import (
     Annotation,
@@ -25,7 +35,13 @@ from whatmatters.framework.models import (
 from whatmatters.spc import Annotation as SpcAnnotation
 from whatmatters.spc import Recalculation, Series, SeriesOptions, SpcInputError, TargetChange, analyse_many
 from whatmatters.spc.model import TargetLine
+from whatmatters.spc.narrative import Narrative, narrate
 from whatmatters.spc.results import SeriesResult
+
+# Bump when the SPC engine or the sentences change what they make of the same inputs.
+CACHE_VERSION = 1
+# Keys name the inputs, so a kept result is never stale: the time limit only frees memory.
+CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -39,6 +55,8 @@ class MeasureSpc:
     targets: list[MeasureTarget] = field(default_factory=list)
     result: SeriesResult | None = None
     error: str = ""
+    # The sentences about `result` (spc.narrative), worked out with it and kept with it.
+    story: Narrative | None = None
 
     @property
     def missing_periods(self) -> list[dt.date]:
@@ -191,18 +209,45 @@ def results_for(
         except SpcInputError as error:  # pragma: no cover - validation stops bad values earlier
             item.error = str(error)
     if series:
-        try:
-            batch = analyse_many(series)
-            for index, item in enumerate(usable):
-                item.result = batch[index]
-        except SpcInputError:
-            # One bad series must not hide the others: analyse them one by one.
-            for item, one in zip(usable, series, strict=True):
-                try:
-                    item.result = analyse_many([one])[0]
-                except SpcInputError as error:
-                    item.error = str(error)
+        for item, result, story in zip(usable, *_analysed(series), strict=True):
+            if result is None:
+                item.error = str(story)
+            else:
+                item.result, item.story = result, story  # type: ignore[assignment]
     return items
+
+
+def series_key(series: list[Series]) -> str:
+    """The cache key for these series' results: a digest of every input the analysis reads (the dataclasses'
+    reprs hold every date, value, denominator, option, event, recalculation and target)."""
+    digest = hashlib.blake2b(repr(series).encode(), digest_size=20).hexdigest()
+    return f"spc:{CACHE_VERSION}:{digest}"
+
+
+def _analysed(series: list[Series]) -> tuple[list[SeriesResult | None], list[Narrative | str]]:
+    """Each series' result and sentences (or, for a series the engine refuses, None and the reason), from the
+    cache when these exact inputs were analysed before."""
+    key = series_key(series)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    results: list[SeriesResult | None]
+    try:
+        results = list(analyse_many(series))
+        stories: list[Narrative | str] = [narrate(r) for r in results]
+    except SpcInputError:
+        # One bad series must not hide the others: analyse them one by one.
+        results, stories = [], []
+        for one in series:
+            try:
+                result = analyse_many([one])[0]
+                results.append(result)
+                stories.append(narrate(result))
+            except SpcInputError as error:
+                results.append(None)
+                stories.append(str(error))
+    cache.set(key, (results, stories), CACHE_SECONDS)
+    return results, stories
 
 
 def _has_number(value: Value, measure: Measure) -> bool:

@@ -133,7 +133,7 @@ def shown_for(
     shown.hidden = chart_would_disclose(item.measure, item) if outside_team else ""
     shown.recalculations = recalculations(item)
     if not shown.hidden:
-        story = narrate(result)
+        story = item.story or narrate(result)
         shown.committee = list(story.committee)
         shown.easy_read = list(story.easy_read)
         if chart and not shown.suppressed:
