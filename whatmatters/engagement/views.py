@@ -68,6 +68,10 @@ from whatmatters.uploads import upload_limit
 # --- Page helpers ---------------------------------------------------------------------------------
 
 
+# A page number longer than this is not a page of the board (it would only ever be past the end).
+MAX_PAGE_DIGITS = 6
+
+
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     scope = PageScope(request)
     return render(
@@ -347,7 +351,7 @@ def card_move(request: HttpRequest, team: str | None = None) -> HttpResponse:
         else ""
     )
     back = scope.url("theme_board") + presenters.board_query(
-        kept, int(page_number) if page_number.isdigit() and len(page_number) < 7 else None
+        kept, int(page_number) if page_number.isdigit() and len(page_number) <= MAX_PAGE_DIGITS else None
     )
     if not form.is_valid():
         messages.error(request, "Choose a theme for the card.")
