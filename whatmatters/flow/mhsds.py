@@ -254,8 +254,14 @@ class Source:
     # May a cell hold a control character or a byte above 127? (False: no file has one; see read_source.)
     control: bool = True
 
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows read
+
     def has(self, table: str) -> bool:
         return table in self.columns
+
+    def filled(self, *tables: str) -> bool:
+        """Was any of these tables given with at least one row?"""
+        return any(self.rows.get(t, 0) > 0 for t in tables)
 
     def col(self, table: str, name: str) -> str | None:
         """The quoted v6 name of a column in mhsds_<table> (read and matched), or None."""
@@ -519,6 +525,7 @@ def read_source(
     control = False
     for name, path in files.items():
         source.columns[name], kinds = _read(con, TABLES[name], path)
+        source.rows[name] = con.execute(f"SELECT count(*) FROM mhsds_{name}").fetchone()[0]
         control = control or kinds.control
     source.control = control
     source.person = _choose_person(source)

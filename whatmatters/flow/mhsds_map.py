@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from whatmatters.flow import contract, nhse_codes
+from whatmatters.flow.database import fingerprint
 from whatmatters.flow.validate import Relation
 
 if TYPE_CHECKING:
@@ -218,10 +219,12 @@ def _teams(source: Source) -> None:
                      try_cast(mh_date("ReferClosureDate") AS DATE)) AS open_until
         FROM mh_t102 WHERE "ServiceRequestId" IS NOT NULL AND "CareProfTeamLocalId" IS NOT NULL"""
     )
+    # Only MHS204, MHS606 and MHS501 rows look up their referral's person this way.
+    where = "" if source.filled(*_BY_REQUEST) else "AND false"
     source.con.execute(
-        """CREATE OR REPLACE TEMP TABLE mh_req_person AS
+        f"""CREATE OR REPLACE TEMP TABLE mh_req_person AS
         SELECT "ServiceRequestId" AS req, min(person) AS person FROM mh_t101
-        WHERE "ServiceRequestId" IS NOT NULL GROUP BY 1"""
+        WHERE "ServiceRequestId" IS NOT NULL {where} GROUP BY 1"""
     )
 
 
@@ -384,6 +387,11 @@ def _events(source: Source) -> None:
             con.execute(f"INSERT INTO mh_events SELECT * FROM ({parts[name]}) t({cols}) ORDER BY src_row")
 
 
+# The tables whose rows find their person by ServiceRequestId (mh_req_person), and those that find their
+# contact's referral and person by CareContactId (mh_contact_one, mh_ref_person).
+_BY_REQUEST = ("MHS204IndirectActivity", "MHS606CodedScoreAssessmentRefer", "MHS501HospProvSpell")
+_BY_CONTACT = ("MHS202CareActivity", "MHS607CodedScoreAssessmentAct")
+
 # The tables _activity_events and _person_events read, in the order of their SQL.
 _EVENT_PARTS = (
     "MHS202CareActivity",
@@ -396,23 +404,60 @@ _EVENT_PARTS = (
 )
 
 
+def _numbered_id(prefix: str, view: str, cols: tuple[str, ...]) -> tuple[str, str]:
+    """(SQL for the event_id, SQL join it needs) of a row without a natural key: its values joined with
+    "|" and its running number among the rows with the same values (mh_key), 1 for a row whose values
+    no other row has.
+
+    Only rows whose values' fingerprint repeats are numbered with a window (which sorts them); the rest,
+    nearly all, are 1 without one (database.fingerprint: equal values always have equal fingerprints)."""
+    listed = ", ".join(cols)
+    print_sql = fingerprint(*cols)
+    repeats = f"""SELECT row, row_number() OVER (PARTITION BY {listed} ORDER BY row) AS n FROM {view}
+        WHERE {print_sql} IN (SELECT {print_sql} FROM {view} GROUP BY 1 HAVING count(*) > 1)"""
+    qualified = ", ".join(f"a.{c}" for c in cols)
+    return (
+        f"'{prefix}/' || mh_key(concat_ws('|', {qualified}), coalesce(nn.n, 1))",
+        f"LEFT JOIN ({repeats}) nn ON nn.row = a.row",
+    )
+
+
+def _one_per(view: str, key: str, value: str) -> str:
+    """SQL: (id, value) with one row per `key` of `view`, the least value when the key repeats.
+
+    Keys are nearly always unique: only those whose fingerprint repeats are grouped by the text."""
+    print_sql = fingerprint(key)
+    repeated = f"SELECT {print_sql} FROM {view} GROUP BY 1 HAVING count(*) > 1"
+    return f"""SELECT {key} AS id, {value} AS value FROM {view}
+        WHERE {key} IS NOT NULL AND {print_sql} NOT IN ({repeated})
+        UNION ALL
+        SELECT {key}, min({value}) FROM {view} WHERE {key} IS NOT NULL AND {print_sql} IN ({repeated})
+        GROUP BY 1"""
+
+
 def _activity_events(n: dict[str, int]) -> list[str]:
     """SQL for the events from activities and coded scores (MHS202, MHS204, MHS606, MHS607)."""
+    id204, join204 = _numbered_id(
+        "MHS204",
+        "mh_t204",
+        ('"ServiceRequestId"', '"CareProfTeamLocalId"', '"IndirectActDate"', '"IndActProcedure"'),
+    )
+    id606, join606 = _numbered_id(
+        "MHS606",
+        "mh_t606",
+        ('"ServiceRequestId"', '"CodedAssToolType"', '"AssToolCompTimestamp"', '"PersScore"'),
+    )
+    id607, join607 = _numbered_id("MHS607", "mh_t607", ('"CareActId"', '"CodedAssToolType"', '"PersScore"'))
     return [
         f"""SELECT {n["MHS202CareActivity"]}, a.row, 'MHS202/' || a."CareActId", rp.person_id, c.referral_id,
             a."CareContactId", k.kind, c.contact_date, NULL, a."Procedure", NULL, 'MHS202'
         FROM mh_t202 a JOIN mh_codes k ON k.code = a."Procedure"
         LEFT JOIN mh_contact_one c ON c.contact_id = a."CareContactId"
         LEFT JOIN mh_ref_person rp ON rp.referral_id = c.referral_id""",
-        f"""SELECT {n["MHS204IndirectActivity"]}, a.row,
-            'MHS204/' || mh_key(concat_ws('|', a."ServiceRequestId", a."CareProfTeamLocalId",
-                a."IndirectActDate",
-                a."IndActProcedure"), row_number() OVER (PARTITION BY a."ServiceRequestId",
-                    a."CareProfTeamLocalId",
-                a."IndirectActDate", a."IndActProcedure" ORDER BY a.row)),
+        f"""SELECT {n["MHS204IndirectActivity"]}, a.row, {id204},
             rp.person, coalesce(p.ref, mh_ref(a."ServiceRequestId", a."CareProfTeamLocalId")), NULL,
                 k.kind, mh_date(a."IndirectActDate"), NULL, a."IndActProcedure", NULL, 'MHS204'
-        FROM mh_t204 a JOIN mh_codes k ON k.code = a."IndActProcedure"
+        FROM mh_t204 a JOIN mh_codes k ON k.code = a."IndActProcedure" {join204}
         LEFT JOIN ({
             _pick(
                 "mh_t204",
@@ -424,15 +469,11 @@ def _activity_events(n: dict[str, int]) -> list[str]:
         }) p
           ON p.row = a.row
         LEFT JOIN mh_req_person rp ON rp.req = a."ServiceRequestId" """,
-        f"""SELECT {n["MHS606CodedScoreAssessmentRefer"]}, a.row,
-            'MHS606/' || mh_key(concat_ws('|', a."ServiceRequestId", a."CodedAssToolType",
-                a."AssToolCompTimestamp",
-                a."PersScore"), row_number() OVER (PARTITION BY a."ServiceRequestId", a."CodedAssToolType",
-                a."AssToolCompTimestamp", a."PersScore" ORDER BY a.row)),
+        f"""SELECT {n["MHS606CodedScoreAssessmentRefer"]}, a.row, {id606},
             rp.person, p.ref, NULL, k.kind, mh_date(a."AssToolCompTimestamp"), NULL,
                 a."CodedAssToolType", NULL,
             'MHS606'
-        FROM mh_t606 a JOIN mh_codes k ON k.code = a."CodedAssToolType"
+        FROM mh_t606 a JOIN mh_codes k ON k.code = a."CodedAssToolType" {join606}
         LEFT JOIN ({
             _pick(
                 "(SELECT *, NULL::VARCHAR AS team FROM mh_t606)",
@@ -442,14 +483,11 @@ def _activity_events(n: dict[str, int]) -> list[str]:
             )
         }) p ON p.row = a.row
         LEFT JOIN mh_req_person rp ON rp.req = a."ServiceRequestId" """,
-        f"""SELECT {n["MHS607CodedScoreAssessmentAct"]}, a.row,
-            'MHS607/' || mh_key(concat_ws('|', a."CareActId", a."CodedAssToolType", a."PersScore"),
-                row_number() OVER (PARTITION BY a."CareActId", a."CodedAssToolType",
-                    a."PersScore" ORDER BY a.row)),
+        f"""SELECT {n["MHS607CodedScoreAssessmentAct"]}, a.row, {id607},
             rp.person_id, c.referral_id, act.contact_id, k.kind, c.contact_date, NULL,
                 a."CodedAssToolType", NULL,
             'MHS607'
-        FROM mh_t607 a JOIN mh_codes k ON k.code = a."CodedAssToolType"
+        FROM mh_t607 a JOIN mh_codes k ON k.code = a."CodedAssToolType" {join607}
         LEFT JOIN (SELECT "CareActId" AS act_id,
             min("CareContactId") AS contact_id FROM mh_t202 GROUP BY 1) act
           ON act.act_id = a."CareActId"
@@ -460,28 +498,27 @@ def _activity_events(n: dict[str, int]) -> list[str]:
 
 def _person_events(n: dict[str, int]) -> list[str]:
     """SQL for the person-level events (MHS008 care plans, MHS009 agreements, MHS006 care coordinators)."""
+    id009, join009 = _numbered_id("MHS009", "mh_t009", ('"CarePlanID"', '"CarePlanContentAgreedDate"'))
+    id006, join006 = _numbered_id(
+        "MHS006",
+        "mh_t006",
+        ("person", '"StartDateAssCareCoord"', '"CareProfLocalId"', '"CareProfServOrTeamTypeAssoc"'),
+    )
     return [
         f"""SELECT {n["MHS008CarePlanType"]}, a.row, 'MHS008/' || a."CarePlanID", a.person, NULL, NULL,
             'care_plan',
             mh_date(a."CarePlanCreatDate"), NULL, a."CarePlanTypeMH", NULL, 'MHS008'
         FROM mh_t008 a""",
-        f"""SELECT {n["MHS009CarePlanAgreement"]}, a.row,
-            'MHS009/' || mh_key(concat_ws('|', a."CarePlanID", a."CarePlanContentAgreedDate"),
-                row_number() OVER (PARTITION BY a."CarePlanID",
-                    a."CarePlanContentAgreedDate" ORDER BY a.row)),
-            pl.person, NULL, NULL, 'care_plan_agreed', mh_date(a."CarePlanContentAgreedDate"), NULL,
+        f"""SELECT {n["MHS009CarePlanAgreement"]}, a.row, {id009},
+            pl.value, NULL, NULL, 'care_plan_agreed', mh_date(a."CarePlanContentAgreedDate"), NULL,
                 NULL, NULL,
             'MHS009'
-        FROM mh_t009 a LEFT JOIN (SELECT "CarePlanID" AS id, min(person) AS person FROM mh_t008 GROUP BY 1) pl
-          ON pl.id = a."CarePlanID" """,
-        f"""SELECT {n["MHS006MHCareCoord"]}, a.row,
-            'MHS006/' || mh_key(concat_ws('|', a.person, a."StartDateAssCareCoord", a."CareProfLocalId",
-                a."CareProfServOrTeamTypeAssoc"), row_number() OVER (PARTITION BY a.person,
-                    a."StartDateAssCareCoord",
-                a."CareProfLocalId", a."CareProfServOrTeamTypeAssoc" ORDER BY a.row)),
+        FROM mh_t009 a {join009}
+        LEFT JOIN ({_one_per("mh_t008", '"CarePlanID"', "person")}) pl ON pl.id = a."CarePlanID" """,
+        f"""SELECT {n["MHS006MHCareCoord"]}, a.row, {id006},
             a.person, NULL, NULL, 'care_coordinator', mh_date(a."StartDateAssCareCoord"),
             mh_date(a."EndDateAssCareCoord"), NULL, a."CareProfServOrTeamTypeAssoc", 'MHS006'
-        FROM mh_t006 a""",
+        FROM mh_t006 a {join006}""",
     ]
 
 
@@ -542,13 +579,17 @@ def _keep_rows(source: Source, spec: contract.FileSpec, drop: tuple[str, ...]) -
         con.execute(f"DROP VIEW IF EXISTS mh_{SHORT[name]}")
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
     # Every value comes from an MHSDS cell (trimmed, blank as NULL) or from fixed text, so none starts or
-    # ends with a space; a control character can only have come from a cell (source.control).
+    # ends with a space; a control character can only have come from a cell (source.control). Every cell
+    # was looked at for NHS numbers as its table was read (mhsds._read refuses the extract for one), and a
+    # value made of several (an ID joined with "/" or "|", a pseudonym, a SHA-256 in hex, the date part of
+    # a datetime) holds no run of ten digits that was not in one cell: it is not looked at again.
     return Relation(
         table,
         columns=tuple(c.name for c in spec.columns),
         control=source.control,
         spaces=False,
         drop=True,
+        nhs_numbers=False,
     )
 
 
@@ -566,18 +607,20 @@ def map_contract(
     _codes(source, reference_sets)
     _provenance(source)
     _referrals(source)
+    # Only activities (MHS202) and their coded scores (MHS607) find their person and contact this way.
+    by_contact = "" if source.filled(*_BY_CONTACT) else "AND false"
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE mh_ref_person AS SELECT referral_id, min(person_id) AS person_id
-        FROM mh_referrals WHERE referral_id IS NOT NULL GROUP BY 1"""
+        f"""CREATE OR REPLACE TEMP TABLE mh_ref_person AS SELECT referral_id, min(person_id) AS person_id
+        FROM mh_referrals WHERE referral_id IS NOT NULL {by_contact} GROUP BY 1"""
     )
     made = {
         "referrals": _keep_rows(source, contract.REFERRALS, ("MHS101Referral", "MHS102ServiceTypeReferredTo"))
     }
     _contacts(source)
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE mh_contact_one AS
+        f"""CREATE OR REPLACE TEMP TABLE mh_contact_one AS
         SELECT contact_id, min(referral_id) AS referral_id, min(contact_date) AS contact_date
-        FROM mh_contacts WHERE contact_id IS NOT NULL GROUP BY 1"""
+        FROM mh_contacts WHERE contact_id IS NOT NULL {by_contact} GROUP BY 1"""
     )
     made["contacts"] = _keep_rows(source, contract.CONTACTS, ("MHS201CareContact",))
     if any(source.has(t) for t in EVENT_SOURCES):

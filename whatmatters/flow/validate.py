@@ -83,14 +83,18 @@ class Relation:
     `name` is an identifier chosen by the calling code, never text from a file. `columns` limits what is
     read to those columns (all when None). `control` and `spaces` say whether any value may hold a control
     character (or a byte above 127) or start or end with a space; False skips that per-row work, as the
-    byte scan does for a file (see _scan_bytes), so say False only when it is certain. With `drop` the
-    table is dropped once its rows are checked (they are then in checked_<file>)."""
+    byte scan does for a file (see _scan_bytes), so say False only when it is certain. `nhs_numbers`
+    False says every value was already looked at for NHS numbers where it came from (the MHSDS route looks
+    at every cell of every table as it reads it, and refuses the whole extract for one), so the scan does
+    not look again. With `drop` the table is dropped once its rows are checked (they are then in
+    checked_<file>)."""
 
     name: str
     columns: tuple[str, ...] | None = None
     control: bool = True
     spaces: bool = True
     drop: bool = False
+    nhs_numbers: bool = True
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.name):
@@ -1056,7 +1060,9 @@ def _check_rows(
         flags += f", regexp_matches(concat({every}), '{_CONTROL}') AS bad_characters"
     typed = ", ".join(_typed(c) for c in spec.columns)
     keep_text = "".join(f", {k} AS raw_{k}" for k in spec.key if spec.column(k).kind is Kind.DATE)
-    candidates = f", {_nhs_cells(spec, header)} AS nhs_cells"
+    looked_at = relation is None or relation.nhs_numbers
+    nhs_cells = _nhs_cells(spec, header) if looked_at else "NULL::STRUCT(i INTEGER, v VARCHAR)[]"
+    candidates = f", {nhs_cells} AS nhs_cells"
     con.execute(
         f"""CREATE OR REPLACE TABLE main.checked_{spec.name} AS
         SELECT {typed}{keep_text}{candidates}, problems, {_HAS_ERROR} AS has_error
