@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.flow.test_mhsds_mapping import BASE, KEY, rows, run
+from tests.flow.test_mhsds_mapping import BASE, KEY, contact, referral, rows, run, team
 from whatmatters.flow import mhsds
 
 
@@ -70,3 +70,36 @@ def test_an_agreement_for_a_plan_listed_twice_takes_the_least_of_its_people(tmp_
     # The second MHS008 row repeats the first one's CarePlanID: it is rejected, naming its MHSDS row.
     dup = [r for r in result.rejects() if r.rule_code == "DUP_ID"]
     assert [(r.file, r.row) for r in dup] == [("MHS008CarePlanType.csv", 3)]
+
+
+def test_referrals_listed_side_by_side_pair_row_for_row_and_name_their_own_rows(tmp_path: Path) -> None:
+    tables = {
+        "MHS101Referral": [
+            referral("SR1", "LP1"),
+            referral("SR2", "LP2", day="01/04/2024"),
+            referral("SR3", "LP3"),
+        ],
+        "MHS102ServiceTypeReferredTo": [team("SR1"), team("SR2"), team("SR3", team_id="T3")],
+        "MHS201CareContact": [contact("C1", "2024-04-10")],
+    }
+    result = run(tmp_path, tables)
+    got = rows(result, "referrals", "row, referral_id, team_id")
+    assert got == [(2, "SR1/T1", "T1"), (4, "SR3/T3", "T3")]
+    bad = [r for r in result.rejects() if r.rule_code == "BAD_DATE"]
+    assert [(r.file, r.row, r.column) for r in bad] == [
+        ("MHS101Referral.csv", 3, "ReferralRequestReceivedDate")
+    ]
+
+
+def test_a_request_listed_twice_in_both_tables_pairs_every_row_with_every_row(tmp_path: Path) -> None:
+    # Side by side the rows look paired, but the join pairs each SR1 row of MHS102 with both of MHS101's.
+    tables = {
+        "MHS101Referral": [referral("SR1", "LP1"), referral("SR1", "LP1", day="2024-04-02")],
+        "MHS102ServiceTypeReferredTo": [team("SR1"), team("SR1", team_id="T2")],
+        "MHS201CareContact": [contact("C1", "2024-04-10")],
+    }
+    result = run(tmp_path, tables)
+    got = result.con.execute(
+        "SELECT a_row, b_row FROM mh_prov WHERE file = 'referrals.csv' ORDER BY row"
+    ).fetchall()
+    assert got == [(2, 2), (2, 3), (3, 2), (3, 3)]

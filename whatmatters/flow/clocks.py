@@ -225,13 +225,19 @@ def _events(con: duckdb.DuckDBPyConnection, census: date) -> None:
             "d DATE, code VARCHAR, team_type VARCHAR, indirect BOOLEAN)"
         )
         return
+    # Only events naming a contact are joined to contacts (most, care plans and care coordinators, do not).
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE clk_events AS
         SELECT {columns} FROM (
             SELECT e.person_id, coalesce(e.referral_id, k.referral_id) AS referral_id, e.event_kind AS kind,
                    coalesce(k.contact_date, e.event_date) AS d, trim(split_part(e.code, ':', 1)) AS code,
                    e.team_type, upper(coalesce(e.source, '')) = 'MHS204' AS indirect
-            FROM events e LEFT JOIN contacts k ON k.contact_id = e.contact_id)
+            FROM (SELECT * FROM events WHERE contact_id IS NOT NULL) e
+            LEFT JOIN contacts k ON k.contact_id = e.contact_id
+            UNION ALL
+            SELECT person_id, referral_id, event_kind, event_date, trim(split_part(code, ':', 1)),
+                   team_type, upper(coalesce(source, '')) = 'MHS204'
+            FROM events WHERE contact_id IS NULL)
         WHERE d <= {_day(census)}"""
     )
 

@@ -41,6 +41,7 @@ import duckdb
 from whatmatters.flow import mhsds_map, nhse_codes
 from whatmatters.flow.contract import Rule
 from whatmatters.flow.database import connect
+from whatmatters.flow.mhsds_map import PSEUDONYM_HEX
 from whatmatters.flow.validate import (
     DEFAULT_THRESHOLD,
     ERROR,
@@ -56,7 +57,6 @@ from whatmatters.imports.cells import nhs_number_in
 
 KEY_SETTING = "WHATMATTERS_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
-PSEUDONYM_HEX = 32  # 128 bits of the HMAC
 MAX_TABLE_BYTES = 20 << 30  # a table bigger than this is refused before it is read
 # A SNOMED CT UK simple reference set file (RF2) in the folder under this name is read for classify_activity.
 REFSETS_FILE = "snomed_refsets.txt"
@@ -255,6 +255,8 @@ class Source:
     control: bool = True
 
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows read
+    # HMAC-SHA256's outer and inner padded keys for pseudonyms; None: identifiers are kept as they are.
+    pads: tuple[bytes, bytes] | None = None
 
     def has(self, table: str) -> bool:
         return table in self.columns
@@ -461,24 +463,16 @@ def pseudonym_key() -> bytes | None:
 
 
 def pseudonym(key: bytes, value: str) -> str:
-    """The pseudonym of one identifier (the same as the SQL in _people computes)."""
+    """The pseudonym of one identifier (the same as mhsds_map.PSEUDONYM_SQL computes)."""
     return "p" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
 
 
 def _people(source: Source, key: bytes | None, pseudonymised: bool) -> None:
-    """mhsds_people(raw, person_id): every person identifier in the extract and what is kept for it."""
-    con = source.con
-    parts = []
-    # MHS001MPI is not among them: nothing is mapped from it (see mhsds_map.build_views).
-    for t in (*PERSON_TABLES, "MHS501HospProvSpell"):
-        col = source.col(t, source.person)
-        if col is not None:
-            parts.append(f"SELECT DISTINCT trim({col}) AS raw FROM mhsds_{t} WHERE {col} IS NOT NULL")
-    union = " UNION ".join(parts) or "SELECT NULL::VARCHAR AS raw WHERE false"
+    """Check the secret for pseudonyms and keep the HMAC's padded keys in the source (source.pads), for
+    mhsds_map.build_views to pseudonymise each table's identifiers as a column of the same scan (no list
+    of people to make and join back). With `pseudonymised` the identifiers are kept as they are."""
     if pseudonymised:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE mhsds_people AS SELECT raw, raw AS person_id FROM ({union})"
-        )
+        source.pads = None
         return
     if key is None or len(key) < MIN_KEY_LENGTH:
         raise MhsdsRefused(
@@ -490,17 +484,7 @@ def _people(source: Source, key: bytes | None, pseudonymised: bool) -> None:
         )
     block = key if len(key) <= 64 else hashlib.sha256(key).digest()
     block = block.ljust(64, b"\0")
-    ipad = bytes(b ^ 0x36 for b in block)
-    opad = bytes(b ^ 0x5C for b in block)
-    con.execute("CREATE OR REPLACE TEMP TABLE mhsds_pads (ipad BLOB, opad BLOB)")
-    con.execute("INSERT INTO mhsds_pads VALUES (?, ?)", [ipad, opad])
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE mhsds_people AS
-        SELECT raw, 'p' || left(sha256(opad || unhex(sha256(ipad || encode(raw)))),
-            {PSEUDONYM_HEX}) AS person_id
-        FROM ({union}), mhsds_pads"""
-    )
-    con.execute("DROP TABLE mhsds_pads")
+    source.pads = (bytes(b ^ 0x5C for b in block), bytes(b ^ 0x36 for b in block))
 
 
 def read_source(

@@ -147,6 +147,11 @@ EVENT_MAPPING: dict[str, dict[str, str]] = {
     },
 }
 
+PSEUDONYM_HEX = 32  # 128 bits of the HMAC
+# HMAC-SHA256 of the text in {col}, with the outer and inner padded keys bound as parameters (Source.pads),
+# as mhsds.pseudonym computes it: the key is never SQL text.
+PSEUDONYM_SQL = f"'p' || left(sha256(?::BLOB || unhex(sha256(?::BLOB || encode({{col}})))), {PSEUDONYM_HEX})"
+
 _DATE = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?"
 )
@@ -155,10 +160,11 @@ _DATE = (
 def _macros(source: Source) -> None:
     con = source.con
     # A warehouse writes a DATE as 2024-04-01 or a DATETIME as 2024-04-01 00:00:00.000: the date is kept.
-    # Anything else is passed on as it is, for the validator to reject (never re-interpreted).
+    # Anything else is passed on as it is, for the validator to reject (never re-interpreted). A value of
+    # ten bytes or fewer is itself either way, so only longer ones are matched against the pattern.
     con.execute(
-        f"CREATE OR REPLACE TEMP MACRO mh_date(x) AS "
-        f"CASE WHEN regexp_full_match(x, '{_DATE}') THEN left(x, 10) ELSE x END"
+        f"CREATE OR REPLACE TEMP MACRO mh_date(x) AS CASE WHEN strlen(x) <= 10 THEN x "
+        f"WHEN regexp_full_match(x, '{_DATE}') THEN left(x, 10) ELSE x END"
     )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO mh_ref(req, team) AS CASE WHEN team IS NULL THEN req "
@@ -198,10 +204,12 @@ def build_views(source: Source, tables: Mapping[str, Table]) -> None:
         )
         row = "s.rowid + 2 AS row"  # the table keeps the file's order (see mhsds._read)
         if person:
+            # The pseudonym is a column of one scan of the table, which keeps its order (no join).
+            value = f"s.{person}" if source.pads is None else PSEUDONYM_SQL.format(col=f"s.{person}")
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE mhsds_{name} AS
-                SELECT {row}, s.* EXCLUDE (nhs), pp.person_id AS person
-                FROM mhsds_{name} s LEFT JOIN mhsds_people pp ON pp.raw = s.{person}"""
+                SELECT {row}, s.* EXCLUDE (nhs), {value} AS person FROM mhsds_{name} s""",
+                list(source.pads or ()),
             )
             row = "s.row"
         pid = "s.person" if person else "NULL::VARCHAR AS person"
@@ -285,12 +293,39 @@ def _referrals(source: Source) -> None:
             "closure_reason": 'coalesce(s."ReferClosReason", s."ReferRejectReason")',
         },
     )
+    if _one_team_each_in_order(source):
+        # The same rows the join below gives, in the same order, without the join or the sort.
+        joined = "mh_t102 s POSITIONAL JOIN mh_t101 r"
+    else:
+        joined = """mh_t102 s FULL JOIN mh_t101 r ON r."ServiceRequestId" = s."ServiceRequestId"
+        ORDER BY s.row NULLS LAST, r.row"""
     source.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE mh_referrals AS
-        SELECT s.row AS a_row, r.row AS b_row, {sql}
-        FROM mh_t102 s FULL JOIN mh_t101 r ON r."ServiceRequestId" = s."ServiceRequestId"
-        ORDER BY s.row NULLS LAST, r.row"""
+        SELECT s.row AS a_row, r.row AS b_row, {sql} FROM {joined}"""
     )
+
+
+def _one_team_each_in_order(source: Source) -> bool:
+    """Does MHS102 hold one row per MHS101 referral, row N of each naming the same ServiceRequestId, and
+    no ServiceRequestId twice (the usual export of referrals to one team)? Then row N of MHS102 and row N
+    of MHS101 are exactly what the FULL JOIN pairs, and in the order it is sorted into.
+
+    One scan of the two side by side and one grouping of MHS101's fingerprints (database.fingerprint:
+    a repeated fingerprint is taken as a repeated ID, which only sends the extract the general way)."""
+    con = source.con
+    if source.rows.get("MHS101Referral") != source.rows.get("MHS102ServiceTypeReferredTo"):
+        return False
+    (differ,) = con.execute(
+        """SELECT count(*) FROM mh_t102 s POSITIONAL JOIN mh_t101 r
+        WHERE NOT coalesce(s."ServiceRequestId" = r."ServiceRequestId", false)"""
+    ).fetchone()
+    if differ:
+        return False
+    (repeated,) = con.execute(
+        f"""SELECT count(*) FROM (SELECT {fingerprint('"ServiceRequestId"')} AS h FROM mh_t101
+        GROUP BY 1 HAVING count(*) > 1)"""
+    ).fetchone()
+    return repeated == 0
 
 
 def _contacts(source: Source) -> None:
@@ -636,7 +671,6 @@ def map_contract(
     for name, short in SHORT.items():
         con.execute(f"DROP VIEW IF EXISTS mh_{short}")
         con.execute(f"DROP TABLE IF EXISTS mhsds_{name}")
-    con.execute("DROP TABLE IF EXISTS mhsds_people")
     return made
 
 

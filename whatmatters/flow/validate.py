@@ -1187,8 +1187,13 @@ def _check_links(con: duckdb.DuckDBPyConnection, spec: FileSpec) -> None:
                       WHERE referral_row IS NULL OR referral_date > contact_date) l ON l.rid = v.rid
                 {rejected}"""
     else:
+        # Only a row that names a referral (or, for events, a contact) can fail these checks: the others
+        # (most events: care plans and care coordinators belong to a person) are not joined at all.
+        names = "v.referral_id IS NOT NULL" + (
+            " OR v.contact_id IS NOT NULL" if spec.name == "events" else ""
+        )
         source = f"""SELECT v.rid, v.row, v.referral_id, k.k_referral_id, s.s_referral_id{_contact_refs(spec)}
-                FROM rows_{spec.name} v
+                FROM (SELECT * FROM rows_{spec.name} v WHERE {names}) v
                 LEFT JOIN (SELECT referral_id AS k_referral_id FROM referrals) k
                           ON k.k_referral_id = v.referral_id
                 {rejected}{_contact_joins(spec)}"""
