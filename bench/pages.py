@@ -143,7 +143,9 @@ def run(client: Any, team: str, requests: int, kinds: list[str]) -> dict[tuple[s
 
 
 def report(samples: dict[tuple[str, bool], Sample], kinds: list[str]) -> None:
-    head = f"{'page':<14}{'cache':>6}{'median ms':>11}{'p95 ms':>9}{'CPU ms':>8}{'queries':>9}{'KB':>7}{'x':>7}"
+    head = (
+        f"{'page':<14}{'cache':>6}{'median ms':>11}{'p95 ms':>9}{'CPU ms':>8}{'queries':>9}{'KB':>7}{'x':>7}"
+    )
     print(head)
     print("-" * len(head))
     for kind in kinds:
@@ -151,11 +153,16 @@ def report(samples: dict[tuple[str, bool], Sample], kinds: list[str]) -> None:
         for on in (False, True):
             s = samples[(kind, on)]
             median = statistics.median(s.wall)
-            queries = f"{min(s.queries)}" if min(s.queries) == max(s.queries) else f"{min(s.queries)}-{max(s.queries)}"
+            queries = (
+                f"{min(s.queries)}"
+                if min(s.queries) == max(s.queries)
+                else f"{min(s.queries)}-{max(s.queries)}"
+            )
             faster = f"{off_median / median:.1f}" if on else ""
+            cpu, size = statistics.median(s.cpu), statistics.median(s.size) / 1024
             print(
                 f"{kind:<14}{'on' if on else 'off':>6}{median:>11.1f}{p95(s.wall):>9.1f}"
-                f"{statistics.median(s.cpu):>8.1f}{queries:>9}{statistics.median(s.size) / 1024:>7.0f}{faster:>7}"
+                f"{cpu:>8.1f}{queries:>9}{size:>7.0f}{faster:>7}"
             )
 
 
@@ -174,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Loading the demo into {database or workdir} (not timed)", file=sys.stderr)
         setup(workdir, database)
         client = signed_in_client()
-        print(f"{args.requests} requests per page kind and mode, team {args.team}, as {LEAD}", file=sys.stderr)
+        print(
+            f"{args.requests} requests per page kind and mode, team {args.team}, as {LEAD}", file=sys.stderr
+        )
         samples = run(client, args.team, args.requests, args.only)
         report(samples, args.only)
         return 0

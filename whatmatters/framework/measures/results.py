@@ -233,7 +233,9 @@ def inputs_digest(
     return hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
 
 
-def read(team: Any, measures: Iterable[Measure] | None = None, *, as_of: dt.date | None = None) -> list[MeasureSpc]:
+def read(
+    team: Any, measures: Iterable[Measure] | None = None, *, as_of: dt.date | None = None
+) -> list[MeasureSpc]:
     """Each measure's period grid, values, events and targets, and the digest of them (`inputs`), in three
     queries, without analysing anything (`analyse` does that): a page that keeps what it shows under the
     digest need not analyse at all. `as_of` as `results_for`."""
