@@ -156,6 +156,22 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches, in each process's memory: "default" holds SPC results (framework/measures/results.py), "pages"
+# what pages show of each measure (the dashboard's cards, the measure list's rows:
+# framework/measures/kept.py). Both are keyed by digests of their inputs, so nothing kept is ever stale and
+# nothing is shared between processes that would need to be. A card is about 2 KB; 5,000 of them leave
+# room for every measure of a large programme on both pages.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "whatmatters"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "whatmatters-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+# Keep pages' measure cards and rows (on unless set to false: the baseline bench.pages compares with).
+WHATMATTERS_PAGE_CACHE = env_bool("WHATMATTERS_PAGE_CACHE", True)
+
 # Accounts and passwords.
 AUTH_USER_MODEL = "teams.User"
 AUTHENTICATION_BACKENDS = [

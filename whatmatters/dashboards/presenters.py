@@ -10,10 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 from whatmatters.disclosure import shown
-from whatmatters.framework.measures.results import MeasureSpc, results_for
+from whatmatters.framework.measures import kept
+from whatmatters.framework.measures.results import MeasureSpc, read, results_for
 from whatmatters.framework.measures.shown import shown_for
-from whatmatters.framework.measures.summary import COLUMNS, Summary, summarise
+from whatmatters.framework.measures.summary import COLUMNS, Summary, place_of, summarise
 from whatmatters.framework.models import DataSource, Domain, Measure, period_label
 from whatmatters.spc.icons import Icon
 from whatmatters.spc.numbers import shown as number
@@ -42,6 +45,10 @@ class Card:
     hidden: str = ""  # outside the team: why the chart and its sentence are left out (disclosure control)
     # With no assurance icon: the words of its summary column ("Too early to judge" or "No target").
     no_assurance: str = ""
+    # On the team dashboard: its summary column and whether its limits are trial limits
+    # (`summary.place_of`), and its row as HTML, kept with the card (`framework.measures.kept`).
+    place: tuple[str, bool] | None = None
+    row_html: str = ""
 
     @property
     def measure(self) -> Measure:
@@ -156,18 +163,68 @@ def by_reason(cards: list[Card], reasons: Any) -> list[tuple[str, list[Card]]]:
     return list(grouped.items())
 
 
+# What a kept dashboard card holds: everything its row and the dashboard's summary and panels read.
+KEPT_FIELDS = (
+    "latest",
+    "latest_period",
+    "target",
+    "variation",
+    "assurance",
+    "sentence",
+    "easy_read",
+    "going_well",
+    "attention",
+    "suppressed",
+    "hidden",
+    "no_assurance",
+    "place",
+    "row_html",
+)
+# The code that makes a kept dashboard card: a change to any of it makes every card again.
+CARD_SOURCES = (
+    "whatmatters.dashboards.presenters",
+    "whatmatters.framework.measures.shown",
+    "whatmatters.framework.measures.summary",
+    "whatmatters.spc.icons",
+    "whatmatters.spc.narrative",
+    "whatmatters.spc.numbers",
+    "whatmatters.disclosure",
+    "dashboards/_card_row.jinja",
+    "dashboards/_macros.jinja",
+)
+
+
+def dashboard_card(team: Any, item: MeasureSpc) -> dict[str, Any]:
+    """One measure's card on its team's dashboard, as the cache keeps it: what its row, the summary and the
+    panels show, and the row drawn. Read by the team only (nothing hidden), whoever they are."""
+    card = card_for(item, None, chart=False, id_prefix="dashboard")
+    card.place = place_of(card)
+    card.no_assurance = COLUMN_WORDS[card.place[0]] if card.assurance is None else ""
+    card.row_html = str(kept.jinja().get_template("dashboards/_card_row.jinja").module.row(card, team))
+    return {name: getattr(card, name) for name in KEPT_FIELDS}
+
+
+COLUMN_WORDS = {band.key: band.committee for band in COLUMNS}
+
+
 def team_dashboard(
     team: Any, measures: list[Measure], domains: list[Domain], excellence: list[Any]
 ) -> TeamDashboard:
     """Measures grouped by domain (contributors' words), needs-attention first within each group and
-    groups with something needing attention first. `measures` must have `domains` prefetched."""
+    groups with something needing attention first. `measures` must have `domains` prefetched. Each card
+    comes from the cache when its measure's inputs are unchanged (`framework.measures.kept`)."""
     order = {d.pk: i for i, d in enumerate(domains)}
-    items = results_for(team, measures)
+    items = read(team, measures)
+    made = kept.kept(
+        "dashboard card", team, items, lambda item: dashboard_card(team, item), sources=CARD_SOURCES
+    )
     cards = []
     for item in items:
         linked = sorted(item.measure.domains.all(), key=lambda d: (order.get(d.pk, 10_000), d.pk))
         # Each measure is a row; its chart and sentences are on its own page, one click away.
-        cards.append(card_for(item, linked[0] if linked else None, chart=False, id_prefix="dashboard"))
+        card = Card(item=item, domain=linked[0] if linked else None, **made[item.measure.pk])
+        card.row_html = Markup(card.row_html)  # noqa: S704 - drawn by our own template, escaped there
+        cards.append(card)
     by_domain: dict[int | None, list[Card]] = defaultdict(list)
     for card in cards:
         by_domain[card.domain.pk if card.domain else None].append(card)
@@ -182,9 +239,6 @@ def team_dashboard(
     summary = summarise(
         [(team, c) for c in in_order], href=lambda _team, c: f"#measure-{c.measure.pk}", programme=False
     )
-    words = {band.key: band.committee for band in COLUMNS}
-    for entry in summary.entries:
-        entry.shown.no_assurance = words[entry.column] if entry.assurance is None else ""
     return TeamDashboard(
         groups=groups,
         cards=cards,

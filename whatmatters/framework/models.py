@@ -77,12 +77,16 @@ def next_period(frequency: str, start: dt.date) -> dt.date:
 
 def period_grid(frequency: str, first: dt.date, last: dt.date) -> list[dt.date]:
     """Every period start from the period holding `first` to the one holding `last`."""
-    out: list[dt.date] = []
     current, end = period_start(frequency, first), period_start(frequency, last)
-    while current <= end:
-        out.append(current)
-        current = next_period(frequency, current)
-    return out
+    if current > end:
+        return []
+    if frequency == Frequency.WEEKLY:
+        week = dt.timedelta(days=7)
+        return [current + i * week for i in range((end - current).days // 7 + 1)]
+    # Month by month in whole numbers (pages draw many grids: no date arithmetic per period).
+    months = (end.year - current.year) * 12 + end.month - current.month
+    first_month = current.year * 12 + current.month - 1
+    return [dt.date((first_month + i) // 12, (first_month + i) % 12 + 1, 1) for i in range(months + 1)]
 
 
 def period_label(frequency: str, start: dt.date) -> str:

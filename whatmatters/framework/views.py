@@ -223,13 +223,13 @@ def change_idea_delete(request: HttpRequest, team: str, pk: int) -> HttpResponse
 
 
 def measure_list(request: HttpRequest, team: str) -> HttpResponse:
-    items = results_for(request.team, Measure.objects.for_team(request.team).prefetch_related("domains"))
+    rows = presenters.measure_list_rows(request.team, list(Measure.objects.for_team(request.team)))
     return render(
         request,
         "framework/measure_list.jinja",
         {
             "team": request.team,
-            "items": items,
+            "rows": rows,
             "can_edit": allows(request.user, "measure_create", request.team),
             "can_share": allows(request.user, "measure_sharing", request.team),
             "can_enter": allows(request.user, "value_entry_index", request.team),

@@ -393,6 +393,13 @@ def chart_news(
     for team in teams:
         if team.pk not in cache:
             cache[team.pk] = results_for(team)
+        # When each value was last written (the pages read values without it): one query per team.
+        written = {
+            (measure, period): at
+            for measure, period, at in Value.objects.filter(measure__team=team).values_list(
+                "measure_id", "period", "updated_at"
+            )
+        }
         for item in cache[team.pk]:
             result = item.result
             if result is None or result.latest_index is None:
@@ -401,7 +408,8 @@ def chart_news(
             href = reverse("measure_detail", kwargs={"team": team.slug, "pk": measure.pk})
             variation, assurance = result.variation, result.assurance
             newest = max(item.values.values(), key=lambda value: value.period, default=None)
-            fresh = newest is not None and newest.updated_at >= since
+            at = written.get((measure.pk, newest.period)) if newest is not None else None
+            fresh = at is not None and at >= since
             if fresh and variation is not None and variation.name != "common_cause":
                 text = f"{team.name}: {measure.name}, {period_label(measure.frequency, newest.period)}"
                 urgent = variation.tone == "concern"

@@ -10,7 +10,9 @@ The key is a digest of everything the analysis reads: every period, value and de
 options, every event, recalculation and target. That digest is the version: a new or changed value, event,
 recalculation or target, or a change to the measure itself, gives a new key, so a kept result is never stale
 whichever process (web, task worker, command) wrote the change and however (a form, an import, the API), and
-no signal has to remember to bump anything. What stays per request is reading the rows, which the page shows.
+no signal has to remember to bump anything. What stays per request is reading the rows, which the page shows:
+as plain rows (`StoredValue`), not model instances, with the digest of each measure's inputs (`read`), so a
+page can keep what it shows under that digest too (the dashboard's cards, `dashboards.cards`).
 """
 
 from __future__ import annotations
@@ -44,25 +46,61 @@ CACHE_VERSION = 1
 CACHE_SECONDS = 24 * 60 * 60
 
 
+# The columns of a stored value the pages read: read as plain rows, not model instances (a page reads
+# hundreds of values, and building a model instance, with its audit bookkeeping, costs more than the row).
+VALUE_COLUMNS = ("measure_id", "period", "value", "numerator", "denominator", "note")
+
+
+class StoredValue:
+    """One stored value as every reader of `results_for` sees it: the period, the numbers and the note.
+    `framework.measures.values` writes values; this is only what was read."""
+
+    __slots__ = ("measure", "period", "value", "numerator", "denominator", "note")
+
+    def __init__(
+        self,
+        measure: Measure,
+        period: dt.date,
+        value: float | None,
+        numerator: float | None,
+        denominator: float | None,
+        note: str,
+    ) -> None:
+        self.measure, self.period, self.note = measure, period, note
+        self.value, self.numerator, self.denominator = value, numerator, denominator
+
+    @property
+    def shown(self) -> float | None:
+        """The number people read: the value, or numerator ÷ denominator × the measure's multiplier."""
+        if self.numerator is not None and self.denominator:
+            return self.numerator / self.denominator * self.measure.multiply
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"StoredValue({self.measure.code} {self.period.isoformat()})"
+
+
 @dataclass
 class MeasureSpc:
     """A measure's period grid, its values, its annotations and (when there are values) its SPC result."""
 
     measure: Measure
     periods: list[dt.date] = field(default_factory=list)
-    values: dict[dt.date, Value] = field(default_factory=dict)
+    values: dict[dt.date, StoredValue] = field(default_factory=dict)
     annotations: list[Annotation] = field(default_factory=list)
     targets: list[MeasureTarget] = field(default_factory=list)
     result: SeriesResult | None = None
     error: str = ""
     # The sentences about `result` (spc.narrative), worked out with it and kept with it.
     story: Narrative | None = None
+    # A digest of every stored input (`inputs_digest`): what a page keeps under it is never stale.
+    inputs: str = ""
 
     @property
     def missing_periods(self) -> list[dt.date]:
         return [p for p in self.periods if p not in self.values]
 
-    def rows(self) -> list[tuple[dt.date, Value | None]]:
+    def rows(self) -> list[tuple[dt.date, StoredValue | None]]:
         """Newest period first, with None for a period that has no value yet."""
         return [(p, self.values.get(p)) for p in reversed(self.periods)]
 
@@ -165,6 +203,42 @@ def results_for(
     was complete the next day, so a report on last year never describes this year and the CSV export cut at
     the same day shows the same limits. Without it, the results are as they stand today.
     """
+    return analyse(read(team, measures, as_of=as_of))
+
+
+def _row(obj: Any) -> tuple[Any, ...]:
+    """Every stored field of a model instance, in the model's order: a row as the database holds it."""
+    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)
+
+
+def inputs_digest(
+    measure: Measure,
+    values: Iterable[tuple[Any, ...]],
+    annotations: Iterable[Annotation],
+    targets: Iterable[MeasureTarget],
+    grid_end: dt.date,
+) -> str:
+    """A digest of everything stored that a measure's results and its cards can read: every field of the
+    measure, every value row (period, numbers, note), every field of every event and target row, and the
+    last period of its grid (which moves on with the calendar). Any change to any of them, by any route,
+    gives another digest."""
+    key = (
+        CACHE_VERSION,
+        _row(measure),
+        tuple(values),
+        tuple(_row(a) for a in annotations),
+        tuple(sorted(_row(t) for t in targets)),
+        grid_end,
+    )
+    return hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+
+
+def read(
+    team: Any, measures: Iterable[Measure] | None = None, *, as_of: dt.date | None = None
+) -> list[MeasureSpc]:
+    """Each measure's period grid, values, events and targets, and the digest of them (`inputs`), in three
+    queries, without analysing anything (`analyse` does that): a page that keeps what it shows under the
+    digest need not analyse at all. `as_of` as `results_for`."""
     today = as_of + dt.timedelta(days=1) if as_of is not None else None
     chosen = list(measures) if measures is not None else list(Measure.objects.for_team(team))
     chosen = [m for m in chosen if m.team_id == team.pk]
@@ -174,31 +248,37 @@ def results_for(
     if as_of is not None:
         stored = stored.filter(period__lte=as_of)
         written = written.filter(date__lte=as_of)
-    by_measure: dict[int, dict[dt.date, Value]] = defaultdict(dict)
-    for value in stored.order_by("period"):
-        by_measure[value.measure_id][value.period] = value
+    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in stored.order_by("measure_id", "period").values_list(*VALUE_COLUMNS):
+        rows[row[0]].append(row)
     notes: dict[int, list[Annotation]] = defaultdict(list)
     for annotation in written:
         notes[annotation.measure_id].append(annotation)
     lines: dict[int, list[MeasureTarget]] = defaultdict(list)
-    for row in MeasureTarget.objects.filter(measure_id__in=ids, measure__team=team):
-        lines[row.measure_id].append(row)
+    for target in MeasureTarget.objects.filter(measure_id__in=ids, measure__team=team):
+        lines[target.measure_id].append(target)
     items: list[MeasureSpc] = []
     for measure in chosen:
-        values = by_measure.get(measure.pk, {})
-        for value in values.values():
-            value.measure = measure  # saves a query per value when the page shows it
+        mine = rows.get(measure.pk, [])
+        values = {row[1]: StoredValue(measure, *row[1:]) for row in mine}
         item = MeasureSpc(
             measure=measure,
             values=values,
             annotations=notes.get(measure.pk, []),
             targets=lines.get(measure.pk, []),
         )
+        last_complete = last_complete_period(measure.frequency, today)
         if values:
             first = min(values)
-            last = max(max(values), last_complete_period(measure.frequency, today))
-            item.periods = period_grid(measure.frequency, first, last)
+            item.periods = period_grid(measure.frequency, first, max(max(values), last_complete))
+        item.inputs = inputs_digest(measure, mine, item.annotations, item.targets, last_complete)
         items.append(item)
+    return items
+
+
+def analyse(items: list[MeasureSpc]) -> list[MeasureSpc]:
+    """Fill in each item's SPC result and sentences (from the cache when these exact inputs were analysed
+    before); an item without a usable value keeps none. Returns the same items."""
     with_data = [item for item in items if any(_has_number(v, item.measure) for v in item.values.values())]
     series = []
     usable = []
@@ -250,7 +330,7 @@ def _analysed(series: list[Series]) -> tuple[list[SeriesResult | None], list[Nar
     return results, stories
 
 
-def _has_number(value: Value, measure: Measure) -> bool:
+def _has_number(value: StoredValue, measure: Measure) -> bool:
     """A value the SPC engine can use: a number, or for a rate a numerator and a denominator above 0."""
     if measure.needs_denominator:
         return value.numerator is not None and bool(value.denominator)

@@ -114,6 +114,16 @@ def column_of(view: Any) -> str:
     return "early" if result.trial_limits and result.assurance_from_limits is not None else "none"
 
 
+def place_of(view: Any) -> tuple[str, bool]:
+    """Its column, and whether its limits are trial limits (early days). A dashboard card carries both
+    (`place`), worked out from its result when it was made, since a card kept in the cache has no result."""
+    place = getattr(view, "place", None)
+    if place is not None:
+        return place
+    result = view.item.result
+    return column_of(view), bool(result is not None and result.trial_limits)
+
+
 def is_exception(variation: Icon | None, assurance: Icon | None) -> bool:
     """A measure that needs a decision: its latest point shows special cause (any variation icon but "No
     significant change"), or it will not meet its target without change."""
@@ -335,7 +345,7 @@ def summarise(
     for team, view in shown:
         measure = view.item.measure
         name = label(view) if label else measure.name
-        result = view.item.result
+        column, early = place_of(view)
         entries.append(
             Entry(
                 label=f"{short_name(team)}: {name}" if programme else name,
@@ -345,8 +355,8 @@ def summarise(
                 team=team,
                 shown=view,
                 row=row_of(view.variation),
-                column=column_of(view),
-                early=bool(result is not None and result.trial_limits),
+                column=column,
+                early=early,
                 exception=is_exception(view.variation, view.assurance),
             )
         )
