@@ -42,7 +42,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -50,6 +49,7 @@ from locust import HttpUser, between, task
 from locust.env import Environment
 from locust.stats import StatsEntry
 
+from bench.pageforms import FormFields, form_on
 from bench.stack import Stack, production_stack, secure_cookie_jar
 
 DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - the demo's published password
@@ -68,70 +68,6 @@ STATEMENTS = [
     "Help with housing while I wait",
     "Staff who remember my name",
 ]
-
-
-# ---- the forms on the pages ----------------------------------------------------------------------------
-
-
-class _FormParser(HTMLParser):
-    """The fields of the first <form method="post"> on a page, as a browser would send them untouched: hidden
-    inputs and text with their values, the first radio of each group or the one checked, checked boxes."""
-
-    def __init__(self, action_contains: str = "") -> None:
-        super().__init__()
-        self.action_contains = action_contains
-        self.in_form = self.done = False
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.radios: dict[str, list[str]] = {}
-        self.checkboxes: dict[str, list[str]] = {}
-        self.textareas: list[str] = []
-        self.stylesheets: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "link" and a.get("rel") == "stylesheet":
-            self.stylesheets.append(a.get("href", ""))
-        if self.done:
-            return
-        action = a.get("action", "")
-        if (
-            tag == "form"
-            and a.get("method", "").lower() == "post"
-            and (not action or self.action_contains in action)
-        ):
-            self.in_form, self.action = True, a.get("action", "")
-        if not self.in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind == "radio":
-                self.radios.setdefault(name, []).append(a.get("value", ""))
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "")
-            elif kind == "checkbox":
-                self.checkboxes.setdefault(name, []).append(a.get("value", "on"))
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "on")
-            elif kind not in {"submit", "button", "file"}:
-                self.fields.setdefault(name, a.get("value", ""))
-        elif tag == "textarea" and name:
-            self.textareas.append(name)
-            self.fields.setdefault(name, "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form" and self.in_form:
-            self.in_form, self.done = False, True
-
-
-def form_on(html: str, action_contains: str = "") -> _FormParser:
-    parser = _FormParser(action_contains)
-    parser.feed(html)
-    for name, values in parser.radios.items():
-        # Any answer, but "none" where there is one (a way to be contacted would need contact details).
-        parser.fields.setdefault(name, "none" if "none" in values else random.choice(values))
-    return parser
 
 
 def new_marker() -> str:
@@ -306,7 +242,7 @@ class PhoneUser(Person):
     def statement(self) -> None:
         marker = new_marker()
 
-        def fill(form: _FormParser) -> None:
+        def fill(form: FormFields) -> None:
             form.fields["text"] = f"{random.choice(STATEMENTS)} {marker}"
             form.fields.pop("website", None)
             form.fields["website"] = ""
@@ -324,7 +260,7 @@ class PhoneUser(Person):
     def experience(self) -> None:
         marker = new_marker()
 
-        def fill(form: _FormParser) -> None:
+        def fill(form: FormFields) -> None:
             for name in form.textareas:
                 form.fields[name] = f"{random.choice(STATEMENTS)} {marker}"
 
