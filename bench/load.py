@@ -54,6 +54,7 @@ from bench.stack import Stack, production_stack, secure_cookie_jar
 
 DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - the demo's published password
 MARKER = "wmload"
+THREADS = 1  # threads in each gunicorn worker: 1 is gunicorn's sync worker (docs/performance.md, A/B)
 MEMBERS = [
     # account, team
     ("lead@example.com", "cert"),
@@ -316,14 +317,14 @@ def _found_markers(stack: Stack) -> set[str]:
     return found
 
 
-def _tasks(stack: Stack) -> list[tuple[str, str, int, str]]:
-    """Each task's count by status, with the last line of a failed task's traceback (its reason)."""
+def _tasks(stack: Stack) -> list[tuple[str, str, str, int, str]]:
+    """Each task's queue and count by status, with the last line of a failed task's traceback (its reason)."""
     return _query(
         stack,
-        "SELECT task_path, status, count(*),"
+        "SELECT task_path, queue_name, status, count(*),"
         " coalesce(string_agg(DISTINCT"
         " nullif(split_part(rtrim(traceback, E'\\n'), E'\\n', -1), ''), ' | '), '')"
-        " FROM django_tasks_database_dbtaskresult GROUP BY 1, 2 ORDER BY 1, 2",
+        " FROM django_tasks_database_dbtaskresult GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
 
 
@@ -420,6 +421,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="30 s, 5 people; exit 1 on any error or loss")
     parser.add_argument("--csv", type=Path, help="where to write the figures (a temporary folder)")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help=f"threads in each gunicorn worker ({THREADS}; 1: sync workers, more: gthread)",
+    )
+    parser.add_argument(
         "--worker-nice",
         type=int,
         default=10,
@@ -435,7 +442,11 @@ def main(argv: list[str] | None = None) -> int:
 
     extract, team_map = make_extract(workdir / "extract", referrals)
     phases = [Phase(people=n, phones=phones, seconds=seconds) for n in users]
-    with production_stack(worker_nice=args.worker_nice) as stack:
+    print(
+        f"stack: 2 gunicorn workers x {args.threads} thread{'s' if args.threads > 1 else ''}"
+        f" ({'gthread' if args.threads > 1 else 'sync'}), task workers for 'default' and 'imports'"
+    )
+    with production_stack(threads=args.threads, worker_nice=args.worker_nice) as stack:
         statement_codes, checkin_codes, experience_codes = _codes(stack)
         measures: dict[str, list[int]] = {}
         for slug, pk in _query(
@@ -470,9 +481,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Errors: the gunicorn and task worker logs are kept in {workdir}")
     shutil.rmtree(extract, ignore_errors=True)  # hundreds of MB at 1M referrals; the CSV stays
     print("\nTask workers:")
-    for path, status, count, reason in tasks:
+    for path, queue, status, count, reason in tasks:
         print(
-            f"  {path.rsplit('.', 1)[-1]:<32} {status:<11} {count}"
+            f"  {path.rsplit('.', 1)[-1]:<32} {queue:<8} {status:<11} {count}"
             + (f"  ({reason[:200]})" if reason else "")
         )
     print(f"  emails sent: {emails}; reports built and downloaded: {SHARED.reports_built}")
