@@ -54,7 +54,7 @@ from bench.stack import Stack, production_stack, secure_cookie_jar
 
 DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - the demo's published password
 MARKER = "wmload"
-THREADS = 1  # threads in each gunicorn worker: 1 is gunicorn's sync worker (docs/performance.md, A/B)
+THREADS = 4  # threads in each gunicorn worker (gthread; 1: sync). Chosen by an A/B: docs/performance.md
 MEMBERS = [
     # account, team
     ("lead@example.com", "cert"),
@@ -234,7 +234,8 @@ class PhoneUser(Person):
         fill(form)
         gevent.sleep(random.uniform(2, 6))  # typing
         with self.client.post(path, data=form.fields, name=f"{kind} post", catch_response=True) as sent:
-            ok = urlparse(sent.url).path.endswith("/thanks/") and bool(sent.history)
+            # No url: no answer at all (the connection failed, or the phase ended while it was on its way).
+            ok = bool(sent.url) and urlparse(sent.url).path.endswith("/thanks/") and bool(sent.history)
             if not ok:
                 sent.failure(f"not acknowledged ({sent.status_code})")
             return ok

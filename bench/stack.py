@@ -3,7 +3,7 @@
 
     from bench.stack import production_stack
 
-    with production_stack(web_workers=2, threads=4, task_queues=("default", "imports")) as stack:
+    with production_stack(web_workers=2, threads=4, task_queues=("default", "imports")) as stack:  # defaults
         stack.base_url          # http://127.0.0.1:<port>
         stack.database_url      # postgres://postgres@127.0.0.1:5432/whatmatters_bench_<pid>
         stack.gunicorn.pid      # the gunicorn master; stack.task_workers[i].pid for each db_worker
@@ -218,7 +218,7 @@ def wait_until_ready(base_url: str, process: subprocess.Popen, timeout: float = 
 def production_stack(
     *,
     web_workers: int = 2,
-    threads: int = 1,
+    threads: int = 4,
     task_queues: tuple[str, ...] = ("default", "imports"),
     worker_nice: int = 10,
     demo: bool = True,
