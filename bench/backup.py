@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases and the backup file")
     args = parser.parse_args(argv)
     problems: list[str] = []
-    with production_stack(web_workers=1, task_workers=0, keep=args.keep) as stack:
+    with production_stack(web_workers=1, task_queues=(), keep=args.keep) as stack:
         backup = stack.workdir / "whatmatters.dump"
         began = time.monotonic()
         subprocess.run(["pg_dump", "-Fc", "--no-owner", "-f", str(backup), stack.database_url], check=True)

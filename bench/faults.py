@@ -302,7 +302,7 @@ def supervise(stack: Stack) -> int:
     for worker in list(stack.task_workers):
         if worker.poll() is not None:
             stack.task_workers.remove(worker)
-            stack.start_task_worker()
+            stack.start_task_worker(getattr(worker, "queue", "*"))  # the same queue as the one that died
             restarted += 1
     return restarted
 
@@ -446,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     drills = [d for d in DRILLS if not args.drills or d.name in args.drills]
     outcomes: list[Outcome] = []
     began = time.monotonic()
-    with production_stack(web_workers=2, task_workers=2, keep=args.keep) as stack:
+    with production_stack(web_workers=2, keep=args.keep) as stack:
         code = query(
             stack, "SELECT code FROM engagement_engagementsession WHERE is_open ORDER BY id LIMIT 1"
         )[0][0]

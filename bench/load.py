@@ -42,7 +42,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -50,10 +49,12 @@ from locust import HttpUser, between, task
 from locust.env import Environment
 from locust.stats import StatsEntry
 
+from bench.pageforms import FormFields, form_on
 from bench.stack import Stack, production_stack, secure_cookie_jar
 
 DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - the demo's published password
 MARKER = "wmload"
+THREADS = 4  # threads in each gunicorn worker (gthread; 1: sync). Chosen by an A/B: docs/performance.md
 MEMBERS = [
     # account, team
     ("lead@example.com", "cert"),
@@ -68,70 +69,6 @@ STATEMENTS = [
     "Help with housing while I wait",
     "Staff who remember my name",
 ]
-
-
-# ---- the forms on the pages ----------------------------------------------------------------------------
-
-
-class _FormParser(HTMLParser):
-    """The fields of the first <form method="post"> on a page, as a browser would send them untouched: hidden
-    inputs and text with their values, the first radio of each group or the one checked, checked boxes."""
-
-    def __init__(self, action_contains: str = "") -> None:
-        super().__init__()
-        self.action_contains = action_contains
-        self.in_form = self.done = False
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.radios: dict[str, list[str]] = {}
-        self.checkboxes: dict[str, list[str]] = {}
-        self.textareas: list[str] = []
-        self.stylesheets: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "link" and a.get("rel") == "stylesheet":
-            self.stylesheets.append(a.get("href", ""))
-        if self.done:
-            return
-        action = a.get("action", "")
-        if (
-            tag == "form"
-            and a.get("method", "").lower() == "post"
-            and (not action or self.action_contains in action)
-        ):
-            self.in_form, self.action = True, a.get("action", "")
-        if not self.in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind == "radio":
-                self.radios.setdefault(name, []).append(a.get("value", ""))
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "")
-            elif kind == "checkbox":
-                self.checkboxes.setdefault(name, []).append(a.get("value", "on"))
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "on")
-            elif kind not in {"submit", "button", "file"}:
-                self.fields.setdefault(name, a.get("value", ""))
-        elif tag == "textarea" and name:
-            self.textareas.append(name)
-            self.fields.setdefault(name, "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form" and self.in_form:
-            self.in_form, self.done = False, True
-
-
-def form_on(html: str, action_contains: str = "") -> _FormParser:
-    parser = _FormParser(action_contains)
-    parser.feed(html)
-    for name, values in parser.radios.items():
-        # Any answer, but "none" where there is one (a way to be contacted would need contact details).
-        parser.fields.setdefault(name, "none" if "none" in values else random.choice(values))
-    return parser
 
 
 def new_marker() -> str:
@@ -297,7 +234,8 @@ class PhoneUser(Person):
         fill(form)
         gevent.sleep(random.uniform(2, 6))  # typing
         with self.client.post(path, data=form.fields, name=f"{kind} post", catch_response=True) as sent:
-            ok = urlparse(sent.url).path.endswith("/thanks/") and bool(sent.history)
+            # No url: no answer at all (the connection failed, or the phase ended while it was on its way).
+            ok = bool(sent.url) and urlparse(sent.url).path.endswith("/thanks/") and bool(sent.history)
             if not ok:
                 sent.failure(f"not acknowledged ({sent.status_code})")
             return ok
@@ -306,7 +244,7 @@ class PhoneUser(Person):
     def statement(self) -> None:
         marker = new_marker()
 
-        def fill(form: _FormParser) -> None:
+        def fill(form: FormFields) -> None:
             form.fields["text"] = f"{random.choice(STATEMENTS)} {marker}"
             form.fields.pop("website", None)
             form.fields["website"] = ""
@@ -324,7 +262,7 @@ class PhoneUser(Person):
     def experience(self) -> None:
         marker = new_marker()
 
-        def fill(form: _FormParser) -> None:
+        def fill(form: FormFields) -> None:
             for name in form.textareas:
                 form.fields[name] = f"{random.choice(STATEMENTS)} {marker}"
 
@@ -380,14 +318,14 @@ def _found_markers(stack: Stack) -> set[str]:
     return found
 
 
-def _tasks(stack: Stack) -> list[tuple[str, str, int, str]]:
-    """Each task's count by status, with the last line of a failed task's traceback (its reason)."""
+def _tasks(stack: Stack) -> list[tuple[str, str, str, int, str]]:
+    """Each task's queue and count by status, with the last line of a failed task's traceback (its reason)."""
     return _query(
         stack,
-        "SELECT task_path, status, count(*),"
+        "SELECT task_path, queue_name, status, count(*),"
         " coalesce(string_agg(DISTINCT"
         " nullif(split_part(rtrim(traceback, E'\\n'), E'\\n', -1), ''), ' | '), '')"
-        " FROM django_tasks_database_dbtaskresult GROUP BY 1, 2 ORDER BY 1, 2",
+        " FROM django_tasks_database_dbtaskresult GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
     )
 
 
@@ -484,6 +422,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="30 s, 5 people; exit 1 on any error or loss")
     parser.add_argument("--csv", type=Path, help="where to write the figures (a temporary folder)")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help=f"threads in each gunicorn worker ({THREADS}; 1: sync workers, more: gthread)",
+    )
+    parser.add_argument(
         "--worker-nice",
         type=int,
         default=10,
@@ -499,7 +443,11 @@ def main(argv: list[str] | None = None) -> int:
 
     extract, team_map = make_extract(workdir / "extract", referrals)
     phases = [Phase(people=n, phones=phones, seconds=seconds) for n in users]
-    with production_stack(worker_nice=args.worker_nice) as stack:
+    print(
+        f"stack: 2 gunicorn workers x {args.threads} thread{'s' if args.threads > 1 else ''}"
+        f" ({'gthread' if args.threads > 1 else 'sync'}), task workers for 'default' and 'imports'"
+    )
+    with production_stack(threads=args.threads, worker_nice=args.worker_nice) as stack:
         statement_codes, checkin_codes, experience_codes = _codes(stack)
         measures: dict[str, list[int]] = {}
         for slug, pk in _query(
@@ -534,9 +482,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Errors: the gunicorn and task worker logs are kept in {workdir}")
     shutil.rmtree(extract, ignore_errors=True)  # hundreds of MB at 1M referrals; the CSV stays
     print("\nTask workers:")
-    for path, status, count, reason in tasks:
+    for path, queue, status, count, reason in tasks:
         print(
-            f"  {path.rsplit('.', 1)[-1]:<32} {status:<11} {count}"
+            f"  {path.rsplit('.', 1)[-1]:<32} {queue:<8} {status:<11} {count}"
             + (f"  ({reason[:200]})" if reason else "")
         )
     print(f"  emails sent: {emails}; reports built and downloaded: {SHARED.reports_built}")

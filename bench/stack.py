@@ -3,10 +3,11 @@
 
     from bench.stack import production_stack
 
-    with production_stack(web_workers=2, task_workers=2) as stack:
+    with production_stack(web_workers=2, threads=4, task_queues=("default", "imports")) as stack:  # defaults
         stack.base_url          # http://127.0.0.1:<port>
         stack.database_url      # postgres://postgres@127.0.0.1:5432/whatmatters_bench_<pid>
         stack.gunicorn.pid      # the gunicorn master; stack.task_workers[i].pid for each db_worker
+        stack.task_workers[i].queue  # the queue that worker takes ("default", "imports"; "*": every queue)
         stack.headers()         # what the proxy in front would add (X-Forwarded-Proto: https, ...)
 
 Everything listens on 127.0.0.1 only. Settings are the production ones (WHATMATTERS_ENV=production, DEBUG
@@ -97,7 +98,7 @@ class Stack:
     env: dict[str, str]
     workdir: Path
     gunicorn: subprocess.Popen
-    task_workers: list[subprocess.Popen] = field(default_factory=list)
+    task_workers: list[subprocess.Popen] = field(default_factory=list)  # each has .queue
     smtp: SmtpSink | None = None
     worker_nice: int = 10
 
@@ -134,8 +135,9 @@ class Stack:
             **kwargs,
         )
 
-    def start_task_worker(self) -> subprocess.Popen:
-        """A `db_worker`, at the lower CPU priority the README advises (`nice -n 10`) when `worker_nice`."""
+    def start_task_worker(self, queue: str = "*") -> subprocess.Popen:
+        """A `db_worker` for `queue` ("default", "imports", or "*" for every queue), at the lower CPU priority
+        the README advises (`nice -n 10`) when `worker_nice`."""
         nice = ["nice", "-n", str(self.worker_nice)] if self.worker_nice else []
         worker = _spawn(
             [
@@ -144,13 +146,16 @@ class Stack:
                 "-m",
                 "whatmatters",
                 "db_worker",
+                "--queue-name",
+                queue,
                 "--no-startup-delay",
                 "--interval",
                 "0.5",
             ],
             self.env,
-            self.workdir / f"worker-{len(self.task_workers) + 1}.log",
+            self.workdir / f"worker-{len(self.task_workers) + 1}-{queue.strip('*') or 'all'}.log",
         )
+        worker.queue = queue  # type: ignore[attr-defined]
         self.task_workers.append(worker)
         return worker
 
@@ -213,7 +218,8 @@ def wait_until_ready(base_url: str, process: subprocess.Popen, timeout: float = 
 def production_stack(
     *,
     web_workers: int = 2,
-    task_workers: int = 2,
+    threads: int = 4,
+    task_queues: tuple[str, ...] = ("default", "imports"),
     worker_nice: int = 10,
     demo: bool = True,
     database_name: str | None = None,
@@ -222,8 +228,14 @@ def production_stack(
     progress=print,
 ) -> Iterator[Stack]:
     """Starts the stack, yields a Stack, and on leaving stops every process it started and drops the database
-    (unless keep=True, for looking at it afterwards: the database and the work folder stay). Task workers run
-    at `nice -n worker_nice` as the README advises for a machine that also serves pages (0: same priority)."""
+    (unless keep=True, for looking at it afterwards: the database and the work folder stay).
+
+    gunicorn runs `web_workers` processes; with `threads` above 1 each is a `gthread` worker with that many
+    threads (a slow request, a PDF download or a big upload, then holds a thread, not the whole process).
+    One task worker runs for each of `task_queues`, as the README says: `default` (emails, reports, survey
+    refreshes) and `imports` (waiting-list extracts, minutes each); "*" is a worker for every queue. Task
+    workers run at `nice -n worker_nice`, as the README advises for a machine that also serves pages (0: same
+    priority)."""
     name = database_name or f"whatmatters_bench_{os.getpid()}"
     if not name.replace("_", "").isalnum():
         raise ValueError(f"database name {name!r}: letters, digits and underscores only")
@@ -287,6 +299,7 @@ def production_stack(
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(web_workers),
+                *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
                 "--graceful-timeout",
                 "10",
             ],
@@ -294,8 +307,8 @@ def production_stack(
             workdir / "gunicorn.log",
         )
         processes.append(stack.gunicorn)
-        for _ in range(task_workers):
-            processes.append(stack.start_task_worker())
+        for queue in task_queues:
+            processes.append(stack.start_task_worker(queue))
         wait_until_ready(stack.base_url, stack.gunicorn)
         progress(
             f"stack: ready at {stack.base_url} in {time.monotonic() - started:.0f} s (logs in {workdir})"

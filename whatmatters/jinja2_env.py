@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from whatmatters import rendered_fields
 from whatmatters.notices.needs import header_count
 from whatmatters.spc import numbers
 from whatmatters.teams.permissions import allows
@@ -60,6 +61,7 @@ def environment(**options: Any) -> Environment:
             "htmx_script": htmx_script,
             "allows": _allows,
             "needs_count": _needs_count,
+            "rendered_field": rendered_fields.field,
         }
     )
     env.filters["uk_date"] = uk_date

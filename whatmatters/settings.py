@@ -60,12 +60,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Before django_tasks_db, so `whatmatters db_worker` is ours (every queue unless told which).
+    "whatmatters",
     "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
-    "whatmatters",
     "whatmatters.teams",
     "whatmatters.audit",
     "whatmatters.api",
@@ -320,11 +321,16 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 # A running job's worker writes a heartbeat this often (whatmatters.tasks_common); none in tests, where
 # jobs run at once inside the request.
 WHATMATTERS_TASK_HEARTBEAT_SECONDS = 0 if TESTING else env_int("WHATMATTERS_TASK_HEARTBEAT_SECONDS", 5)
+# Two queues: `imports` for waiting-list extracts (minutes each), `default` for everything else (emails,
+# reports, survey refreshes: seconds), so a long import never holds the worker short jobs wait for. A
+# service runs a worker for each (`whatmatters db_worker --queue-name imports`, `... default`); one
+# `whatmatters db_worker` alone takes both (whatmatters/management/commands/db_worker.py).
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
         if TESTING
-        else "django_tasks_db.DatabaseBackend"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "imports"],
     }
 }
 

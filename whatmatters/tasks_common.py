@@ -48,6 +48,9 @@ from whatmatters.models import TaskRun
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2  # the first run and one retry
+# The queue for jobs that take minutes (waiting-list extract imports), apart from the short ones on
+# "default" (settings.TASKS; a worker per queue: the README's "Running it for real").
+IMPORTS_QUEUE = "imports"
 
 
 def heartbeat_seconds() -> float:

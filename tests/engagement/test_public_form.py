@@ -151,3 +151,17 @@ def test_the_session_has_a_short_link_and_a_qr_code_svg(
     # A stand-alone file: it opens on its own and in print programs only with its namespace.
     assert svg.startswith("<?xml") and '<svg xmlns="http://www.w3.org/2000/svg"' in svg and "<path" in svg
     assert f"/w/{session.code}/" in svg  # in its title, for screen readers and print
+
+
+def test_the_form_and_an_answer_take_a_fixed_few_queries(
+    client: Any, session: Any, django_assert_max_num_queries: Any
+) -> None:
+    url = reverse("engagement_public_form", kwargs={"code": session.code})
+    client.get(url)  # the first page of a process reads content types and so on once
+    with django_assert_max_num_queries(1):  # the session with its team
+        assert client.get(url).status_code == 200
+    # The session; the address's answers this hour; then, in one transaction, the address's count, the
+    # statement and its audit event.
+    with django_assert_max_num_queries(7):
+        assert client.post(url, ANSWER, REMOTE_ADDR="203.0.113.9").status_code == 302
+    assert Statement.objects.filter(session=session).count() == 1

@@ -23,7 +23,7 @@ from whatmatters.safety.models import Alert
 from whatmatters.surveys import actions as surveys
 
 NOW = timezone.now()  # the command works from the real time, so the fixture does too
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}}
 
 
 def days_ago(days: float) -> dt.datetime:

@@ -22,7 +22,7 @@ from whatmatters.notices.models import DigestRun, NoticePreference
 from whatmatters.notices.tasks import send_weekly_digest
 from whatmatters.teams.roles import Role
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}}
 
 
 def this_week() -> dt.date:

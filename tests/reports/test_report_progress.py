@@ -127,7 +127,9 @@ def test_the_database_worker_builds_a_queued_report(
 
     from whatmatters.reports.actions import request_report
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}
+    }
     report = request_report(
         report_world["team"], "committee", dt.date(2024, 1, 1), dt.date(2024, 12, 31), people[Role.TEAM_LEAD]
     )

@@ -11,7 +11,7 @@ from django.test import override_settings
 from whatmatters.surveys import actions
 from whatmatters.surveys.tasks import refresh_survey_measures
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}}
 
 
 def queued(status: str = "READY") -> list[int]:

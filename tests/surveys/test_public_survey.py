@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.surveys.conftest import NHS_NUMBER, field
 from whatmatters.engagement.models import Statement
@@ -231,3 +231,62 @@ def test_behind_the_proxy_each_person_has_their_own_limit_not_one_shared_by_ever
     assert [send("198.51.100.1"), send("198.51.100.1"), send("198.51.100.1")] == [302, 302, 429]
     assert send("198.51.100.2") == 302  # someone else, through the same proxy
     assert send("203.0.113.9, 198.51.100.1") == 429  # a made-up first address does not help
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "imports"]}}
+
+
+def survey_with_domains(team: Any, count: int) -> Any:
+    from whatmatters.framework.models import Domain
+    from whatmatters.surveys import actions
+
+    domains = [
+        Domain.objects.create(team=team, i_statement=f"I know what happens next ({count}, {i})")
+        for i in range(count)
+    ]
+    return actions.create_survey(
+        team, f"Your experience {count}", "treatment", ["fft", "domains", "what_matters"], domains
+    )
+
+
+def every_answer(survey: Any) -> dict[str, str]:
+    """A choice for every question, and words for the written one."""
+    data = {"website": ""}
+    for question in survey.questions.all():
+        choices = question.choices(False)
+        data[f"q{question.pk}"] = str(choices[0][0]) if choices else "Being listened to"
+    return data
+
+
+def queries_to_open_and_answer(survey: Any) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(f"/s/{survey.code}/")  # the first page of a process reads content types and so on once
+    data = every_answer(survey)
+    client.post(f"/s/{survey.code}/", data)  # the first written answer makes the survey's session
+    with CaptureQueriesContext(connection) as opened:
+        assert client.get(f"/s/{survey.code}/").status_code == 200
+    with CaptureQueriesContext(connection) as answered:
+        assert client.post(f"/s/{survey.code}/", data).status_code == 302
+    return len(opened), len(answered)
+
+
+@override_settings(TASKS=DATABASE_TASKS)  # the measure refresh is queued, as on the service, not run here
+def test_opening_and_answering_a_survey_take_the_same_few_queries_however_many_questions(
+    programme: Any,
+) -> None:
+    # Each team's first answer queues its measure refresh (tests/surveys/test_one_refresh_waits_per_team.py).
+    few = survey_with_domains(programme.team_a, 1)
+    many = survey_with_domains(programme.team_b, 6)
+    assert many.questions.count() >= few.questions.count() + 5
+    small, large = queries_to_open_and_answer(few), queries_to_open_and_answer(many)
+    assert small == large
+    opened, answered = large
+    assert opened <= 2  # the survey with its team and session, then its questions
+    # The survey, its questions, the address's answers this hour; then in one transaction the address's count,
+    # the response and its audit event, each written answer and its audit event, every answer in one insert;
+    # then whether the team's measure refresh is already waiting (it is: the first answer queued it).
+    assert answered <= 14
+    assert Answer.objects.filter(response__survey=many).count() == 2 * many.questions.count()

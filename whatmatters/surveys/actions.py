@@ -170,22 +170,26 @@ def concerns_in(questions: Mapping[int, Question], answers: Mapping[int, Any]) -
     return found
 
 
-@transaction.atomic
+# No savepoint of its own: inside the public form's transaction (safety.public_forms) any failure rolls that
+# whole transaction back anyway, and a savepoint is two more round trips to the database for every answer.
+@transaction.atomic(savepoint=False)
 def submit(
     survey: Survey,
     answers: Mapping[int, Any],
     *,
     easy_read: bool = False,
     now: dt.datetime | None = None,
+    questions: Iterable[Question] | None = None,
 ) -> Outcome:
     """Save one person's answers: {question id: value, list of values or text}. Empty answers are skipped.
 
     Free text arrives as engagement statements (screened, held if anything is found). Any alert (a check-in
     with a way to contact the person, words that may mean risk) is raised by the public-form flow
-    (safety.public_forms) in the same transaction.
+    (safety.public_forms) in the same transaction. `questions`: the survey's questions, when the caller has
+    read them already (the public form has). The answers are written in one statement.
     """
     now = now or timezone.now()
-    questions = {q.pk: q for q in survey.questions.all()}
+    questions = {q.pk: q for q in (survey.questions.all() if questions is None else questions)}
     concerns = concerns_in(questions, answers)
     checkin = any(q.kind in CHECKIN_KINDS for q in questions.values())
     response = Response.objects.create(
@@ -203,6 +207,7 @@ def submit(
         question = questions[pk]
         if question.template == "who" and value in Relationship.values:
             relationship = value
+    rows: list[Answer] = []
     for pk, value in answers.items():
         question = questions[pk]
         if value in (None, "", []):
@@ -216,12 +221,13 @@ def submit(
                 screening=screen(str(value).strip()),
             )
             outcome.statements.append(statement)
-            Answer.objects.create(response=response, question=question, statement=statement)
+            rows.append(Answer(response=response, question=question, statement=statement))
         elif question.kind == Kind.MULTIPLE:
-            Answer.objects.create(response=response, question=question, values=list(value))
+            rows.append(Answer(response=response, question=question, values=list(value)))
         else:
             number = int(value) if question.kind in (Kind.COLLABORATE, Kind.DOMAIN_RATING) else None
-            Answer.objects.create(response=response, question=question, value=value, number=number)
+            rows.append(Answer(response=response, question=question, value=value, number=number))
+    Answer.objects.bulk_create(rows)  # not audited one by one (the response is): no save() needed
     return outcome
 
 

@@ -235,7 +235,8 @@ def survey_results(request: HttpRequest, pk: int, team: str | None = None) -> Ht
 
 
 def _open_survey(code: str) -> Survey:
-    survey = Survey.objects.select_related("team").filter(code=code).first()
+    # With the session and its team: written answers arrive in that session; the page says who reads them.
+    survey = Survey.objects.select_related("team", "session__team").filter(code=code).first()
     if survey is None or (survey.team is not None and not survey.team.is_active):
         raise Http404
     return survey
@@ -249,7 +250,7 @@ def public_survey(request: HttpRequest, code: str, easy_read: bool = False) -> H
     checkin = any(q.kind in CHECKIN_KINDS for q in questions)
 
     def save(screening: Screening) -> Saved:
-        outcome = actions.submit(survey, form.answers(), easy_read=easy_read)
+        outcome = actions.submit(survey, form.answers(), easy_read=easy_read, questions=questions)
         return Saved(links={"response": outcome.response}, result=outcome)
 
     name = "survey_public_easy_read_thanks" if easy_read else "survey_public_thanks"

@@ -58,7 +58,7 @@ def _fail(pk: int, reason: str) -> None:
         mark_failed(job, reason)
 
 
-@task
+@task(queue_name=tasks_common.IMPORTS_QUEUE)  # minutes each: its own queue and worker
 def run_extract_import(import_id: int) -> str:
     """Safe to retry: a finished import is left alone, and saving the same rows again changes nothing.
 
