@@ -11,14 +11,11 @@ class WhatMattersConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from django.tasks.signals import task_started
 
-        # Each kind of background job a killed worker can leave "running" registers itself on import.
         from whatmatters import tasks_common
-        from whatmatters.framework import tasks as value_tasks  # noqa: F401
-        from whatmatters.reports import tasks as report_tasks  # noqa: F401
         from whatmatters.retention import schedule_after_migrate
-        from whatmatters.waitinglists import tasks as extract_tasks  # noqa: F401
 
         # The daily retention run queues itself; migrate (run on each release) queues the first.
         post_migrate.connect(schedule_after_migrate, dispatch_uid="whatmatters_schedule_retention")
-        # Every job a worker starts first retries or fails the jobs a killed worker left running.
+        # Every job a worker starts first retries or fails the jobs a killed worker left running (each app
+        # registers its kinds of job in its own ready()).
         task_started.connect(tasks_common.sweep_all, dispatch_uid="whatmatters_sweep_stopped_jobs")

@@ -13,6 +13,7 @@ from django_htmx.jinja import htmx_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from whatmatters import rendered_fields
+from whatmatters.flash import just_done
 from whatmatters.notices.needs import header_count
 from whatmatters.spc import numbers
 from whatmatters.teams.permissions import allows
@@ -58,6 +59,7 @@ def environment(**options: Any) -> Environment:
             "url": url,
             "static": static,
             "get_messages": get_messages,
+            "just_done": just_done,
             "htmx_script": htmx_script,
             "allows": _allows,
             "needs_count": _needs_count,

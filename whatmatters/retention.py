@@ -31,20 +31,18 @@ from django.db.models import Count
 from django.tasks import task
 from django.utils import timezone
 
+from whatmatters import tasks_common
 from whatmatters.audit.log import Action, record
 from whatmatters.audit.models import delete_events_before
 from whatmatters.audit.tracking import Actor, acting_as
 from whatmatters.engagement import loop
 from whatmatters.engagement.actions import purge_originals
 from whatmatters.engagement.models import Statement
-from whatmatters.framework import tasks as value_tasks
-from whatmatters.reports import tasks as report_tasks
 from whatmatters.safety import alerts
 from whatmatters.safety.models import Alert
 from whatmatters.safety.ratelimit import forget_old_submissions
 from whatmatters.surveys.models import Survey
 from whatmatters.teams.models import Team
-from whatmatters.waitinglists import tasks as extract_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -179,9 +177,8 @@ def apply_retention_daily() -> dict[str, int]:
 
     with acting_as(Actor(user=None, label="task: retention")):
         counts = apply_retention()
-        counts["value uploads that stopped"] = value_tasks.fail_stalled()
-        counts["extract imports that stopped"] = extract_tasks.fail_stalled()
-        counts["reports that stopped"] = report_tasks.fail_stalled()
+        for label, count in tasks_common.sweep_each().items():
+            counts[f"{label} that stopped"] = count
         counts["alert emails caught up"] = alerts.tell_untold()
         counts["alerts escalated"] = alerts.escalate_due()
         counts["'we did' emails caught up"] = loop.catch_up()

@@ -390,6 +390,8 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "whatmatters.views.csrf_failure"
+# The banner after an action takes the focus only on the page the action led to (whatmatters/flash.py).
+MESSAGE_STORAGE = "whatmatters.flash.FocusOnlyAfterTheAction"
 
 # What people can change about the product's own rules (see the README's configuration table).
 ENGAGEMENT_RATE_LIMIT = env_int("WHATMATTERS_PUBLIC_FORM_LIMIT", 20)  # answers an hour from one address

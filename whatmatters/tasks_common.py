@@ -30,15 +30,16 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, models, transaction
+from django.db.models import F, QuerySet
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -65,19 +66,69 @@ def stale_after() -> dt.timedelta:
 
 @dataclass(frozen=True)
 class JobKind:
-    """What the sweep needs to know about one kind of job.
+    """One kind of job a person waits for, and the record its page shows: the one table every sweep reads.
 
-    `unfinished(pk)`: the record still says queued or running. `retry(pk)`: put the record back to queued
-    and queue the job again; False if it cannot be (its files are gone). `fail(pk, reason)`: end the record
-    as failed with `reason` on its page. `task_path`: the task's module path, to end django-tasks-db's row.
+    `model`'s `status_field` holds `queued`, `running` and `failed` (checked against the field's choices
+    when the kind is made, so a renamed status fails at start-up, not in a sweep). `task` runs one job,
+    given the record's pk. `reason` is what its page says when its worker was killed twice; `fail(record,
+    reason)` ends one unfinished record as failed with it. `reset`: fields put back when it is queued again
+    (its progress). `can_retry(pk)`: whether it can run again (an extract: while its files are kept).
+    `legacy_after`: a record from before heartbeats were kept (no TaskRun row) still running this long
+    after it was made is stopped. `tidy(old)`: anything else to end among records older than that (an
+    extract waiting for a choice nobody made); returns how many. `label` names them in the daily run.
+    Each app registers its kinds in its AppConfig.ready (`register`).
     """
 
     kind: str
+    label: str
+    model: type[models.Model]
+    task: Any  # a django.tasks Task taking the record's pk
     reason: str
-    unfinished: Callable[[int], bool]
-    retry: Callable[[int], bool] | None
-    fail: Callable[[int, str], None]
-    task_path: str
+    fail: Callable[[Any, str], None]
+    legacy_after: dt.timedelta
+    reset: Mapping[str, Any] = field(default_factory=dict)
+    can_retry: Callable[[int], bool] | None = None
+    tidy: Callable[[QuerySet[Any]], int] | None = None
+    status_field: str = "status"
+    queued: str = "queued"
+    running: str = "running"
+    failed: str = "failed"
+
+    def __post_init__(self) -> None:
+        choices = {value for value, _ in self.model._meta.get_field(self.status_field).choices or ()}
+        missing = {self.queued, self.running, self.failed} - choices
+        if missing:
+            raise ImproperlyConfigured(
+                f"{self.model.__name__}.{self.status_field} has no status {', '.join(sorted(missing))}"
+            )
+
+    @property
+    def task_path(self) -> str:
+        return self.task.module_path
+
+    def _status(self, *values: str) -> dict[str, Any]:
+        return {f"{self.status_field}__in": values}
+
+    def unfinished(self, pk: int) -> bool:
+        """The record still says queued or running."""
+        return self.model._default_manager.filter(pk=pk, **self._status(self.queued, self.running)).exists()
+
+    def retry(self, pk: int) -> bool:
+        """Put the record back to queued and queue the job again; False if it cannot run again."""
+        if self.can_retry is not None and not self.can_retry(pk):
+            return False
+        self.model._default_manager.filter(pk=pk).update(**{self.status_field: self.queued, **self.reset})
+        self.task.enqueue(pk)
+        return True
+
+    def end_failed(self, pk: int, reason: str) -> None:
+        for record in self.model._default_manager.filter(pk=pk, **self._status(self.queued, self.running)):
+            self.fail(record, reason)
+
+    def old(self, now: dt.datetime, pk: int | None = None) -> QuerySet[Any]:
+        """Records made longer than `legacy_after` ago (only `pk`, if given)."""
+        records = self.model._default_manager.filter(created_at__lt=now - self.legacy_after)
+        return records if pk is None else records.filter(pk=pk)
 
 
 KINDS: dict[str, JobKind] = {}
@@ -188,7 +239,7 @@ def retry_if_database_lost(run: TaskRun, error: BaseException) -> bool:
     `MAX_ATTEMPTS`) instead of failing it, waiting a little for the database to come back. True if queued
     again; then the job's record says queued, not failed."""
     job = KINDS[run.kind]
-    if not isinstance(error, (OperationalError, InterfaceError)) or job.retry is None:
+    if not isinstance(error, (OperationalError, InterfaceError)):
         return False
     if run.attempts >= MAX_ATTEMPTS:
         return False
@@ -224,12 +275,10 @@ def _end_queue_row(job: JobKind, object_id: int) -> None:
     )
 
 
-def sweep(
-    kind: str, *, pk: int | None = None, legacy: Iterable[int] = (), now: dt.datetime | None = None
-) -> int:
-    """Retry or fail the jobs of `kind` whose worker is gone (only job `pk`, if given). `legacy`: records
-    still running from before heartbeats were kept (no row), old enough to be dead: failed. Returns how
-    many jobs were retried or failed."""
+def sweep(kind: str, *, pk: int | None = None, now: dt.datetime | None = None) -> int:
+    """Retry or fail the jobs of `kind` whose worker is gone (only job `pk`, if given); fail the records
+    still running from before heartbeats were kept (no row) that are old enough to be dead, and tidy the
+    kind's other old records. Returns how many jobs were retried, failed or tidied."""
     job = KINDS[kind]
     now = now or timezone.now()
     runs = TaskRun.objects.filter(kind=kind)
@@ -245,19 +294,27 @@ def sweep(
         if not job.unfinished(run.object_id):
             TaskRun.objects.filter(pk=run.pk).delete()  # it had ended; only its row was left
             continue
-        if job.retry is not None and run.attempts < MAX_ATTEMPTS and job.retry(run.object_id):
+        if run.attempts < MAX_ATTEMPTS and job.retry(run.object_id):
             log.warning("%s %s: its worker stopped; queued again", kind, run.object_id)
             continue
         TaskRun.objects.filter(pk=run.pk).delete()
-        job.fail(run.object_id, job.reason)
+        job.end_failed(run.object_id, job.reason)
         log.warning("%s %s: its worker stopped; marked failed", kind, run.object_id)
+    old = job.old(now, pk)
+    if job.tidy is not None:
+        count += job.tidy(old)
     with_rows = set(TaskRun.objects.filter(kind=kind).values_list("object_id", flat=True))
-    for object_id in legacy:
-        if object_id not in with_rows and (pk is None or object_id == pk):
+    for object_id in old.filter(**{job.status_field: job.running}).values_list("pk", flat=True):
+        if object_id not in with_rows:
             _end_queue_row(job, object_id)
-            job.fail(object_id, job.reason)
+            job.end_failed(object_id, job.reason)
             count += 1
     return count
+
+
+def sweep_each(now: dt.datetime | None = None) -> dict[str, int]:
+    """Every kind, by its label: how many of each were retried, failed or tidied (the daily run)."""
+    return {job.label: sweep(job.kind, now=now) for job in list(KINDS.values())}
 
 
 def sweep_all(**_: Any) -> int:

@@ -135,7 +135,7 @@ def test_an_upload_whose_worker_was_killed_is_checked_again_and_saved(
 ) -> None:
     upload = _upload(programme, people)
     TaskRun.objects.create(kind=value_tasks.KIND, object_id=upload.pk, attempts=1, worker=killed_worker)
-    assert value_tasks.fail_stalled() == 1  # at once: no hour to wait
+    assert tasks_common.sweep(value_tasks.KIND) == 1  # at once: no hour to wait
     upload.refresh_from_db()
     assert upload.status == ValueImport.Status.SAVED  # tests run jobs at once: the retry ran
     assert Value.objects.count() == 24
@@ -162,7 +162,7 @@ def test_an_upload_whose_worker_is_still_running_is_left_alone(
     TaskRun.objects.create(
         kind=value_tasks.KIND, object_id=upload.pk, attempts=1, worker=tasks_common.this_worker()
     )
-    assert value_tasks.fail_stalled() == 0
+    assert tasks_common.sweep(value_tasks.KIND) == 0
     upload.refresh_from_db()
     assert upload.status == ValueImport.Status.RUNNING
 
@@ -243,7 +243,7 @@ def test_the_queue_row_of_a_killed_job_is_ended_too(
         started_at=timezone.now(),
     )
     TaskRun.objects.create(kind=value_tasks.KIND, object_id=upload.pk, attempts=2, worker=killed_worker)
-    value_tasks.fail_stalled()
+    tasks_common.sweep(value_tasks.KIND)
     row.refresh_from_db()
     assert row.status == TaskResultStatus.FAILED
     assert row.exception_class_path.endswith("WorkerStoppedError")
@@ -269,9 +269,9 @@ def test_an_upload_from_before_heartbeats_still_running_after_an_hour_is_failed(
     programme: Any, people: dict[str, Any]
 ) -> None:
     upload = _upload(programme, people, created_at=timezone.now() - dt.timedelta(minutes=30))
-    assert value_tasks.fail_stalled() == 0
+    assert tasks_common.sweep(value_tasks.KIND) == 0
     ValueImport.objects.filter(pk=upload.pk).update(created_at=timezone.now() - dt.timedelta(hours=2))
-    assert value_tasks.fail_stalled() == 1
+    assert tasks_common.sweep(value_tasks.KIND) == 1
     upload.refresh_from_db()
     assert upload.status == ValueImport.Status.FAILED
 
@@ -294,7 +294,7 @@ def test_an_extract_import_whose_worker_was_killed_runs_again_while_its_files_ar
 ) -> None:
     job = _extract()
     TaskRun.objects.create(kind=extract_tasks.KIND, object_id=job.pk, attempts=1, worker=killed_worker)
-    assert extract_tasks.fail_stalled() == 1
+    assert tasks_common.sweep(extract_tasks.KIND) == 1
     job.refresh_from_db()
     assert job.status not in (ExtractImport.Status.RUNNING, ExtractImport.Status.QUEUED)  # it ran again
     assert job.problems != [extract_tasks.STOPPED]
@@ -367,7 +367,7 @@ def test_a_report_whose_worker_was_killed_is_built_again(
         status=Report.Status.RUNNING,
     )
     TaskRun.objects.create(kind=report_tasks.KIND, object_id=report.pk, attempts=1, worker=killed_worker)
-    assert report_tasks.fail_stalled() == 1
+    assert tasks_common.sweep(report_tasks.KIND) == 1
     report.refresh_from_db()
     assert report.status == Report.Status.READY
 
@@ -410,8 +410,8 @@ call_command("db_worker", "--batch", "--interval", "0")
 
 SWEEP = """
 import django; django.setup()
-from whatmatters.framework.tasks import fail_stalled
-print(fail_stalled())
+from whatmatters import tasks_common
+print(tasks_common.sweep("value import"))
 """
 
 
@@ -472,3 +472,43 @@ def test_a_real_worker_killed_with_sigkill_mid_save_saved_nothing_and_the_next_w
     assert _one(migrated_sqlite, "select status from framework_valueimport where id = ?", pk) == "saved"
     assert _one(migrated_sqlite, "select count(*) from framework_value") == 24
     assert _one(migrated_sqlite, "select count(*) from whatmatters_taskrun") == 0
+
+
+# --- One table of job kinds -------------------------------------------------------------------------------
+
+
+def test_each_app_registers_its_kind_of_job_in_the_one_table_naming_its_model() -> None:
+    assert {kind: job.model for kind, job in tasks_common.KINDS.items()} == {
+        value_tasks.KIND: ValueImport,
+        report_tasks.KIND: Report,
+        extract_tasks.KIND: ExtractImport,
+    }
+    assert {job.label for job in tasks_common.KINDS.values()} == {
+        "value uploads",
+        "reports",
+        "extract imports",
+    }
+
+
+def test_a_kind_of_job_whose_model_has_no_such_status_is_refused_when_it_is_made() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="Report.status has no status stopped"):
+        tasks_common.JobKind(
+            kind="report",
+            label="reports",
+            model=Report,
+            task=report_tasks.run_report,
+            reason=report_tasks.STOPPED,
+            fail=lambda record, reason: None,
+            legacy_after=dt.timedelta(hours=1),
+            failed="stopped",
+        )
+
+
+def test_the_daily_run_sweeps_every_kind_by_its_label(programme: Any, people: dict[str, Any]) -> None:
+    upload = _upload(programme, people, created_at=timezone.now() - dt.timedelta(hours=2))
+    counts = tasks_common.sweep_each()
+    assert counts == {"value uploads": 1, "reports": 0, "extract imports": 0}
+    upload.refresh_from_db()
+    assert upload.status == ValueImport.Status.FAILED

@@ -14,7 +14,6 @@ import traceback
 
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 
 from whatmatters import tasks_common
 from whatmatters.audit.tracking import Actor, acting_as
@@ -52,37 +51,10 @@ def _failed_report(file_name: str, reason: str) -> dict[str, object]:
     }
 
 
-def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
-    """Uploads whose worker was killed (out of memory, kill -9, a restart), which no code in it can catch:
-    checked again once, then failed with a plain reason. Checking and saving is one transaction, so nothing
-    was saved. Run when a worker starts a job, daily (whatmatters.retention) and when the upload's page is
-    opened."""
-    now = now or timezone.now()
-    legacy = ValueImport.objects.filter(
-        status=ValueImport.Status.RUNNING, created_at__lt=now - STALLED_AFTER
-    ).values_list("pk", flat=True)
-    return tasks_common.sweep(KIND, pk=pk, legacy=legacy, now=now)
-
-
-def _unfinished(pk: int) -> bool:
-    return ValueImport.objects.filter(
-        pk=pk, status__in=(ValueImport.Status.QUEUED, ValueImport.Status.RUNNING)
-    ).exists()
-
-
-def _retry(pk: int) -> bool:
-    ValueImport.objects.filter(pk=pk).update(status=ValueImport.Status.QUEUED, rows_done=0)
-    run_value_import.enqueue(pk)
-    return True
-
-
-def _fail(pk: int, reason: str) -> None:
-    for upload in ValueImport.objects.filter(
-        pk=pk, status__in=(ValueImport.Status.QUEUED, ValueImport.Status.RUNNING)
-    ).only("pk", "file_name"):
-        ValueImport.objects.filter(pk=upload.pk, status=upload.status).update(
-            status=ValueImport.Status.FAILED, report=_failed_report(upload.file_name, reason)
-        )
+def _fail(upload: ValueImport, reason: str) -> None:
+    ValueImport.objects.filter(pk=upload.pk, status=upload.status).update(
+        status=ValueImport.Status.FAILED, report=_failed_report(upload.file_name, reason)
+    )
 
 
 @task
@@ -151,13 +123,14 @@ def _run(upload: ValueImport) -> str:
     return status
 
 
-tasks_common.register(
-    tasks_common.JobKind(
-        kind=KIND,
-        reason=STOPPED,
-        unfinished=_unfinished,
-        retry=_retry,
-        fail=_fail,
-        task_path=run_value_import.module_path,
-    )
+# The kind of job a killed worker can leave "running" (registered in FrameworkConfig.ready).
+JOB = tasks_common.JobKind(
+    kind=KIND,
+    label="value uploads",
+    model=ValueImport,
+    task=run_value_import,
+    reason=STOPPED,
+    fail=_fail,
+    legacy_after=STALLED_AFTER,
+    reset={"rows_done": 0},
 )

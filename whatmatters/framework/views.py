@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from whatmatters import tasks_common
 from whatmatters.framework import actions, framework_file, grid, presenters, tasks
 from whatmatters.framework.forms import (
     AdoptForm,
@@ -601,7 +602,7 @@ def value_import(request: HttpRequest, team: str) -> HttpResponse:
 
 def value_import_detail(request: HttpRequest, team: str, pk: int) -> HttpResponse:
     record = get_object_or_404(ValueImport.objects.defer("content"), team=request.team, pk=pk)
-    if record.status == ValueImport.Status.RUNNING and tasks.fail_stalled(pk=record.pk):
+    if record.status == ValueImport.Status.RUNNING and tasks_common.sweep(tasks.KIND, pk=record.pk):
         record.refresh_from_db()
     return render(
         request,

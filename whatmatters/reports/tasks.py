@@ -93,40 +93,20 @@ def run_report(report_id: int) -> str:
     return Report.Status.READY
 
 
-def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
-    """Reports whose worker was killed while building them: built again once, then failed with a plain
-    reason. Run when a worker starts a job, daily (whatmatters.retention) and when the report's page is
-    opened."""
-    now = now or timezone.now()
-    legacy = Report.objects.filter(
-        status=Report.Status.RUNNING, created_at__lt=now - STALLED_AFTER
-    ).values_list("pk", flat=True)
-    return tasks_common.sweep(KIND, pk=pk, legacy=legacy, now=now)
-
-
-def _unfinished(pk: int) -> bool:
-    return Report.objects.filter(pk=pk, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)).exists()
-
-
-def _retry(pk: int) -> bool:
-    Report.objects.filter(pk=pk).update(status=Report.Status.QUEUED, steps_done=0, step="")
-    run_report.enqueue(pk)
-    return True
-
-
-def _fail(pk: int, reason: str) -> None:
-    Report.objects.filter(pk=pk, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)).update(
+def _fail(report: Report, reason: str) -> None:
+    Report.objects.filter(pk=report.pk, status=report.status).update(
         status=Report.Status.FAILED, error=STOPPED_ERROR, step=reason[:200], finished_at=timezone.now()
     )
 
 
-tasks_common.register(
-    tasks_common.JobKind(
-        kind=KIND,
-        reason=STOPPED,
-        unfinished=_unfinished,
-        retry=_retry,
-        fail=_fail,
-        task_path=run_report.module_path,
-    )
+# The kind of job a killed worker can leave "running" (registered in ReportsConfig.ready).
+JOB = tasks_common.JobKind(
+    kind=KIND,
+    label="reports",
+    model=Report,
+    task=run_report,
+    reason=STOPPED,
+    fail=_fail,
+    legacy_after=STALLED_AFTER,
+    reset={"steps_done": 0, "step": ""},
 )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from whatmatters import tasks_common
 from whatmatters.reports import exports, formats, rendering, tasks
 from whatmatters.reports.actions import request_report
 from whatmatters.reports.forms import ReportForm
@@ -102,7 +103,7 @@ def report_create(request: HttpRequest, team: str | None = None) -> HttpResponse
 def report_detail(request: HttpRequest, pk: int, team: str | None = None) -> HttpResponse:
     the_team = _team(request)
     report = _report(request, pk)
-    if report.status == Report.Status.RUNNING and tasks.fail_stalled(pk=report.pk):
+    if report.status == Report.Status.RUNNING and tasks_common.sweep(tasks.KIND, pk=report.pk):
         report.refresh_from_db()
     return render(
         request,

@@ -10,12 +10,17 @@ Each app describes its form with a `PublicForm` and calls `handle()`. The flow, 
 5. the app's `save` runs in one transaction with the alert it raises; if saving fails, the alert is saved on
    its own (or the leads are emailed directly), the person is told, and what they typed stays in the form.
 
+When the database cannot be reached at all (a restart, a failover), a post to a public form answers the
+"not sent" page (`database_down`, 503), made without the database: nothing was saved, their words are shown
+back to copy, "Try again" sends the same answers again, and the crisis contacts are on it.
+
 The crisis rule lives here and nowhere else: an alert is raised when the words signal risk or ask to be
 contacted, or when a check-in left a way to contact the person.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +28,10 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
 from whatmatters.audit.tracking import Actor, acting_as
@@ -89,14 +95,90 @@ EXPIRED = (
 )
 
 
+WORDS_FIELDS = "words_fields"  # a hidden field: the names of the form's boxes for words, for `database_down`
+NOT_POSTED_AGAIN = frozenset({FORM_TOKEN, WORDS_FIELDS, "csrfmiddlewaretoken"})
+
+
 def cookieless(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For public form views: they work on phones that block cookies.
+    """For public form views: they work on phones that block cookies, and keep what was typed when the
+    database is down.
 
     Django's CSRF check needs a cookie, and refused such a phone with "This form has expired". A public form
     is anonymous (nothing is done as the person signed in, if anyone is), so the cookie check is replaced by a
     signed, dated token in the page (`form_token`), checked in `handle()` (or `token_ok()`) together with the
-    rate limit and the honeypot."""
-    return csrf_exempt(view)
+    rate limit and the honeypot.
+
+    A post that meets a database that cannot be reached (anywhere in the view) answers `database_down`
+    instead of the error page that lost what the person typed."""
+
+    @functools.wraps(view)
+    def public_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError) as error:
+            if request.method != "POST":
+                raise
+            return database_down(request, error, easy_read=bool(kwargs.get("easy_read")))
+
+    return csrf_exempt(public_view)
+
+
+def _words_fields(request: HttpRequest) -> list[str]:
+    """The posted fields that hold words the person typed: those the form named in its hidden field, or (a
+    page served before it had one) any answer with a space in it."""
+    named = [name for name in request.POST.get(WORDS_FIELDS, "").split(",") if name in request.POST]
+    if WORDS_FIELDS in request.POST:
+        return [name for name in named if name not in NOT_POSTED_AGAIN | {HONEYPOT, ALERT_REF}]
+    return [
+        name
+        for name, value in request.POST.items()
+        if name not in NOT_POSTED_AGAIN | {HONEYPOT, ALERT_REF} and " " in value.strip()
+    ]
+
+
+def _typed_in(widget: forms.Widget) -> bool:
+    """A box the person types into (not a choice, not hidden)."""
+    return isinstance(widget, forms.Textarea) or getattr(widget, "input_type", "") in ("text", "email", "tel")
+
+
+def database_down(request: HttpRequest, error: BaseException, *, easy_read: bool = False) -> HttpResponse:
+    """The database could not be reached, so nothing was saved. Made without the database (no session, no
+    user, no link looked up): the words typed are shown back, escaped, in boxes to copy; "Try again" posts
+    the same answers again (with a fresh form token when theirs was good; else the form comes back and asks
+    them to check and send it) once the database is back. The crisis contacts are on it; first when the
+    words say the person may need help, since no alert could be raised. The log names the error, never the
+    words."""
+    logger.error(
+        "A public answer could not be saved: the database could not be reached (%s)", type(error).__name__
+    )
+    words = [(name, request.POST.get(name, "")) for name in _words_fields(request)]
+    kept = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in NOT_POSTED_AGAIN and name not in dict(words)
+        for value in values
+    ]
+    screening = screen(*(value for _, value in words))
+    page = render_to_string(
+        "safety/public_database_down.jinja",
+        {
+            "minimal": True,
+            "public": True,
+            "request": None,
+            "easy_read": easy_read,
+            "action": request.path,
+            "words": words,
+            "kept": kept,
+            "words_fields": ",".join(name for name, _ in words),
+            "form_token": form_token() if token_ok(request) else "",
+            "needs_help": screening.at_risk,
+            "wants_contact": screening.wants_contact,
+        },
+    )
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"  # it holds what the person typed
+    return response
 
 
 def form_token() -> str:
@@ -177,6 +259,10 @@ def handle(request: HttpRequest, pf: PublicForm) -> HttpResponse:
         "easy_read": pf.easy_read,
         "form": pf.form,
         "form_token": form_token(),
+        # The boxes for words, named in the page so that `database_down` can show them back.
+        "words_fields": ",".join(
+            name for name, box in pf.form.fields.items() if name != HONEYPOT and _typed_in(box.widget)
+        ),
     }
     if not pf.is_open:
         title, sentence = pf.closed

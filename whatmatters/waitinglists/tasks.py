@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.db.models import QuerySet
 from django.tasks import task
-from django.utils import timezone
 
 from whatmatters import tasks_common
 from whatmatters.audit.tracking import Actor, acting_as
@@ -20,42 +20,17 @@ STALLED_AFTER = dt.timedelta(hours=6)  # a million referrals take about a minute
 KIND = "extract import"
 
 
-def fail_stalled(now: dt.datetime | None = None, *, pk: int | None = None) -> int:
-    """Imports whose worker was killed (out of memory, kill -9, a restart), which no code in it can catch:
-    run again once while their files are kept, then failed with a plain reason. The rows and the status are
-    one transaction, so nothing was saved. An older extract still waiting hours later for someone to choose
-    "import it as history" is cancelled, and its files removed. Run when a worker starts a job, daily
-    (whatmatters.retention) and when the import's page is opened."""
-    now = now or timezone.now()
-    old = ExtractImport.objects.filter(created_at__lt=now - STALLED_AFTER)
-    if pk is not None:
-        old = old.filter(pk=pk)
+def _files_kept(pk: int) -> bool:
+    return ImportFile.objects.filter(extract_import_id=pk).exists()
+
+
+def _cancel_waiting(old: QuerySet[ExtractImport]) -> int:
+    """An older extract still waiting hours later for someone to choose "import it as history" is
+    cancelled, and its files removed."""
     waiting = list(old.filter(status=ExtractImport.Status.CONFIRM))
     for job in waiting:
-        cancel(job)  # an older extract nobody chose to import as history: its files are removed
-    legacy = old.filter(status=ExtractImport.Status.RUNNING).values_list("pk", flat=True)
-    return len(waiting) + tasks_common.sweep(KIND, pk=pk, legacy=legacy, now=now)
-
-
-def _unfinished(pk: int) -> bool:
-    return ExtractImport.objects.filter(
-        pk=pk, status__in=(ExtractImport.Status.QUEUED, ExtractImport.Status.RUNNING)
-    ).exists()
-
-
-def _retry(pk: int) -> bool:
-    if not ImportFile.objects.filter(extract_import_id=pk).exists():
-        return False
-    ExtractImport.objects.filter(pk=pk).update(status=ExtractImport.Status.QUEUED, stage="", percent=0)
-    run_extract_import.enqueue(pk)
-    return True
-
-
-def _fail(pk: int, reason: str) -> None:
-    for job in ExtractImport.objects.filter(
-        pk=pk, status__in=(ExtractImport.Status.QUEUED, ExtractImport.Status.RUNNING)
-    ):
-        mark_failed(job, reason)
+        cancel(job)
+    return len(waiting)
 
 
 @task(queue_name=tasks_common.IMPORTS_QUEUE)  # minutes each: its own queue and worker
@@ -82,13 +57,18 @@ def run_extract_import(import_id: int) -> str:
     return ExtractImport.objects.get(pk=import_id).status
 
 
-tasks_common.register(
-    tasks_common.JobKind(
-        kind=KIND,
-        reason=STOPPED,
-        unfinished=_unfinished,
-        retry=_retry,
-        fail=_fail,
-        task_path=run_extract_import.module_path,
-    )
+# The kind of job a killed worker can leave "running" (registered in WaitingListsConfig.ready): run again
+# once while its files are kept, then failed with a plain reason (the rows and the status are one
+# transaction, so nothing was saved).
+JOB = tasks_common.JobKind(
+    kind=KIND,
+    label="extract imports",
+    model=ExtractImport,
+    task=run_extract_import,
+    reason=STOPPED,
+    fail=mark_failed,
+    legacy_after=STALLED_AFTER,
+    reset={"stage": "", "percent": 0},
+    can_retry=_files_kept,
+    tidy=_cancel_waiting,
 )

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from whatmatters import tasks_common
 from whatmatters.teams.models import Team
 from whatmatters.uploads import upload_limit
 from whatmatters.waitinglists import presenters, tasks
@@ -89,8 +90,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             cancel(job)
         return redirect("waiting_list_import_detail", pk=job.pk)
-    if job.status in (ExtractImport.Status.RUNNING, ExtractImport.Status.CONFIRM) and tasks.fail_stalled(
-        pk=job.pk
+    if job.status in (ExtractImport.Status.RUNNING, ExtractImport.Status.CONFIRM) and tasks_common.sweep(
+        tasks.KIND, pk=job.pk
     ):
         job.refresh_from_db()
     return render(request, "waitinglists/import_detail.jinja", {"job": job, "active": "programme"})
