@@ -12,35 +12,25 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import assert_accessible
-from tests.oidc_provider.running import CLIENT_ID, CLIENT_SECRET, RunningProvider, start, stop
-from whatmatters.teams import sso
+from tests.oidc_provider import running as provider_process
+from tests.oidc_provider.running import NAME, RunningProvider
 from whatmatters.teams.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NAME = "Test Trust account"
-
 
 @pytest.fixture(scope="session")
 def browser_provider(tmp_path_factory: pytest.TempPathFactory, live_server: Any) -> Iterator[RunningProvider]:
-    try:
-        running = start(tmp_path_factory.mktemp("oidc-provider-browser"), app=live_server.url)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    yield running
-    stop(running.process)
+    with provider_process.running(
+        tmp_path_factory.mktemp("oidc-provider-browser"), app=live_server.url
+    ) as running:
+        yield running
 
 
 @pytest.fixture
 def configured(settings: Any, browser_provider: RunningProvider) -> Iterator[RunningProvider]:
-    settings.OIDC_ISSUER = browser_provider.issuer
-    settings.OIDC_NAME = NAME
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_EMAIL_DOMAINS = ["trust.nhs.uk"]
-    sso.forget_discovery()
-    yield browser_provider
-    sso.forget_discovery()
+    with provider_process.configured(settings, browser_provider, ["trust.nhs.uk"]) as ready:
+        yield ready
 
 
 def through_the_provider(page: Page, base: str, email: str) -> None:

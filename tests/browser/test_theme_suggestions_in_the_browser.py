@@ -6,7 +6,6 @@ off, starts from the library of themes, rejects the empty answers and accepts a 
 from __future__ import annotations
 
 import os
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,24 +13,18 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import assert_accessible
 from tests.conftest import PASSWORD
+from tests.engagement.suggested_themes import EMPTY_ANSWERS, THREE_GROUPS, answered_session
+from whatmatters.engagement.models import Placement, Theme, ThemeSuggestion
+from whatmatters.teams.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXTS = [
-    "Knowing how long the wait will be",
-    "Being told where I am on the waiting list",
-    "Updates while I wait for my first appointment",
-    "The wait for an appointment was too long",
-    "Medication side effects explained to me",
-    "Someone to explain my medication and its side effects",
-    "Talking about medication changes before they happen",
-    "Kind staff who listen to me",
-    "The staff were kind and listened",
+    *THREE_GROUPS,
     "Staff who listen and are kind to my family",
     "Parking at the clinic is impossible",
     "Nowhere to park near the clinic",
-    "nothing",
-    "n/a",
+    *EMPTY_ANSWERS,
 ]
 
 
@@ -47,6 +40,17 @@ def tab_to(page: Page, condition: str, presses: int = 250) -> None:
     pytest.fail(f"Tab never reached an element where {condition}")
 
 
+def sign_in_by_typing(page: Page, base: str, email: str) -> None:
+    """Sign in with the keyboard alone: Tab to each box, type, and Enter."""
+    page.goto(f"{base}/sign-in/")
+    tab_to(page, "el.labels && el.labels.length && el.labels[0].textContent.includes('Email address')")
+    page.keyboard.type(email)
+    tab_to(page, "el.type === 'password'")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Sign out")).to_be_attached()
+
+
 def button_of(pk: int, decision: str) -> str:
     return (
         f"el.tagName === 'BUTTON' && el.form && el.form.action.endsWith('/themes/suggest/{pk}/') && "
@@ -57,25 +61,10 @@ def button_of(pk: int, decision: str) -> str:
 def test_a_suggestion_is_accepted_renamed_and_merged_with_the_keyboard_alone(
     live_server: Any, page: Page, programme: Any, make_user: Any
 ) -> None:
-    from whatmatters.engagement import actions
-    from whatmatters.engagement.models import EngagementSession, Theme, ThemeSuggestion
-    from whatmatters.teams.roles import Role
-
-    session = EngagementSession.objects.create(
-        team=programme.team_a, title="What matters day", held_on=date(2025, 6, 3), hold_every_answer=False
-    )
-    for text in TEXTS:
-        actions.arrive(session, text, relationship="service_user")
+    answered_session(programme.team_a, TEXTS)
     user = make_user(Role.STAFF, programme.team_a)
 
-    # Sign in by typing.
-    page.goto(f"{live_server.url}/sign-in/")
-    tab_to(page, "el.labels && el.labels.length && el.labels[0].textContent.includes('Email address')")
-    page.keyboard.type(user.email)
-    tab_to(page, "el.type === 'password'")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("link", name="Sign out")).to_be_attached()
+    sign_in_by_typing(page, live_server.url, user.email)
 
     address = f"{live_server.url}/teams/team-a/what-matters/themes/suggest/"
     page.goto(address)
@@ -143,26 +132,12 @@ def test_a_suggestion_is_accepted_renamed_and_merged_with_the_keyboard_alone(
 def test_without_javascript_a_group_is_suggested_rejected_and_accepted_by_keyboard(
     live_server: Any, browser: Browser, programme: Any, make_user: Any
 ) -> None:
-    from whatmatters.engagement import actions
-    from whatmatters.engagement.models import EngagementSession, Placement, Theme, ThemeSuggestion
-    from whatmatters.teams.roles import Role
-
-    session = EngagementSession.objects.create(
-        team=programme.team_a, title="What matters day", held_on=date(2025, 6, 3), hold_every_answer=False
-    )
-    for text in TEXTS:
-        actions.arrive(session, text, relationship="service_user")
+    answered_session(programme.team_a, TEXTS)
     user = make_user(Role.STAFF, programme.team_a)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/sign-in/")
-        tab_to(page, "el.labels && el.labels.length && el.labels[0].textContent.includes('Email address')")
-        page.keyboard.type(user.email)
-        tab_to(page, "el.type === 'password'")
-        page.keyboard.type(PASSWORD)
-        page.keyboard.press("Enter")
-        expect(page.get_by_role("link", name="Sign out")).to_be_attached()
+        sign_in_by_typing(page, live_server.url, user.email)
         page.goto(f"{live_server.url}/teams/team-a/what-matters/themes/suggest/")
         tab_to(page, "el.id === 'seeds-first'")
         page.keyboard.press("Space")  # start from the library of themes

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.engagement.conftest import url
+from tests.engagement.suggested_themes import EMPTY_ANSWERS, THREE_GROUPS
 from whatmatters.engagement import actions
 from whatmatters.engagement.models import (
     EngagementSession,
@@ -18,19 +19,7 @@ from whatmatters.engagement.models import (
 )
 from whatmatters.teams.roles import Role
 
-TEXTS = [
-    "Knowing how long the wait will be",
-    "Being told where I am on the waiting list",
-    "Updates while I wait for my first appointment",
-    "The wait for an appointment was too long",
-    "Medication side effects explained to me",
-    "Someone to explain my medication and its side effects",
-    "Talking about medication changes before they happen",
-    "Kind staff who listen to me",
-    "The staff were kind and listened",
-    "nothing",
-    "n/a",
-]
+TEXTS = [*THREE_GROUPS, *EMPTY_ANSWERS]
 
 
 @pytest.fixture

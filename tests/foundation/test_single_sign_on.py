@@ -17,7 +17,8 @@ import requests
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.oidc_provider.running import CLIENT_ID, CLIENT_SECRET, RunningProvider, free_port, start, stop
+from tests.oidc_provider import running as provider_process
+from tests.oidc_provider.running import CLIENT_ID, NAME, RunningProvider, free_port
 from whatmatters.audit.models import AuditEvent
 from whatmatters.teams import sso
 from whatmatters.teams.models import User
@@ -25,31 +26,18 @@ from whatmatters.teams.roles import Role
 
 Action = AuditEvent.Action
 PASSWORD = "a-long-test-password-1"  # the password tests/conftest.py gives everyone
-NAME = "Test Trust account"
 
 
 @pytest.fixture(scope="session")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvider]:
-    try:
-        running = start(tmp_path_factory.mktemp("oidc-provider"))
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    yield running
-    stop(running.process)
+    with provider_process.running(tmp_path_factory.mktemp("oidc-provider")) as running:
+        yield running
 
 
 @pytest.fixture
 def configured(settings: Any, provider: RunningProvider) -> Iterator[RunningProvider]:
-    settings.OIDC_ISSUER = provider.issuer
-    settings.OIDC_NAME = NAME
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_EMAIL_DOMAINS = ["trust.nhs.uk", "nhs.net"]
-    sso.forget_discovery()
-    provider.set_mode("")
-    yield provider
-    provider.set_mode("")
-    sso.forget_discovery()
+    with provider_process.configured(settings, provider, ["trust.nhs.uk", "nhs.net"]) as ready:
+        yield ready
 
 
 def start_sign_in(client: Client, next_url: str = "") -> Any:

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
+import pytest
 import requests
+
+from whatmatters.teams import sso
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "what-matters-tests"
 CLIENT_SECRET = "a-client-secret-for-tests-only"
 # What the app under test calls itself (Django's test client answers as "testserver").
 APP = "http://testserver"
+# What the sign-in page calls the provider ("Sign in with …").
+NAME = "Test Trust account"
 
 
 def free_port() -> int:
@@ -111,3 +119,38 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def running(workdir: Path, app: str = APP) -> Iterator[RunningProvider]:
+    """The provider for a session-scoped fixture: started, or the test fails (never skips) with its log;
+    stopped when the session ends."""
+    try:
+        provider = start(workdir, app=app)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
+        yield provider
+    finally:
+        stop(provider.process)
+
+
+@contextlib.contextmanager
+def configured(
+    settings: Any, provider: RunningProvider, email_domains: list[str]
+) -> Iterator[RunningProvider]:
+    """The app under test set up to sign people in through `provider` (pytest-django's `settings` puts the
+    settings back after the test), with no discovery document remembered and the provider in its normal mode,
+    before and after."""
+    settings.OIDC_ISSUER = provider.issuer
+    settings.OIDC_NAME = NAME
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_EMAIL_DOMAINS = email_domains
+    sso.forget_discovery()
+    provider.set_mode("")
+    try:
+        yield provider
+    finally:
+        provider.set_mode("")
+        sso.forget_discovery()

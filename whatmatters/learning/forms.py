@@ -57,7 +57,6 @@ class PublicExcellenceForm(HoneypotMixin):
         self.order_fields(["text", "who", "domain"])
 
 
-
 class ExcellenceForm(forms.Form):
     """For people who are signed in: they may also name a colleague with an account, who gets an email."""
 

@@ -159,7 +159,6 @@ def excellence_moderate_report(request: HttpRequest, team: str, pk: int) -> Http
 # --- Public pages (no account) -------------------------------------------------------------------
 
 
-
 def _open_link(code: str) -> ExcellenceLink:
     link = ExcellenceLink.objects.select_related("team").filter(code=code).first()
     if link is None or not link.team.is_active:

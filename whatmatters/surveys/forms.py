@@ -106,7 +106,6 @@ def field_name(question: Question) -> str:
 class PublicSurveyForm(HoneypotMixin):
     """The public survey, built from its questions. `website` is a honeypot for spam robots."""
 
-
     def __init__(self, questions: list[Question], easy_read: bool, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
@@ -167,7 +166,6 @@ class PublicSurveyForm(HoneypotMixin):
                 )
         # The honeypot goes last, after the questions.
         self.fields["website"] = self.fields.pop("website")
-
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -178,5 +178,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer {self.pk}"
-
-
