@@ -126,14 +126,11 @@ def cookieless(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 def _words_fields(request: HttpRequest) -> list[str]:
     """The posted fields that hold words the person typed: those the form named in its hidden field, or (a
     page served before it had one) any answer with a space in it."""
-    named = [name for name in request.POST.get(WORDS_FIELDS, "").split(",") if name in request.POST]
+    not_words = NOT_POSTED_AGAIN | {HONEYPOT, ALERT_REF}
     if WORDS_FIELDS in request.POST:
-        return [name for name in named if name not in NOT_POSTED_AGAIN | {HONEYPOT, ALERT_REF}]
-    return [
-        name
-        for name, value in request.POST.items()
-        if name not in NOT_POSTED_AGAIN | {HONEYPOT, ALERT_REF} and " " in value.strip()
-    ]
+        named = request.POST[WORDS_FIELDS].split(",")
+        return [name for name in named if name in request.POST and name not in not_words]
+    return [name for name, value in request.POST.items() if name not in not_words and " " in value.strip()]
 
 
 def _typed_in(widget: forms.Widget) -> bool:
@@ -151,11 +148,12 @@ def database_down(request: HttpRequest, error: BaseException, *, easy_read: bool
     logger.error(
         "A public answer could not be saved: the database could not be reached (%s)", type(error).__name__
     )
-    words = [(name, request.POST.get(name, "")) for name in _words_fields(request)]
+    typed = _words_fields(request)
+    words = [(name, request.POST.get(name, "")) for name in typed]
     kept = [
         (name, value)
         for name, values in request.POST.lists()
-        if name not in NOT_POSTED_AGAIN and name not in dict(words)
+        if name not in NOT_POSTED_AGAIN and name not in typed
         for value in values
     ]
     screening = screen(*(value for _, value in words))
@@ -169,7 +167,7 @@ def database_down(request: HttpRequest, error: BaseException, *, easy_read: bool
             "action": request.path,
             "words": words,
             "kept": kept,
-            "words_fields": ",".join(name for name, _ in words),
+            "words_fields": ",".join(typed),
             "form_token": form_token() if token_ok(request) else "",
             "needs_help": screening.at_risk,
             "wants_contact": screening.wants_contact,
