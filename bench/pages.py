@@ -24,7 +24,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEMO_PASSWORD = "WhatMatters-demo-2026"  # noqa: S105 - the demo's published password
+from bench.stack import PG_SERVER, _admin_sql
+
 LEAD = "lead@example.com"
 KINDS = ("dashboard", "measure list", "measure page", "flow page", "plan ahead")
-PG = "postgres://postgres@127.0.0.1:5432/"
 
 
 @dataclass
@@ -56,7 +55,7 @@ def setup(workdir: Path, postgres: str | None) -> None:
     os.environ["WHATMATTERS_DATA_DIR"] = str(workdir)
     os.environ["WHATMATTERS_SQLITE_PATH"] = str(workdir / "bench.sqlite3")
     if postgres:
-        os.environ["DATABASE_URL"] = PG + postgres
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{postgres}"
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "whatmatters.settings"
@@ -67,10 +66,6 @@ def setup(workdir: Path, postgres: str | None) -> None:
     with open(os.devnull, "w") as quiet:
         call_command("migrate", verbosity=0, stdout=quiet)
         call_command("demo", verbosity=0, stdout=quiet)
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", PG + "postgres", "-q", "-c", sql], check=True, capture_output=True)
 
 
 def paths(team: str) -> dict[str, list[str]]:
@@ -89,6 +84,8 @@ def paths(team: str) -> dict[str, list[str]]:
 
 def signed_in_client() -> Any:
     from django.test import Client
+
+    from whatmatters.demo import DEMO_PASSWORD
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/sign-in/")
@@ -177,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     database = f"whatmatters_pages_{os.getpid()}" if args.postgres else None
     try:
         if database:
-            psql(f'CREATE DATABASE "{database}"')
+            _admin_sql(f'CREATE DATABASE "{database}"')
         print(f"Loading the demo into {database or workdir} (not timed)", file=sys.stderr)
         setup(workdir, database)
         client = signed_in_client()
@@ -192,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             connections.close_all()
-            psql(f'DROP DATABASE IF EXISTS "{database}"')
+            _admin_sql(f'DROP DATABASE IF EXISTS "{database}"')
         shutil.rmtree(workdir, ignore_errors=True)
 
 
